@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+/** Azurite's published development account; only ever used against a loopback Azurite. */
+export const AZURITE_DEV_CONNECTION_STRING =
+  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+  'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** True for addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+const optionalNonEmpty = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const EnvSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    TABLES_CONNECTION_STRING: optionalNonEmpty,
+    TABLES_ACCOUNT_URL: optionalNonEmpty.pipe(z.string().url().optional()),
+    TABLE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'must start with a letter and use only letters and digits (at most 21)')
+      .default('tencs'),
+    BOT_ID: optionalNonEmpty,
+    BOT_PASSWORD: optionalNonEmpty,
+    BOT_TENANT_ID: optionalNonEmpty,
+    BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+    BOT_AUTH: z.enum(['enabled', 'disabled']).default('enabled'),
+    BOT_OPENID_METADATA: optionalNonEmpty.pipe(z.string().url().optional()),
+    ALLOWED_TENANTS: csv,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  })
+  .superRefine((env, ctx) => {
+    if (env.BOT_AUTH === 'disabled') {
+      if (!isLoopbackHost(env.HOST)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['BOT_AUTH'],
+          message: `is "disabled" but HOST is ${env.HOST}; authentication can only be turned off when the bot listens on a loopback address (127.0.0.1, ::1, localhost)`,
+        });
+      }
+      return;
+    }
+    if (!env.BOT_ID) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['BOT_ID'],
+        message:
+          'is required: without bot credentials every request would be accepted unauthenticated. Set BOT_ID (and BOT_PASSWORD), or for a local run only set BOT_AUTH=disabled with HOST on loopback',
+      });
+    }
+    if (env.BOT_TYPE !== 'UserAssignedMSI' && !env.BOT_PASSWORD) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['BOT_PASSWORD'], message: `is required when BOT_TYPE is ${env.BOT_TYPE}` });
+    }
+    if (env.BOT_TYPE !== 'MultiTenant' && !env.BOT_TENANT_ID) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['BOT_TENANT_ID'], message: `is required when BOT_TYPE is ${env.BOT_TYPE}` });
+    }
+    if (env.ALLOWED_TENANTS.length === 0 && !env.BOT_TENANT_ID) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['ALLOWED_TENANTS'],
+        message: 'must list at least one tenant id when BOT_TENANT_ID is not set',
+      });
+    }
+  });
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly tables:
+    | { readonly kind: 'connection-string'; readonly connectionString: string; readonly allowInsecure: boolean }
+    | { readonly kind: 'managed-identity'; readonly accountUrl: string; readonly clientId: string | undefined };
+  readonly tablePrefix: string;
+  readonly auth:
+    | { readonly enabled: false }
+    | {
+        readonly enabled: true;
+        readonly appId: string;
+        readonly appPassword: string | undefined;
+        readonly appTenantId: string | undefined;
+        readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+        readonly openIdMetadataUrl: string | undefined;
+      };
+  /** Tenants whose activities are accepted; empty means any (only possible with auth disabled). */
+  readonly allowedTenants: readonly string[];
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly maxBodyBytes: number;
+}
+
+/** Thrown when the environment does not describe a runnable configuration. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function tableEndpointIsLoopbackHttp(connectionString: string): boolean {
+  const match = /TableEndpoint=([^;]+)/i.exec(connectionString);
+  if (!match?.[1]) return false;
+  try {
+    const url = new URL(match[1]);
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Validates the environment once and returns a frozen Config, or throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'} ${i.message}`);
+    throw new ConfigError(`tencs cannot start, the configuration is not valid:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+
+  let tables: Config['tables'];
+  if (e.TABLES_CONNECTION_STRING) {
+    const insecure = /DefaultEndpointsProtocol=http;/i.test(e.TABLES_CONNECTION_STRING) || /TableEndpoint=http:/i.test(e.TABLES_CONNECTION_STRING);
+    if (insecure && !tableEndpointIsLoopbackHttp(e.TABLES_CONNECTION_STRING)) {
+      throw new ConfigError(
+        'tencs cannot start, the configuration is not valid:\n  TABLES_CONNECTION_STRING uses plain HTTP to a non-loopback endpoint; only a local Azurite may be reached without TLS',
+      );
+    }
+    tables = { kind: 'connection-string', connectionString: e.TABLES_CONNECTION_STRING, allowInsecure: insecure };
+  } else if (e.TABLES_ACCOUNT_URL) {
+    tables = { kind: 'managed-identity', accountUrl: e.TABLES_ACCOUNT_URL, clientId: e.BOT_TYPE === 'UserAssignedMSI' ? e.BOT_ID : undefined };
+  } else {
+    tables = { kind: 'connection-string', connectionString: AZURITE_DEV_CONNECTION_STRING, allowInsecure: true };
+  }
+
+  const auth: Config['auth'] =
+    e.BOT_AUTH === 'disabled'
+      ? { enabled: false }
+      : {
+          enabled: true,
+          appId: e.BOT_ID as string,
+          appPassword: e.BOT_PASSWORD,
+          appTenantId: e.BOT_TENANT_ID,
+          appType: e.BOT_TYPE,
+          openIdMetadataUrl: e.BOT_OPENID_METADATA,
+        };
+
+  const allowedTenants =
+    e.ALLOWED_TENANTS.length > 0 ? e.ALLOWED_TENANTS : e.BOT_TENANT_ID && e.BOT_AUTH === 'enabled' ? [e.BOT_TENANT_ID] : [];
+
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    tables: Object.freeze(tables),
+    tablePrefix: e.TABLE_PREFIX,
+    auth: Object.freeze(auth),
+    allowedTenants: Object.freeze([...allowedTenants]),
+    logLevel: e.LOG_LEVEL,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+  });
+}

@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { buildDependencies } from './compose.js';
+import { createServer, listen } from './server.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const deps = await buildDependencies(config, logger);
+  const server = createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes });
+  const running = await listen(server, config.host, config.port);
+  logger.info({ event: 'server.listening', url: running.url, auth: config.auth.enabled ? 'on' : 'off' }, `tencs listening on ${running.url}/api/messages`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: 'server.stopping', signal }, 'Stopping: no new requests, finishing turns in flight');
+    const force = setTimeout(() => {
+      logger.error({ event: 'server.stop-timeout' }, 'Turns still in flight after 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    void running.close().then(() => {
+      logger.info({ event: 'server.stopped' }, 'Stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`tencs failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

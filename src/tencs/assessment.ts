@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { C_IDS, type CId } from './ten-cs.js';
+
+/**
+ * Length limits for free text. Chosen so one assessment entity (every text field encrypted,
+ * base64, stored as UTF-16) stays inside Table Storage's 64 KiB per property and 1 MiB per entity,
+ * and a C card with every field at its limit stays inside Teams' 28 KB.
+ */
+export const LIMITS = {
+  answerText: 2000,
+  analysisText: 3000,
+  caseRef: 40,
+  otherText: 300,
+} as const;
+
+export const RISK_LEVELS = ['not-explored', 'none-evident', 'low', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+export const RISK_LABELS: Readonly<Record<RiskLevel, string>> = {
+  'not-explored': 'Not explored',
+  'none-evident': 'None evident',
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+};
+
+export const RESILIENCE_LEVELS = ['not-explored', 'low', 'some', 'strong'] as const;
+export type ResilienceLevel = (typeof RESILIENCE_LEVELS)[number];
+export const RESILIENCE_LABELS: Readonly<Record<ResilienceLevel, string>> = {
+  'not-explored': 'Not explored',
+  low: 'Low',
+  some: 'Some',
+  strong: 'Strong',
+};
+
+export const AGE_BANDS = ['under-8', '8-10', '11-13', '14-15', '16-17', '18-25'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+export const AGE_BAND_LABELS: Readonly<Record<AgeBand, string>> = {
+  'under-8': 'Under 8',
+  '8-10': '8 to 10',
+  '11-13': '11 to 13',
+  '14-15': '14 to 15',
+  '16-17': '16 to 17',
+  '18-25': '18 to 25 (care leaver)',
+};
+
+export const PARTICIPANTS = ['young-person', 'parent-carer', 'other-family', 'professional'] as const;
+export type Participant = (typeof PARTICIPANTS)[number];
+export const PARTICIPANT_LABELS: Readonly<Record<Participant, string>> = {
+  'young-person': 'Young person',
+  'parent-carer': 'Parent or carer',
+  'other-family': 'Other family member',
+  professional: 'Other professional (school, health, police)',
+};
+
+export const OFFLINE_FACTORS = [
+  'domestic-abuse',
+  'parental-mental-health',
+  'substance-misuse',
+  'neglect',
+  'exploitation',
+  'send',
+  'young-person-mental-health',
+  'going-missing',
+] as const;
+export type OfflineFactor = (typeof OFFLINE_FACTORS)[number];
+export const OFFLINE_FACTOR_LABELS: Readonly<Record<OfflineFactor, string>> = {
+  'domestic-abuse': 'Domestic abuse',
+  'parental-mental-health': 'Parental mental ill-health',
+  'substance-misuse': 'Parental substance or alcohol misuse',
+  neglect: 'Neglect',
+  exploitation: 'Sexual or criminal exploitation concerns',
+  send: 'Special educational needs or disability',
+  'young-person-mental-health': "Young person's own mental health",
+  'going-missing': 'Going missing',
+};
+
+/** Pseudonymous case reference: letters, digits and dashes; never a name. */
+export const CaseRefSchema = z
+  .string()
+  .trim()
+  .min(2, 'Case reference needs at least 2 characters.')
+  .max(LIMITS.caseRef, `Case reference can be at most ${LIMITS.caseRef} characters.`)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'Case reference can only use letters, digits and dashes (no spaces, no names).');
+
+const answerText = (label: string, max: number = LIMITS.answerText) =>
+  z.string().max(max, `${label} can be at most ${max} characters.`);
+
+export const CAnswerSchema = z.object({
+  strengths: answerText('Strengths and protective factors').default(''),
+  vulnerabilities: answerText('Vulnerabilities and risks').default(''),
+  risk: z.enum(RISK_LEVELS).default('not-explored'),
+  resilience: z.enum(RESILIENCE_LEVELS).default('not-explored'),
+  youngPersonView: answerText("The young person's view").default(''),
+  parentView: answerText("The parent or carer's view").default(''),
+  nextSteps: answerText('Next steps').default(''),
+  skipped: z.boolean().default(false),
+});
+export type CAnswer = z.infer<typeof CAnswerSchema>;
+
+/** Extra answers on C10, the composite picture. */
+export const CompositeSchema = z.object({
+  offlineFactors: z.array(z.enum(OFFLINE_FACTORS)).max(OFFLINE_FACTORS.length).default([]),
+  offlineOther: answerText('Other offline factors', LIMITS.otherText).default(''),
+  analysis: answerText('Your analysis of how the risks combine', LIMITS.analysisText).default(''),
+  impact: answerText('Impact on identity, relationships, development and wellbeing').default(''),
+});
+export type Composite = z.infer<typeof CompositeSchema>;
+
+export const STEPS = ['cautions', 'setup', ...C_IDS, 'review', 'complete'] as const;
+export type Step = (typeof STEPS)[number];
+
+export const STATUSES = ['in-progress', 'completed'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const SetupSchema = z.object({
+  caseRef: CaseRefSchema,
+  ageBand: z.enum(AGE_BANDS, { message: 'Choose the young person\'s age band.' }),
+  participants: z.array(z.enum(PARTICIPANTS)).min(1, 'Choose at least one person who took part.'),
+  participantsOther: answerText('Others who took part', LIMITS.otherText).default(''),
+  assessedOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must be in the form YYYY-MM-DD.'),
+});
+export type Setup = z.infer<typeof SetupSchema>;
+
+const answersShape = Object.fromEntries(C_IDS.map((id) => [id, CAnswerSchema.optional()])) as Record<
+  CId,
+  z.ZodOptional<typeof CAnswerSchema>
+>;
+
+/** A whole assessment as the domain sees it (decrypted, validated). */
+export const AssessmentSchema = z.object({
+  id: z.string().min(1),
+  tenantId: z.string().min(1),
+  ownerId: z.string().min(1),
+  status: z.enum(STATUSES),
+  step: z.enum(STEPS),
+  cautionsAcknowledged: z.boolean(),
+  setup: SetupSchema.optional(),
+  answers: z.object(answersShape),
+  composite: CompositeSchema.optional(),
+  rev: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().optional(),
+});
+export type Assessment = z.infer<typeof AssessmentSchema>;
+
+/** The step after this one in the guided flow. */
+export function nextStep(step: Step): Step {
+  const i = STEPS.indexOf(step);
+  return STEPS[Math.min(i + 1, STEPS.length - 1)] as Step;
+}
+
+/** The step before this one; never goes back past setup once cautions are acknowledged. */
+export function previousStep(step: Step): Step {
+  const i = STEPS.indexOf(step);
+  return STEPS[Math.max(i - 1, 1)] as Step;
+}
+
+/** True when the step is one of the ten Cs. */
+export function isCStep(step: Step): step is CId {
+  return (C_IDS as readonly string[]).includes(step);
+}

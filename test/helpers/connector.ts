@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/** One call the bot made to the Bot Connector. */
+export interface ConnectorCall {
+  readonly method: string;
+  readonly path: string;
+  readonly conversationId: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** A scripted answer for the next matching connector call (e.g. 429 with Retry-After, 403). */
+export interface ConnectorFault {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: unknown;
+  readonly match?: (call: ConnectorCall) => boolean;
+}
+
+/** A loopback Bot Connector: records what the bot sends and answers like the real one. */
+export interface LoopbackConnector {
+  readonly url: string;
+  readonly calls: ConnectorCall[];
+  /** Activities the bot sent (new messages, replies and updates), in order. */
+  activities(): Record<string, unknown>[];
+  /** Queue faults answered before normal behaviour resumes. */
+  fail(...faults: ConnectorFault[]): void;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (data += chunk));
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}
+
+/** Starts a connector on 127.0.0.1, port 0. */
+export async function startConnector(): Promise<LoopbackConnector> {
+  const calls: ConnectorCall[] = [];
+  const faults: ConnectorFault[] = [];
+  let nextId = 1;
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const raw = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const match = /^\/v3\/conversations\/([^/]+)/.exec(url.pathname);
+      const call: ConnectorCall = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        conversationId: match?.[1] ? decodeURIComponent(match[1]) : '',
+        body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
+      };
+      const faultIndex = faults.findIndex((f) => !f.match || f.match(call));
+      if (faultIndex >= 0) {
+        const [fault] = faults.splice(faultIndex, 1);
+        calls.push(call);
+        res.writeHead(fault!.status, { 'content-type': 'application/json', ...(fault!.headers ?? {}) });
+        res.end(JSON.stringify(fault!.body ?? { error: { code: 'Fault', message: 'injected' } }));
+        return;
+      }
+      calls.push(call);
+      res.writeHead(url.pathname === '/v3/conversations' && req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+      if (url.pathname === '/v3/conversations' && req.method === 'POST') {
+        res.end(JSON.stringify({ id: `conv-${nextId}`, activityId: `act-${nextId++}` }));
+      } else {
+        res.end(JSON.stringify({ id: `act-${nextId++}` }));
+      }
+    })().catch((error: unknown) => {
+      res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    calls,
+    activities: () => calls.filter((c) => c.method === 'POST' || c.method === 'PUT').map((c) => c.body),
+    fail: (...f) => faults.push(...f),
+    clear: () => {
+      calls.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { AZURITE_DEV_CONNECTION_STRING, ConfigError, loadConfig } from '../../src/config.js';
+
+describe('config', () => {
+  it('when nothing is set, then it refuses to start and names the missing credentials', () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    expect(() => loadConfig({})).toThrow(/BOT_ID is required/);
+  });
+
+  it('when auth is disabled on loopback, then it starts with auth off and Azurite by default', () => {
+    const c = loadConfig({ BOT_AUTH: 'disabled' });
+    expect(c.auth.enabled).toBe(false);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.port).toBe(3978);
+    expect(c.tables).toEqual({ kind: 'connection-string', connectionString: AZURITE_DEV_CONNECTION_STRING, allowInsecure: true });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it.each(['0.0.0.0', '10.0.0.4', 'example.org', '::'])('when auth is disabled and HOST is %s, then it refuses', (host) => {
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', HOST: host })).toThrow(/BOT_AUTH is "disabled" but HOST is/);
+  });
+
+  it.each(['127.0.0.1', '127.1.2.3', '::1', 'localhost'])('when auth is disabled and HOST is loopback %s, then it starts', (host) => {
+    expect(loadConfig({ BOT_AUTH: 'disabled', HOST: host }).host).toBe(host);
+  });
+
+  it('when credentials are complete, then auth is on and the bot tenant is the allow-list', () => {
+    const c = loadConfig({ BOT_ID: 'app', BOT_PASSWORD: 'secret', BOT_TENANT_ID: 'tenant-a', HOST: '0.0.0.0' });
+    expect(c.auth).toMatchObject({ enabled: true, appId: 'app', appType: 'SingleTenant', appTenantId: 'tenant-a' });
+    expect(c.allowedTenants).toEqual(['tenant-a']);
+  });
+
+  it('when a value is malformed, then the error names the variable and the problem', () => {
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ BOT_AUTH: 'maybe' })).toThrow(/BOT_AUTH/);
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', TABLE_PREFIX: 'bad-prefix!' })).toThrow(/TABLE_PREFIX/);
+  });
+
+  it('when the password is missing for a SingleTenant bot, then it refuses', () => {
+    expect(() => loadConfig({ BOT_ID: 'app', BOT_TENANT_ID: 't' })).toThrow(/BOT_PASSWORD is required/);
+  });
+
+  it('when a managed identity bot has no password, then it starts and uses the account URL', () => {
+    const c = loadConfig({ BOT_ID: 'app', BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: 't', TABLES_ACCOUNT_URL: 'https://acct.table.core.windows.net' });
+    expect(c.tables).toEqual({ kind: 'managed-identity', accountUrl: 'https://acct.table.core.windows.net', clientId: 'app' });
+  });
+
+  it('when a plain-HTTP table endpoint is not loopback, then it refuses', () => {
+    const cs = AZURITE_DEV_CONNECTION_STRING.replace('127.0.0.1', '10.1.2.3');
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', TABLES_CONNECTION_STRING: cs })).toThrow(/plain HTTP/);
+  });
+});

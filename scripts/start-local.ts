@@ -14,7 +14,7 @@ const HOST = process.env.HOST ?? '127.0.0.1';
 const PORT = process.env.PORT ?? '3978';
 const TABLE_PORT = process.env.AZURITE_TABLE_PORT ?? '10002';
 const PLAYGROUND_PORT = process.env.PLAYGROUND_PORT ?? '56150';
-const dataDir = path.join(root, '.azurite');
+const dataDir = process.env.AZURITE_LOCATION ?? path.join(root, '.azurite');
 mkdirSync(dataDir, { recursive: true });
 
 const children: { name: string; child: ChildProcess; stopSignal: NodeJS.Signals }[] = [];

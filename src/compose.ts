@@ -2,12 +2,15 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createBot, type Bot } from './bot/bot.js';
 import { createTableFactory, pingTables, type TableFactory } from './storage/tables.js';
+import { createFieldCipher, type FieldCipher } from './storage/field-cipher.js';
+import { loadOrCreateDevKey } from './storage/dev-key.js';
 
 /** Everything the running service is made of, built from config; no listening, no timers. */
 export interface Dependencies {
   readonly config: Config;
   readonly logger: Logger;
   readonly tables: TableFactory;
+  readonly cipher: FieldCipher;
   readonly bot: Bot;
   readonly storageHealthy: () => Promise<boolean>;
 }
@@ -15,11 +18,15 @@ export interface Dependencies {
 /** The composition root shared by index.ts, the tests and the benchmark. */
 export async function buildDependencies(config: Config, logger: Logger): Promise<Dependencies> {
   const tables = await createTableFactory(config);
+  // Config only allows no keys on a local run (auth disabled on loopback): use a generated dev key there.
+  const keys = config.encryptionKeys.length > 0 ? config.encryptionKeys : [loadOrCreateDevKey(config.devKeyFile)];
+  const cipher = createFieldCipher(keys);
   const bot = createBot(config, { logger });
   return {
     config,
     logger,
     tables,
+    cipher,
     bot,
     storageHealthy: () => pingTables(tables),
   };

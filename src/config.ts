@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEncryptionKeys, type EncryptionKey } from './storage/field-cipher.js';
 
 /** Azurite's published development account; only ever used against a loopback Azurite. */
 export const AZURITE_DEV_CONNECTION_STRING =
@@ -47,8 +48,22 @@ const EnvSchema = z
     ALLOWED_TENANTS: csv,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+    ENCRYPTION_KEYS: optionalNonEmpty,
+    DEV_KEY_FILE: z.string().min(1).default('.localdata/dev-encryption-key'),
   })
   .superRefine((env, ctx) => {
+    if (env.ENCRYPTION_KEYS) {
+      try {
+        const keys = parseEncryptionKeys(env.ENCRYPTION_KEYS);
+        if (keys.length === 0) throw new Error('no key listed');
+        const bad = keys.find((k) => k.key.length !== 32 || !/^[A-Za-z0-9_-]{1,32}$/.test(k.id));
+        if (bad) throw new Error(`key ${bad.id} must have a short id and decode to 32 bytes`);
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ENCRYPTION_KEYS'], message: `is not valid (${(error as Error).message}); expected "id:base64-of-32-bytes[,id2:...]"` });
+      }
+    } else if (env.BOT_AUTH === 'enabled') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ENCRYPTION_KEYS'], message: 'is required outside local runs: answers are encrypted before they are stored' });
+    }
     if (env.BOT_AUTH === 'disabled') {
       if (!isLoopbackHost(env.HOST)) {
         ctx.addIssue({
@@ -105,6 +120,9 @@ export interface Config {
   readonly allowedTenants: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly maxBodyBytes: number;
+  /** Keys for field encryption, first active; empty means a local run that uses a generated development key. */
+  readonly encryptionKeys: readonly EncryptionKey[];
+  readonly devKeyFile: string;
 }
 
 /** Thrown when the environment does not describe a runnable configuration. */
@@ -171,5 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedTenants: Object.freeze([...allowedTenants]),
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    encryptionKeys: Object.freeze(e.ENCRYPTION_KEYS ? parseEncryptionKeys(e.ENCRYPTION_KEYS) : []),
+    devKeyFile: e.DEV_KEY_FILE,
   });
 }

@@ -26,6 +26,11 @@ describe('walking skeleton over real HTTP', () => {
     expect((reply.conversation as { id: string }).id).toBe(user.conversationId);
   });
 
+  it('when the user types something unrecognised, then a kind pointer to the commands comes back', async () => {
+    const result = await bot.send(message(bot, newUser(), 'what is this'));
+    expect(result.sent.at(-1)?.text).toMatch(/start.*resume.*help/s);
+  });
+
   it('when the bot is installed, then it sends the welcome card', async () => {
     const result = await bot.send(installed(bot, newUser()));
     expect(cardText(cardOf(result))).toContain('case references');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -79,6 +79,7 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     TABLES_CONNECTION_STRING: inject('tablesConnectionString'),
     TABLE_PREFIX: uniquePrefix(),
     LOG_LEVEL: 'info',
+    ENCRYPTION_KEYS: `test:${randomBytes(32).toString('base64')}`,
     ...env,
   });
   let deps!: Dependencies;

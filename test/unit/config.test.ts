@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { AZURITE_DEV_CONNECTION_STRING, ConfigError, loadConfig } from '../../src/config.js';
 
+const KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+
 describe('config', () => {
+  it('when auth is on and no encryption key is configured, then it refuses', () => {
+    expect(() => loadConfig({ BOT_ID: 'app', BOT_PASSWORD: 's', BOT_TENANT_ID: 't' })).toThrow(/ENCRYPTION_KEYS is required/);
+  });
+
+  it('when an encryption key is not 32 bytes, then it refuses', () => {
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', ENCRYPTION_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` })).toThrow(/ENCRYPTION_KEYS is not valid/);
+  });
+
   it('when nothing is set, then it refuses to start and names the missing credentials', () => {
     expect(() => loadConfig({})).toThrow(ConfigError);
     expect(() => loadConfig({})).toThrow(/BOT_ID is required/);
@@ -25,7 +35,7 @@ describe('config', () => {
   });
 
   it('when credentials are complete, then auth is on and the bot tenant is the allow-list', () => {
-    const c = loadConfig({ BOT_ID: 'app', BOT_PASSWORD: 'secret', BOT_TENANT_ID: 'tenant-a', HOST: '0.0.0.0' });
+    const c = loadConfig({ BOT_ID: 'app', BOT_PASSWORD: 'secret', BOT_TENANT_ID: 'tenant-a', HOST: '0.0.0.0', ENCRYPTION_KEYS: KEYS });
     expect(c.auth).toMatchObject({ enabled: true, appId: 'app', appType: 'SingleTenant', appTenantId: 'tenant-a' });
     expect(c.allowedTenants).toEqual(['tenant-a']);
   });
@@ -41,7 +51,7 @@ describe('config', () => {
   });
 
   it('when a managed identity bot has no password, then it starts and uses the account URL', () => {
-    const c = loadConfig({ BOT_ID: 'app', BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: 't', TABLES_ACCOUNT_URL: 'https://acct.table.core.windows.net' });
+    const c = loadConfig({ BOT_ID: 'app', BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: 't', TABLES_ACCOUNT_URL: 'https://acct.table.core.windows.net', ENCRYPTION_KEYS: KEYS });
     expect(c.tables).toEqual({ kind: 'managed-identity', accountUrl: 'https://acct.table.core.windows.net', clientId: 'app' });
   });
 

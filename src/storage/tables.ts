@@ -1,6 +1,12 @@
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { Config } from '../config.js';
 
+/**
+ * Every storage call is bounded so a whole turn stays well inside Teams' 15 seconds:
+ * at most 3 tries of 2.5 s each with short backoff (about 8 s in the worst case).
+ */
+export const STORAGE_RETRY = { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000, tryTimeoutInMs: 2500 } as const;
+
 /** Makes TableClients for this deployment's tables, by logical name (prefixed per deployment). */
 export interface TableFactory {
   table(name: string): TableClient;
@@ -12,7 +18,7 @@ export async function createTableFactory(config: Pick<Config, 'tables' | 'tableP
   const t = config.tables;
   const cache = new Map<string, TableClient>();
   if (t.kind === 'connection-string') {
-    const options: TableServiceClientOptions = { ...extra, allowInsecureConnection: t.allowInsecure };
+    const options: TableServiceClientOptions = { retryOptions: STORAGE_RETRY, ...extra, allowInsecureConnection: t.allowInsecure };
     return {
       table(name) {
         const full = `${config.tablePrefix}${name}`;
@@ -33,12 +39,12 @@ export async function createTableFactory(config: Pick<Config, 'tables' | 'tableP
       const full = `${config.tablePrefix}${name}`;
       let c = cache.get(full);
       if (!c) {
-        c = new TableClient(t.accountUrl, full, credential, extra);
+        c = new TableClient(t.accountUrl, full, credential, { retryOptions: STORAGE_RETRY, ...extra });
         cache.set(full, c);
       }
       return c;
     },
-    service: () => new TableServiceClient(t.accountUrl, credential, extra),
+    service: () => new TableServiceClient(t.accountUrl, credential, { retryOptions: STORAGE_RETRY, ...extra }),
   };
 }
 

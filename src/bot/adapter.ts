@@ -1,5 +1,5 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
+import type { Activity, ConfigurationBotFrameworkAuthenticationOptions, InvokeResponse, TurnContext } from 'botbuilder';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 
@@ -12,21 +12,25 @@ export const TURN_ERROR_MESSAGE =
  * "empty app id means no auth" default: it is off only when config says so explicitly, and
  * config allows that only on a loopback host.
  */
-export function createAdapter(config: Pick<Config, 'auth'>, logger: Logger): TeamsAdapter {
+export function createAdapter(config: Pick<Config, 'auth' | 'allowedTenants'>, logger: Logger): TeamsAdapter {
   let adapter: TeamsAdapter;
   if (config.auth.enabled) {
     const a = config.auth;
     if (!a.appId) throw new Error('Bot authentication is enabled but no app id is configured');
-    adapter = new TeamsAdapter({
-      MicrosoftAppId: a.appId,
-      MicrosoftAppPassword: a.appPassword ?? '',
-      MicrosoftAppTenantId: a.appTenantId ?? '',
-      MicrosoftAppType: a.appType,
-      ...(a.openIdMetadataUrl ? { BotOpenIdMetadata: a.openIdMetadataUrl } : {}),
-    });
+    adapter = new GuardedTeamsAdapter(
+      {
+        MicrosoftAppId: a.appId,
+        MicrosoftAppPassword: a.appPassword ?? '',
+        MicrosoftAppTenantId: a.appTenantId ?? '',
+        MicrosoftAppType: a.appType,
+        ...publicCloudChannelAuth(a.openIdMetadataUrl),
+      },
+      config.allowedTenants,
+      logger,
+    );
   } else {
     logger.warn({ event: 'auth.disabled' }, 'Bot authentication is OFF (BOT_AUTH=disabled on a loopback host). Local use only.');
-    adapter = new TeamsAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '' });
+    adapter = new GuardedTeamsAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '' }, config.allowedTenants, logger);
   }
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
@@ -48,4 +52,83 @@ export function createAdapter(config: Pick<Config, 'auth'>, logger: Logger): Tea
     await context.sendActivity(TURN_ERROR_MESSAGE);
   };
   return adapter;
+}
+
+/**
+ * The public-cloud Bot Framework settings, spelled out. botbuilder switches to a "parameterized"
+ * configuration as soon as any one of these is given (e.g. only the OpenID metadata URL), and then
+ * leaves the others undefined, which breaks the issuer check; so we always give all of them.
+ * Values mirror botframework-connector's AuthenticationConstants.
+ */
+function publicCloudChannelAuth(openIdMetadataUrl: string | undefined): ConfigurationBotFrameworkAuthenticationOptions {
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+    ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    OAuthUrl: 'https://api.botframework.com',
+    CallerId: 'urn:botframework:azure',
+    ValidateAuthority: true,
+  };
+}
+
+/** The tenant Teams says an activity comes from; both places must agree when both are present. */
+export function activityTenant(activity: Partial<Activity>): string | undefined {
+  const fromChannelData = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  const fromConversation = activity.conversation?.tenantId;
+  const a = typeof fromChannelData === 'string' && fromChannelData ? fromChannelData : undefined;
+  const b = typeof fromConversation === 'string' && fromConversation ? fromConversation : undefined;
+  if (a && b && a.toLowerCase() !== b.toLowerCase()) return undefined;
+  return (a ?? b)?.toLowerCase();
+}
+
+/**
+ * The CloudAdapter with two gates in front of every turn: authentication failures become a bare
+ * 401 (botbuilder would answer with the error message, and with 500 for some token errors), and
+ * activities from tenants outside the allow-list get 403. Neither reaches the app's handlers.
+ */
+class GuardedTeamsAdapter extends TeamsAdapter {
+  private readonly allowed: ReadonlySet<string>;
+
+  constructor(
+    auth: ConfigurationBotFrameworkAuthenticationOptions,
+    allowedTenants: readonly string[],
+    private readonly logger: Logger,
+  ) {
+    super(auth);
+    this.allowed = new Set(allowedTenants.map((t) => t.toLowerCase()));
+  }
+
+  protected override async processActivity(
+    authHeaderOrResult: string | Parameters<TeamsAdapter['processActivity']>[0],
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    if (typeof authHeaderOrResult !== 'string') return super.processActivity(authHeaderOrResult, activity, logic);
+    let authenticated;
+    try {
+      authenticated = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeaderOrResult);
+    } catch (error) {
+      // The reason stays in our log as an error name only; the caller learns nothing about the token or keys.
+      const e = error as { name?: string; statusCode?: number };
+      const upstream = e.name === 'FetchError' || (typeof e.statusCode === 'number' && e.statusCode >= 500);
+      this.logger.warn(
+        { event: upstream ? 'auth.unavailable' : 'auth.rejected', errorName: e.name, activityType: activity.type, channelId: activity.channelId },
+        upstream ? 'Could not load the Bot Framework signing keys' : 'Request rejected: authentication failed',
+      );
+      return { status: upstream ? 503 : 401 };
+    }
+    if (this.allowed.size > 0) {
+      const tenant = activityTenant(activity);
+      if (!tenant || !this.allowed.has(tenant)) {
+        this.logger.warn(
+          { event: 'tenant.rejected', tenantId: tenant ?? null, activityType: activity.type, conversationId: activity.conversation?.id },
+          'Request rejected: tenant not allowed',
+        );
+        return { status: 403 };
+      }
+    }
+    return super.processActivity(authenticated, activity, logic);
+  }
 }

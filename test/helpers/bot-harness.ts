@@ -33,7 +33,8 @@ export interface TestBot {
   readonly deps: Dependencies;
   /** Every JSON log line written so far. */
   readonly logLines: string[];
-  send(activity: Record<string, unknown>): Promise<TurnResult>;
+  /** Posts one activity; `headers` adds e.g. an Authorization header for auth-enabled bots. */
+  send(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<TurnResult>;
   /** Builds a new server against the same tables (a restart); the old one is closed. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -98,11 +99,11 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
       return deps;
     },
     logLines,
-    async send(activity) {
+    async send(activity, headers = {}) {
       const before = connector.calls.length;
       const res = await fetch(`${running.url}/api/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(activity),
       });
       const text = await res.text();

@@ -21,7 +21,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   // Config only allows no keys on a local run (auth disabled on loopback): use a generated dev key there.
   const keys = config.encryptionKeys.length > 0 ? config.encryptionKeys : [loadOrCreateDevKey(config.devKeyFile)];
   const cipher = createFieldCipher(keys);
-  const bot = createBot(config, { logger });
+  const bot = createBot(config, { logger, rateLimit: config.rateLimit });
   return {
     config,
     logger,

@@ -2,12 +2,16 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Logger } from '../log.js';
 import type { CommandTable } from './commands.js';
+import type { RateLimit } from './rate-limiter.js';
+import { registerGuards } from './routes/guards.js';
 import { registerMessages } from './routes/messages.js';
 import { registerWelcome } from './routes/welcome.js';
 
 /** What the bot's handlers need from the rest of the system. */
 export interface BotDeps {
   readonly logger: Logger;
+  /** Per-user turn allowance; guards.ts has a default. */
+  readonly rateLimit?: RateLimit;
 }
 
 /** Builds the teams-ai Application with every route registered. */
@@ -19,6 +23,8 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
     longRunningMessages: false,
   });
   const commands: CommandTable = {};
+  // Guards run before every route: rate limit, then the refusal of images and files.
+  registerGuards(app, deps);
   registerWelcome(app, deps, commands);
   // Feature route modules register here, each with its own commands and card verbs.
   registerMessages(app, deps, commands);

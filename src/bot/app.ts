@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { CommandTable } from './commands.js';
 import type { RateLimit } from './rate-limiter.js';
 import { registerGuards } from './routes/guards.js';
+import { registerConsult } from './routes/consult.js';
 import { registerMessages } from './routes/messages.js';
 import { registerWelcome } from './routes/welcome.js';
 
@@ -27,6 +28,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
   registerGuards(app, deps);
   registerWelcome(app, deps, commands);
   // Feature route modules register here, each with its own commands and card verbs.
+  registerConsult(app, deps, commands);
   registerMessages(app, deps, commands);
   return app;
 }

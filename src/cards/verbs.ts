@@ -2,6 +2,12 @@
 export const VERBS = {
   start: 'tencs.start',
   help: 'tencs.help',
+  consultList: 'tencs.consult',
+  consultC: 'tencs.consult.c',
+  cautions: 'tencs.cautions',
+  practiceExample: 'tencs.practice-example',
+  changes: 'tencs.changes',
+  standards: 'tencs.standards',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

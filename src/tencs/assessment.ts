@@ -11,6 +11,12 @@ export const LIMITS = {
   analysisText: 3000,
   caseRef: 40,
   otherText: 300,
+  /**
+   * UTF-8 bytes of free text one card may carry back to Teams. Plain English at every character
+   * limit stays well inside it; it only bites when most characters are multi-byte, and then the
+   * practitioner is asked to shorten rather than the card failing to send.
+   */
+  cardTextBytes: 16 * 1024,
 } as const;
 
 export const RISK_LEVELS = ['not-explored', 'none-evident', 'low', 'medium', 'high'] as const;
@@ -140,6 +146,8 @@ export const AssessmentSchema = z.object({
   answers: z.object(answersShape),
   composite: CompositeSchema.optional(),
   rev: z.number().int().nonnegative(),
+  /** The `rev` each step was last written at, so a stale card conflicts only when its own step changed. */
+  stepRevs: z.record(z.string(), z.number().int().nonnegative()).default({}),
   createdAt: z.string(),
   updatedAt: z.string(),
   completedAt: z.string().optional(),

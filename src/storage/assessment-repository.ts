@@ -1,0 +1,329 @@
+import { createHash } from 'node:crypto';
+import { odata, type TableClient, type TableEntity } from '@azure/data-tables';
+import { z } from 'zod';
+import { AGE_BANDS, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
+import type { Owner } from '../tencs/owner.js';
+import { C_IDS, type CId } from '../tencs/ten-cs.js';
+import { ConflictError, CorruptEntityError, StorageUnavailableError, statusOf } from './errors.js';
+import type { FieldCipher } from './field-cipher.js';
+import { ownerKey } from './owner-key.js';
+import type { TableFactory } from './tables.js';
+
+/** Logical table name; the deployment prefix is added by the TableFactory. */
+export const ASSESSMENTS_TABLE = 'assessments';
+
+/** An assessment id: an inverted timestamp (newest sorts first) and a suffix derived from the creating activity. */
+export const ASSESSMENT_ID_PATTERN = /^\d{13}-[A-Za-z0-9_-]{12}$/;
+
+const MAX_MS = 9_999_999_999_999;
+
+/** The id for an assessment created by this activity: the same activity always gives the same id. */
+export function assessmentIdFor(activityId: string, at: Date): string {
+  const inverted = String(MAX_MS - at.getTime()).padStart(13, '0');
+  const suffix = createHash('sha256').update(activityId, 'utf8').digest('base64url').slice(0, 12);
+  return `${inverted}-${suffix}`;
+}
+
+/** An assessment as read, with the ETag a later write must match. */
+export interface StoredAssessment {
+  readonly assessment: Assessment;
+  readonly etag: string;
+}
+
+/** The columns "my assessments" needs; no free text beyond the pseudonymous case reference. */
+export interface AssessmentMeta {
+  readonly id: string;
+  readonly caseRef: string | undefined;
+  readonly status: Status;
+  readonly step: Step;
+  readonly rev: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly completedAt: string | undefined;
+}
+
+const META_COLUMNS = ['RowKey', 'status', 'step', 'rev', 'caseRef', 'createdAt', 'updatedAt', 'completedAt'];
+
+const C_TEXT = ['strengths', 'vulnerabilities', 'youngPersonView', 'parentView', 'nextSteps'] as const;
+const COMPOSITE_TEXT = ['offlineOther', 'analysis', 'impact'] as const;
+
+const cPrefix = (id: CId) => `c${C_IDS.indexOf(id) + 1}`;
+const prop = (prefix: string, field: string) => `${prefix}${field[0]!.toUpperCase()}${field.slice(1)}`;
+
+const MetaEntitySchema = z.object({
+  rowKey: z.string().regex(ASSESSMENT_ID_PATTERN),
+  status: z.enum(STATUSES),
+  step: z.enum(STEPS),
+  rev: z.number().int().nonnegative(),
+  caseRef: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().optional(),
+});
+
+const jsonText = z.string().transform((s, ctx) => {
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not JSON' });
+    return z.NEVER;
+  }
+});
+
+const jsonList = <T extends string>(values: readonly [T, ...T[]]) => jsonText.pipe(z.array(z.enum(values)));
+
+const jsonObject = jsonText.pipe(z.record(z.string(), z.number().int().nonnegative()));
+
+/** Options for the repository; every storage call has a deadline so a turn stays inside Teams' 15 seconds. */
+export interface AssessmentRepositoryOptions {
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Assessments in Table Storage: PartitionKey = the owner's key, RowKey = the assessment id, one entity
+ * per assessment, every free-text field its own encrypted property. A lookup only ever happens inside
+ * the caller's own partition, so another practitioner's id is simply not found.
+ */
+export class AssessmentRepository {
+  private readonly client: TableClient;
+  private ready: Promise<void> | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(
+    tables: TableFactory,
+    private readonly cipher: FieldCipher,
+    options: AssessmentRepositoryOptions = {},
+  ) {
+    this.client = tables.table(ASSESSMENTS_TABLE);
+    this.timeoutMs = options.timeoutMs ?? 5000;
+  }
+
+  /** Creates a new assessment; throws ConflictError('exists') when the id is already taken in this partition. */
+  async create(assessment: Assessment): Promise<StoredAssessment> {
+    const entity = this.toEntity(assessment);
+    const response = await this.call('create', () => this.client.createEntity(entity, { abortSignal: this.deadline() }), {
+      409: () => new ConflictError('exists', 'An assessment with this id already exists'),
+    });
+    return { assessment, etag: response.etag ?? '' };
+  }
+
+  /** Reads one of the owner's assessments, or undefined if the owner has none with this id. */
+  async get(owner: Owner, id: string): Promise<StoredAssessment | undefined> {
+    if (!ASSESSMENT_ID_PATTERN.test(id)) return undefined;
+    const pk = ownerKey(owner);
+    try {
+      const entity = await this.call('get', () => this.client.getEntity<Record<string, unknown>>(pk, id, { abortSignal: this.deadline() }), {
+        404: () => new NotThere(),
+      });
+      return { assessment: this.fromEntity(entity), etag: entity.etag };
+    } catch (error) {
+      if (error instanceof NotThere) return undefined;
+      throw error;
+    }
+  }
+
+  /** Replaces the whole entity if its ETag still matches; returns the new ETag. 412 -> ConflictError('changed'). */
+  async replace(assessment: Assessment, etag: string): Promise<string> {
+    const entity = this.toEntity(assessment);
+    const response = await this.call('replace', () => this.client.updateEntity(entity, 'Replace', { etag, abortSignal: this.deadline() }), {
+      412: () => new ConflictError('changed', 'The assessment changed since it was read'),
+      404: () => new ConflictError('changed', 'The assessment was deleted since it was read'),
+    });
+    return response.etag ?? '';
+  }
+
+  /** The owner's newest assessments first (one partition query, meta columns only). */
+  async listForOwner(owner: Owner, top = 20): Promise<AssessmentMeta[]> {
+    const pk = ownerKey(owner);
+    const page = await this.call('list', async () => {
+      const pages = this.client
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: META_COLUMNS }, abortSignal: this.deadline() })
+        .byPage({ maxPageSize: top });
+      const first = await pages.next();
+      return first.done ? [] : first.value;
+    });
+    return page.slice(0, top).map((entity) => {
+      const parsed = MetaEntitySchema.safeParse(entity);
+      if (!parsed.success) throw new CorruptEntityError(`Assessment listing row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
+      const m = parsed.data;
+      return { id: m.rowKey, caseRef: m.caseRef, status: m.status, step: m.step, rev: m.rev, createdAt: m.createdAt, updatedAt: m.updatedAt, completedAt: m.completedAt };
+    });
+  }
+
+  /** Deletes one of the owner's assessments; false when there was nothing to delete. */
+  async delete(owner: Owner, id: string): Promise<boolean> {
+    if (!ASSESSMENT_ID_PATTERN.test(id)) return false;
+    const pk = ownerKey(owner);
+    try {
+      await this.call('delete', () => this.client.deleteEntity(pk, id, { abortSignal: this.deadline() }), { 404: () => new NotThere() });
+      return true;
+    } catch (error) {
+      if (error instanceof NotThere) return false;
+      throw error;
+    }
+  }
+
+  private deadline(): AbortSignal {
+    return AbortSignal.timeout(this.timeoutMs);
+  }
+
+  private async ensureTable(): Promise<void> {
+    this.ready ??= this.client.createTable({ abortSignal: this.deadline() }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.ready = undefined;
+        // 409: the table already exists, which is all we wanted.
+        if (statusOf(error) === 409) return;
+        throw error;
+      },
+    );
+    await this.ready;
+  }
+
+  /** Runs one storage call: named statuses become typed errors, transient failures StorageUnavailableError. */
+  private async call<T>(operation: string, fn: () => Promise<T>, named: Record<number, () => Error> = {}): Promise<T> {
+    try {
+      await this.ensureTable();
+      return await fn();
+    } catch (error) {
+      const status = statusOf(error);
+      const mapped = status === undefined ? undefined : named[status];
+      if (mapped) {
+        const typed = mapped();
+        if (!(typed instanceof NotThere)) (typed as { cause?: unknown }).cause = error;
+        throw typed;
+      }
+      if (status === undefined || status === 408 || status === 429 || status >= 500) {
+        throw new StorageUnavailableError(`Table Storage ${operation} failed`, status, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private context(pk: string, rk: string, field: string): string {
+    return `${ASSESSMENTS_TABLE}|${pk}|${rk}|${field}`;
+  }
+
+  private toEntity(a: Assessment): TableEntity<Record<string, unknown>> {
+    const partitionKey = ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId });
+    const rowKey = a.id;
+    const entity: TableEntity<Record<string, unknown>> = {
+      partitionKey,
+      rowKey,
+      v: 1,
+      tenantId: a.tenantId,
+      ownerId: a.ownerId,
+      status: a.status,
+      step: a.step,
+      rev: a.rev,
+      stepRevs: JSON.stringify(a.stepRevs),
+      cautionsAcknowledged: a.cautionsAcknowledged,
+      createdAt: a.createdAt,
+      updatedAt: a.updatedAt,
+    };
+    const text = (name: string, value: string) => {
+      // Empty answers are left out rather than stored encrypted: absence reads back as ''.
+      if (value !== '') entity[name] = this.cipher.encrypt(value, this.context(partitionKey, rowKey, name));
+    };
+    if (a.completedAt) entity.completedAt = a.completedAt;
+    if (a.setup) {
+      entity.caseRef = a.setup.caseRef;
+      entity.ageBand = a.setup.ageBand;
+      entity.participants = JSON.stringify(a.setup.participants);
+      entity.assessedOn = a.setup.assessedOn;
+      text('participantsOther', a.setup.participantsOther);
+    }
+    for (const id of C_IDS) {
+      const answer = a.answers[id];
+      if (!answer) continue;
+      const p = cPrefix(id);
+      entity[prop(p, 'risk')] = answer.risk;
+      entity[prop(p, 'resilience')] = answer.resilience;
+      entity[prop(p, 'skipped')] = answer.skipped;
+      for (const field of C_TEXT) text(prop(p, field), answer[field]);
+    }
+    if (a.composite) {
+      entity.compositeFactors = JSON.stringify(a.composite.offlineFactors);
+      for (const field of COMPOSITE_TEXT) text(prop('composite', field), a.composite[field]);
+    }
+    return entity;
+  }
+
+  private fromEntity(entity: Record<string, unknown> & { partitionKey?: string; rowKey?: string }): Assessment {
+    const pk = String(entity.partitionKey);
+    const rk = String(entity.rowKey);
+    const str = (name: string) => {
+      const v = entity[name];
+      return typeof v === 'string' ? v : undefined;
+    };
+    const text = (name: string) => {
+      const v = str(name);
+      return v === undefined ? '' : this.cipher.decrypt(v, this.context(pk, rk, name));
+    };
+    const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
+      const r = schema.safeParse(value);
+      if (!r.success) throw new CorruptEntityError(`Assessment ${what} does not match the schema`);
+      return r.data;
+    };
+    const answers: Partial<Record<CId, CAnswer>> = {};
+    for (const id of C_IDS) {
+      const p = cPrefix(id);
+      if (entity[prop(p, 'risk')] === undefined) continue;
+      answers[id] = {
+        risk: parse(z.enum(RISK_LEVELS), entity[prop(p, 'risk')], 'risk'),
+        resilience: parse(z.enum(RESILIENCE_LEVELS), entity[prop(p, 'resilience')], 'resilience'),
+        skipped: entity[prop(p, 'skipped')] === true,
+        strengths: text(prop(p, 'strengths')),
+        vulnerabilities: text(prop(p, 'vulnerabilities')),
+        youngPersonView: text(prop(p, 'youngPersonView')),
+        parentView: text(prop(p, 'parentView')),
+        nextSteps: text(prop(p, 'nextSteps')),
+      };
+    }
+    const candidate = {
+      id: rk,
+      tenantId: entity.tenantId,
+      ownerId: entity.ownerId,
+      status: entity.status,
+      step: entity.step,
+      cautionsAcknowledged: entity.cautionsAcknowledged,
+      rev: entity.rev,
+      stepRevs: parse(jsonObject, str('stepRevs') ?? '{}', 'step revisions'),
+      createdAt: entity.createdAt,
+      updatedAt: entity.updatedAt,
+      completedAt: str('completedAt'),
+      setup:
+        str('caseRef') === undefined
+          ? undefined
+          : {
+              caseRef: str('caseRef'),
+              ageBand: parse(z.enum(AGE_BANDS), entity.ageBand, 'age band'),
+              participants: parse(jsonList(PARTICIPANTS), entity.participants, 'participants'),
+              participantsOther: text('participantsOther'),
+              assessedOn: str('assessedOn'),
+            },
+      answers,
+      composite:
+        str('compositeFactors') === undefined
+          ? undefined
+          : {
+              offlineFactors: parse(jsonList(OFFLINE_FACTORS), entity.compositeFactors, 'offline factors'),
+              offlineOther: text('compositeOfflineOther'),
+              analysis: text('compositeAnalysis'),
+              impact: text('compositeImpact'),
+            },
+    };
+    const parsed = AssessmentSchema.safeParse(candidate);
+    if (!parsed.success) {
+      throw new CorruptEntityError(`Assessment entity does not match the schema at ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    }
+    // The partition is the owner: an entity whose owner columns disagree with its key was not written by us.
+    if (ownerKey({ tenantId: parsed.data.tenantId, aadObjectId: parsed.data.ownerId }) !== pk) {
+      throw new CorruptEntityError('Assessment owner does not match its partition');
+    }
+    return parsed.data;
+  }
+}
+
+/** Internal marker for a 404 the caller turns into "absent". */
+class NotThere extends Error {}

@@ -4,6 +4,8 @@ import { createBot, type Bot } from './bot/bot.js';
 import { createTableFactory, pingTables, type TableFactory } from './storage/tables.js';
 import { createFieldCipher, type FieldCipher } from './storage/field-cipher.js';
 import { loadOrCreateDevKey } from './storage/dev-key.js';
+import { AssessmentRepository } from './storage/assessment-repository.js';
+import { AssessmentService } from './tencs/assessment-service.js';
 
 /** Everything the running service is made of, built from config; no listening, no timers. */
 export interface Dependencies {
@@ -12,6 +14,8 @@ export interface Dependencies {
   readonly tables: TableFactory;
   readonly cipher: FieldCipher;
   readonly bot: Bot;
+  readonly assessmentRepository: AssessmentRepository;
+  readonly assessments: AssessmentService;
   readonly storageHealthy: () => Promise<boolean>;
 }
 
@@ -21,13 +25,17 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   // Config only allows no keys on a local run (auth disabled on loopback): use a generated dev key there.
   const keys = config.encryptionKeys.length > 0 ? config.encryptionKeys : [loadOrCreateDevKey(config.devKeyFile)];
   const cipher = createFieldCipher(keys);
-  const bot = createBot(config, { logger, rateLimit: config.rateLimit });
+  const assessmentRepository = new AssessmentRepository(tables, cipher);
+  const assessments = new AssessmentService(assessmentRepository);
+  const bot = createBot(config, { logger, assessments, rateLimit: config.rateLimit });
   return {
     config,
     logger,
     tables,
     cipher,
     bot,
+    assessmentRepository,
+    assessments,
     storageHealthy: () => pingTables(tables),
   };
 }

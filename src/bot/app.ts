@@ -1,6 +1,7 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Logger } from '../log.js';
+import type { AssessmentService } from '../tencs/assessment-service.js';
 import type { CommandTable } from './commands.js';
 import type { RateLimit } from './rate-limiter.js';
 import { registerGuards } from './routes/guards.js';
@@ -11,6 +12,8 @@ import { registerWelcome } from './routes/welcome.js';
 /** What the bot's handlers need from the rest of the system. */
 export interface BotDeps {
   readonly logger: Logger;
+  /** The guided 10 Cs assessment (issue 3). */
+  readonly assessments: AssessmentService;
   /** Per-user turn allowance; guards.ts has a default. */
   readonly rateLimit?: RateLimit;
 }

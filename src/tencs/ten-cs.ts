@@ -156,7 +156,7 @@ const TEN_CS_DATA: readonly TenC[] = [
       'Content used to bully or shame them',
     ],
     explore:
-      'Explore with the young person and family what the young person makes and consumes, checking it is appropriate for their age and does not expose them to avoidable harm.',
+      'Explore with the young person and family what the young person makes and consumes, checking it is right for their stage of development and does not expose them to unnecessary risk or harm.',
     triangle: ['developmental-needs', 'parenting-capacity'],
   },
   {
@@ -313,11 +313,11 @@ const TEN_CS_DATA: readonly TenC[] = [
     shortTitle: 'Composite',
     aliases: ['composite', 'complex', 'composite and complex', 'cumulative', 'overall'],
     meaning:
-      'Risks combine. The cumulative effect of several risks, online and offline, creates further risks that are different from, and more than, each one alone: for example domestic abuse, parental mental ill-health and alcohol misuse together. This C brings the other nine and the offline picture together.',
+      'Risks combine. The cumulative effect of several risks, online and offline, creates further risks that are different from, and more than, each one alone: for example domestic abuse, mental health difficulties and alcohol misuse together. This C brings the other nine and the offline picture together.',
     questions: [
       'Which of the other Cs carry significant risk, and where is resilience low?',
       'How do these risks interact with each other?',
-      'Which offline factors are present (for example domestic abuse, parental mental ill-health, substance misuse, neglect)?',
+      'Which offline factors are present (for example domestic abuse, mental health difficulties, alcohol or substance misuse)?',
       "How do the online and offline risks combine to affect the young person's identity, relationships, development and wellbeing?",
       'Which strengths could offset the combined risks?',
     ],

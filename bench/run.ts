@@ -1,0 +1,369 @@
+/**
+ * `npm run bench`: tencs against a bare botbuilder bot, same machine, same auth, same load.
+ *
+ * Processes: Azurite (tables) behind a counting proxy, a loopback OpenID/JWKS + login server (this
+ * process), the tencs bot (src/index.ts) and the baseline bot (bench/baseline-bot.ts) each as their
+ * own Node process, and the load generator (bench/loadgen.ts) forked as a third. Options:
+ * --quick (seconds, for the smoke test), --runs N, --steps 1,10,50, --max-ms N, --max-turns N,
+ * --think-ms N, --no-docs, --no-profile.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { freePort, startAzurite, type AzuriteHandle } from '../test/helpers/azurite.js';
+import { newIdentity, startAuthServer, type AuthServer } from './auth.js';
+import { diffCounts, startCountingProxy, totalOf, zeroCounts, type CountingProxy, type StorageCounts } from './counting-proxy.js';
+import { cpuMs, memoryMb } from './proc.js';
+import { summariseProfile, type ProfileSummary } from './profile.js';
+import { forkLoadgen, ROOT, startBot, type BotProcess, type LoadgenProcess } from './processes.js';
+import { TURN_KINDS, type FromLoadgen, type ProbeResult, type StepResult, type Target, type TurnKind, type TurnSample } from './protocol.js';
+import { scenario } from './scenario.js';
+import { seedAssessments, type SeedResult } from './seed.js';
+import { summarise, type LatencySummary } from './stats.js';
+import { printTable, writeReport } from './report.js';
+
+/** What to run. */
+export interface BenchOptions {
+  readonly steps: readonly number[];
+  readonly runs: number;
+  readonly maxTurns: number;
+  readonly maxMs: number;
+  readonly thinkMs: number;
+  readonly warmupTurns: number;
+  /** Turns in each storage-cost probe (one practitioner alone). */
+  readonly probeTurns: number;
+  /** Assessments seeded in the heavy practitioner's partition, and spread across other practitioners. */
+  readonly seedHeavy: number;
+  readonly seedSpread: number;
+  readonly seedSpreadPractitioners: number;
+  /** Concurrency of the profiled step; undefined skips profiling. */
+  readonly profileConcurrency: number | undefined;
+  /** Where to write the markdown report; undefined writes nothing. */
+  readonly docsPath: string | undefined;
+  readonly log: (line: string) => void;
+}
+
+/** The full bench: 6 steps x 3 runs, well under 15 minutes on 2 cores. */
+export const FULL: BenchOptions = {
+  steps: [1, 10, 50, 100, 200, 400],
+  runs: 3,
+  maxTurns: 2500,
+  maxMs: 10_000,
+  thinkMs: 1000,
+  warmupTurns: 300,
+  probeTurns: 30,
+  seedHeavy: 10_000,
+  seedSpread: 10_000,
+  seedSpreadPractitioners: 1_000,
+  profileConcurrency: 100,
+  docsPath: path.join(ROOT, 'docs/benchmarks.md'),
+  log: (line) => process.stdout.write(`${line}\n`),
+};
+
+/** A few seconds end to end, for the smoke test in `npm test`. */
+export const QUICK: BenchOptions = {
+  ...FULL,
+  steps: [1, 4],
+  runs: 1,
+  maxTurns: 12,
+  maxMs: 3000,
+  thinkMs: 20,
+  warmupTurns: 8,
+  probeTurns: 8,
+  seedHeavy: 30,
+  seedSpread: 20,
+  seedSpreadPractitioners: 4,
+  profileConcurrency: undefined,
+  docsPath: undefined,
+};
+
+/** One bot at one concurrency in one run. */
+export interface StepMeasure {
+  readonly target: Target['name'];
+  readonly concurrency: number;
+  readonly run: number;
+  readonly turns: number;
+  readonly wallMs: number;
+  readonly turnsPerSecond: number;
+  readonly latency: LatencySummary;
+  readonly byKind: Partial<Record<TurnKind, LatencySummary>>;
+  readonly errors: number;
+  readonly errorKinds: Record<string, number>;
+  readonly cpuMsPerTurn: number;
+  /** Storage requests per turn, by kind (averaged over the step). */
+  readonly storagePerTurn: StorageCounts;
+  readonly rssMb: number;
+  readonly peakRssMb: number;
+  readonly unauthenticatedReplies: number;
+}
+
+/** One turn of a probe with the storage requests it made. */
+export type ProbeTurn = ProbeResult['turns'][number];
+
+/** Everything a bench run measured. */
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly environment: { readonly node: string; readonly cores: number; readonly cpuModel: string; readonly platform: string };
+  readonly options: Omit<BenchOptions, 'log'>;
+  readonly scenario: string;
+  readonly seed: SeedResult;
+  readonly steps: StepMeasure[];
+  /** Storage cost per turn for a practitioner with the seeded assessments and for a new one. */
+  readonly probes: { readonly heavy: ProbeTurn[]; readonly fresh: ProbeTurn[]; readonly baseline: ProbeTurn[] };
+  readonly profiles: { readonly ours?: ProfileSummary & { turns: number }; readonly baseline?: ProfileSummary & { turns: number } };
+  /** Outgoing tokens the login stub issued in all, and by the end of warm-up (parallel first turns may each ask). */
+  readonly tokensIssued: number;
+  readonly tokensIssuedByWarmup: number;
+  readonly problems: { readonly ours: string[]; readonly baseline: string[] };
+}
+
+function countKinds(samples: TurnSample[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of samples) if (s.error) out[s.error] = (out[s.error] ?? 0) + 1;
+  return out;
+}
+
+function perTurn(c: StorageCounts, turns: number): StorageCounts {
+  const d = Math.max(1, turns);
+  return { pointReads: c.pointReads / d, queries: c.queries / d, writes: c.writes / d, batches: c.batches / d, other: c.other / d };
+}
+
+const isStep = (id: number) => (m: FromLoadgen): m is StepResult => m.type === 'step-result' && m.id === id;
+const isProbe = (id: number) => (m: FromLoadgen): m is ProbeResult => m.type === 'probe-result' && m.id === id;
+
+async function waitForProfile(dir: string, pid: number, n: number, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const name = `${pid}-${n}.cpuprofile`;
+  while (Date.now() < deadline) {
+    if (readdirSync(dir).includes(name)) return path.join(dir, name);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no CPU profile from process ${pid} after ${timeoutMs / 1000} s`);
+}
+
+/** Runs the whole bench and returns what it measured; writes the report if docsPath is set. */
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const started = Date.now();
+  const log = options.log;
+  const identity = newIdentity();
+  const profileDir = mkdtempSync(path.join(tmpdir(), 'tencs-bench-prof-'));
+  let azurite: AzuriteHandle | undefined;
+  let proxy: CountingProxy | undefined;
+  let auth: AuthServer | undefined;
+  let ours: BotProcess | undefined;
+  let baseline: BotProcess | undefined;
+  let loadgen: LoadgenProcess | undefined;
+  try {
+    azurite = await startAzurite();
+    proxy = await startCountingProxy(azurite.port);
+    auth = await startAuthServer(identity);
+    const tablePrefix = `bench${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+    const heavyUser = { aadObjectId: randomUUID() };
+
+    log(`Seeding ${options.seedHeavy} assessments for one practitioner and ${options.seedSpread} across ${options.seedSpreadPractitioners} others...`);
+    const seed = await seedAssessments({
+      connectionString: azurite.connectionString,
+      tablePrefix,
+      tenantId: identity.tenantId,
+      heavyAadObjectId: heavyUser.aadObjectId,
+      heavy: options.seedHeavy,
+      spread: options.seedSpread,
+      spreadPractitioners: options.seedSpreadPractitioners,
+    });
+    log(`  ${seed.note}`);
+
+    const botEnv = {
+      BOT_ID: identity.appId,
+      BOT_PASSWORD: identity.password,
+      BOT_TENANT_ID: identity.tenantId,
+      BOT_TYPE: 'SingleTenant',
+      BOT_OPENID_METADATA: auth.openIdMetadataUrl,
+      BENCH_LOGIN_URL: auth.url,
+      BENCH_PROFILE_DIR: profileDir,
+    };
+    ours = await startBot('ours', 'src/index.ts', await freePort(), {
+      ...botEnv,
+      TABLES_CONNECTION_STRING: proxy.connectionString,
+      TABLE_PREFIX: tablePrefix,
+      ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      LOG_LEVEL: 'info',
+    });
+    baseline = await startBot('baseline', 'bench/baseline-bot.ts', await freePort(), botEnv);
+    const bots = { ours, baseline };
+    log(`tencs pid ${ours.pid} at ${ours.url}; baseline pid ${baseline.pid} at ${baseline.url}`);
+
+    loadgen = forkLoadgen();
+    const lg = loadgen;
+    const px = proxy;
+    lg.onMessage((m) => {
+      if (m.type === 'counts?') lg.send({ type: 'counts', id: m.id, counts: px.counts() });
+    });
+    lg.send({
+      type: 'init',
+      appId: identity.appId,
+      tenantId: identity.tenantId,
+      channelKeyPem: auth.channel.privateKeyPem,
+      channelKid: auth.channel.kid,
+      loginPublicKeyPem: auth.loginPublicKeyPem,
+      heavyUser,
+      thinkMs: options.thinkMs,
+    });
+    await lg.next((m): m is { type: 'ready' } => m.type === 'ready');
+
+    let nextId = 1;
+    const target = (name: Target['name']): Target => ({ name, url: bots[name].url });
+    const step = async (name: Target['name'], concurrency: number, maxTurns: number, maxMs: number, thinkMs?: number): Promise<StepResult> => {
+      const id = nextId++;
+      lg.send({ type: 'step', id, target: target(name), concurrency, maxTurns, maxMs, ...(thinkMs === undefined ? {} : { thinkMs }) });
+      return lg.next(isStep(id));
+    };
+    const probe = async (name: Target['name'], vp: number): Promise<ProbeTurn[]> => {
+      const id = nextId++;
+      lg.send({ type: 'probe', id, target: target(name), vp, turns: options.probeTurns });
+      return (await lg.next(isProbe(id))).turns;
+    };
+
+    log('Warming up both bots (JIT, signing keys, outgoing token, tables)...');
+    for (const name of ['ours', 'baseline'] as const) await step(name, Math.min(10, options.warmupTurns), options.warmupTurns, 60_000, 0);
+
+    const tokensIssuedByWarmup = auth.issued();
+
+    log('Probing storage cost per turn, one practitioner alone...');
+    // Virtual practitioner 0 owns the seeded partition; the last one is new.
+    const freshVp = Math.max(...options.steps) + 1;
+    const probes = { heavy: await probe('ours', 0), fresh: await probe('ours', freshVp), baseline: await probe('baseline', freshVp) };
+
+    const steps: StepMeasure[] = [];
+    for (let run = 1; run <= options.runs; run += 1) {
+      for (const concurrency of options.steps) {
+        // Alternate which bot goes first so drift (thermal, Azurite growth) does not favour one.
+        const order: Target['name'][] = (run + options.steps.indexOf(concurrency)) % 2 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+        for (const name of order) {
+          const bot = bots[name];
+          const cpuBefore = cpuMs(bot.pid);
+          const storageBefore = px.counts();
+          const result = await step(name, concurrency, options.maxTurns, options.maxMs);
+          const cpu = cpuMs(bot.pid) - cpuBefore;
+          const storage = diffCounts(px.counts(), storageBefore);
+          const mem = memoryMb(bot.pid);
+          const turns = result.samples.length;
+          const byKind: Partial<Record<TurnKind, LatencySummary>> = {};
+          for (const kind of TURN_KINDS) {
+            const ms = result.samples.filter((s) => s.kind === kind).map((s) => s.ms);
+            if (ms.length) byKind[kind] = summarise(ms);
+          }
+          const errors = result.samples.filter((s) => s.error).length;
+          const measure: StepMeasure = {
+            target: name,
+            concurrency,
+            run,
+            turns,
+            wallMs: result.wallMs,
+            turnsPerSecond: turns / (result.wallMs / 1000),
+            latency: summarise(result.samples.map((s) => s.ms)),
+            byKind,
+            errors,
+            errorKinds: countKinds(result.samples),
+            cpuMsPerTurn: cpu / Math.max(1, turns),
+            storagePerTurn: name === 'ours' ? perTurn(storage, turns) : zeroCounts(),
+            rssMb: mem.rss,
+            peakRssMb: mem.peak,
+            unauthenticatedReplies: result.unauthenticatedReplies,
+          };
+          steps.push(measure);
+          log(
+            `run ${run} c=${String(concurrency).padStart(3)} ${name.padEnd(8)} ${String(turns).padStart(5)} turns ${measure.turnsPerSecond.toFixed(1).padStart(6)}/s ` +
+              `p50 ${measure.latency.p50.toFixed(1)} p99 ${measure.latency.p99.toFixed(1)} ms, cpu ${measure.cpuMsPerTurn.toFixed(2)} ms/turn, ` +
+              `storage ${totalOf(measure.storagePerTurn).toFixed(2)}/turn, errors ${errors}, peak RSS ${mem.peak.toFixed(0)} MB`,
+          );
+        }
+      }
+    }
+
+    const profiles: { -readonly [K in keyof BenchResults['profiles']]: BenchResults['profiles'][K] } = {};
+    if (options.profileConcurrency !== undefined) {
+      log(`Profiling one step at concurrency ${options.profileConcurrency} on each bot...`);
+      for (const name of ['ours', 'baseline'] as const) {
+        const bot = bots[name];
+        bot.child.kill('SIGUSR2');
+        await new Promise((r) => setTimeout(r, 300));
+        const result = await step(name, options.profileConcurrency, options.maxTurns, options.maxMs);
+        bot.child.kill('SIGUSR2');
+        const file = await waitForProfile(profileDir, bot.pid, 1);
+        profiles[name] = { ...summariseProfile(file), turns: result.samples.length };
+      }
+    }
+
+    const results: BenchResults = {
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      environment: { node: process.version, cores: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', platform: `${process.platform} ${process.arch}` },
+      options: { ...options, log: undefined } as unknown as Omit<BenchOptions, 'log'>,
+      scenario: scenario.name,
+      seed,
+      steps,
+      probes,
+      profiles,
+      tokensIssued: auth.issued(),
+      tokensIssuedByWarmup,
+      problems: { ours: [...ours.problems], baseline: [...baseline.problems] },
+    };
+    printTable(results, log);
+    if (options.docsPath) {
+      writeReport(results, options.docsPath);
+      log(`Wrote ${path.relative(ROOT, options.docsPath)} and its chart.`);
+    }
+    return results;
+  } finally {
+    await loadgen?.stop();
+    await ours?.stop();
+    await baseline?.stop();
+    await auth?.close();
+    await proxy?.close();
+    await azurite?.stop();
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+function parseArgs(argv: string[]): BenchOptions {
+  let options: BenchOptions = argv.includes('--quick') ? { ...QUICK } : { ...FULL };
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const num = (flag: string): number | undefined => {
+    const v = value(flag);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number, got ${v}`);
+    return n;
+  };
+  const steps = value('--steps');
+  if (steps) options = { ...options, steps: steps.split(',').map((s) => Number(s.trim())) };
+  options = {
+    ...options,
+    runs: num('--runs') ?? options.runs,
+    maxMs: num('--max-ms') ?? options.maxMs,
+    maxTurns: num('--max-turns') ?? options.maxTurns,
+    thinkMs: num('--think-ms') ?? options.thinkMs,
+  };
+  if (argv.includes('--no-docs')) options = { ...options, docsPath: undefined };
+  if (argv.includes('--no-profile')) options = { ...options, profileConcurrency: undefined };
+  return options;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runBench(parseArgs(process.argv.slice(2))).then(
+    (results) => {
+      const errors = results.steps.reduce((s, m) => s + m.errors, 0);
+      process.stdout.write(`Done in ${(results.durationMs / 1000).toFixed(0)} s; ${errors} failed turns in all.\n`);
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

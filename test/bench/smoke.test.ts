@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { QUICK, runBench, type BenchResults } from '../../bench/run.js';
+
+describe('npm run bench, tiny', () => {
+  it('when the harness runs a few seconds against both bots with auth on, then both answer every turn and every figure is counted', async () => {
+    const log: string[] = [];
+    const results: BenchResults = await runBench({ ...QUICK, log: (line) => log.push(line) });
+
+    for (const target of ['ours', 'baseline'] as const) {
+      const steps = results.steps.filter((s) => s.target === target);
+      expect(steps.map((s) => s.concurrency)).toEqual(QUICK.steps);
+      for (const s of steps) {
+        expect(s.turns, `${target} at ${s.concurrency}`).toBeGreaterThan(0);
+        expect(s.errors, `${target} at ${s.concurrency}: ${JSON.stringify(s.errorKinds)}`).toBe(0);
+        expect(s.unauthenticatedReplies).toBe(0);
+        expect(s.latency.count).toBe(s.turns);
+        expect(s.peakRssMb).toBeGreaterThan(0);
+      }
+      expect(steps.reduce((sum, s) => sum + s.cpuMsPerTurn * s.turns, 0), `${target} CPU`).toBeGreaterThan(0);
+    }
+    // Each bot fetched its outgoing token from the login stub during warm-up, and never again.
+    expect(results.tokensIssuedByWarmup).toBeGreaterThanOrEqual(2);
+    expect(results.tokensIssued).toBe(results.tokensIssuedByWarmup);
+    expect(results.probes.heavy.length).toBe(QUICK.probeTurns);
+    expect(results.probes.baseline.every((t) => t.storage.pointReads + t.storage.queries + t.storage.writes + t.storage.batches === 0)).toBe(true);
+    expect(log.join('\n')).toMatch(/ratio/);
+  }, 180_000);
+});

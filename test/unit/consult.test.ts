@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import * as ACSdk from 'adaptivecards';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -255,5 +256,29 @@ describe('consultation cards', () => {
       const template = JSON.parse(readFileSync(path.join(CARDS_DIR, file), 'utf8')) as unknown;
       for (const s of stringsWithHolders(template).filter((x) => x.value.includes('${query}'))) expect(s.holder, file).toBe('TextRun');
     }
+  });
+
+  it('when every consultation card and the welcome are parsed by the Adaptive Cards SDK, then it reports no errors (and it does report a broken card)', () => {
+    // adaptivecards is CommonJS: depending on the loader its exports sit on the namespace or on its default.
+    const sdk = (ACSdk.AdaptiveCard ? ACSdk : (ACSdk as unknown as { default: typeof ACSdk }).default);
+    const problems = (json: object): string[] => {
+      const card = new sdk.AdaptiveCard();
+      const context = new sdk.SerializationContext();
+      card.parse(json, context);
+      const parse = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i).message);
+      return [...parse, ...card.validateProperties().validationEvents.map((e) => e.message)];
+    };
+    const cards = {
+      list: renderCard('consult-list', consultListData()),
+      unknown: renderCard('consult-list', consultListData({ query: 'x', suggestions: [getC('contact'), getC('context')] })),
+      ...Object.fromEntries(TEN_CS.map((c) => [c.id, renderCard('consult-c', consultCData(c))])),
+      cautions: renderCard('consult-cautions', cautionsData()),
+      ...Object.fromEntries(PRACTICE_EXAMPLE.steps.map((_, i) => [`example-${i}`, renderCard('consult-practice-example', practiceExampleData(i))])),
+      changes: renderCard('consult-changes', changesData()),
+      standards: renderCard('consult-standards', standardsData()),
+      welcome: renderCard('welcome', {}),
+    };
+    for (const [name, json] of Object.entries(cards)) expect(problems(json), name).toEqual([]);
+    expect(problems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlok', text: 'x' }] }).length).toBeGreaterThan(0);
   });
 });

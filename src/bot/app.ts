@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { AssessmentService } from '../tencs/assessment-service.js';
 import type { CommandTable } from './commands.js';
 import type { RateLimit } from './rate-limiter.js';
+import { registerAssessment } from './routes/assessment.js';
 import { registerGuards } from './routes/guards.js';
 import { registerConsult } from './routes/consult.js';
 import { registerMessages } from './routes/messages.js';
@@ -31,6 +32,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
   registerGuards(app, deps);
   registerWelcome(app, deps, commands);
   // Feature route modules register here, each with its own commands and card verbs.
+  registerAssessment(app, deps, commands);
   registerConsult(app, deps, commands);
   registerMessages(app, deps, commands);
   return app;

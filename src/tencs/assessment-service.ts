@@ -119,7 +119,12 @@ export class AssessmentService {
   /** Saves a step's answers and moves as the button asked; every answer is written before the next card. */
   async submitStep(owner: Owner, ref: CardRef, action: StepAction, data: Record<string, unknown>): Promise<Outcome> {
     const step = ref.step;
-    if (!isFormStep(step)) throw new Error(`Step ${step} has no answers to submit`);
+    if (!isFormStep(step)) {
+      // Only "finish later" comes from a card without answers (the review); there is nothing to write.
+      if (action !== 'later') throw new Error(`Step ${step} has no answers to submit`);
+      const { assessment } = await this.getOwned(owner, ref.assessmentId);
+      return assessment.status === 'completed' ? { kind: 'completed', assessment } : { kind: 'saved', assessment };
+    }
     const form = readForm(step, data);
     return this.writeLoop(owner, ref, form, (a) => {
       const storedAnswer = step === 'setup' ? undefined : a.answers[step];

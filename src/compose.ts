@@ -5,7 +5,9 @@ import { createTableFactory, pingTables, type TableFactory } from './storage/tab
 import { createFieldCipher, type FieldCipher } from './storage/field-cipher.js';
 import { loadOrCreateDevKey } from './storage/dev-key.js';
 import { AssessmentRepository } from './storage/assessment-repository.js';
-import { AssessmentService } from './tencs/assessment-service.js';
+import type { AssessmentService } from './tencs/assessment-service.js';
+import { AuditRepository } from './storage/audit-repository.js';
+import { AuditedAssessmentService } from './tencs/audited-assessment-service.js';
 
 /** Everything the running service is made of, built from config; no listening, no timers. */
 export interface Dependencies {
@@ -16,6 +18,8 @@ export interface Dependencies {
   readonly bot: Bot;
   readonly assessmentRepository: AssessmentRepository;
   readonly assessments: AssessmentService;
+  /** The append-only audit trail (who did what to which assessment, when; never content). */
+  readonly audit: AuditRepository;
   readonly storageHealthy: () => Promise<boolean>;
 }
 
@@ -26,7 +30,8 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   const keys = config.encryptionKeys.length > 0 ? config.encryptionKeys : [loadOrCreateDevKey(config.devKeyFile)];
   const cipher = createFieldCipher(keys);
   const assessmentRepository = new AssessmentRepository(tables, cipher);
-  const assessments = new AssessmentService(assessmentRepository);
+  const audit = new AuditRepository(tables, logger);
+  const assessments: AssessmentService = new AuditedAssessmentService(assessmentRepository, audit);
   const bot = createBot(config, { logger, assessments, rateLimit: config.rateLimit });
   return {
     config,
@@ -36,6 +41,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     bot,
     assessmentRepository,
     assessments,
+    audit,
     storageHealthy: () => pingTables(tables),
   };
 }

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { odata, type TableClient } from '@azure/data-tables';
+import type { Logger } from '../log.js';
+import { AuditEntrySchema, type AuditEntry, type AuditLog, type AuditRecord } from '../tencs/audit.js';
+import { CorruptEntityError, StorageUnavailableError, statusOf } from './errors.js';
+import type { TableFactory } from './tables.js';
+
+/** Logical table name; the deployment prefix is added by the TableFactory. */
+export const AUDIT_TABLE = 'audit';
+
+const KEY_SAFE = /^[A-Za-z0-9._:%~-]{1,200}$/;
+
+/** Table keys may not hold / \ # ? or control characters; anything unexpected is stored under a fixed key. */
+function partitionFor(assessmentId: string): string {
+  return KEY_SAFE.test(assessmentId) ? assessmentId : 'invalid-id';
+}
+
+const normaliseCaseRef = (ref: string) => ref.trim().toLowerCase();
+
+/**
+ * The audit trail in Table Storage: PartitionKey = assessment id, RowKey = time and a random
+ * suffix. The application only ever inserts (never updates or merges); entries are removed only by
+ * the retention purge, after AUDIT_RETENTION_DAYS.
+ */
+export class AuditRepository implements AuditLog {
+  private readonly client: TableClient;
+  private ready: Promise<void> | undefined;
+
+  constructor(
+    tables: TableFactory,
+    private readonly logger?: Logger,
+    private readonly now: () => Date = () => new Date(),
+    private readonly timeoutMs = 5000,
+  ) {
+    this.client = tables.table(AUDIT_TABLE);
+  }
+
+  async record(entry: AuditRecord): Promise<void> {
+    const parsed = AuditEntrySchema.parse({ ...entry, at: entry.at ?? this.now().toISOString() });
+    const entity = {
+      partitionKey: partitionFor(parsed.assessmentId),
+      rowKey: `${parsed.at}~${randomBytes(6).toString('hex')}`,
+      ...parsed,
+      ...(parsed.caseRef !== undefined ? { caseRefKey: normaliseCaseRef(parsed.caseRef) } : {}),
+    };
+    await this.call('record', () => this.client.createEntity(entity, { abortSignal: AbortSignal.timeout(this.timeoutMs) }));
+    // A second, ids-only copy in the structured log, for the council's log workspace.
+    this.logger?.info(
+      { event: 'audit', action: parsed.action, actorId: parsed.actorId, actorTenantId: parsed.actorTenantId, assessmentId: parsed.assessmentId, detail: parsed.detail },
+      'Audit',
+    );
+  }
+
+  async listForAssessments(assessmentIds: readonly string[]): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    for (const id of new Set(assessmentIds.map(partitionFor))) {
+      const rows = await this.call('list', async () => {
+        const found: Record<string, unknown>[] = [];
+        for await (const e of this.client.listEntities<Record<string, unknown>>({
+          queryOptions: { filter: odata`PartitionKey eq ${id}` },
+          abortSignal: AbortSignal.timeout(this.timeoutMs),
+        })) {
+          found.push(e);
+        }
+        return found;
+      });
+      for (const row of rows) out.push(this.parse(row));
+    }
+    return out.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  async assessmentIdsForCaseRef(ownerKey: string, caseRef: string): Promise<string[]> {
+    const key = normaliseCaseRef(caseRef);
+    const ids = await this.call('find', async () => {
+      const found = new Set<string>();
+      for await (const e of this.client.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`ownerKey eq ${ownerKey} and caseRefKey eq ${key}`, select: ['assessmentId'] },
+        abortSignal: AbortSignal.timeout(this.timeoutMs),
+      })) {
+        if (typeof e.assessmentId === 'string') found.add(e.assessmentId);
+      }
+      return found;
+    });
+    return [...ids];
+  }
+
+  /** Deletes entries recorded before `cutoff`; returns how many. Used only by the retention purge. */
+  async purgeOlderThan(cutoff: Date): Promise<number> {
+    const before = cutoff.toISOString();
+    let deleted = 0;
+    const stale: { partitionKey: string; rowKey: string }[] = [];
+    await this.call('purge-scan', async () => {
+      for await (const e of this.client.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`at lt ${before}`, select: ['PartitionKey', 'RowKey'] },
+      })) {
+        stale.push({ partitionKey: String(e.partitionKey), rowKey: String(e.rowKey) });
+      }
+    });
+    for (const key of stale) {
+      try {
+        await this.client.deleteEntity(key.partitionKey, key.rowKey, { abortSignal: AbortSignal.timeout(this.timeoutMs) });
+        deleted++;
+      } catch (error) {
+        // 404: already gone (a concurrent purge); nothing else is expected.
+        if (statusOf(error) !== 404) throw error;
+      }
+    }
+    return deleted;
+  }
+
+  private parse(row: Record<string, unknown>): AuditEntry {
+    const parsed = AuditEntrySchema.safeParse(row);
+    if (!parsed.success) throw new CorruptEntityError('Audit entry does not match the schema');
+    return parsed.data;
+  }
+
+  private async ensureTable(): Promise<void> {
+    this.ready ??= this.client.createTable({ abortSignal: AbortSignal.timeout(this.timeoutMs) }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.ready = undefined;
+        // 409: the table already exists, which is all we wanted.
+        if (statusOf(error) === 409) return;
+        throw error;
+      },
+    );
+    await this.ready;
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      await this.ensureTable();
+      return await fn();
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === undefined || status === 408 || status === 429 || status >= 500) {
+        throw new StorageUnavailableError(`Audit ${operation} failed`, status, { cause: error });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** What can happen to an assessment that an information governance lead may ask about. */
+export const AUDIT_ACTIONS = [
+  'created',
+  'viewed',
+  'edited',
+  'completed',
+  'shared',
+  'acknowledged',
+  'exported',
+  'deleted',
+  'purged',
+  'audit-viewed',
+  'refused',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Plain-English labels for the audit card. */
+export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
+  created: 'Started the assessment',
+  viewed: 'Opened the assessment',
+  edited: 'Saved answers',
+  completed: 'Completed the assessment',
+  shared: 'Shared the summary to a team channel',
+  acknowledged: 'Acknowledged the shared summary',
+  exported: 'Exported all stored data',
+  deleted: 'Deleted the assessment',
+  purged: 'Deleted automatically at the end of the retention period',
+  'audit-viewed': 'Viewed this audit trail',
+  refused: 'Was refused access (not the owner)',
+};
+
+/**
+ * A short machine detail (a step id, a verb, a team or channel id), never anything typed:
+ * the pattern allows identifier characters only, so free text cannot be smuggled in.
+ */
+export const AuditDetailSchema = z.string().regex(/^[A-Za-z0-9:@._-]{0,120}$/);
+
+/** One line of the audit trail: who did what to which assessment, and when. Never content. */
+export const AuditEntrySchema = z.object({
+  at: z.string(),
+  actorTenantId: z.string().min(1),
+  actorId: z.string().min(1),
+  action: z.enum(AUDIT_ACTIONS),
+  assessmentId: z.string().min(1),
+  /** The assessment owner's partition key, so a trail can be found after the assessment is deleted. */
+  ownerKey: z.string().optional(),
+  caseRef: z.string().optional(),
+  detail: AuditDetailSchema.optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+/** What a caller records; the time is added by the log unless given (tests, purge). */
+export type AuditRecord = Omit<AuditEntry, 'at'> & { readonly at?: string };
+
+/** The append-only audit trail as the domain sees it. */
+export interface AuditLog {
+  record(entry: AuditRecord): Promise<void>;
+  /** Every entry for these assessments, oldest first. */
+  listForAssessments(assessmentIds: readonly string[]): Promise<AuditEntry[]>;
+  /** Ids of assessments of this owner that were ever recorded under this case reference (including deleted ones). */
+  assessmentIdsForCaseRef(ownerKey: string, caseRef: string): Promise<string[]>;
+}
+
+/** Case references compare without regard to case or surrounding space. */
+export function sameCaseRef(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+}

@@ -1,0 +1,93 @@
+import type { AssessmentRepository, StoredAssessment } from '../storage/assessment-repository.js';
+import { NotFoundError } from '../storage/errors.js';
+import { ownerKey } from '../storage/owner-key.js';
+import type { Assessment } from './assessment.js';
+import { AssessmentService, type CardRef, type Outcome, type StartRequest, type StepAction } from './assessment-service.js';
+import type { AuditAction, AuditLog } from './audit.js';
+import type { Owner } from './owner.js';
+import type { FormStep } from './step-forms.js';
+
+/**
+ * The assessment service with every read and write of an assessment recorded in the audit trail,
+ * and every refused lookup (someone else's id, or one that does not exist) recorded as "refused".
+ * Kept as a subclass so the guided flow's rules stay in one place and the trail cannot be forgotten
+ * by a route: every path to an assessment goes through getOwned.
+ */
+export class AuditedAssessmentService extends AssessmentService {
+  constructor(
+    repository: AssessmentRepository,
+    private readonly audit: AuditLog,
+    now?: () => Date,
+  ) {
+    super(repository, now);
+  }
+
+  override async getOwned(owner: Owner, id: string): Promise<StoredAssessment> {
+    try {
+      return await super.getOwned(owner, id);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        await this.audit.record({
+          actorTenantId: owner.tenantId,
+          actorId: owner.aadObjectId,
+          action: 'refused',
+          assessmentId: id.slice(0, 200),
+        });
+      }
+      throw error;
+    }
+  }
+
+  override async start(owner: Owner, request: StartRequest): Promise<Assessment> {
+    const assessment = await super.start(owner, request);
+    await this.note(owner, 'created', assessment);
+    return assessment;
+  }
+
+  override async open(owner: Owner, id: string): Promise<Outcome> {
+    return this.noted(owner, 'viewed', await super.open(owner, id));
+  }
+
+  override async edit(owner: Owner, ref: CardRef, target: FormStep): Promise<Outcome> {
+    return this.noted(owner, 'viewed', await super.edit(owner, ref, target), target);
+  }
+
+  override async showStep(owner: Owner, ref: CardRef): Promise<Outcome> {
+    return this.noted(owner, 'viewed', await super.showStep(owner, ref), ref.step);
+  }
+
+  override async acknowledgeCautions(owner: Owner, ref: CardRef): Promise<Outcome> {
+    return this.noted(owner, 'edited', await super.acknowledgeCautions(owner, ref), 'cautions');
+  }
+
+  override async submitStep(owner: Owner, ref: CardRef, action: StepAction, data: Record<string, unknown>): Promise<Outcome> {
+    const outcome = await super.submitStep(owner, ref, action, data);
+    // Only outcomes that follow a save are edits; a refused or conflicting submit changed nothing.
+    if (outcome.kind === 'show' || outcome.kind === 'saved') await this.note(owner, 'edited', outcome.assessment, ref.step);
+    return outcome;
+  }
+
+  override async complete(owner: Owner, ref: CardRef): Promise<Outcome> {
+    const outcome = await super.complete(owner, ref);
+    if (outcome.kind === 'completed') await this.note(owner, 'completed', outcome.assessment);
+    return outcome;
+  }
+
+  private async noted(owner: Owner, action: AuditAction, outcome: Outcome, detail?: string): Promise<Outcome> {
+    const assessment = 'assessment' in outcome ? outcome.assessment : undefined;
+    if (assessment) await this.note(owner, action, assessment, detail);
+    return outcome;
+  }
+
+  private async note(owner: Owner, action: AuditAction, a: Assessment, detail?: string): Promise<void> {
+    await this.audit.record({
+      actorTenantId: owner.tenantId,
+      actorId: owner.aadObjectId,
+      action,
+      assessmentId: a.id,
+      ownerKey: ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId }),
+      ...(a.setup?.caseRef ? { caseRef: a.setup.caseRef } : {}),
+      ...(detail ? { detail } : {}),
+    });
+  }
+}

@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import type { ResilienceLevel, RiskLevel } from '../tencs/assessment.js';
+import { SUPERVISION_STAGES, SUPERVISION_STAGE_LABELS, type SupervisionPrompt } from '../tencs/supervision-prompts.js';
+import { excerpt, namesOf, type AssessmentSummary } from '../tencs/summary.js';
+import { getC } from '../tencs/ten-cs.js';
+import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
+
+/** Longest supervision note a manager can add; keeps the channel card inside Teams' size limit. */
+export const NOTE_MAX_CHARS = 1000;
+/** Notes shown on the channel card, newest first; older ones are counted, and all are kept. */
+export const NOTES_SHOWN = 3;
+/** Display names are shown up to this length. */
+const NAME_MAX_CHARS = 80;
+/** Acknowledgements named on the card; the rest are counted. */
+export const ACKS_SHOWN = 8;
+
+/** Card action data carrying an assessment id (client-controlled: ownership is checked on the server). */
+export const AssessmentActionData = z.object({ assessmentId: z.string().min(1).max(128) });
+/** Card action data carrying a share id. */
+export const ShareActionData = z.object({ shareId: z.string().min(1).max(128) });
+/** "Save note": the share and the note typed in the card. */
+export const NoteActionData = ShareActionData.extend({ note: z.string().default('') });
+/** "Post": the assessment and the chosen team. */
+export const PostActionData = AssessmentActionData.extend({ teamId: z.string().default('') });
+
+/** Container styles Teams maps for light, dark and high-contrast themes; the words always say the same. */
+const RISK_STYLE: Readonly<Record<RiskLevel, string>> = {
+  high: 'attention',
+  medium: 'warning',
+  low: 'accent',
+  'none-evident': 'good',
+  'not-explored': 'emphasis',
+};
+const RESILIENCE_STYLE: Readonly<Record<ResilienceLevel, string>> = {
+  strong: 'good',
+  some: 'accent',
+  low: 'warning',
+  'not-explored': 'emphasis',
+};
+
+/** An acknowledgement as the card shows it. */
+export interface AckView {
+  readonly name: string;
+  readonly at: string;
+}
+
+/** A supervision note as the card shows it. */
+export interface NoteView {
+  readonly author: string;
+  readonly at: string;
+  readonly text: string;
+}
+
+/** Where the card is shown: the practitioner's own preview, or the thread in a team channel. */
+export type SummaryCardMode =
+  | { readonly kind: 'preview'; readonly assessmentId: string }
+  | {
+      readonly kind: 'channel';
+      readonly shareId: string;
+      readonly sharedBy: string;
+      readonly acks: readonly AckView[];
+      /** Newest first. */
+      readonly notes: readonly NoteView[];
+    };
+
+/** How much the card shows; FULL_SHAPE unless the card would be over Teams' size limit. */
+interface CardShape {
+  readonly analysis: number;
+  readonly impact: number;
+  readonly other: number;
+  readonly strength: number;
+  readonly note: number;
+  readonly notesShown: number;
+  readonly acksShown: number;
+  readonly promptsPerStage: number;
+}
+
+const FULL_SHAPE: CardShape = {
+  analysis: 3000,
+  impact: 2000,
+  other: 300,
+  strength: 160,
+  note: NOTE_MAX_CHARS,
+  notesShown: NOTES_SHOWN,
+  acksShown: ACKS_SHOWN,
+  promptsPerStage: 5,
+};
+
+/**
+ * Ways to make the card smaller, least loss first: fewer older notes and names on the card (all are
+ * kept in storage), then fewer prompts per stage, and only then visibly shortened free text.
+ */
+const SHRINK_STEPS: readonly ((s: CardShape) => CardShape)[] = [
+  (s) => ({ ...s, notesShown: 2, acksShown: 4 }),
+  (s) => ({ ...s, promptsPerStage: 3, notesShown: 1, strength: 100 }),
+  (s) => ({ ...s, promptsPerStage: 2, strength: 60, note: 500 }),
+  (s) => ({ ...s, analysis: 1500, impact: 1000, other: 150, note: 250 }),
+  (s) => ({ ...s, analysis: 700, impact: 500, other: 80, note: 120, strength: 40, promptsPerStage: 1 }),
+  (s) => ({ ...s, analysis: 300, impact: 200, other: 40, note: 60, acksShown: 1 }),
+];
+
+/** A readable UTC time for acknowledgements and notes; shown in a TextRun, so no card date functions. */
+export function formatWhen(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
+}
+
+/** "Name (when); Name (when)", newest first, with a count of any not named. */
+function ackLine(acks: readonly AckView[], shown: number): string {
+  const named = acks.slice(0, shown).map((a) => `${excerpt(a.name, NAME_MAX_CHARS).text} (${formatWhen(a.at)})`);
+  const more = acks.length - named.length;
+  return more > 0 ? `${named.join('; ')}; and ${more} more` : named.join('; ');
+}
+
+function clip(text: string, max: number, why: string): string {
+  const e = excerpt(text, max);
+  return e.shortened ? `${e.text} (${why})` : e.text;
+}
+
+const IN_CASE_RECORD = 'shortened to fit Teams; the full text is in the case record copy';
+
+/** The prompt's text, naming its Cs at the end when the question itself does not already name them all. */
+function withCs(p: SupervisionPrompt): string {
+  const unnamed = p.cs.filter((c) => !p.text.includes(getC(c).shortTitle));
+  return unnamed.length === 0 ? p.text : `${p.text} (About ${namesOf(p.cs)}.)`;
+}
+
+/** At most `n` prompts, always-asked ones kept, order preserved. */
+function keepFirst(prompts: readonly SupervisionPrompt[], n: number): SupervisionPrompt[] {
+  const kept = new Set([...prompts.filter((p) => p.always), ...prompts.filter((p) => !p.always)].slice(0, n));
+  return prompts.filter((p) => kept.has(p));
+}
+
+function stagesOf(prompts: readonly SupervisionPrompt[], perStage: number) {
+  return SUPERVISION_STAGES.map((stage) => ({
+    title: SUPERVISION_STAGE_LABELS[stage].title,
+    aim: SUPERVISION_STAGE_LABELS[stage].aim,
+    // Prompts come most important first within a stage only for the always-asked ones; keep those.
+    prompts: keepFirst(prompts.filter((p) => p.stage === stage), perStage).map((p) => ({ text: withCs(p) })),
+  })).filter((s) => s.prompts.length > 0);
+}
+
+/** The data cards/summary.json expands: the summary, its map, the prompts and, in a channel, acks and notes. */
+export function summaryCardData(summary: AssessmentSummary, prompts: readonly SupervisionPrompt[], mode: SummaryCardMode, shape: CardShape = FULL_SHAPE): object {
+  const factParts = [summary.ageBandLabel && `Age band ${summary.ageBandLabel}`, summary.assessedOn && `assessed on ${summary.assessedOn}`];
+  if (summary.participants.length > 0) factParts.push(`with ${summary.participants.join(', ').toLowerCase()}`);
+  const channel = mode.kind === 'channel' ? mode : undefined;
+  const acks = channel?.acks ?? [];
+  const notes = channel?.notes ?? [];
+  return {
+    caseRef: summary.caseRef,
+    facts: factParts.filter(Boolean).join(' · ') || 'Setup not recorded',
+    isChannel: mode.kind === 'channel',
+    isPreview: mode.kind === 'preview',
+    assessmentId: mode.kind === 'preview' ? mode.assessmentId : '',
+    shareId: channel?.shareId ?? '',
+    sharedBy: excerpt(channel?.sharedBy ?? '', NAME_MAX_CHARS).text,
+    judgementNote: summary.judgementNote,
+    mapRows: summary.judgements.map((j) => ({
+      label: `C${j.number} ${j.shortTitle}${j.skipped ? ' (skipped)' : ''}`,
+      riskText: `Risk: ${j.riskLabel}`,
+      riskStyle: RISK_STYLE[j.risk],
+      riskWeight: j.concern ? 'Bolder' : 'Default',
+      resilienceText: `Resilience: ${j.resilienceLabel}`,
+      resilienceStyle: RESILIENCE_STYLE[j.resilience],
+      resilienceWeight: j.resilience === 'low' ? 'Bolder' : 'Default',
+    })),
+    statements: summary.picture.statements.map((text) => ({ text })),
+    hasOfflineOther: summary.picture.offlineOther.length > 0,
+    offlineOther: clip(summary.picture.offlineOther, shape.other, IN_CASE_RECORD),
+    hasPatterns: summary.picture.patterns.length > 0,
+    patterns: summary.picture.patterns.map((p) => ({ text: p.text })),
+    analysisText: summary.analysis ? clip(summary.analysis, shape.analysis, IN_CASE_RECORD) : 'Not recorded.',
+    analysisMissing: !summary.analysis,
+    impactText: summary.impact ? clip(summary.impact, shape.impact, IN_CASE_RECORD) : 'Not recorded.',
+    impactMissing: !summary.impact,
+    hasStrengths: summary.strengths.length > 0,
+    strengths: summary.strengths.map((s) => ({
+      heading: `${getC(s.c).shortTitle} (resilience ${s.resilienceLabel.toLowerCase()})`,
+      excerpt: s.excerpt ? excerpt(s.excerpt, shape.strength).text : 'No detail recorded.',
+    })),
+    triangle: summary.triangle.map((t) => {
+      const offline = summary.picture.offlineFactors.filter((f) => t.offlineFactors.includes(f.id)).map((f) => f.label);
+      const parts = [t.cs.length > 0 ? namesOf(t.cs) : 'No concern flagged'];
+      if (offline.length > 0) parts.push(`offline: ${offline.join(', ')}`);
+      return { label: t.label, text: parts.join('; ') };
+    }),
+    stages: stagesOf(prompts, shape.promptsPerStage),
+    ackSummary: acks.length === 0 ? 'Not acknowledged yet.' : `Acknowledged by ${acks.length === 1 ? 'one person' : `${acks.length} people`}:`,
+    hasAcks: acks.length > 0,
+    ackNames: ackLine(acks, shape.acksShown),
+    notesSummary:
+      notes.length === 0
+        ? 'No supervision notes yet.'
+        : notes.length > shape.notesShown
+          ? `${notes.length} supervision notes; the latest ${shape.notesShown === 1 ? 'one is' : `${shape.notesShown} are`} shown and all are kept.`
+          : `${notes.length} supervision ${notes.length === 1 ? 'note' : 'notes'}:`,
+    notes: notes.slice(0, shape.notesShown).map((n) => ({ author: excerpt(n.author, NAME_MAX_CHARS).text, when: formatWhen(n.at), text: clip(n.text, shape.note, 'shortened to fit Teams; the full note is kept') })),
+    noteMaxChars: NOTE_MAX_CHARS,
+  };
+}
+
+/**
+ * Renders the summary card; when it would be over Teams' size limit, shows less step by step
+ * (see SHRINK_STEPS), marking shortened text. The last step failing throws CardTooLargeError.
+ */
+export function renderSummaryCard(summary: AssessmentSummary, prompts: readonly SupervisionPrompt[], mode: SummaryCardMode): AdaptiveCardJson {
+  const shapes = SHRINK_STEPS.reduce<CardShape[]>((all, step) => [...all, step(all[all.length - 1] ?? FULL_SHAPE)], [FULL_SHAPE]);
+  for (const [i, shape] of shapes.entries()) {
+    try {
+      return renderCard('summary', summaryCardData(summary, prompts, mode, shape));
+    } catch (error) {
+      if (!(error instanceof CardTooLargeError) || i === shapes.length - 1) throw error;
+    }
+  }
+  throw new Error('unreachable: the last shape either renders or throws');
+}

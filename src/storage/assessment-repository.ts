@@ -171,9 +171,9 @@ export class AssessmentRepository {
     this.ready ??= this.client.createTable({ abortSignal: this.deadline() }).then(
       () => undefined,
       (error: unknown) => {
-        this.ready = undefined;
         // 409: the table already exists, which is all we wanted.
         if (statusOf(error) === 409) return;
+        this.ready = undefined;
         throw error;
       },
     );

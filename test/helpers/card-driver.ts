@@ -38,8 +38,11 @@ export function actionOf(card: unknown, verb: string, title?: string | RegExp): 
   return found[0]!;
 }
 
-/** Presses a button on a card the way Teams does: the action's data merged with every input's value. */
+/** Presses a button on a card the way Teams does: the action's data merged with every input's value (changes only to inputs the card has). */
 export function press(bot: TestBot, user: TestUser, card: unknown, verb: string, changes: Record<string, string> = {}, title?: string | RegExp): Promise<TurnResult> {
   const action = actionOf(card, verb, title);
+  const inputs = inputsOf(card);
+  const unknown = Object.keys(changes).filter((k) => !(k in inputs));
+  if (unknown.length > 0) throw new Error(`The card has no input ${unknown.join(', ')}; inputs: ${Object.keys(inputs).join(', ')}`);
   return bot.send(execute(bot, user, verb, { ...inputsOf(card), ...changes, ...action.data }));
 }

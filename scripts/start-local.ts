@@ -93,5 +93,5 @@ run(
 );
 await waitFor(`http://127.0.0.1:${PLAYGROUND_PORT}/`, 'The Agents Playground');
 process.stdout.write(
-  `\n  tencs is running.\n  Open the Agents Playground: http://localhost:${PLAYGROUND_PORT}\n  Bot endpoint: http://${HOST}:${PORT}/api/messages (auth OFF, local only)\n  Table Storage: Azurite on 127.0.0.1:${TABLE_PORT}, data in .azurite/\n  Press Ctrl-C to stop all three.\n\n`,
+  `\n  tencs is running.\n  Open the Agents Playground: http://localhost:${PLAYGROUND_PORT}\n  Bot endpoint: http://${HOST}:${PORT}/api/messages (auth OFF, local only)\n  Table Storage: Azurite on 127.0.0.1:${TABLE_PORT}, data in ${path.relative(root, dataDir) || dataDir}\n  Press Ctrl-C to stop all three.\n\n`,
 );

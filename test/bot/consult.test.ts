@@ -81,6 +81,14 @@ describe('quick consultation in personal chat', () => {
     expectCCard(await bot.send(message(bot, newUser(), text)), id);
   });
 
+  it.each([
+    ['consult cautions', CAUTIONS[0]!.title],
+    ['consult standards', STANDARDS.standards[0]!.summary],
+  ])('when the practitioner types %j, then the matching read-only command answers instead of "no such C"', async (text, expected) => {
+    const result = await bot.send(message(bot, newUser(), text));
+    expect(cardText(cardOf(result))).toContain(expected);
+  });
+
   it('when the name matches no C, then the list comes back with the typed name only in a TextRun and the valid names', async () => {
     const typed = 'Zebedee **bold** [x](https://example.com)';
     const result = await bot.send(message(bot, newUser(), `consult ${typed}`));

@@ -14,6 +14,7 @@ import { renderCard, type AdaptiveCardJson } from '../../cards/render.js';
 import { VERBS } from '../../cards/verbs.js';
 import { findC, practiceStepOf } from '../../tencs/consult.js';
 import { getC } from '../../tencs/ten-cs.js';
+import { parseCommand, type CommandKind } from '../../tencs/commands.js';
 import type { BotDeps } from '../app.js';
 import type { CommandTable } from '../commands.js';
 import { sendCard } from '../send.js';
@@ -37,6 +38,9 @@ function practiceStepFor(arg: string): number {
  * Quick consultation: the ten Cs, cautions, the practice example, major changes and standards.
  * Read-only by design: no handler here touches storage, in personal chat or in a channel.
  */
+/** Commands that "consult X" forwards to: read-only, like consult itself. */
+const CONSULT_FAMILY: ReadonlySet<string> = new Set<CommandKind>(['cautions', 'practice-example', 'changes', 'standards']);
+
 export function registerConsult(app: Application<TurnState>, deps: BotDeps, commands: CommandTable): void {
   const log = (context: TurnContext, event: string, extra: Record<string, unknown> = {}): void => {
     deps.logger.info(
@@ -46,6 +50,12 @@ export function registerConsult(app: Application<TurnState>, deps: BotDeps, comm
   };
 
   commands.consult = async (context, arg) => {
+    // "consult cautions" and the like mean the other read-only commands, never one that stores.
+    const inner = parseCommand(arg);
+    if (CONSULT_FAMILY.has(inner.kind)) {
+      await commands[inner.kind as CommandKind]?.(context, inner.arg);
+      return;
+    }
     const { card, event, c } = consultCard(arg);
     log(context, event, c ? { c } : {});
     await sendCard(context, card);

@@ -18,7 +18,7 @@ interface Vp {
 
 let init: LoadgenInit | undefined;
 let channel: Channel | undefined;
-const vps = new Map<Target['name'], Vp[]>();
+const vps = new Map<string, Vp[]>();
 const countWaiters = new Map<number, (c: StorageCounts) => void>();
 let nextCountId = 1;
 
@@ -26,13 +26,15 @@ function post(message: FromLoadgen): void {
   process.send?.(message);
 }
 
-function vpsFor(target: Target, count: number): Vp[] {
-  const list = vps.get(target.name) ?? [];
+function vpsFor(target: Target, count: number, pool: 'main' | 'warmup' = 'main'): Vp[] {
+  const key = `${target.name}/${pool}`;
+  const list = vps.get(key) ?? [];
   while (list.length < count) {
-    const user = list.length === 0 ? benchUser(init!.heavyUser.aadObjectId, 'Practitioner with many assessments') : benchUser();
+    const heavy = pool === 'main' && list.length === 0;
+    const user = heavy ? benchUser(init!.heavyUser.aadObjectId, 'Practitioner with many assessments') : benchUser();
     list.push({ user, script: scenario.create(target.name) });
   }
-  vps.set(target.name, list);
+  vps.set(key, list);
   return list;
 }
 
@@ -54,7 +56,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function step(request: StepRequest): Promise<StepResult> {
   const think = request.thinkMs ?? init!.thinkMs;
-  const practitioners = vpsFor(request.target, request.concurrency).slice(0, request.concurrency);
+  const practitioners = vpsFor(request.target, request.concurrency, request.pool).slice(0, request.concurrency);
   const samples: TurnSample[] = [];
   const unauthBefore = channel!.unauthenticated();
   const started = performance.now();
@@ -90,6 +92,7 @@ async function probe(request: ProbeRequest): Promise<ProbeResult> {
     const sample = await turn(request.target, vp);
     const after = await counts();
     turns.push({ ...sample, storage: diffCounts(after, before) });
+    await sleep(request.pauseMs);
   }
   return { type: 'probe-result', id: request.id, turns };
 }

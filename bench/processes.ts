@@ -61,8 +61,8 @@ export async function startBot(name: 'ours' | 'baseline', entry: string, port: n
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
-      // pino levels: 40 warn, 50 error, 60 fatal.
-      if (/"level":(4|5|6)0/.test(line) && problems.length < 200) problems.push(line);
+      // tencs logs level labels; other pino setups log numbers (40 warn, 50 error, 60 fatal).
+      if (/"level":("(warn|error|fatal)"|[456]0)/.test(line) && problems.length < 200) problems.push(line);
     }
   });
   child.stderr!.setEncoding('utf8');

@@ -37,6 +37,8 @@ export interface StepRequest {
   readonly maxMs: number;
   /** Pause between turns; 0 for warm-up. */
   readonly thinkMs?: number;
+  /** Which set of practitioners: warm-up uses its own so the measured ones start rested (the bot rate-limits each user). */
+  readonly pool?: 'main' | 'warmup';
 }
 
 /** Turns one practitioner through the scenario alone, reading storage counts around every turn. */
@@ -47,6 +49,8 @@ export interface ProbeRequest {
   /** Which virtual practitioner: 0 is the one with the seeded assessments. */
   readonly vp: number;
   readonly turns: number;
+  /** Pause between turns, ms, so one practitioner stays inside the bot's per-user rate limit. */
+  readonly pauseMs: number;
 }
 
 /** One timed turn as measured by the load generator. */

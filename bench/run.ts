@@ -5,10 +5,10 @@
  * process), the tencs bot (src/index.ts) and the baseline bot (bench/baseline-bot.ts) each as their
  * own Node process, and the load generator (bench/loadgen.ts) forked as a third. Options:
  * --quick (seconds, for the smoke test), --runs N, --steps 1,10,50, --max-ms N, --max-turns N,
- * --think-ms N, --no-docs, --no-profile.
+ * --think-ms N, --no-docs, --no-profile, --json FILE (every figure).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,8 +32,9 @@ export interface BenchOptions {
   readonly maxMs: number;
   readonly thinkMs: number;
   readonly warmupTurns: number;
-  /** Turns in each storage-cost probe (one practitioner alone). */
+  /** Turns in each storage-cost probe (one practitioner alone; 18 is one full assessment) and the pause between them. */
   readonly probeTurns: number;
+  readonly probePauseMs: number;
   /** Assessments seeded in the heavy practitioner's partition, and spread across other practitioners. */
   readonly seedHeavy: number;
   readonly seedSpread: number;
@@ -42,6 +43,8 @@ export interface BenchOptions {
   readonly profileConcurrency: number | undefined;
   /** Where to write the markdown report; undefined writes nothing. */
   readonly docsPath: string | undefined;
+  /** Where to write every figure as JSON; undefined writes nothing. */
+  readonly jsonPath?: string | undefined;
   readonly log: (line: string) => void;
 }
 
@@ -51,9 +54,10 @@ export const FULL: BenchOptions = {
   runs: 3,
   maxTurns: 2500,
   maxMs: 10_000,
-  thinkMs: 1000,
+  thinkMs: 2000,
   warmupTurns: 300,
-  probeTurns: 30,
+  probeTurns: 18,
+  probePauseMs: 250,
   seedHeavy: 10_000,
   seedSpread: 10_000,
   seedSpreadPractitioners: 1_000,
@@ -67,11 +71,12 @@ export const QUICK: BenchOptions = {
   ...FULL,
   steps: [1, 4],
   runs: 1,
-  maxTurns: 12,
+  maxTurns: 8,
   maxMs: 3000,
   thinkMs: 20,
   warmupTurns: 8,
-  probeTurns: 8,
+  probeTurns: 18,
+  probePauseMs: 20,
   seedHeavy: 30,
   seedSpread: 20,
   seedSpreadPractitioners: 4,
@@ -161,12 +166,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     proxy = await startCountingProxy(azurite.port);
     auth = await startAuthServer(identity);
     const tablePrefix = `bench${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+    const encryptionKeys = `bench:${randomBytes(32).toString('base64')}`;
     const heavyUser = { aadObjectId: randomUUID() };
 
     log(`Seeding ${options.seedHeavy} assessments for one practitioner and ${options.seedSpread} across ${options.seedSpreadPractitioners} others...`);
     const seed = await seedAssessments({
       connectionString: azurite.connectionString,
       tablePrefix,
+      encryptionKeys,
       tenantId: identity.tenantId,
       heavyAadObjectId: heavyUser.aadObjectId,
       heavy: options.seedHeavy,
@@ -188,7 +195,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       ...botEnv,
       TABLES_CONNECTION_STRING: proxy.connectionString,
       TABLE_PREFIX: tablePrefix,
-      ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      ENCRYPTION_KEYS: encryptionKeys,
       LOG_LEVEL: 'info',
     });
     baseline = await startBot('baseline', 'bench/baseline-bot.ts', await freePort(), botEnv);
@@ -217,17 +224,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const target = (name: Target['name']): Target => ({ name, url: bots[name].url });
     const step = async (name: Target['name'], concurrency: number, maxTurns: number, maxMs: number, thinkMs?: number): Promise<StepResult> => {
       const id = nextId++;
-      lg.send({ type: 'step', id, target: target(name), concurrency, maxTurns, maxMs, ...(thinkMs === undefined ? {} : { thinkMs }) });
+      const warmup = thinkMs === 0;
+      lg.send({ type: 'step', id, target: target(name), concurrency, maxTurns, maxMs, ...(thinkMs === undefined ? {} : { thinkMs }), pool: warmup ? 'warmup' : 'main' });
       return lg.next(isStep(id));
     };
     const probe = async (name: Target['name'], vp: number): Promise<ProbeTurn[]> => {
       const id = nextId++;
-      lg.send({ type: 'probe', id, target: target(name), vp, turns: options.probeTurns });
+      lg.send({ type: 'probe', id, target: target(name), vp, turns: options.probeTurns, pauseMs: options.probePauseMs });
       return (await lg.next(isProbe(id))).turns;
     };
 
     log('Warming up both bots (JIT, signing keys, outgoing token, tables)...');
-    for (const name of ['ours', 'baseline'] as const) await step(name, Math.min(10, options.warmupTurns), options.warmupTurns, 60_000, 0);
+    // Twenty practitioners share the warm-up so none of them meets the per-user rate limit.
+    for (const name of ['ours', 'baseline'] as const) await step(name, Math.min(20, options.warmupTurns), options.warmupTurns, 60_000, 0);
 
     const tokensIssuedByWarmup = auth.issued();
 
@@ -312,6 +321,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       problems: { ours: [...ours.problems], baseline: [...baseline.problems] },
     };
     printTable(results, log);
+    if (options.jsonPath) writeFileSync(options.jsonPath, JSON.stringify(results, null, 1));
     if (options.docsPath) {
       writeReport(results, options.docsPath);
       log(`Wrote ${path.relative(ROOT, options.docsPath)} and its chart.`);
@@ -350,6 +360,8 @@ function parseArgs(argv: string[]): BenchOptions {
     maxTurns: num('--max-turns') ?? options.maxTurns,
     thinkMs: num('--think-ms') ?? options.thinkMs,
   };
+  const json = value('--json');
+  if (json) options = { ...options, jsonPath: path.resolve(json) };
   if (argv.includes('--no-docs')) options = { ...options, docsPath: undefined };
   if (argv.includes('--no-profile')) options = { ...options, profileConcurrency: undefined };
   return options;

@@ -1,3 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { createFieldCipher, parseEncryptionKeys } from '../src/storage/field-cipher.js';
+import { AssessmentRepository, assessmentIdFor } from '../src/storage/assessment-repository.js';
+import { createTableFactory } from '../src/storage/tables.js';
+import { AGE_BANDS, RESILIENCE_LEVELS, RISK_LEVELS, type Assessment, type CAnswer } from '../src/tencs/assessment.js';
+import { C_IDS } from '../src/tencs/ten-cs.js';
+
 /** What the seeding step wrote. */
 export interface SeedResult {
   readonly heavy: number;
@@ -10,6 +17,8 @@ export interface SeedResult {
 export interface SeedRequest {
   readonly connectionString: string;
   readonly tablePrefix: string;
+  /** ENCRYPTION_KEYS as the bot gets them, so seeded answers decrypt like the bot's own. */
+  readonly encryptionKeys: string;
   readonly tenantId: string;
   readonly heavyAadObjectId: string;
   readonly heavy: number;
@@ -17,7 +26,68 @@ export interface SeedRequest {
   readonly spreadPractitioners: number;
 }
 
-/** Seeds stored assessments directly through the table client, in batches. */
-export async function seedAssessments(_request: SeedRequest): Promise<SeedResult> {
-  return { heavy: 0, spread: 0, ms: 0, note: 'nothing seeded: the assessment repository does not exist yet' };
+const DAY = 86_400_000;
+
+/** A completed assessment from the past: setup, all ten Cs with levels and two short answers each. */
+function pastAssessment(tenantId: string, ownerId: string, daysAgo: number, n: number): Assessment {
+  const created = new Date(Date.now() - daysAgo * DAY - n * 1000);
+  const at = created.toISOString();
+  const answers: Partial<Record<(typeof C_IDS)[number], CAnswer>> = {};
+  C_IDS.forEach((id, i) => {
+    answers[id] = {
+      strengths: 'Talks openly with the carer about the apps used.',
+      vulnerabilities: '',
+      risk: RISK_LEVELS[(n + i) % RISK_LEVELS.length]!,
+      resilience: RESILIENCE_LEVELS[(n + i) % RESILIENCE_LEVELS.length]!,
+      youngPersonView: '',
+      parentView: '',
+      nextSteps: 'Review at the next visit.',
+      skipped: false,
+    };
+  });
+  return {
+    id: assessmentIdFor(randomUUID(), created),
+    tenantId,
+    ownerId,
+    status: 'completed',
+    step: 'complete',
+    cautionsAcknowledged: true,
+    rev: 13,
+    stepRevs: {},
+    createdAt: at,
+    updatedAt: at,
+    completedAt: at,
+    setup: { caseRef: `SEED-${n}`, ageBand: AGE_BANDS[n % AGE_BANDS.length]!, participants: ['young-person'], participantsOther: '', assessedOn: at.slice(0, 10) },
+    answers,
+  };
+}
+
+async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/**
+ * Seeds completed assessments straight into the assessments table through the repository (so
+ * entities are exactly what the bot writes, answers encrypted with the bot's key): `heavy` for one
+ * practitioner, `spread` across `spreadPractitioners` others. Straight to Azurite, not through the
+ * counting proxy, so seeding is not counted against any turn.
+ */
+export async function seedAssessments(request: SeedRequest): Promise<SeedResult> {
+  const started = Date.now();
+  const tables = await createTableFactory({ tables: { kind: 'connection-string', connectionString: request.connectionString, allowInsecure: true }, tablePrefix: request.tablePrefix });
+  const repository = new AssessmentRepository(tables, createFieldCipher(parseEncryptionKeys(request.encryptionKeys)), { timeoutMs: 30_000 });
+  const items: Assessment[] = [];
+  for (let n = 0; n < request.heavy; n += 1) items.push(pastAssessment(request.tenantId, request.heavyAadObjectId, 30 + (n % 700), n));
+  const others = Array.from({ length: Math.max(1, request.spreadPractitioners) }, () => randomUUID());
+  for (let n = 0; n < request.spread; n += 1) items.push(pastAssessment(request.tenantId, others[n % others.length]!, 30 + (n % 700), n));
+  await pool(items, 16, async (a) => {
+    await repository.create(a);
+  });
+  const ms = Date.now() - started;
+  return { heavy: request.heavy, spread: request.spread, ms, note: `written through AssessmentRepository.create, 16 at a time, in ${(ms / 1000).toFixed(1)} s` };
 }

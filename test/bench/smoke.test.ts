@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { QUICK, runBench, type BenchResults } from '../../bench/run.js';
+import { totalOf } from '../../bench/counting-proxy.js';
 
 describe('npm run bench, tiny', () => {
-  it('when the harness runs a few seconds against both bots with auth on, then both answer every turn and every figure is counted', async () => {
+  it('when the harness runs a few seconds against both bots with auth on, then both answer every turn of full assessments and every figure is counted', async () => {
     const log: string[] = [];
     const results: BenchResults = await runBench({ ...QUICK, log: (line) => log.push(line) });
 
@@ -21,7 +22,12 @@ describe('npm run bench, tiny', () => {
     // Each bot fetched its outgoing token from the login stub during warm-up, and never again.
     expect(results.tokensIssuedByWarmup).toBeGreaterThanOrEqual(2);
     expect(results.tokensIssued).toBe(results.tokensIssuedByWarmup);
+    // The storage counts are live: tencs stores every turn of the assessment, the baseline nothing.
+    expect(results.steps.filter((s) => s.target === 'ours').every((s) => totalOf(s.storagePerTurn) > 0)).toBe(true);
     expect(results.probes.heavy.length).toBe(QUICK.probeTurns);
+    expect(results.probes.heavy.filter((t) => t.kind === 'submit').every((t) => totalOf(t.storage) > 0)).toBe(true);
+    expect(new Set(results.probes.heavy.map((t) => t.kind))).toEqual(new Set(['message', 'submit', 'resume', 'list']));
+    expect(results.seed.heavy).toBe(QUICK.seedHeavy);
     expect(results.probes.baseline.every((t) => t.storage.pointReads + t.storage.queries + t.storage.writes + t.storage.batches === 0)).toBe(true);
     expect(log.join('\n')).toMatch(/ratio/);
   }, 180_000);

@@ -8,6 +8,7 @@ import { AssessmentRepository } from './storage/assessment-repository.js';
 import type { AssessmentService } from './tencs/assessment-service.js';
 import { AuditRepository } from './storage/audit-repository.js';
 import { AuditedAssessmentService } from './tencs/audited-assessment-service.js';
+import { PrivacyService } from './tencs/privacy-service.js';
 
 /** Everything the running service is made of, built from config; no listening, no timers. */
 export interface Dependencies {
@@ -20,6 +21,8 @@ export interface Dependencies {
   readonly assessments: AssessmentService;
   /** The append-only audit trail (who did what to which assessment, when; never content). */
   readonly audit: AuditRepository;
+  /** Delete, export, audit trail and the retention purge. */
+  readonly privacy: PrivacyService;
   readonly storageHealthy: () => Promise<boolean>;
 }
 
@@ -32,7 +35,8 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   const assessmentRepository = new AssessmentRepository(tables, cipher);
   const audit = new AuditRepository(tables, logger);
   const assessments: AssessmentService = new AuditedAssessmentService(assessmentRepository, audit);
-  const bot = createBot(config, { logger, assessments, rateLimit: config.rateLimit });
+  const privacy = new PrivacyService(tables, assessmentRepository, audit, { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays });
+  const bot = createBot(config, { logger, assessments, privacy, rateLimit: config.rateLimit });
   return {
     config,
     logger,
@@ -42,6 +46,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     assessmentRepository,
     assessments,
     audit,
+    privacy,
     storageHealthy: () => pingTables(tables),
   };
 }

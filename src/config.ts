@@ -50,6 +50,8 @@ const EnvSchema = z
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(30),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().min(0.01).max(1_000_000).default(60),
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     ENCRYPTION_KEYS: optionalNonEmpty,
     DEV_KEY_FILE: z.string().min(1).default('.localdata/dev-encryption-key'),
   })
@@ -124,6 +126,10 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** Per-user token bucket: how many turns at once, and how many more each minute. */
   readonly rateLimit: { readonly burst: number; readonly perMinute: number };
+  /** Assessments unchanged for this many days (completed or abandoned) are deleted by the purge. */
+  readonly retentionDays: number;
+  /** Audit entries older than this many days are deleted by the purge. */
+  readonly auditRetentionDays: number;
   /** Keys for field encryption, first active; empty means a local run that uses a generated development key. */
   readonly encryptionKeys: readonly EncryptionKey[];
   readonly devKeyFile: string;
@@ -194,6 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     rateLimit: Object.freeze({ burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE }),
+    retentionDays: e.RETENTION_DAYS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     encryptionKeys: Object.freeze(e.ENCRYPTION_KEYS ? parseEncryptionKeys(e.ENCRYPTION_KEYS) : []),
     devKeyFile: e.DEV_KEY_FILE,
   });

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { buildDependencies } from './compose.js';
 import { createServer, listen } from './server.js';
+import { startDailyPurge } from './retention.js';
 
 async function main(): Promise<void> {
   let config;
@@ -19,11 +20,14 @@ async function main(): Promise<void> {
   const server = createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes });
   const running = await listen(server, config.host, config.port);
   logger.info({ event: 'server.listening', url: running.url, auth: config.auth.enabled ? 'on' : 'off' }, `tencs listening on ${running.url}/api/messages`);
+  // Retention: assessments unchanged for RETENTION_DAYS are deleted daily (also: npm run purge).
+  const purge = startDailyPurge(deps.privacy, logger);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    purge.stop();
     logger.info({ event: 'server.stopping', signal }, 'Stopping: no new requests, finishing turns in flight');
     const force = setTimeout(() => {
       logger.error({ event: 'server.stop-timeout' }, 'Turns still in flight after 10 s; exiting');

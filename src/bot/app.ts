@@ -2,10 +2,12 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Logger } from '../log.js';
 import type { AssessmentService } from '../tencs/assessment-service.js';
+import type { PrivacyService } from '../tencs/privacy-service.js';
 import type { CommandTable } from './commands.js';
 import type { RateLimit } from './rate-limiter.js';
 import { registerAssessment } from './routes/assessment.js';
 import { registerGuards } from './routes/guards.js';
+import { registerPrivacy } from './routes/privacy.js';
 import { registerConsult } from './routes/consult.js';
 import { registerMessages } from './routes/messages.js';
 import { registerWelcome } from './routes/welcome.js';
@@ -15,6 +17,8 @@ export interface BotDeps {
   readonly logger: Logger;
   /** The guided 10 Cs assessment (issue 3). */
   readonly assessments: AssessmentService;
+  /** Delete, export, audit and retention (issue 6). */
+  readonly privacy: PrivacyService;
   /** Per-user turn allowance; guards.ts has a default. */
   readonly rateLimit?: RateLimit;
 }
@@ -34,6 +38,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
   // Feature route modules register here, each with its own commands and card verbs.
   registerAssessment(app, deps, commands);
   registerConsult(app, deps, commands);
+  registerPrivacy(app, deps, commands);
   registerMessages(app, deps, commands);
   return app;
 }

@@ -25,6 +25,9 @@ export const VERBS = {
   sharePost: 'tencs.share.post',
   shareAck: 'tencs.share.ack',
   shareNote: 'tencs.share.note',
+  privacyDeleteAsk: 'tencs.privacy.delete.ask',
+  privacyDeleteConfirm: 'tencs.privacy.delete.confirm',
+  privacyDeleteCancel: 'tencs.privacy.delete.cancel',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

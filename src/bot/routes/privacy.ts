@@ -1,0 +1,132 @@
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPrivacyNotice } from '../../cards/privacy-cards.js';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import { VERBS } from '../../cards/verbs.js';
+import { ASSESSMENT_ID_PATTERN } from '../../storage/assessment-repository.js';
+import { NotFoundError, StorageUnavailableError } from '../../storage/errors.js';
+import { CaseRefSchema } from '../../tencs/assessment.js';
+import type { Owner } from '../../tencs/owner.js';
+import type { BotDeps } from '../app.js';
+import type { CommandTable } from '../commands.js';
+import { ownerOf } from '../owner.js';
+import { sendCard } from '../send.js';
+
+export const PERSONAL_ONLY_MESSAGE =
+  'For privacy I only delete, export or show audit trails in our personal chat, never in a channel or group. Open a chat with me and type the command there.';
+export const NO_OWNER_MESSAGE = 'I could not tell who sent this, so I did nothing. Please use tencs from Microsoft Teams.';
+export const NEED_CASE_REF = (command: string) =>
+  `Type ${command} followed by the case reference, for example: ${command} CR-1234. Case references use letters, digits and dashes.`;
+export const NONE_FOUND_TITLE = 'No assessment of yours has that case reference';
+export const NONE_FOUND_MESSAGE =
+  'Check the reference and try again, or choose My assessments to see yours. You can only delete, export or audit your own assessments.';
+export const NOT_YOURS_TITLE = "I can't do that";
+export const NOT_YOURS_MESSAGE =
+  "That assessment isn't among yours: it may already be deleted, or belong to someone else. Nothing was changed. Choose My assessments to see yours.";
+export const DELETED_TITLE = 'Assessment deleted';
+export const DELETED_MESSAGE =
+  'Every answer in it, and any summary of it shared to a team channel, has been removed from tencs. The audit trail keeps a note that you deleted it.';
+export const KEPT_TITLE = 'Nothing deleted';
+export const KEPT_MESSAGE = 'The assessment is kept as it was.';
+export const STORAGE_DOWN_MESSAGE =
+  "I couldn't reach storage just now, so nothing was changed. Please try again in a minute.";
+
+const AssessmentIdData = z.object({ assessmentId: z.string().regex(ASSESSMENT_ID_PATTERN) });
+
+/** Delete (with confirmation), export and audit for the owner of a case reference, in personal chat only. */
+export function registerPrivacy(app: Application<TurnState>, deps: BotDeps, commands: CommandTable): void {
+  const { privacy, logger } = deps;
+
+  const isPersonal = (context: TurnContext) => (context.activity.conversation?.conversationType ?? 'personal') === 'personal';
+
+  const storageDown = (context: TurnContext, what: string, error: unknown): AdaptiveCardJson => {
+    if (error instanceof StorageUnavailableError) {
+      logger.warn({ event: 'privacy.storage-unavailable', what, statusCode: error.statusCode, activityId: context.activity.id }, 'Storage unavailable');
+      return renderPrivacyNotice('Storage is not answering', STORAGE_DOWN_MESSAGE);
+    }
+    throw error;
+  };
+
+  /** Shared front of the three typed commands: personal chat, a known sender, a well-formed case reference. */
+  const typed =
+    (name: 'delete' | 'export' | 'audit', run: (owner: Owner, caseRef: string, context: TurnContext) => Promise<AdaptiveCardJson[]>) =>
+    async (context: TurnContext, arg: string) => {
+      if (!isPersonal(context)) {
+        await context.sendActivity(PERSONAL_ONLY_MESSAGE);
+        return;
+      }
+      const owner = ownerOf(context);
+      if (!owner) {
+        await context.sendActivity(NO_OWNER_MESSAGE);
+        return;
+      }
+      const ref = CaseRefSchema.safeParse(arg);
+      if (!ref.success) {
+        await context.sendActivity(NEED_CASE_REF(name));
+        return;
+      }
+      let cards: AdaptiveCardJson[];
+      try {
+        cards = await run(owner, ref.data, context);
+      } catch (error) {
+        cards = [storageDown(context, name, error)];
+      }
+      logger.info({ event: `privacy.${name}`, cards: cards.length, activityId: context.activity.id }, 'Privacy command');
+      for (const card of cards) await sendCard(context, card);
+    };
+
+  const noneFound = (caseRef: string) => [renderPrivacyNotice(NONE_FOUND_TITLE, NONE_FOUND_MESSAGE, caseRef)];
+
+  commands.delete = typed('delete', async (owner, caseRef) => {
+    const found = await privacy.findByCaseRef(owner, caseRef);
+    if (found.length === 0) return noneFound(caseRef);
+    const cards: AdaptiveCardJson[] = [];
+    for (const meta of found) cards.push(renderDeleteConfirmCard(await privacy.describe(owner, meta.id)));
+    return cards;
+  });
+
+  commands.export = typed('export', async (owner, caseRef) => {
+    const data = await privacy.exportCase(owner, caseRef);
+    return data ? renderExportCards(data) : noneFound(caseRef);
+  });
+
+  commands.audit = typed('audit', async (owner, caseRef) => {
+    const trail = await privacy.auditTrail(owner, caseRef);
+    return trail ? renderAuditCards(trail, owner) : noneFound(caseRef);
+  });
+
+  /** Card verbs: the sender must own the assessment named in the (client-controlled) card data. */
+  const execute = (verb: string, run: (owner: Owner, assessmentId: string) => Promise<AdaptiveCardJson>) => {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      if (!isPersonal(context)) return renderPrivacyNotice(NOT_YOURS_TITLE, PERSONAL_ONLY_MESSAGE) as never;
+      const owner = ownerOf(context);
+      if (!owner) return renderPrivacyNotice(NOT_YOURS_TITLE, NO_OWNER_MESSAGE) as never;
+      const parsed = AssessmentIdData.safeParse(data);
+      if (!parsed.success) {
+        logger.warn({ event: 'card.invalid-data', verb, activityId: context.activity.id }, 'Card data rejected');
+        return renderPrivacyNotice(NOT_YOURS_TITLE, NOT_YOURS_MESSAGE) as never;
+      }
+      try {
+        return (await run(owner, parsed.data.assessmentId)) as never;
+      } catch (error) {
+        if (error instanceof NotFoundError) {
+          logger.warn({ event: 'privacy.refused', verb, activityId: context.activity.id, aadObjectId: owner.aadObjectId }, 'Not the owner');
+          return renderPrivacyNotice(NOT_YOURS_TITLE, NOT_YOURS_MESSAGE) as never;
+        }
+        return storageDown(context, verb, error) as never;
+      }
+    });
+  };
+
+  execute(VERBS.privacyDeleteAsk, async (owner, id) => renderDeleteConfirmCard(await privacy.describe(owner, id)));
+  execute(VERBS.privacyDeleteConfirm, async (owner, id) => {
+    const deleted = await privacy.deleteAssessment(owner, id);
+    logger.info({ event: 'privacy.deleted', assessmentId: id }, 'Assessment deleted by owner');
+    return renderPrivacyNotice(DELETED_TITLE, DELETED_MESSAGE, deleted.setup?.caseRef);
+  });
+  execute(VERBS.privacyDeleteCancel, async (owner, id) => {
+    const kept = await privacy.describe(owner, id);
+    return renderPrivacyNotice(KEPT_TITLE, KEPT_MESSAGE, kept.setup?.caseRef);
+  });
+}

@@ -1,0 +1,249 @@
+import type { AssessmentMeta, AssessmentRepository } from '../storage/assessment-repository.js';
+import type { AuditRepository } from '../storage/audit-repository.js';
+import { NotFoundError } from '../storage/errors.js';
+import { ownerKey } from '../storage/owner-key.js';
+import { deleteIfUnchanged, findStaleAssessments } from '../storage/retention-scan.js';
+import type { TableFactory } from '../storage/tables.js';
+import {
+  AGE_BAND_LABELS,
+  OFFLINE_FACTOR_LABELS,
+  PARTICIPANT_LABELS,
+  RESILIENCE_LABELS,
+  RISK_LABELS,
+  type Assessment,
+} from './assessment.js';
+import { AUDIT_ACTION_LABELS, sameCaseRef, type AuditEntry } from './audit.js';
+import type { Owner } from './owner.js';
+import { C_IDS, getC } from './ten-cs.js';
+
+/** Something else stored about an assessment (e.g. channel shares) that must go when the assessment goes. */
+export interface AssessmentDependent {
+  /** Deletes everything stored for this assessment; idempotent. */
+  deleteFor(ownerKey: string, assessmentId: string): Promise<void>;
+  /** Everything stored for this assessment, as labelled lines for an export. */
+  exportFor?(ownerKey: string, assessmentId: string): Promise<ExportLine[]>;
+}
+
+/** One labelled value in an export; values are exactly as stored. */
+export interface ExportLine {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** A titled group of lines: one assessment, or its audit trail. */
+export interface ExportSection {
+  readonly heading: string;
+  readonly lines: readonly ExportLine[];
+}
+
+/** What "export CASE-REF" gives the owner: every stored field of every assessment with that case reference. */
+export interface CaseExport {
+  readonly caseRef: string;
+  readonly sections: readonly ExportSection[];
+}
+
+/** What "audit CASE-REF" shows. */
+export interface AuditTrail {
+  readonly caseRef: string;
+  readonly entries: readonly AuditEntry[];
+}
+
+/** What one purge removed. */
+export interface PurgeResult {
+  readonly assessments: number;
+  readonly auditEntries: number;
+}
+
+/** Options for retention. */
+export interface PrivacyOptions {
+  readonly retentionDays: number;
+  readonly auditRetentionDays: number;
+  readonly now?: () => Date;
+  readonly dependents?: readonly AssessmentDependent[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The actor recorded for automatic deletions. */
+export const SYSTEM_ACTOR = { actorTenantId: 'system', actorId: 'retention-purge' } as const;
+
+/**
+ * Subject access, deletion and retention: the owner can see the trail, take a full copy and delete at
+ * any time; everything unchanged for the retention period is deleted automatically.
+ */
+export class PrivacyService {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly tables: TableFactory,
+    private readonly repository: AssessmentRepository,
+    private readonly audit: AuditRepository,
+    private readonly options: PrivacyOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The owner's assessments with this case reference (any letter case), newest first. */
+  async findByCaseRef(owner: Owner, caseRef: string): Promise<AssessmentMeta[]> {
+    const all = await this.repository.listForOwner(owner, 1000);
+    return all.filter((m) => sameCaseRef(m.caseRef, caseRef));
+  }
+
+  /** The owner's own assessment meta by id; NotFoundError (and a refusal in the trail) for anyone else's. */
+  async describe(owner: Owner, id: string): Promise<Assessment> {
+    const stored = await this.repository.get(owner, id);
+    if (!stored) {
+      await this.refused(owner, id, 'describe');
+      throw new NotFoundError('No such assessment for this owner');
+    }
+    return stored.assessment;
+  }
+
+  /** Deletes one of the owner's assessments and everything stored with it. */
+  async deleteAssessment(owner: Owner, id: string): Promise<Assessment> {
+    const assessment = await this.describe(owner, id);
+    const key = ownerKey(owner);
+    for (const dependent of this.options.dependents ?? []) await dependent.deleteFor(key, id);
+    await this.repository.delete(owner, id);
+    await this.audit.record({ ...this.actor(owner), action: 'deleted', assessmentId: id, ownerKey: key, ...caseRefOf(assessment) });
+    return assessment;
+  }
+
+  /** Every stored field of the owner's assessments with this case reference, and their audit trail. */
+  async exportCase(owner: Owner, caseRef: string): Promise<CaseExport | undefined> {
+    const metas = await this.findByCaseRef(owner, caseRef);
+    if (metas.length === 0) return undefined;
+    const key = ownerKey(owner);
+    const sections: ExportSection[] = [];
+    for (const meta of metas) {
+      const assessment = await this.describe(owner, meta.id);
+      sections.push(...assessmentSections(assessment));
+      for (const dependent of this.options.dependents ?? []) {
+        const lines = (await dependent.exportFor?.(key, meta.id)) ?? [];
+        if (lines.length > 0) sections.push({ heading: `Shared copies of ${meta.caseRef ?? meta.id}`, lines });
+      }
+      await this.audit.record({ ...this.actor(owner), action: 'exported', assessmentId: meta.id, ownerKey: key, ...caseRefOf(assessment) });
+    }
+    const trail = await this.audit.listForAssessments(metas.map((m) => m.id));
+    sections.push({ heading: 'Audit trail', lines: trail.map((e) => auditLine(e, owner)) });
+    return { caseRef: metas[0]!.caseRef ?? caseRef, sections };
+  }
+
+  /**
+   * The audit trail for a case reference, for the owner: their live assessments with that reference
+   * and any deleted ones the trail still remembers.
+   */
+  async auditTrail(viewer: Owner, caseRef: string): Promise<AuditTrail | undefined> {
+    const key = ownerKey(viewer);
+    const live = (await this.findByCaseRef(viewer, caseRef)).map((m) => m.id);
+    const remembered = await this.audit.assessmentIdsForCaseRef(key, caseRef);
+    const ids = [...new Set([...live, ...remembered])];
+    if (ids.length === 0) return undefined;
+    for (const id of ids) await this.audit.record({ ...this.actor(viewer), action: 'audit-viewed', assessmentId: id, ownerKey: key, caseRef });
+    return { caseRef, entries: await this.audit.listForAssessments(ids) };
+  }
+
+  /** Deletes assessments unchanged for the retention period, and audit entries past theirs. */
+  async purgeExpired(): Promise<PurgeResult> {
+    const now = this.now();
+    const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
+    let assessments = 0;
+    for (const stale of await findStaleAssessments(this.tables, cutoff)) {
+      // The assessment first: if it changed since the scan it is in use again, and what hangs off it stays.
+      if (await deleteIfUnchanged(this.tables, stale)) {
+        for (const dependent of this.options.dependents ?? []) await dependent.deleteFor(stale.partitionKey, stale.rowKey);
+        assessments++;
+        await this.audit.record({
+          ...SYSTEM_ACTOR,
+          action: 'purged',
+          assessmentId: stale.rowKey,
+          ownerKey: stale.partitionKey,
+          ...(stale.caseRef ? { caseRef: stale.caseRef } : {}),
+          ...(stale.status ? { detail: stale.status } : {}),
+        });
+      }
+    }
+    const auditEntries = await this.audit.purgeOlderThan(new Date(now.getTime() - this.options.auditRetentionDays * DAY_MS));
+    return { assessments, auditEntries };
+  }
+
+  private actor(owner: Owner) {
+    return { actorTenantId: owner.tenantId, actorId: owner.aadObjectId };
+  }
+
+  private async refused(owner: Owner, id: string, detail: string): Promise<void> {
+    await this.audit.record({ ...this.actor(owner), action: 'refused', assessmentId: id.slice(0, 200), detail });
+  }
+}
+
+function caseRefOf(a: Assessment): { caseRef?: string } {
+  return a.setup?.caseRef ? { caseRef: a.setup.caseRef } : {};
+}
+
+const yesNo = (b: boolean) => (b ? 'Yes' : 'No');
+
+/** Every stored field of one assessment as labelled lines, in the order the practitioner met them. */
+export function assessmentSections(a: Assessment): ExportSection[] {
+  const ref = a.setup?.caseRef ?? '(no case reference yet)';
+  const sections: ExportSection[] = [];
+  const meta: ExportLine[] = [
+    { label: 'Case reference', value: ref },
+    { label: 'Assessment id', value: a.id },
+    { label: 'Status', value: a.status === 'completed' ? 'Completed' : 'In progress' },
+    { label: 'Started', value: a.createdAt },
+    { label: 'Last changed', value: a.updatedAt },
+    ...(a.completedAt ? [{ label: 'Completed', value: a.completedAt }] : []),
+    { label: 'Cautions acknowledged', value: yesNo(a.cautionsAcknowledged) },
+  ];
+  if (a.setup) {
+    meta.push(
+      { label: 'Age band', value: AGE_BAND_LABELS[a.setup.ageBand] },
+      { label: 'Who took part', value: a.setup.participants.map((p) => PARTICIPANT_LABELS[p]).join(', ') },
+      { label: 'Others who took part', value: a.setup.participantsOther },
+      { label: 'Date of assessment', value: a.setup.assessedOn },
+    );
+  }
+  sections.push({ heading: `Assessment ${ref}`, lines: meta });
+  for (const id of C_IDS) {
+    const answer = a.answers[id];
+    if (!answer) continue;
+    const c = getC(id);
+    sections.push({
+      heading: `C${c.number} ${c.title}`,
+      lines: [
+        { label: 'Skipped', value: yesNo(answer.skipped) },
+        { label: 'Strengths and protective factors', value: answer.strengths },
+        { label: 'Vulnerabilities and risks', value: answer.vulnerabilities },
+        { label: 'Risk of harm', value: RISK_LABELS[answer.risk] },
+        { label: 'Resilience', value: RESILIENCE_LABELS[answer.resilience] },
+        { label: "The young person's view", value: answer.youngPersonView },
+        { label: "The parent or carer's view", value: answer.parentView },
+        { label: 'Next steps', value: answer.nextSteps },
+      ],
+    });
+  }
+  if (a.composite) {
+    sections.push({
+      heading: 'Composite picture',
+      lines: [
+        { label: 'Offline factors', value: a.composite.offlineFactors.map((f) => OFFLINE_FACTOR_LABELS[f]).join(', ') },
+        { label: 'Other offline factors', value: a.composite.offlineOther },
+        { label: 'How the risks combine', value: a.composite.analysis },
+        { label: 'Impact', value: a.composite.impact },
+      ],
+    });
+  }
+  return sections;
+}
+
+/** One audit entry as a line a person can read; the actor is "you" or their Entra object id. */
+export function auditLine(e: AuditEntry, viewer: Owner): ExportLine {
+  const who =
+    e.actorTenantId === SYSTEM_ACTOR.actorTenantId
+      ? 'tencs (retention)'
+      : e.actorId === viewer.aadObjectId && e.actorTenantId === viewer.tenantId
+        ? 'you'
+        : `user ${e.actorId}`;
+  const what = AUDIT_ACTION_LABELS[e.action];
+  return { label: e.at, value: `${what}${e.detail ? ` (${e.detail})` : ''}, by ${who}` };
+}

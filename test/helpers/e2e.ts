@@ -1,0 +1,370 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { freePort, startAzurite, type AzuriteHandle } from './azurite.js';
+
+const require = createRequire(import.meta.url);
+
+/** The repository root. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** Where screenshots and process logs go (git-ignored). */
+export const RESULTS_DIR = path.join(ROOT, 'test-results', 'e2e');
+
+/** Debian's chromium and the flags that make it run headless in a container without reaching out. */
+export const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+} as const;
+
+async function waitForHttp(url: string, what: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.signalCode ?? child.exitCode}) before answering at ${url}`);
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status < 500) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The bot as its own process, exactly as `npm run bot` starts it, restartable on the same port. */
+export interface BotProcess {
+  readonly url: string;
+  readonly endpoint: string;
+  /** Stops the process (SIGTERM, as App Service does) and starts a new one against the same tables. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the bot with tsx, auth disabled on loopback, against `azurite`, with its own table prefix and key. */
+export async function startBotProcess(azurite: AzuriteHandle, logName: string): Promise<BotProcess> {
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    BOT_AUTH: 'disabled',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    TABLES_CONNECTION_STRING: azurite.connectionString,
+    TABLE_PREFIX: `e2e${randomUUID().replace(/-/g, '').slice(0, 10)}`,
+    ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString('base64')}`,
+    LOG_LEVEL: 'info',
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const log = createWriteStream(path.join(RESULTS_DIR, `${logName}.log`), { flags: 'w' });
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess;
+  const start = async () => {
+    child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'src/index.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    await waitForHttp(`${url}/healthz`, 'The bot', child);
+  };
+  await start();
+  return {
+    url,
+    endpoint: `${url}/api/messages`,
+    async restart() {
+      await stopChild(child, 'SIGTERM');
+      await start();
+    },
+    async stop() {
+      await stopChild(child, 'SIGTERM');
+      log.end();
+    },
+  };
+}
+
+/** A Teams user in the Playground's mock tenant. */
+export interface PlaygroundUser {
+  readonly id: string;
+  readonly name: string;
+  readonly aadObjectId: string;
+  readonly givenName: string;
+  readonly surname: string;
+}
+
+export const PRACTITIONER: PlaygroundUser = { id: 'user-id-practitioner', name: 'Alex Wilber', aadObjectId: '6a0f2f1e-1c1d-4d6e-9a7b-0c1d2e3f4a51', givenName: 'Alex', surname: 'Wilber' };
+export const MANAGER: PlaygroundUser = { id: 'user-id-manager', name: 'Megan Bowen', aadObjectId: '7b1a3a2f-2d2e-4e7f-8b8c-1d2e3f4a5b62', givenName: 'Megan', surname: 'Bowen' };
+export const OUTSIDER: PlaygroundUser = { id: 'user-id-outsider', name: 'Isaiah Langer', aadObjectId: '8c2b4b3a-3e3f-4f80-9c9d-2e3f4a5b6c73', givenName: 'Isaiah', surname: 'Langer' };
+/** The Playground insists on at least five other users; these colleagues fill the team. */
+const COLLEAGUES: readonly PlaygroundUser[] = [
+  { id: 'user-id-colleague-1', name: 'Adele Vance', aadObjectId: '9d3c5c4b-4f40-4091-8dae-3f4a5b6c7d84', givenName: 'Adele', surname: 'Vance' },
+  { id: 'user-id-colleague-2', name: 'Patti Fernandez', aadObjectId: 'ae4d6d5c-5051-41a2-9ebf-4a5b6c7d8e95', givenName: 'Patti', surname: 'Fernandez' },
+  { id: 'user-id-colleague-3', name: 'Lynne Robbins', aadObjectId: 'bf5e7e6d-6162-42b3-afc0-5b6c7d8e9fa6', givenName: 'Lynne', surname: 'Robbins' },
+  { id: 'user-id-colleague-4', name: 'Diego Siciliani', aadObjectId: 'c06f8f7e-7273-43c4-b0d1-6c7d8e9fa0b7', givenName: 'Diego', surname: 'Siciliani' },
+];
+
+function userYaml(u: PlaygroundUser, indent: string): string {
+  const upn = `${u.givenName.toLowerCase()}@example.org`;
+  return [`id: ${u.id}`, `name: ${u.name}`, `userPrincipleName: ${upn}`, `aadObjectId: ${u.aadObjectId}`, `givenName: ${u.givenName}`, `surname: ${u.surname}`, `email: ${upn}`]
+    .map((line, i) => (i === 0 ? line : `${indent}${line}`))
+    .join('\n');
+}
+
+/**
+ * The Playground's mock tenant as `me` sees it: one tenant, one team ("Safeguarding Team") whose members are the
+ * practitioner and the manager, so two Playgrounds with different current users share the same team and channel.
+ */
+export function playgroundConfig(me: PlaygroundUser, others: readonly PlaygroundUser[]): string {
+  return `version: "0.1.1"
+tenantId: 00000000-0000-4000-8000-000000000001
+bot:
+  id: 00000000-0000-4000-8000-000000000011
+  name: tencs
+currentUser:
+  ${userYaml(me, '  ')}
+users:
+${[...others, ...COLLEAGUES].map((u) => `  - ${userYaml(u, '    ')}`).join('\n')}
+personalChat:
+  id: personal-chat-${me.id}
+groupChat:
+  id: group-chat-id
+  name: Group Chat
+team:
+  id: team-id
+  name: Safeguarding Team
+  aadGroupId: 00000000-0000-4000-8000-000000000031
+  channels:
+    - id: channel-supervision-id
+      name: Supervision
+`;
+}
+
+/** A running Microsoft 365 Agents Playground pointed at the bot. */
+export interface Playground {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the Playground (msteams channel, telemetry off, no browser) with `me` as the signed-in user. */
+export async function startPlayground(endpoint: string, me: PlaygroundUser, others: readonly PlaygroundUser[], logName: string): Promise<Playground> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'tencs-playground-'));
+  writeFileSync(path.join(dir, '.m365agentsplayground.yml'), playgroundConfig(me, others));
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const log = createWriteStream(path.join(RESULTS_DIR, `${logName}.log`), { flags: 'w' });
+  const cli = path.join(path.dirname(require.resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
+  const child = spawn(process.execPath, [cli, '-e', endpoint, '-c', 'msteams', '-p', String(port), '--disable-telemetry'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      TEAMSAPPTESTER_BROWSER: 'none',
+      TEAMSFX_TELEMETRY_DISABLED: 'true',
+      M365_AGENTS_PLAYGROUND_CONFIG_PATH: path.join(dir, '.m365agentsplayground.yml'),
+      M365_AGENTS_PLAYGROUND_LOGFILE: path.join(dir, 'playground.log'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const url = `http://127.0.0.1:${port}`;
+  // The Playground writes its own reasons (e.g. a bad config) to its log file, not to stdout.
+  const keepLog = () => copyFileSync(path.join(dir, 'playground.log'), path.join(RESULTS_DIR, `${logName}-internal.log`));
+  try {
+    await waitForHttp(`${url}/`, 'The Agents Playground', child);
+  } catch (error) {
+    await stopChild(child, 'SIGKILL');
+    keepLog();
+    throw new Error(`${(error as Error).message}; see test-results/e2e/${logName}-internal.log`, { cause: error });
+  }
+  return {
+    url,
+    async stop() {
+      await stopChild(child, 'SIGTERM');
+      keepLog();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A headless chromium with a fresh profile. */
+export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'tencs-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM.executablePath,
+    args: [...CHROMIUM.args],
+    headless: true,
+    // Teams desktop's message column is about this wide; tall enough that no card is clipped by the window.
+    viewport: { width: 1280, height: 2400 },
+  });
+  context.setDefaultTimeout(30_000);
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The little of the DOM the readability check needs (tsconfig has no DOM lib: this code runs in the browser). */
+interface DomBox {
+  readonly left: number;
+  readonly right: number;
+  readonly width: number;
+  readonly height: number;
+}
+interface DomElement {
+  getBoundingClientRect(): DomBox;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  readonly classList: { contains(name: string): boolean };
+  readonly className: string;
+  readonly tagName: string;
+  readonly innerText?: string;
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+  readonly scrollHeight: number;
+  readonly clientHeight: number;
+}
+interface DomStyle {
+  readonly visibility: string;
+  readonly overflow: string;
+  readonly webkitLineClamp: string;
+}
+
+/** What a reviewer should find wrong with a rendered card: text cut off or content wider than the card. */
+export async function cardProblems(card: Locator): Promise<string[]> {
+  return card.evaluate((node: unknown) => {
+    const root = node as DomElement;
+    const styleOf = (globalThis as unknown as { getComputedStyle(el: DomElement): DomStyle }).getComputedStyle;
+    const problems: string[] = [];
+    const box = root.getBoundingClientRect();
+    for (const el of Array.from(root.querySelectorAll('*'))) {
+      const style = styleOf(el);
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
+      const text = (el.innerText ?? '').trim().slice(0, 60);
+      if (r.right > box.right + 1 || r.left < box.left - 1) problems.push(`sticks out of the card: ${el.className || el.tagName} "${text}"`);
+      if (el.classList.contains('ac-textBlock') && el.scrollWidth > el.clientWidth + 1 && style.overflow !== 'visible') problems.push(`text cut off: "${text}"`);
+      if (el.classList.contains('ac-textBlock') && style.webkitLineClamp !== 'none' && el.scrollHeight > el.clientHeight + 1 && style.overflow !== 'visible') {
+        problems.push(`text clipped vertically: "${text}"`);
+      }
+    }
+    return problems;
+  });
+}
+
+/** Drives one Playground page the way a person would: type, read the latest card, fill it, press its buttons. */
+export class ChatDriver {
+  private shots = 0;
+
+  constructor(
+    readonly page: Page,
+    private readonly shotPrefix: string,
+  ) {}
+
+  /** Opens the Playground and waits until the chat box is ready. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.composer().waitFor();
+  }
+
+  /** The message box whose placeholder is `placeholder` ("Type a message..." in chats, "Start a new post" in channels). */
+  composer(placeholder = 'Type a message...'): Locator {
+    return this.page.locator(`xpath=//span[normalize-space()="${placeholder}"]/preceding-sibling::div[@data-lexical-editor="true"]`).first();
+  }
+
+  /** Selects a conversation in the left rail (Personal Chat, or a channel by name). */
+  async openConversation(name: string): Promise<void> {
+    await this.page.getByText(name, { exact: true }).first().click();
+  }
+
+  /** Types a message in a chat and sends it with Enter. */
+  async say(text: string): Promise<void> {
+    await this.composer().click();
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Starts a new post in the open channel that @mentions the bot, as Teams requires for a bot to hear it. */
+  async post(text: string, botName = 'tencs'): Promise<void> {
+    await this.composer('Start a new post').click();
+    await this.page.keyboard.type('@');
+    await this.page.getByRole('menuitem').filter({ hasText: new RegExp(`^\s*${botName}\s*$`) }).first().click();
+    await this.page.keyboard.type(` ${text}`);
+    await this.page.getByRole('button', { name: 'Post', exact: true }).click();
+  }
+
+  /** Every Adaptive Card on screen. */
+  cards(): Locator {
+    return this.page.locator('.ac-adaptiveCard');
+  }
+
+  /** The newest card with a text block (not a button) matching `text`, once it is there. */
+  async card(text: string | RegExp): Promise<Locator> {
+    const card = this.cards()
+      .filter({ has: this.page.locator('.ac-textBlock, .ac-richTextBlock').filter({ hasText: text }) })
+      .last();
+    try {
+      await card.waitFor();
+    } catch (error) {
+      await this.page.screenshot({ path: path.join(RESULTS_DIR, `${this.shotPrefix}-failure-${Date.now()}.png`), fullPage: true });
+      throw error;
+    }
+    return card;
+  }
+
+  /** Presses a card button by its title. */
+  async press(card: Locator, title: string | RegExp): Promise<void> {
+    await card.getByRole('button', { name: title }).first().click();
+  }
+
+  /** Saves a screenshot of `card` under test-results/e2e and returns its path and what looks wrong with it. */
+  async shoot(card: Locator, name: string): Promise<{ file: string; problems: string[] }> {
+    this.shots += 1;
+    const file = path.join(RESULTS_DIR, `${this.shotPrefix}-${String(this.shots).padStart(2, '0')}-${name}.png`);
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: file });
+    return { file, problems: await cardProblems(card) };
+  }
+}
+
+/** Azurite, the bot and one Playground per user, torn down in reverse order. */
+export interface Stack {
+  readonly azurite: AzuriteHandle;
+  readonly bot: BotProcess;
+  readonly playgrounds: Map<string, Playground>;
+  stop(): Promise<void>;
+}
+
+/** Starts Azurite and the bot; Playgrounds are added by the test as it needs them. */
+export async function startStack(name: string): Promise<Stack> {
+  const azurite = await startAzurite();
+  const playgrounds = new Map<string, Playground>();
+  let bot: BotProcess;
+  try {
+    bot = await startBotProcess(azurite, `${name}-bot`);
+  } catch (error) {
+    await azurite.stop();
+    throw error;
+  }
+  return {
+    azurite,
+    bot,
+    playgrounds,
+    async stop() {
+      for (const p of playgrounds.values()) await p.stop();
+      await bot.stop();
+      await azurite.stop();
+    },
+  };
+}

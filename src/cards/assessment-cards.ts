@@ -118,11 +118,15 @@ export function compositePicture(a: Assessment): { id: CId; label: string }[] {
   });
 }
 
-function glanceOf(answer: CAnswer | undefined): { status: string; statusColor: string } {
-  if (!answer) return { status: 'Not started', statusColor: 'Default' };
-  const judged = `Risk of harm: ${RISK_LABELS[answer.risk]} · Resilience: ${RESILIENCE_LABELS[answer.resilience]}`;
-  const color = answer.risk === 'high' || answer.risk === 'medium' ? 'Attention' : 'Default';
-  return { status: answer.skipped ? `Skipped for now · ${judged}` : judged, statusColor: color };
+function glanceOf(answer: CAnswer | undefined, hasCompositeAnswers: boolean): { status: string; statusColor: string } {
+  if (!answer && !hasCompositeAnswers) return { status: 'Not started', statusColor: 'Default' };
+  const risk = answer?.risk ?? 'not-explored';
+  const resilience = answer?.resilience ?? 'not-explored';
+  const judged = `Risk of harm: ${RISK_LABELS[risk]} · Resilience: ${RESILIENCE_LABELS[resilience]}`;
+  const color = risk === 'high' || risk === 'medium' ? 'Attention' : 'Default';
+  if (!answer?.skipped) return { status: judged, statusColor: color };
+  const explored = risk !== 'not-explored' || resilience !== 'not-explored';
+  return { status: explored ? `Skipped for now · ${judged}` : 'Skipped for now', statusColor: color };
 }
 
 function glanceData(a: Assessment) {
@@ -136,7 +140,7 @@ function glanceData(a: Assessment) {
     if (c.id === 'composite' && a.composite && a.composite.offlineFactors.length > 0) {
       previews.unshift({ label: 'Offline factors', text: a.composite.offlineFactors.map((f) => OFFLINE_FACTOR_LABELS[f]).join(', ') });
     }
-    return { id: c.id, number: c.number, title: c.shortTitle, ...glanceOf(answer), previews };
+    return { id: c.id, number: c.number, title: c.shortTitle, ...glanceOf(answer, c.id === 'composite' && a.composite !== undefined), previews };
   });
   return {
     caseRef: setup?.caseRef ?? 'not given yet',

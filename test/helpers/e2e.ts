@@ -332,6 +332,10 @@ export class ChatDriver {
   async shoot(card: Locator, name: string): Promise<{ file: string; problems: string[] }> {
     this.shots += 1;
     const file = path.join(RESULTS_DIR, `${this.shotPrefix}-${String(this.shots).padStart(2, '0')}-${name}.png`);
+    // A card taller than the chat pane would slide under the Playground's header: grow the window first.
+    const height = (await card.boundingBox())?.height ?? 0;
+    const viewport = this.page.viewportSize();
+    if (viewport && height + 600 > viewport.height) await this.page.setViewportSize({ width: viewport.width, height: Math.ceil(height + 800) });
     await card.scrollIntoViewIfNeeded();
     await card.screenshot({ path: file });
     return { file, problems: await cardProblems(card) };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { STEPS } from '../tencs/assessment.js';
+import { ASSESSMENT_ID_PATTERN, STEPS } from '../tencs/assessment.js';
 import { C_IDS } from '../tencs/ten-cs.js';
 
-/** An assessment id as it comes back from a card: checked for shape only; ownership is checked by the lookup. */
-const AssessmentIdData = z.string().min(1).max(64);
+/** An assessment id as it comes back from a card: checked for shape here; ownership is checked by the lookup. */
+const AssessmentIdData = z.string().regex(ASSESSMENT_ID_PATTERN);
 
 /** What every assessment card carries in its Action.Execute data (client-controlled). */
 export const CardRefData = z.object({

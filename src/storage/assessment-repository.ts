@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
-import { AGE_BANDS, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
+import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
 import type { Owner } from '../tencs/owner.js';
 import { C_IDS, type CId } from '../tencs/ten-cs.js';
 import { ConflictError, CorruptEntityError, StorageUnavailableError, statusOf } from './errors.js';
@@ -12,8 +12,7 @@ import type { TableFactory } from './tables.js';
 /** Logical table name; the deployment prefix is added by the TableFactory. */
 export const ASSESSMENTS_TABLE = 'assessments';
 
-/** An assessment id: an inverted timestamp (newest sorts first) and a suffix derived from the creating activity. */
-export const ASSESSMENT_ID_PATTERN = /^\d{13}-[A-Za-z0-9_-]{12}$/;
+export { ASSESSMENT_ID_PATTERN };
 
 const MAX_MS = 9_999_999_999_999;
 

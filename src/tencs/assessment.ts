@@ -115,6 +115,9 @@ export type Composite = z.infer<typeof CompositeSchema>;
 export const STEPS = ['cautions', 'setup', ...C_IDS, 'review', 'complete'] as const;
 export type Step = (typeof STEPS)[number];
 
+/** An assessment id: 13 digits of inverted creation time (newest sorts first), a dash, 12 id characters. */
+export const ASSESSMENT_ID_PATTERN = /^\d{13}-[A-Za-z0-9_-]{12}$/;
+
 export const STATUSES = ['in-progress', 'completed'] as const;
 export type Status = (typeof STATUSES)[number];
 

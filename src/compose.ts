@@ -9,6 +9,8 @@ import type { AssessmentService } from './tencs/assessment-service.js';
 import { AuditRepository } from './storage/audit-repository.js';
 import { AuditedAssessmentService } from './tencs/audited-assessment-service.js';
 import { PrivacyService } from './tencs/privacy-service.js';
+import { TeamRepository } from './storage/team-repository.js';
+import { ShareRepository } from './storage/share-repository.js';
 
 /** Everything the running service is made of, built from config; no listening, no timers. */
 export interface Dependencies {
@@ -23,6 +25,9 @@ export interface Dependencies {
   readonly audit: AuditRepository;
   /** Delete, export, audit trail and the retention purge. */
   readonly privacy: PrivacyService;
+  /** Teams tencs is installed in, and summaries shared to them with their acks and notes. */
+  readonly teams: TeamRepository;
+  readonly shares: ShareRepository;
   readonly storageHealthy: () => Promise<boolean>;
 }
 
@@ -36,7 +41,10 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   const audit = new AuditRepository(tables, logger);
   const assessments: AssessmentService = new AuditedAssessmentService(assessmentRepository, audit);
   const privacy = new PrivacyService(tables, assessmentRepository, audit, { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays });
-  const bot = createBot(config, { logger, assessments, privacy, rateLimit: config.rateLimit });
+  const teams = new TeamRepository(tables);
+  const shares = new ShareRepository(tables, cipher);
+  const sharing = { teams, shares, lookup: assessmentRepository, audit, botAppId: config.auth.enabled ? config.auth.appId : '' };
+  const bot = createBot(config, { logger, assessments, privacy, sharing, rateLimit: config.rateLimit });
   return {
     config,
     logger,
@@ -47,6 +55,8 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     assessments,
     audit,
     privacy,
+    teams,
+    shares,
     storageHealthy: () => pingTables(tables),
   };
 }

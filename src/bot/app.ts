@@ -8,6 +8,7 @@ import type { RateLimit } from './rate-limiter.js';
 import { registerAssessment } from './routes/assessment.js';
 import { registerGuards } from './routes/guards.js';
 import { registerPrivacy } from './routes/privacy.js';
+import { registerShare, type SharingDeps } from './routes/share.js';
 import { registerConsult } from './routes/consult.js';
 import { registerMessages } from './routes/messages.js';
 import { registerWelcome } from './routes/welcome.js';
@@ -19,6 +20,8 @@ export interface BotDeps {
   readonly assessments: AssessmentService;
   /** Delete, export, audit and retention (issue 6). */
   readonly privacy: PrivacyService;
+  /** Team channels, summaries and supervision (issue 4). */
+  readonly sharing: SharingDeps;
   /** Per-user turn allowance; guards.ts has a default. */
   readonly rateLimit?: RateLimit;
 }
@@ -39,6 +42,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps): Application<Tur
   registerAssessment(app, deps, commands);
   registerConsult(app, deps, commands);
   registerPrivacy(app, deps, commands);
+  registerShare(app, deps);
   registerMessages(app, deps, commands);
   return app;
 }

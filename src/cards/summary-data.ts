@@ -2,11 +2,11 @@ import { z } from 'zod';
 import type { ResilienceLevel, RiskLevel } from '../tencs/assessment.js';
 import { SUPERVISION_STAGES, SUPERVISION_STAGE_LABELS, type SupervisionPrompt } from '../tencs/supervision-prompts.js';
 import { excerpt, namesOf, type AssessmentSummary } from '../tencs/summary.js';
+import { NOTE_MAX_CHARS } from '../tencs/sharing.js';
 import { getC } from '../tencs/ten-cs.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
 
-/** Longest supervision note a manager can add; keeps the channel card inside Teams' size limit. */
-export const NOTE_MAX_CHARS = 1000;
+export { NOTE_MAX_CHARS };
 /** Notes shown on the channel card, newest first; older ones are counted, and all are kept. */
 export const NOTES_SHOWN = 3;
 /** Display names are shown up to this length. */

@@ -2,6 +2,10 @@ import { renderListCard, renderNoticeCard, renderOutcome, renderSavedCard, rende
 import { cautionsData, changesData, consultCData, consultListData, practiceExampleData, standardsData } from '../../src/cards/consult-data.js';
 import { renderCard, type AdaptiveCardJson } from '../../src/cards/render.js';
 import { renderSummaryCard } from '../../src/cards/summary-data.js';
+import { renderShareChoose, renderShareResult, renderSummaryView } from '../../src/cards/share-cards.js';
+import { ConnectorFailure } from '../../src/tencs/connector-retry.js';
+import type { ShareOutcome } from '../../src/tencs/share-service.js';
+import { NOTE_MAX_CHARS, type Share, type TeamRef } from '../../src/tencs/sharing.js';
 import { LIMITS, type Assessment, type Step } from '../../src/tencs/assessment.js';
 import type { Mode } from '../../src/tencs/assessment-service.js';
 import { PRACTICE_EXAMPLE } from '../../src/tencs/consult.js';
@@ -81,8 +85,69 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
   'consult-practice-example': () => Array.from({ length: PRACTICE_EXAMPLE.steps.length + 1 }, (_, i) => renderCard('consult-practice-example', practiceExampleData(i))),
   summary: () => {
     const s = summarise(atLimits());
-    return [renderSummaryCard(s, supervisionPrompts(s), { kind: 'preview', assessmentId: ID })];
+    return [renderSummaryCard(s, supervisionPrompts(s), { kind: 'preview', assessmentId: ID }), ...shareSamples().channelSummary()];
   },
+  ...shareSamples().templates,
 };
+
+/** Sharing cards (issue 4): the channel summary with acks and notes at their limits, the team choice, every result. */
+function shareSamples(): { templates: Record<string, () => AdaptiveCardJson[]>; channelSummary: () => AdaptiveCardJson[] } {
+  const at = '2024-05-02T11:12:13.456Z';
+  const team = (i: number): TeamRef => ({
+    tenantId: 't',
+    teamId: `19:${String(i).padStart(32, '0')}@thread.tacv2`,
+    teamName: 'N'.repeat(256),
+    channelId: `19:${String(i).padStart(32, '0')}@thread.tacv2`,
+    serviceUrl: 'https://smba.trafficmanager.net/uk/',
+    botId: '28:bot',
+    installedAt: at,
+    updatedAt: at,
+  });
+  const share: Share = {
+    id: 's-abcdefghijklmnopqrstuv',
+    tenantId: 't',
+    assessmentId: ID,
+    ownerId: 'o',
+    ownerName: 'P'.repeat(200),
+    teamId: team(1).teamId,
+    teamName: team(1).teamName,
+    channelId: team(1).channelId,
+    serviceUrl: team(1).serviceUrl,
+    status: 'posted',
+    conversationId: 'c',
+    activityId: 'a',
+    createdAt: at,
+    updatedAt: at,
+    postedAt: at,
+  };
+  const s = summarise(atLimits());
+  const author = { authorId: 'm', authorName: 'M'.repeat(200), at };
+  const outcomes: ShareOutcome[] = [
+    { kind: 'posted', share, caseRef: 'R'.repeat(LIMITS.caseRef) },
+    { kind: 'already', share, caseRef: 'R'.repeat(LIMITS.caseRef) },
+    { kind: 'in-progress', share },
+    { kind: 'not-completed' },
+    { kind: 'no-team' },
+    { kind: 'not-member', team: team(2) },
+    { kind: 'team-gone', team: team(2) },
+    ...(['throttled', 'timeout', 'failed'] as const).map((kind): ShareOutcome => ({ kind: 'connector', team: team(3), failure: new ConnectorFailure(kind, 429, 30_000) })),
+  ];
+  const templates: Record<string, () => AdaptiveCardJson[]> = {
+    'share-choose': () => [renderShareChoose(ID, 'R'.repeat(LIMITS.caseRef), Array.from({ length: 120 }, (_, i) => team(i))), renderShareChoose(ID, 'R', [])],
+    'share-result': () => outcomes.map((o) => renderShareResult(ID, o)),
+    'share-removed': () => [renderSummaryView({ kind: 'removed', share })],
+  };
+  const channelSummary = () => [
+      renderSummaryView({
+        kind: 'channel',
+        share,
+        summary: s,
+        prompts: supervisionPrompts(s),
+        acks: Array.from({ length: 30 }, () => ({ kind: 'ack' as const, ...author })),
+        notes: Array.from({ length: 10 }, () => ({ kind: 'note' as const, ...author, text: 'n'.repeat(NOTE_MAX_CHARS) })),
+      }),
+  ];
+  return { templates, channelSummary };
+}
 
 export { conflictCard };

@@ -24,7 +24,15 @@ export interface LoopbackConnector {
   activities(): Record<string, unknown>[];
   /** Queue faults answered before normal behaviour resumes. */
   fail(...faults: ConnectorFault[]): void;
+  /**
+   * Declares who is in a conversation (a team): member lookups then answer 200 for these user ids
+   * (Teams ids or AAD object ids) and 404 MemberNotFoundInConversation for anyone else. Conversations
+   * never declared keep answering 200, as before.
+   */
+  members(conversationId: string, userIds: readonly string[]): void;
   clear(): void;
+  /** Drops faults still queued (clear() keeps them, as before). */
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +50,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 export async function startConnector(): Promise<LoopbackConnector> {
   const calls: ConnectorCall[] = [];
   const faults: ConnectorFault[] = [];
+  const rosters = new Map<string, Set<string>>();
   let nextId = 1;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -63,9 +72,26 @@ export async function startConnector(): Promise<LoopbackConnector> {
         return;
       }
       calls.push(call);
+      const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(url.pathname);
+      const roster = member && req.method === 'GET' ? rosters.get(decodeURIComponent(member[1]!)) : undefined;
+      if (member && roster) {
+        const userId = decodeURIComponent(member[2]!);
+        if (roster.has(userId)) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id: userId, name: 'Member' }));
+        } else {
+          res.writeHead(404, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'MemberNotFoundInConversation', message: 'The member is not in the conversation' } }));
+        }
+        return;
+      }
       res.writeHead(url.pathname === '/v3/conversations' && req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
       if (url.pathname === '/v3/conversations' && req.method === 'POST') {
-        res.end(JSON.stringify({ id: `conv-${nextId}`, activityId: `act-${nextId++}` }));
+        // A new thread in a channel is named after its root message, as Teams does; other conversations keep conv-N.
+        const channel = (call.body.channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id;
+        const activityId = `act-${nextId}`;
+        res.end(JSON.stringify({ id: typeof channel === 'string' ? `${channel};messageid=${activityId}` : `conv-${nextId}`, activityId }));
+        nextId++;
       } else {
         res.end(JSON.stringify({ id: `act-${nextId++}` }));
       }
@@ -82,8 +108,14 @@ export async function startConnector(): Promise<LoopbackConnector> {
     calls,
     activities: () => calls.filter((c) => c.method === 'POST' || c.method === 'PUT').map((c) => c.body),
     fail: (...f) => faults.push(...f),
+    members: (conversationId, userIds) => {
+      rosters.set(conversationId, new Set(userIds));
+    },
     clear: () => {
       calls.length = 0;
+    },
+    clearFaults: () => {
+      faults.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

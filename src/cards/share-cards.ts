@@ -1,0 +1,123 @@
+import type { ShareOutcome, SummaryView } from '../tencs/share-service.js';
+import type { TeamRef } from '../tencs/sharing.js';
+import { excerpt } from '../tencs/summary.js';
+import { renderCard, type AdaptiveCardJson } from './render.js';
+import { renderSummaryCard } from './summary-data.js';
+
+/** The card for a summary view: the practitioner's preview, the channel card, or the "no longer available" card. */
+export function renderSummaryView(view: SummaryView): AdaptiveCardJson {
+  switch (view.kind) {
+    case 'preview':
+      return renderSummaryCard(view.summary, view.prompts, { kind: 'preview', assessmentId: view.assessmentId });
+    case 'channel':
+      return renderSummaryCard(view.summary, view.prompts, {
+        kind: 'channel',
+        shareId: view.share.id,
+        sharedBy: view.share.ownerName,
+        acks: view.acks.map((a) => ({ name: a.authorName, at: a.at })),
+        notes: view.notes.map((n) => ({ author: n.authorName, at: n.at, text: n.text })),
+      });
+    case 'removed':
+      return renderCard('share-removed', { counts: 'Acknowledgements and notes made here are kept until the retention period ends.' });
+  }
+}
+
+/** At most this many teams are offered on one card; names are shown up to TEAM_NAME_CHARS. */
+export const TEAMS_SHOWN = 50;
+const TEAM_NAME_CHARS = 80;
+
+const teamName = (t: { teamName: string }) => excerpt(t.teamName, TEAM_NAME_CHARS).text || 'Unnamed team';
+
+/** "Share with my team": the teams tencs is installed in, to choose one. */
+export function renderShareChoose(assessmentId: string, caseRef: string, teams: readonly TeamRef[]): AdaptiveCardJson {
+  const shown = teams.slice(0, TEAMS_SHOWN);
+  return renderCard('share-choose', {
+    assessmentId,
+    caseRef,
+    hasTeams: shown.length > 0,
+    selected: shown.length === 1 ? shown[0]!.teamId : '',
+    teams: shown.map((t) => ({ id: t.teamId, name: teamName(t) })),
+    hasMore: teams.length > shown.length,
+    moreText: `tencs is in ${teams.length} teams in your organisation; the first ${shown.length} by name are listed. If yours is missing, ask your Teams administrator.`,
+  });
+}
+
+const WHEN = (iso: string | undefined) => (iso ? iso.slice(0, 10) : 'an earlier date');
+
+/** What happened to a "Post to the team", in words the practitioner can act on. */
+export function renderShareResult(assessmentId: string, outcome: ShareOutcome): AdaptiveCardJson {
+  const base = { assessmentId, hasAssessment: true, teamId: '', teamName: '', hasTeam: false, caseRef: '', hasCaseRef: false, canRetry: false, canChoose: false, titleColor: 'Default' };
+  const team = (t: { teamId: string; teamName: string }) => ({ teamId: t.teamId, teamName: teamName(t), hasTeam: true });
+  let data: Record<string, unknown>;
+  switch (outcome.kind) {
+    case 'posted':
+      data = {
+        ...base,
+        ...team(outcome.share),
+        caseRef: outcome.caseRef,
+        hasCaseRef: true,
+        titleColor: 'Good',
+        title: 'Shared with your team',
+        message:
+          "The summary is now a new conversation in the team's General channel. Managers can acknowledge it and add supervision notes there; you will see them on the card in the channel. Your assessment is unchanged.",
+      };
+      break;
+    case 'already':
+      data = {
+        ...base,
+        ...team(outcome.share),
+        caseRef: outcome.caseRef,
+        hasCaseRef: true,
+        title: 'Already shared with this team',
+        message: `This assessment was shared with this team on ${WHEN(outcome.share.postedAt)}, so I haven't posted it again. Open the team's General channel to see the conversation, acknowledgements and notes.`,
+        canChoose: true,
+      };
+      break;
+    case 'in-progress':
+      data = {
+        ...base,
+        ...team(outcome.share),
+        title: 'Already being shared',
+        message: "I'm posting this summary to the team right now. Give it a moment, then look in the team's General channel.",
+      };
+      break;
+    case 'not-completed':
+      data = { ...base, title: 'Not completed yet', message: 'Only a completed assessment can be shared. Please complete it first, then share its summary.' };
+      break;
+    case 'no-team':
+      data = { ...base, title: "I can't find that team", message: 'tencs may have been removed from that team since you opened this card. Please choose a team again.', canChoose: true };
+      break;
+    case 'not-member':
+      data = {
+        ...base,
+        ...team(outcome.team),
+        title: "You're not in that team",
+        message: "I only post to teams you belong to, because everyone in the team can read the summary. Please choose one of your own teams (I haven't posted anything).",
+        canChoose: true,
+      };
+      break;
+    case 'team-gone':
+      data = {
+        ...base,
+        ...team(outcome.team),
+        titleColor: 'Attention',
+        title: 'tencs is no longer in that team',
+        message:
+          "I couldn't post there: tencs seems to have been removed from the team, so I've taken it off your list. Nothing was posted, and your assessment is safe and unchanged. Ask the team's owner to add tencs again, or choose another team.",
+        canChoose: true,
+      };
+      break;
+    case 'connector': {
+      const f = outcome.failure;
+      const message =
+        f.kind === 'throttled'
+          ? `Teams is busy and asked me to wait${f.retryAfterMs ? ` about ${Math.max(1, Math.ceil(f.retryAfterMs / 1000))} seconds` : ''}, so the summary was not posted. Your assessment is safe and unchanged. Please try again in a minute.`
+          : f.kind === 'timeout'
+            ? "Teams didn't answer in time, so I can't be sure the summary reached the team. Your assessment is safe and unchanged. Please look in the team's General channel before you try again."
+            : "Teams returned an error, so the summary was not posted. Your assessment is safe and unchanged. Please try again; if it keeps happening, tell your Teams administrator.";
+      data = { ...base, ...team(outcome.team), titleColor: 'Attention', title: 'Not shared yet', message, canRetry: true, canChoose: true };
+      break;
+    }
+  }
+  return renderCard('share-result', data);
+}

@@ -1,0 +1,333 @@
+import { ConflictError, NotFoundError } from '../storage/errors.js';
+import type { Assessment } from './assessment.js';
+import type { AuditLog } from './audit.js';
+import { caseRecordText } from './case-record.js';
+import { CONNECTOR_RETRY, ConnectorFailure, REAL_CLOCK, withConnectorRetry, type Clock, type RetryPolicy } from './connector-retry.js';
+import type { Owner } from './owner.js';
+import { channelOf, NOTE_MAX_CHARS, shareIdFor, type Share, type SupervisionEntry, type TeamRef } from './sharing.js';
+import { cleanText, summarise, type AssessmentSummary } from './summary.js';
+import { supervisionPrompts, type SupervisionPrompt } from './supervision-prompts.js';
+
+/** The Bot Connector as sharing needs it; implemented in src/bot, failures thrown as ConnectorError. */
+export interface ChannelPort {
+  /** Whether this user (their Teams user id or Entra object id) is a member of the team. */
+  isMember(team: TeamRef, userId: string, signal: AbortSignal): Promise<boolean>;
+  /** Posts the card as a new thread in the team's general channel. */
+  post(team: TeamRef, card: object, signal: AbortSignal): Promise<{ conversationId: string; activityId: string }>;
+  /** Replaces the posted card in place. */
+  update(share: Share, card: object, signal: AbortSignal): Promise<void>;
+}
+
+/** What a card needs to show a summary, in the practitioner's chat or in a channel. */
+export type SummaryView =
+  | { readonly kind: 'preview'; readonly assessmentId: string; readonly summary: AssessmentSummary; readonly prompts: readonly SupervisionPrompt[] }
+  | {
+      readonly kind: 'channel';
+      readonly share: Share;
+      readonly summary: AssessmentSummary;
+      readonly prompts: readonly SupervisionPrompt[];
+      readonly acks: readonly Extract<SupervisionEntry, { kind: 'ack' }>[];
+      readonly notes: readonly Extract<SupervisionEntry, { kind: 'note' }>[];
+    }
+  /** The assessment behind a share no longer exists (deleted by its owner or by retention). */
+  | { readonly kind: 'removed'; readonly share: Share };
+
+/** Reads an assessment only for its owner (and records refusals); the guided assessment's service. */
+export interface OwnedAssessments {
+  getOwned(owner: Owner, id: string): Promise<{ readonly assessment: Assessment }>;
+}
+
+/** Reads an assessment by its owner's key; used to re-make a shared summary for the thread. */
+export interface AssessmentLookup {
+  get(owner: Owner, id: string): Promise<{ readonly assessment: Assessment } | undefined>;
+}
+
+/** Where teams are remembered. */
+export interface TeamStore {
+  upsert(team: TeamRef): Promise<void>;
+  get(tenantId: string, teamId: string): Promise<TeamRef | undefined>;
+  listForTenant(tenantId: string): Promise<TeamRef[]>;
+  delete(tenantId: string, teamId: string): Promise<boolean>;
+}
+
+/** Where shares and their acknowledgements and notes are kept. */
+export interface ShareStore {
+  create(share: Share): Promise<{ share: Share; etag: string }>;
+  get(tenantId: string, shareId: string): Promise<{ share: Share; etag: string } | undefined>;
+  replace(share: Share, etag: string): Promise<string>;
+  addAck(share: Share, entry: Extract<SupervisionEntry, { kind: 'ack' }>): Promise<boolean>;
+  addNote(share: Share, entry: Extract<SupervisionEntry, { kind: 'note' }>, requestId: string): Promise<boolean>;
+  entries(share: Share): Promise<{ acks: Extract<SupervisionEntry, { kind: 'ack' }>[]; notes: Extract<SupervisionEntry, { kind: 'note' }>[] }>;
+}
+
+export interface ShareServiceDeps {
+  readonly teams: TeamStore;
+  readonly shares: ShareStore;
+  readonly owned: OwnedAssessments;
+  readonly lookup: AssessmentLookup;
+  readonly audit: AuditLog;
+  readonly port: ChannelPort;
+  /** Turns a view into the card to post; the bot layer passes the card renderer. */
+  readonly render: (view: SummaryView) => object;
+  readonly retry?: RetryPolicy;
+  readonly clock?: Clock;
+  readonly now?: () => Date;
+}
+
+/** The practitioner asking to share. */
+export interface ShareRequest {
+  readonly owner: Owner;
+  readonly ownerName: string;
+  /** Their Teams user id, for the membership check. */
+  readonly userId: string;
+  readonly assessmentId: string;
+  readonly teamId: string;
+}
+
+export type ShareOutcome =
+  | { readonly kind: 'posted'; readonly share: Share; readonly caseRef: string }
+  | { readonly kind: 'already'; readonly share: Share; readonly caseRef: string }
+  | { readonly kind: 'in-progress'; readonly share: Share }
+  | { readonly kind: 'not-completed' }
+  | { readonly kind: 'no-team' }
+  | { readonly kind: 'not-member'; readonly team: TeamRef }
+  /** The bot is no longer in that team; its reference has been dropped. */
+  | { readonly kind: 'team-gone'; readonly team: TeamRef }
+  | { readonly kind: 'connector'; readonly team: TeamRef; readonly failure: ConnectorFailure };
+
+/** Where a manager's action came from, as Teams reported it. */
+export interface ActionOrigin {
+  readonly conversationId: string;
+  readonly conversationType: string | undefined;
+}
+
+/** Someone acting on a shared summary in the thread. */
+export interface ActRequest {
+  readonly actor: Owner;
+  readonly actorName: string;
+  readonly shareId: string;
+  readonly origin: ActionOrigin;
+  readonly action: { readonly kind: 'ack' } | { readonly kind: 'note'; readonly text: string; readonly requestId: string };
+  /** When the action happened (the activity's time), used to make a repeated delivery one note. */
+  readonly at: Date;
+}
+
+export type ActOutcome =
+  | { readonly kind: 'recorded'; readonly first: boolean; readonly view: SummaryView; readonly updated: boolean }
+  | { readonly kind: 'refused'; readonly reason: 'unknown-share' | 'not-allowed' }
+  | { readonly kind: 'invalid'; readonly message: string };
+
+/** How long a share may sit in "posting" before another request may take it over (a crash mid-post). */
+const POSTING_STALE_MS = 2 * 60_000;
+
+export const NOTE_EMPTY = 'Write a note before saving it.';
+export const NOTE_TOO_LONG = `A supervision note can be at most ${NOTE_MAX_CHARS} characters. Your text is still in the box: please shorten it and save again.`;
+
+/**
+ * Sharing a completed assessment's summary to a team channel, and the thread's acknowledgements and
+ * supervision notes. No SDK: the Bot Connector is behind ChannelPort.
+ */
+export class ShareService {
+  private readonly retry: RetryPolicy;
+  private readonly clock: Clock;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ShareServiceDeps) {
+    this.retry = deps.retry ?? CONNECTOR_RETRY;
+    this.clock = deps.clock ?? REAL_CLOCK;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Remembers a team the bot was added to. */
+  async teamInstalled(team: TeamRef): Promise<void> {
+    await this.deps.teams.upsert(team);
+  }
+
+  /** Forgets a team the bot was removed from (or that was deleted). */
+  async teamRemoved(tenantId: string, teamId: string): Promise<boolean> {
+    return this.deps.teams.delete(tenantId, teamId);
+  }
+
+  /** The teams in the practitioner's tenant that a summary can be shared to. */
+  async teamsFor(owner: Owner): Promise<TeamRef[]> {
+    return this.deps.teams.listForTenant(owner.tenantId);
+  }
+
+  /** The owner's summary and prompts (NotFoundError for anyone else's); recorded as viewed. */
+  async preview(owner: Owner, assessmentId: string, detail = 'summary'): Promise<SummaryView & { kind: 'preview' }> {
+    const { assessment } = await this.deps.owned.getOwned(owner, assessmentId);
+    const summary = summarise(assessment);
+    await this.audit(owner, 'viewed', assessment, detail);
+    return { kind: 'preview', assessmentId: assessment.id, summary, prompts: supervisionPrompts(summary) };
+  }
+
+  /** The summary as plain text for the owner's case record. */
+  async caseRecord(owner: Owner, assessmentId: string): Promise<string> {
+    const view = await this.preview(owner, assessmentId, 'case-record-copy');
+    return caseRecordText(view.summary);
+  }
+
+  /** Posts the owner's completed assessment summary as a new thread in one of their teams. */
+  async share(request: ShareRequest): Promise<ShareOutcome> {
+    const { owner } = request;
+    const { assessment } = await this.deps.owned.getOwned(owner, request.assessmentId);
+    if (assessment.status !== 'completed') return { kind: 'not-completed' };
+    const team = await this.deps.teams.get(owner.tenantId, request.teamId);
+    if (!team) return { kind: 'no-team' };
+
+    let member: boolean;
+    try {
+      member = await withConnectorRetry((signal) => this.deps.port.isMember(team, request.userId, signal), this.retry, this.clock);
+    } catch (error) {
+      return this.connectorOutcome(team, error);
+    }
+    if (!member) {
+      await this.audit(owner, 'refused', assessment, 'share-not-member');
+      return { kind: 'not-member', team };
+    }
+
+    const caseRef = assessment.setup?.caseRef ?? '';
+    const claimed = await this.claim(request, assessment, team);
+    if (claimed.kind !== 'claimed') return claimed.kind === 'already' ? { ...claimed, caseRef } : claimed;
+    let { share, etag } = claimed;
+
+    const summary = summarise(assessment);
+    const card = this.deps.render({ kind: 'channel', share, summary, prompts: supervisionPrompts(summary), acks: [], notes: [] });
+    try {
+      const posted = await withConnectorRetry((signal) => this.deps.port.post(team, card, signal), this.retry, this.clock);
+      const at = this.now().toISOString();
+      share = { ...share, status: 'posted', conversationId: posted.conversationId, activityId: posted.activityId, postedAt: at, updatedAt: at };
+      etag = await this.deps.shares.replace(share, etag);
+      await this.audit(owner, 'shared', assessment, team.teamId);
+      return { kind: 'posted', share, caseRef };
+    } catch (error) {
+      // The assessment itself is never touched here; only the share is marked so it can be tried again.
+      await this.deps.shares.replace({ ...share, status: 'failed', updatedAt: this.now().toISOString() }, etag);
+      return this.connectorOutcome(team, error);
+    }
+  }
+
+  /** An acknowledgement or a note from someone in the thread (or the owner), then the card to show. */
+  async act(request: ActRequest): Promise<ActOutcome> {
+    const found = await this.deps.shares.get(request.actor.tenantId, request.shareId);
+    if (!found || found.share.status !== 'posted') return { kind: 'refused', reason: 'unknown-share' };
+    const share = found.share;
+    const isOwner = share.ownerId === request.actor.aadObjectId;
+    const inThread = request.origin.conversationType === 'channel' && channelOf(request.origin.conversationId) === share.channelId;
+    if (!isOwner && !inThread) {
+      await this.deps.audit.record({
+        actorTenantId: request.actor.tenantId,
+        actorId: request.actor.aadObjectId,
+        action: 'refused',
+        assessmentId: share.assessmentId,
+        detail: request.action.kind === 'ack' ? 'share-ack' : 'share-note',
+      });
+      return { kind: 'refused', reason: 'not-allowed' };
+    }
+
+    const at = (Number.isNaN(request.at.getTime()) ? this.now() : request.at).toISOString();
+    const author = { authorId: request.actor.aadObjectId, authorName: cleanText(request.actorName).slice(0, 200) || 'Someone in the team', at };
+    let first: boolean;
+    if (request.action.kind === 'ack') {
+      first = await this.deps.shares.addAck(share, { kind: 'ack', ...author });
+    } else {
+      const text = cleanText(request.action.text);
+      if (!text) return { kind: 'invalid', message: NOTE_EMPTY };
+      if (text.length > NOTE_MAX_CHARS) return { kind: 'invalid', message: NOTE_TOO_LONG };
+      first = await this.deps.shares.addNote(share, { kind: 'note', ...author, text }, request.action.requestId);
+    }
+    if (first) {
+      await this.deps.audit.record({
+        actorTenantId: request.actor.tenantId,
+        actorId: request.actor.aadObjectId,
+        action: 'acknowledged',
+        assessmentId: share.assessmentId,
+        detail: request.action.kind === 'ack' ? 'share-ack' : 'share-note',
+      });
+    }
+
+    const view = await this.channelView(share);
+    let updated = false;
+    try {
+      const card = this.deps.render(view);
+      await withConnectorRetry((signal) => this.deps.port.update(share, card, signal), this.retry, this.clock);
+      updated = true;
+    } catch (error) {
+      // What was recorded stays recorded; the person who acted still gets the fresh card in reply.
+      if (!(error instanceof ConnectorFailure)) throw error;
+    }
+    return { kind: 'recorded', first, view, updated };
+  }
+
+  /** The thread's card as it should look now: the summary re-made from the assessment, with acks and notes. */
+  async channelView(share: Share): Promise<SummaryView> {
+    const stored = await this.deps.lookup.get({ tenantId: share.tenantId, aadObjectId: share.ownerId }, share.assessmentId);
+    if (!stored) return { kind: 'removed', share };
+    const summary = summarise(stored.assessment);
+    const { acks, notes } = await this.deps.shares.entries(share);
+    return { kind: 'channel', share, summary, prompts: supervisionPrompts(summary), acks, notes };
+  }
+
+  /** Creates the share in "posting", or takes over a failed or abandoned one; reports an existing post. */
+  private async claim(
+    request: ShareRequest,
+    assessment: Assessment,
+    team: TeamRef,
+  ): Promise<{ kind: 'claimed'; share: Share; etag: string } | { kind: 'already'; share: Share } | { kind: 'in-progress'; share: Share }> {
+    const at = this.now().toISOString();
+    const fresh: Share = {
+      id: shareIdFor(request.owner.tenantId, assessment.id, team.teamId),
+      tenantId: request.owner.tenantId,
+      assessmentId: assessment.id,
+      ownerId: request.owner.aadObjectId,
+      ownerName: cleanText(request.ownerName).slice(0, 200),
+      teamId: team.teamId,
+      teamName: team.teamName,
+      channelId: team.channelId,
+      serviceUrl: team.serviceUrl,
+      status: 'posting',
+      createdAt: at,
+      updatedAt: at,
+    };
+    try {
+      const created = await this.deps.shares.create(fresh);
+      return { kind: 'claimed', share: created.share, etag: created.etag };
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+    const existing = await this.deps.shares.get(fresh.tenantId, fresh.id);
+    if (!existing) throw new NotFoundError('The share disappeared while it was being claimed');
+    const { share, etag } = existing;
+    if (share.status === 'posted') return { kind: 'already', share };
+    const stale = this.now().getTime() - new Date(share.updatedAt).getTime() > POSTING_STALE_MS;
+    if (share.status === 'posting' && !stale) return { kind: 'in-progress', share };
+    const retaken: Share = { ...fresh, createdAt: share.createdAt };
+    try {
+      return { kind: 'claimed', share: retaken, etag: await this.deps.shares.replace(retaken, etag) };
+    } catch (error) {
+      // Another request took it over first: that one is posting now.
+      if (error instanceof ConflictError) return { kind: 'in-progress', share };
+      throw error;
+    }
+  }
+
+  private async connectorOutcome(team: TeamRef, error: unknown): Promise<ShareOutcome> {
+    if (!(error instanceof ConnectorFailure)) throw error;
+    if (error.kind === 'gone') {
+      await this.deps.teams.delete(team.tenantId, team.teamId);
+      return { kind: 'team-gone', team };
+    }
+    return { kind: 'connector', team, failure: error };
+  }
+
+  private async audit(owner: Owner, action: 'viewed' | 'shared' | 'refused', a: Assessment, detail: string): Promise<void> {
+    await this.deps.audit.record({
+      actorTenantId: owner.tenantId,
+      actorId: owner.aadObjectId,
+      action,
+      assessmentId: a.id,
+      ...(a.setup?.caseRef ? { caseRef: a.setup.caseRef } : {}),
+      detail,
+    });
+  }
+}

@@ -2,6 +2,8 @@ import { renderListCard, renderNoticeCard, renderOutcome, renderSavedCard, rende
 import { cautionsData, changesData, consultCData, consultListData, practiceExampleData, standardsData } from '../../src/cards/consult-data.js';
 import { renderCard, type AdaptiveCardJson } from '../../src/cards/render.js';
 import { renderSummaryCard } from '../../src/cards/summary-data.js';
+import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPrivacyNotice } from '../../src/cards/privacy-cards.js';
+import { assessmentSections } from '../../src/tencs/privacy-service.js';
 import { renderShareChoose, renderShareResult, renderSummaryView } from '../../src/cards/share-cards.js';
 import { ConnectorFailure } from '../../src/tencs/connector-retry.js';
 import type { ShareOutcome } from '../../src/tencs/share-service.js';
@@ -88,6 +90,25 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
     return [renderSummaryCard(s, supervisionPrompts(s), { kind: 'preview', assessmentId: ID }), ...shareSamples().channelSummary()];
   },
   ...shareSamples().templates,
+  'privacy-export': () => renderExportCards({ caseRef: 'L'.repeat(LIMITS.caseRef), sections: [...assessmentSections({ ...atLimits(), id: ID }), ...assessmentSections(inProgressAtLimits('contact'))] }),
+  'privacy-audit': () =>
+    renderAuditCards(
+      {
+        caseRef: 'L'.repeat(LIMITS.caseRef),
+        entries: Array.from({ length: 400 }, (_, i) => ({
+          at: '2024-05-02T11:12:13.000Z',
+          actorTenantId: 't',
+          actorId: i % 2 ? 'someone-else' : 'me',
+          action: i % 3 ? 'viewed' : 'refused',
+          assessmentId: ID,
+          caseRef: 'L'.repeat(LIMITS.caseRef),
+          detail: 'contact',
+        })),
+      },
+      { tenantId: 't', aadObjectId: 'me' },
+    ),
+  'privacy-delete-confirm': () => [renderDeleteConfirmCard({ ...atLimits(), id: ID })],
+  'privacy-notice': () => [renderPrivacyNotice('A title', 'A message in our own words.', 'L'.repeat(LIMITS.caseRef)), renderPrivacyNotice('A title', 'A message.')],
 };
 
 /** Sharing cards (issue 4): the channel summary with acks and notes at their limits, the team choice, every result. */

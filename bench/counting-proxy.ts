@@ -1,4 +1,5 @@
 import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 /** Storage requests by kind, as Table Storage bills and limits them. */
 export interface StorageCounts {
@@ -20,6 +21,8 @@ export interface CountingProxy {
   /** Connection string for clients that should be counted. */
   readonly connectionString: string;
   counts(): StorageCounts;
+  /** How long Azurite took for each request so far (ms, request received to response finished), in order. */
+  durations(): readonly number[];
   close(): Promise<void>;
 }
 
@@ -57,10 +60,13 @@ export function classify(method: string, path: string): keyof StorageCounts {
  */
 export async function startCountingProxy(azuritePort: number): Promise<CountingProxy> {
   const counts = zeroCounts();
+  const durations: number[] = [];
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const server: Server = createServer((req: IncomingMessage, res) => {
     const kind = classify(req.method ?? 'GET', req.url ?? '/');
     counts[kind] += 1;
+    const started = performance.now();
+    res.on('finish', () => durations.push(performance.now() - started));
     const upstream = request(
       { host: '127.0.0.1', port: azuritePort, method: req.method, path: req.url, headers: req.headers, agent },
       (up) => {
@@ -85,6 +91,7 @@ export async function startCountingProxy(azuritePort: number): Promise<CountingP
       'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
       `TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
     counts: () => ({ ...counts }),
+    durations: () => durations,
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();

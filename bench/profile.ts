@@ -50,6 +50,13 @@ function shortUrl(url: string): string {
 export function summariseProfile(file: string, top = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  // The profiler's own start and stop calls (bench/profiler-hook.ts) are not the bot's work.
+  const excluded = new Set<number>();
+  const exclude = (id: number): void => {
+    excluded.add(id);
+    for (const child of byId.get(id)?.children ?? []) exclude(child);
+  };
+  for (const n of profile.nodes) if (n.callFrame.url.endsWith('/bench/profiler-hook.ts') && !excluded.has(n.id)) exclude(n.id);
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => {
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
@@ -59,7 +66,7 @@ export function summariseProfile(file: string, top = 15): ProfileSummary {
   let busy = 0;
   for (const [id, us] of selfUs) {
     const node = byId.get(id);
-    if (!node) continue;
+    if (!node || excluded.has(id)) continue;
     const { functionName, url, lineNumber } = node.callFrame;
     if (functionName === '(idle)') continue;
     busy += us;

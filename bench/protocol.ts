@@ -5,7 +5,7 @@ export const TURN_KINDS = ['message', 'submit', 'resume', 'list'] as const;
 export type TurnKind = (typeof TURN_KINDS)[number];
 
 /** Why a turn did not succeed. */
-export type TurnError = 'http' | 'invoke-status' | 'no-reply' | 'turn-error-message' | 'timeout' | 'network' | 'unexpected-card';
+export type TurnError = 'http' | 'invoke-status' | 'no-reply' | 'turn-error-message' | 'rate-limited' | 'timeout' | 'network' | 'unexpected-card';
 
 /** Which bot a request goes to. */
 export interface Target {

@@ -19,6 +19,8 @@ export interface Aggregate {
   readonly readsPerTurn: number;
   readonly writesPerTurn: number;
   readonly peakRssMb: number;
+  readonly azuriteCpuMsPerTurn: number;
+  readonly storageRequestP50: number;
   readonly byKind: Partial<Record<TurnKind, { p50: number; p99: number; count: number }>>;
   readonly perRun: readonly StepMeasure[];
 }
@@ -57,6 +59,8 @@ function aggregate(measures: StepMeasure[]): Aggregate | undefined {
     readsPerTurn: median(measures.map((m) => reads(m.storagePerTurn))),
     writesPerTurn: median(measures.map((m) => writes(m.storagePerTurn))),
     peakRssMb: Math.max(...measures.map((m) => m.peakRssMb)),
+    azuriteCpuMsPerTurn: median(measures.map((m) => m.azuriteCpuMsPerTurn)),
+    storageRequestP50: median(measures.map((m) => m.storageRequestMs?.p50 ?? Number.NaN)),
     byKind,
     perRun: measures,
   };
@@ -77,7 +81,7 @@ const ratio = (a: number | undefined, b: number | undefined): string =>
   a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '–' : `${(a / b).toFixed(2)}x`;
 
 function tableLines(results: BenchResults): string[][] {
-  const out: string[][] = [['Concurrency', 'Bot', 'Turns', 'Turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Storage req/turn', 'CPU ms/turn', 'Peak RSS MB']];
+  const out: string[][] = [['Concurrency', 'Bot', 'Turns', 'Turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Storage req/turn', 'CPU ms/turn', 'Peak RSS MB', 'Azurite CPU ms/turn', 'Azurite p50 ms/req']];
   for (const row of rows(results)) {
     const line = (name: string, a: Aggregate | undefined): string[] => [
       String(row.concurrency),
@@ -91,6 +95,8 @@ function tableLines(results: BenchResults): string[][] {
       f(a?.storagePerTurn, 2),
       f(a?.cpuMsPerTurn, 2),
       f(a?.peakRssMb, 0),
+      name === 'tencs' ? f(a?.azuriteCpuMsPerTurn, 2) : '',
+      name === 'tencs' ? f(a?.storageRequestP50, 2) : '',
     ];
     out.push(line('tencs', row.ours));
     out.push(line('baseline', row.baseline));
@@ -108,6 +114,8 @@ function tableLines(results: BenchResults): string[][] {
       '',
       ratio(o?.cpuMsPerTurn, b?.cpuMsPerTurn),
       ratio(o?.peakRssMb, b?.peakRssMb),
+      '',
+      '',
     ]);
   }
   return out;
@@ -285,6 +293,8 @@ function profileSection(results: BenchResults): string {
   const fn: string[][] = [['Function (self time)', 'ms in step', 'share of busy']];
   for (const x of o.functions) fn.push([`\`${x.name.replace(/\|/g, '\\|')}\``, f(x.ms, 1), `${((x.ms / o.busyMs) * 100).toFixed(1)}%`]);
   return [
+    `Memory at the end of the profiled step: tencs RSS ${f(o.memoryMb.rss, 0)} MB, heap ${f(o.memoryMb.heapUsed, 0)} MB used of ${f(o.memoryMb.heapTotal, 0)} MB, of which ${f(o.memoryMb.liveHeapAfterGc, 0)} MB still live after a full collection; baseline RSS ${f(b.memoryMb.rss, 0)} MB, heap ${f(b.memoryMb.heapUsed, 0)} of ${f(b.memoryMb.heapTotal, 0)} MB, ${f(b.memoryMb.liveHeapAfterGc, 0)} MB live.`,
+    '',
     `Profiled with the V8 sampling profiler (0.5 ms interval) over one step at concurrency ${results.options.profileConcurrency} on each bot: tencs ${o.turns} turns, ${f(perTurn(o.busyMs, o.turns), 2)} ms busy per turn; baseline ${b.turns} turns, ${f(perTurn(b.busyMs, b.turns), 2)} ms busy per turn. Our extra: **${f(totalExtra, 2)} ms per turn**.`,
     '',
     'Where the extra goes, by package (self time per turn, tencs minus baseline):',

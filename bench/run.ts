@@ -5,14 +5,15 @@
  * process), the tencs bot (src/index.ts) and the baseline bot (bench/baseline-bot.ts) each as their
  * own Node process, and the load generator (bench/loadgen.ts) forked as a third. Options:
  * --quick (seconds, for the smoke test), --runs N, --steps 1,10,50, --max-ms N, --max-turns N,
- * --think-ms N, --no-docs, --no-profile, --json FILE (every figure).
+ * --think-ms N, --no-docs, --no-profile, --json FILE (every figure), --profile-out DIR (raw CPU profiles).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort, startAzurite, type AzuriteHandle } from '../test/helpers/azurite.js';
+import { freePort } from '../test/helpers/azurite.js';
+import { startBenchAzurite, type BenchAzurite } from './azurite.js';
 import { newIdentity, startAuthServer, type AuthServer } from './auth.js';
 import { diffCounts, startCountingProxy, totalOf, zeroCounts, type CountingProxy, type StorageCounts } from './counting-proxy.js';
 import { cpuMs, memoryMb } from './proc.js';
@@ -45,6 +46,8 @@ export interface BenchOptions {
   readonly docsPath: string | undefined;
   /** Where to write every figure as JSON; undefined writes nothing. */
   readonly jsonPath?: string | undefined;
+  /** Where to keep the raw .cpuprofile files (open them in Chrome DevTools); undefined discards them. */
+  readonly profileOut?: string | undefined;
   readonly log: (line: string) => void;
 }
 
@@ -102,7 +105,14 @@ export interface StepMeasure {
   readonly rssMb: number;
   readonly peakRssMb: number;
   readonly unauthenticatedReplies: number;
+  /** Azurite's own CPU per turn (ours only): the storage emulator shares the two cores. */
+  readonly azuriteCpuMsPerTurn: number;
+  /** Time Azurite took per storage request during the step, as the proxy saw it (ours only). */
+  readonly storageRequestMs: LatencySummary | undefined;
 }
+
+/** A profiled step: where the CPU went, and the process's memory at its end. */
+export type ProfileRun = ProfileSummary & { readonly turns: number; readonly memoryMb: { rss: number; heapTotal: number; heapUsed: number; external: number; liveHeapAfterGc: number } };
 
 /** One turn of a probe with the storage requests it made. */
 export type ProbeTurn = ProbeResult['turns'][number];
@@ -118,7 +128,7 @@ export interface BenchResults {
   readonly steps: StepMeasure[];
   /** Storage cost per turn for a practitioner with the seeded assessments and for a new one. */
   readonly probes: { readonly heavy: ProbeTurn[]; readonly fresh: ProbeTurn[]; readonly baseline: ProbeTurn[] };
-  readonly profiles: { readonly ours?: ProfileSummary & { turns: number }; readonly baseline?: ProfileSummary & { turns: number } };
+  readonly profiles: { readonly ours?: ProfileRun; readonly baseline?: ProfileRun };
   /** Outgoing tokens the login stub issued in all, and by the end of warm-up (parallel first turns may each ask). */
   readonly tokensIssued: number;
   readonly tokensIssuedByWarmup: number;
@@ -155,14 +165,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = options.log;
   const identity = newIdentity();
   const profileDir = mkdtempSync(path.join(tmpdir(), 'tencs-bench-prof-'));
-  let azurite: AzuriteHandle | undefined;
+  let azurite: BenchAzurite | undefined;
   let proxy: CountingProxy | undefined;
   let auth: AuthServer | undefined;
   let ours: BotProcess | undefined;
   let baseline: BotProcess | undefined;
   let loadgen: LoadgenProcess | undefined;
   try {
-    azurite = await startAzurite();
+    azurite = await startBenchAzurite();
     proxy = await startCountingProxy(azurite.port);
     auth = await startAuthServer(identity);
     const tablePrefix = `bench${randomUUID().replace(/-/g, '').slice(0, 8)}`;
@@ -205,6 +215,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     loadgen = forkLoadgen();
     const lg = loadgen;
     const px = proxy;
+    const az = azurite;
     lg.onMessage((m) => {
       if (m.type === 'counts?') lg.send({ type: 'counts', id: m.id, counts: px.counts() });
     });
@@ -253,10 +264,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         for (const name of order) {
           const bot = bots[name];
           const cpuBefore = cpuMs(bot.pid);
+          const azuriteBefore = cpuMs(az.pid);
           const storageBefore = px.counts();
+          const durationsBefore = px.durations().length;
           const result = await step(name, concurrency, options.maxTurns, options.maxMs);
           const cpu = cpuMs(bot.pid) - cpuBefore;
           const storage = diffCounts(px.counts(), storageBefore);
+          const azuriteCpu = cpuMs(az.pid) - azuriteBefore;
+          const storageMs = px.durations().slice(durationsBefore);
           const mem = memoryMb(bot.pid);
           const turns = result.samples.length;
           const byKind: Partial<Record<TurnKind, LatencySummary>> = {};
@@ -281,12 +296,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             rssMb: mem.rss,
             peakRssMb: mem.peak,
             unauthenticatedReplies: result.unauthenticatedReplies,
+            azuriteCpuMsPerTurn: name === 'ours' ? azuriteCpu / Math.max(1, turns) : 0,
+            storageRequestMs: name === 'ours' && storageMs.length ? summarise(storageMs) : undefined,
           };
           steps.push(measure);
           log(
             `run ${run} c=${String(concurrency).padStart(3)} ${name.padEnd(8)} ${String(turns).padStart(5)} turns ${measure.turnsPerSecond.toFixed(1).padStart(6)}/s ` +
               `p50 ${measure.latency.p50.toFixed(1)} p99 ${measure.latency.p99.toFixed(1)} ms, cpu ${measure.cpuMsPerTurn.toFixed(2)} ms/turn, ` +
-              `storage ${totalOf(measure.storagePerTurn).toFixed(2)}/turn, errors ${errors}, peak RSS ${mem.peak.toFixed(0)} MB`,
+              `storage ${totalOf(measure.storagePerTurn).toFixed(2)}/turn (Azurite p50 ${measure.storageRequestMs?.p50.toFixed(1) ?? '–'} ms, CPU ${measure.azuriteCpuMsPerTurn.toFixed(1)} ms/turn), errors ${errors}, peak RSS ${mem.peak.toFixed(0)} MB`,
           );
         }
       }
@@ -302,7 +319,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const result = await step(name, options.profileConcurrency, options.maxTurns, options.maxMs);
         bot.child.kill('SIGUSR2');
         const file = await waitForProfile(profileDir, bot.pid, 1);
-        profiles[name] = { ...summariseProfile(file), turns: result.samples.length };
+        const memory = JSON.parse(readFileSync(`${file}.memory.json`, 'utf8')) as { rss: number; heapTotal: number; heapUsed: number; external: number; liveHeapAfterGc: number | null };
+        const mb = (n: number) => n / 1024 / 1024;
+        profiles[name] = {
+          ...summariseProfile(file),
+          turns: result.samples.length,
+          memoryMb: { rss: mb(memory.rss), heapTotal: mb(memory.heapTotal), heapUsed: mb(memory.heapUsed), external: mb(memory.external), liveHeapAfterGc: memory.liveHeapAfterGc === null ? Number.NaN : mb(memory.liveHeapAfterGc) },
+        };
+        if (options.profileOut) {
+          mkdirSync(options.profileOut, { recursive: true });
+          copyFileSync(file, path.join(options.profileOut, `${name}-c${options.profileConcurrency}.cpuprofile`));
+        }
       }
     }
 
@@ -360,6 +387,8 @@ function parseArgs(argv: string[]): BenchOptions {
     maxTurns: num('--max-turns') ?? options.maxTurns,
     thinkMs: num('--think-ms') ?? options.thinkMs,
   };
+  const profileOut = value('--profile-out');
+  if (profileOut) options = { ...options, profileOut: path.resolve(profileOut) };
   const json = value('--json');
   if (json) options = { ...options, jsonPath: path.resolve(json) };
   if (argv.includes('--no-docs')) options = { ...options, docsPath: undefined };

@@ -25,6 +25,9 @@ export type ScriptMode = 'ours' | 'baseline';
 /** The text our adapter sends when a turn fails unexpectedly (src/bot/adapter.ts TURN_ERROR_MESSAGE). */
 const TURN_ERROR_PREFIX = "Sorry, something went wrong on my side";
 
+/** Part of what our per-user rate limit answers (src/bot/routes/guards.ts RATE_LIMITED_MESSAGE). */
+const RATE_LIMITED_TEXT = 'faster than I can take them';
+
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 
 /** The Adaptive Card a turn returned: in the invoke response, or in the last activity sent. */
@@ -43,6 +46,8 @@ export function cardFrom(outcome: Outcome): Record<string, unknown> | undefined 
 export function baseCheck(spec: TurnSpec, outcome: Outcome): TurnError | undefined {
   if (outcome.error) return outcome.error;
   if (outcome.status !== 200) return 'http';
+  const said = [JSON.stringify(outcome.body ?? ''), ...outcome.activities.map((a) => (typeof a.text === 'string' ? a.text : ''))];
+  if (said.some((t) => t.includes(RATE_LIMITED_TEXT))) return 'rate-limited';
   if (spec.activity.type === 'invoke') {
     const body = outcome.body as { statusCode?: number } | undefined;
     if (body?.statusCode !== undefined && body.statusCode !== 200) return 'invoke-status';

@@ -13,6 +13,8 @@ export interface StorageCounts {
   batches: number;
   /** Create/list/delete table and anything else. */
   other: number;
+  /** Reads and writes by table name (prefix included), to tell the assessment from the audit trail. */
+  byTable: Record<string, { reads: number; writes: number }>;
 }
 
 /** Every request counted, and what the proxy forwarded. */
@@ -28,21 +30,34 @@ export interface CountingProxy {
 
 /** A fresh, zeroed count. */
 export function zeroCounts(): StorageCounts {
-  return { pointReads: 0, queries: 0, writes: 0, batches: 0, other: 0 };
+  return { pointReads: 0, queries: 0, writes: 0, batches: 0, other: 0, byTable: {} };
 }
 
 /** Counts in `b` minus `a`. */
 export function diffCounts(b: StorageCounts, a: StorageCounts): StorageCounts {
-  return { pointReads: b.pointReads - a.pointReads, queries: b.queries - a.queries, writes: b.writes - a.writes, batches: b.batches - a.batches, other: b.other - a.other };
+  const byTable: StorageCounts['byTable'] = {};
+  for (const [table, c] of Object.entries(b.byTable)) {
+    const before = a.byTable[table] ?? { reads: 0, writes: 0 };
+    if (c.reads !== before.reads || c.writes !== before.writes) byTable[table] = { reads: c.reads - before.reads, writes: c.writes - before.writes };
+  }
+  return { pointReads: b.pointReads - a.pointReads, queries: b.queries - a.queries, writes: b.writes - a.writes, batches: b.batches - a.batches, other: b.other - a.other, byTable };
+}
+
+/** The table a Table Storage REST path addresses (undefined for the Tables collection and $batch). */
+export function tableOf(path: string): string | undefined {
+  const pathname = decodeURIComponent(path.split('?')[0] ?? '');
+  const resource = pathname.split('/').filter(Boolean)[1] ?? '';
+  const name = resource.replace(/\(.*$/, '');
+  return name && name !== 'Tables' && name !== '$batch' ? name : undefined;
 }
 
 /** All storage requests in a count. */
-export function totalOf(c: StorageCounts): number {
+export function totalOf(c: Omit<StorageCounts, 'byTable'>): number {
   return c.pointReads + c.queries + c.writes + c.batches + c.other;
 }
 
 /** Sorts one Table Storage REST request into a kind, from its method and path alone. */
-export function classify(method: string, path: string): keyof StorageCounts {
+export function classify(method: string, path: string): Exclude<keyof StorageCounts, 'byTable'> {
   const pathname = decodeURIComponent(path.split('?')[0] ?? '');
   const resource = pathname.split('/').filter(Boolean).slice(1).join('/');
   if (resource === '$batch') return 'batches';
@@ -65,6 +80,12 @@ export async function startCountingProxy(azuritePort: number): Promise<CountingP
   const server: Server = createServer((req: IncomingMessage, res) => {
     const kind = classify(req.method ?? 'GET', req.url ?? '/');
     counts[kind] += 1;
+    const table = tableOf(req.url ?? '/');
+    if (table && kind !== 'other') {
+      const t = (counts.byTable[table] ??= { reads: 0, writes: 0 });
+      if (kind === 'pointReads' || kind === 'queries') t.reads += 1;
+      else t.writes += 1;
+    }
     const started = performance.now();
     res.on('finish', () => durations.push(performance.now() - started));
     const upstream = request(
@@ -90,7 +111,7 @@ export async function startCountingProxy(azuritePort: number): Promise<CountingP
       'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
       'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
       `TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
-    counts: () => ({ ...counts }),
+    counts: () => ({ ...counts, byTable: Object.fromEntries(Object.entries(counts.byTable).map(([k, v]) => [k, { ...v }])) }),
     durations: () => durations,
     close: () =>
       new Promise<void>((resolve) => {

@@ -138,9 +138,11 @@ function markdownTable(lines: string[][], alignRightFrom = 2): string {
 }
 
 /** Storage requests of the probe's turns, grouped by label. */
-function probeTable(heavy: ProbeTurn[], fresh: ProbeTurn[], seededHeavy: number): string {
+function probeTable(heavy: ProbeTurn[], fresh: ProbeTurn[], seededHeavy: number, prefix: string): string {
   const labels = [...new Set([...heavy, ...fresh].map((t) => `${t.kind}|${t.label}`))];
-  const lines: string[][] = [['Turn type', 'Turn', `Reads (point / query), ${seededHeavy} stored`, 'Writes (single / batch)', 'Reads (point / query), new practitioner', 'Writes (single / batch)', 'p50 ms alone']];
+  const lines: string[][] = [['Turn type', 'Turn', `Reads (point / query), ${seededHeavy} stored`, 'Writes (single / batch)', 'Reads (point / query), new practitioner', 'Writes (single / batch)', 'By table (reads r, writes w)', 'p50 ms alone']];
+  const tables = (turns: ProbeTurn[]) =>
+    [...new Set(turns.map((t) => Object.entries(t.storage.byTable).map(([name, c]) => `${name.startsWith(prefix) ? name.slice(prefix.length) : name} ${c.reads}r ${c.writes}w`).sort().join(', ')))].join('; ') || '–';
   const cell = (turns: ProbeTurn[], pick: (t: ProbeTurn) => string) => (turns.length ? [...new Set(turns.map(pick))].join(', ') : '–');
   for (const key of labels) {
     const [kind, label] = key.split('|') as [string, string];
@@ -154,6 +156,7 @@ function probeTable(heavy: ProbeTurn[], fresh: ProbeTurn[], seededHeavy: number)
       cell(h, (t) => `${t.storage.writes} / ${t.storage.batches}`),
       cell(n, (t) => `${t.storage.pointReads} / ${t.storage.queries}`),
       cell(n, (t) => `${t.storage.writes} / ${t.storage.batches}`),
+      tables([...h, ...n]),
       f(median(all)),
     ]);
   }
@@ -273,6 +276,19 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   ];
 }
 
+/** Coarse areas the packages fall into, for the one-line answer to "what dominates". */
+export function areaOf(pkg: string): string {
+  if (['adaptivecards-templating', 'adaptive-expressions', 'antlr4ts'].includes(pkg)) return 'card templating (adaptivecards-templating, adaptive-expressions, antlr4ts)';
+  if (pkg.startsWith('@azure/') || pkg === '@typespec/ts-http-runtime' || pkg === 'tslib') return 'Azure SDK (Table Storage client and its HTTP pipeline)';
+  if (pkg === '(garbage collector)') return 'garbage collection';
+  if (['pino', 'sonic-boom', 'fast-redact', 'thread-stream', 'pino-std-serializers', 'quick-format-unescaped', 'atomic-sleep', 'safe-stable-stringify', 'on-exit-leak-free'].includes(pkg)) return 'logging (pino)';
+  if (pkg.startsWith('src/') || pkg === 'cards') return 'tencs code (src/)';
+  if (pkg === 'zod') return 'zod validation';
+  if (['botbuilder', 'botbuilder-core', 'botframework-connector', 'botframework-schema', '@microsoft/teams-ai', 'jsonwebtoken', 'jws', 'jwa', 'node-fetch', '@azure/ms-rest-js'].includes(pkg)) return 'Bot Framework SDK and JWT';
+  if (pkg === 'node internals' || pkg === '(native)' || pkg === '(program)') return 'Node internals and native (HTTP, sockets, crypto, JSON)';
+  return pkg;
+}
+
 function profileSection(results: BenchResults): string {
   const o = results.profiles.ours;
   const b = results.profiles.baseline;
@@ -287,6 +303,12 @@ function profileSection(results: BenchResults): string {
     })
     .sort((a, c) => c.extra - a.extra);
   const totalExtra = perTurn(o.busyMs, o.turns) - perTurn(b.busyMs, b.turns);
+  const areas = new Map<string, number>();
+  for (const p of pk) areas.set(areaOf(p.name), (areas.get(areaOf(p.name)) ?? 0) + p.extra);
+  const areaLines: string[][] = [['Area', 'extra ms/turn', 'share of extra']];
+  for (const [area, extra] of [...areas.entries()].sort((a, c) => c[1] - a[1]).filter(([, e]) => Math.abs(e) >= 0.05)) {
+    areaLines.push([area, f(extra, 2), totalExtra > 0 ? `${((extra / totalExtra) * 100).toFixed(0)}%` : '–']);
+  }
   const top = pk.filter((p) => p.extra > 0).slice(0, 12);
   const lines: string[][] = [['Package or area', 'tencs ms/turn', 'baseline ms/turn', 'extra ms/turn', 'share of extra']];
   for (const p of top) lines.push([p.name, f(p.om, 3), f(p.bm, 3), f(p.extra, 3), totalExtra > 0 ? `${((p.extra / totalExtra) * 100).toFixed(0)}%` : '–']);
@@ -297,7 +319,11 @@ function profileSection(results: BenchResults): string {
     '',
     `Profiled with the V8 sampling profiler (0.5 ms interval) over one step at concurrency ${results.options.profileConcurrency} on each bot: tencs ${o.turns} turns, ${f(perTurn(o.busyMs, o.turns), 2)} ms busy per turn; baseline ${b.turns} turns, ${f(perTurn(b.busyMs, b.turns), 2)} ms busy per turn. Our extra: **${f(totalExtra, 2)} ms per turn**.`,
     '',
-    'Where the extra goes, by package (self time per turn, tencs minus baseline):',
+    'Where the extra goes, by area (self time per turn, tencs minus baseline; negative means tencs spends less there):',
+    '',
+    markdownTable(areaLines, 1),
+    '',
+    'By package:',
     '',
     markdownTable(lines, 1),
     '',
@@ -351,7 +377,7 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     '',
     '## Environment',
     '',
-    `- ${results.environment.cores} cores (${results.environment.cpuModel}), ${results.environment.platform}, Node ${results.environment.node}. The bots, Azurite, the load generator and the runner share these cores.`,
+    `- ${results.environment.cores} cores (${results.environment.cpuModel}), ${results.environment.platform}, Node ${results.environment.node}. The bots, Azurite, the load generator and the runner share these cores. Load average (1 min) ${results.environment.loadAverage.start.toFixed(1)} at the start, ${results.environment.loadAverage.end.toFixed(1)} at the end${results.environment.loadAverage.start > results.environment.cores ? ': other work was running on the machine, so latency and throughput here are pessimistic' : ''}.`,
     `- Whole run: ${(results.durationMs / 1000).toFixed(0)} s. ${o.runs} run(s) of every step; every figure below is the median over runs unless it says otherwise.`,
     `- Scenario: ${results.scenario}.`,
     `- Seeded before the runs: ${results.seed.heavy} assessments in one practitioner's partition and ${results.seed.spread} across ${o.seedSpreadPractitioners} others (${results.seed.note}).`,
@@ -382,7 +408,7 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     '',
     `Each turn of the scenario, sent with nobody else on the bot, with the proxy's counts read before and after. "${results.seed.heavy} stored" is practitioner 0 with the seeded partition; "new practitioner" has only what the scenario made.`,
     '',
-    probeTable(results.probes.heavy, results.probes.fresh, results.seed.heavy),
+    probeTable(results.probes.heavy, results.probes.fresh, results.seed.heavy, results.tablePrefix),
     '',
     '## Targets',
     '',

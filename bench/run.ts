@@ -5,11 +5,11 @@
  * process), the tencs bot (src/index.ts) and the baseline bot (bench/baseline-bot.ts) each as their
  * own Node process, and the load generator (bench/loadgen.ts) forked as a third. Options:
  * --quick (seconds, for the smoke test), --runs N, --steps 1,10,50, --max-ms N, --max-turns N,
- * --think-ms N, --no-docs, --no-profile, --json FILE (every figure), --profile-out DIR (raw CPU profiles).
+ * --think-ms N, --docs FILE (default docs/benchmarks.md), --no-docs, --no-profile, --json FILE (every figure), --profile-out DIR (raw CPU profiles).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '../test/helpers/azurite.js';
@@ -121,9 +121,18 @@ export type ProbeTurn = ProbeResult['turns'][number];
 export interface BenchResults {
   readonly startedAt: string;
   readonly durationMs: number;
-  readonly environment: { readonly node: string; readonly cores: number; readonly cpuModel: string; readonly platform: string };
+  readonly environment: {
+    readonly node: string;
+    readonly cores: number;
+    readonly cpuModel: string;
+    readonly platform: string;
+    /** 1-minute load average at the start and end: other work on the machine skews every figure. */
+    readonly loadAverage: { readonly start: number; readonly end: number };
+  };
   readonly options: Omit<BenchOptions, 'log'>;
   readonly scenario: string;
+  /** The TABLE_PREFIX of this run's tables (stripped from table names in the report). */
+  readonly tablePrefix: string;
   readonly seed: SeedResult;
   readonly steps: StepMeasure[];
   /** Storage cost per turn for a practitioner with the seeded assessments and for a new one. */
@@ -143,7 +152,8 @@ function countKinds(samples: TurnSample[]): Record<string, number> {
 
 function perTurn(c: StorageCounts, turns: number): StorageCounts {
   const d = Math.max(1, turns);
-  return { pointReads: c.pointReads / d, queries: c.queries / d, writes: c.writes / d, batches: c.batches / d, other: c.other / d };
+  const byTable = Object.fromEntries(Object.entries(c.byTable).map(([table, t]) => [table, { reads: t.reads / d, writes: t.writes / d }]));
+  return { pointReads: c.pointReads / d, queries: c.queries / d, writes: c.writes / d, batches: c.batches / d, other: c.other / d, byTable };
 }
 
 const isStep = (id: number) => (m: FromLoadgen): m is StepResult => m.type === 'step-result' && m.id === id;
@@ -162,6 +172,7 @@ async function waitForProfile(dir: string, pid: number, n: number, timeoutMs = 3
 /** Runs the whole bench and returns what it measured; writes the report if docsPath is set. */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const started = Date.now();
+  const loadAtStart = loadavg()[0] ?? Number.NaN;
   const log = options.log;
   const identity = newIdentity();
   const profileDir = mkdtempSync(path.join(tmpdir(), 'tencs-bench-prof-'));
@@ -336,9 +347,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const results: BenchResults = {
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
-      environment: { node: process.version, cores: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', platform: `${process.platform} ${process.arch}` },
+      environment: {
+        node: process.version,
+        cores: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        platform: `${process.platform} ${process.arch}`,
+        loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
+      },
       options: { ...options, log: undefined } as unknown as Omit<BenchOptions, 'log'>,
       scenario: scenario.name,
+      tablePrefix,
       seed,
       steps,
       probes,
@@ -391,6 +409,8 @@ function parseArgs(argv: string[]): BenchOptions {
   if (profileOut) options = { ...options, profileOut: path.resolve(profileOut) };
   const json = value('--json');
   if (json) options = { ...options, jsonPath: path.resolve(json) };
+  const docs = value('--docs');
+  if (docs) options = { ...options, docsPath: path.resolve(docs) };
   if (argv.includes('--no-docs')) options = { ...options, docsPath: undefined };
   if (argv.includes('--no-profile')) options = { ...options, profileConcurrency: undefined };
   return options;

@@ -1,7 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { classify, startCountingProxy, type CountingProxy } from '../../bench/counting-proxy.js';
+import { classify, startCountingProxy, tableOf, type CountingProxy } from '../../bench/counting-proxy.js';
 import { uniquePrefix } from '../helpers/bot-harness.js';
 
 describe('counting proxy in front of Azurite', () => {
@@ -14,8 +14,9 @@ describe('counting proxy in front of Azurite', () => {
   });
 
   it('when a table client goes through the proxy, then each request is counted once by kind and answered by Azurite', async () => {
-    const client = TableClient.fromConnectionString(proxy.connectionString, `${uniquePrefix()}Count`, { allowInsecureConnection: true });
-    const at = (k: keyof ReturnType<CountingProxy['counts']>) => proxy.counts()[k];
+    const table = `${uniquePrefix()}Count`;
+    const client = TableClient.fromConnectionString(proxy.connectionString, table, { allowInsecureConnection: true });
+    const at = (k: Exclude<keyof ReturnType<CountingProxy['counts']>, 'byTable'>) => proxy.counts()[k];
     const before = proxy.counts();
     await client.createTable();
     await client.createEntity({ partitionKey: 'p', rowKey: 'a', n: 1 });
@@ -34,6 +35,8 @@ describe('counting proxy in front of Azurite', () => {
     expect(at('pointReads') - before.pointReads).toBe(1);
     expect(at('queries') - before.queries).toBe(1);
     expect(at('batches') - before.batches).toBe(1);
+    // Single-entity requests are attributed to their table; a $batch names its table only in its body.
+    expect(proxy.counts().byTable[table]).toEqual({ reads: 2, writes: 2 });
   });
 
   it('when paths name one entity, then a GET is a point read; a GET of the table is a query', () => {
@@ -42,5 +45,8 @@ describe('counting proxy in front of Azurite', () => {
     expect(classify('DELETE', "/devstoreaccount1/tencsA(PartitionKey='x',RowKey='1')")).toBe('writes');
     expect(classify('POST', '/devstoreaccount1/Tables')).toBe('other');
     expect(classify('POST', '/devstoreaccount1/$batch')).toBe('batches');
+    expect(tableOf("/devstoreaccount1/tencsA(PartitionKey='x',RowKey='1')")).toBe('tencsA');
+    expect(tableOf('/devstoreaccount1/tencsA')).toBe('tencsA');
+    expect(tableOf('/devstoreaccount1/Tables')).toBeUndefined();
   });
 });

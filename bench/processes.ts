@@ -14,6 +14,8 @@ export interface BotProcess {
   readonly child: ChildProcess;
   /** Lines the bot wrote at warn level or above (pino JSON) or on stderr. */
   readonly problems: string[];
+  /** Background jobs the bot logged (the daily retention purge): when they ended and how long they took. */
+  readonly backgroundJobs: { readonly event: string; readonly endedAt: number; readonly ms: number; readonly detail: string }[];
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startBot(name: 'ours' | 'baseline', entry: string, port: n
     { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const problems: string[] = [];
+  const backgroundJobs: BotProcess['backgroundJobs'][number][] = [];
   let stderr = '';
   let partial = '';
   child.stdout!.setEncoding('utf8');
@@ -63,6 +66,10 @@ export async function startBot(name: 'ours' | 'baseline', entry: string, port: n
     for (const line of lines) {
       // tencs logs level labels; other pino setups log numbers (40 warn, 50 error, 60 fatal).
       if (/"level":("(warn|error|fatal)"|[456]0)/.test(line) && problems.length < 200) problems.push(line);
+      if (line.includes('"event":"retention.')) {
+        const entry = JSON.parse(line) as { event: string; time: string; ms?: number; assessments?: number; auditEntries?: number };
+        backgroundJobs.push({ event: entry.event, endedAt: Date.parse(entry.time), ms: entry.ms ?? 0, detail: `${entry.assessments ?? 0} assessments and ${entry.auditEntries ?? 0} audit entries removed` });
+      }
     }
   });
   child.stderr!.setEncoding('utf8');
@@ -77,7 +84,7 @@ export async function startBot(name: 'ours' | 'baseline', entry: string, port: n
     child.kill('SIGKILL');
     throw error;
   }
-  return { name, url, pid: child.pid!, child, problems, stop: () => stopChild(child) };
+  return { name, url, pid: child.pid!, child, problems, backgroundJobs, stop: () => stopChild(child) };
 }
 
 /** The forked load generator and a typed request/answer channel to it. */

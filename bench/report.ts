@@ -422,6 +422,12 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     '',
     perRunTable(results),
     '',
+    '## Background jobs during the run',
+    '',
+    results.backgroundJobs.length
+      ? results.backgroundJobs.map((j) => `- tencs \`${j.event}\` took ${(j.ms / 1000).toFixed(1)} s (${j.detail}); it overlapped ${j.overlapped.length ? j.overlapped.join(', ') : 'no measured step'}.`).join('\n')
+      : 'None: the daily retention purge (first run 5 minutes after start) did not run during this bench.',
+    '',
     '## Problems the bots logged',
     '',
     results.problems.ours.length || results.problems.baseline.length

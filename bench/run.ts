@@ -109,6 +109,9 @@ export interface StepMeasure {
   readonly azuriteCpuMsPerTurn: number;
   /** Time Azurite took per storage request during the step, as the proxy saw it (ours only). */
   readonly storageRequestMs: LatencySummary | undefined;
+  /** Wall-clock start and end of the step (ms since epoch), to place background jobs. */
+  readonly startedAt: number;
+  readonly endedAt: number;
 }
 
 /** A profiled step: where the CPU went, and the process's memory at its end. */
@@ -142,6 +145,8 @@ export interface BenchResults {
   readonly tokensIssued: number;
   readonly tokensIssuedByWarmup: number;
   readonly problems: { readonly ours: string[]; readonly baseline: string[] };
+  /** tencs's background jobs (the daily retention purge, first run 5 minutes after start) and the steps they overlapped. */
+  readonly backgroundJobs: { readonly event: string; readonly ms: number; readonly detail: string; readonly overlapped: string[] }[];
 }
 
 function countKinds(samples: TurnSample[]): Record<string, number> {
@@ -274,6 +279,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const order: Target['name'][] = (run + options.steps.indexOf(concurrency)) % 2 ? ['ours', 'baseline'] : ['baseline', 'ours'];
         for (const name of order) {
           const bot = bots[name];
+          const stepStarted = Date.now();
           const cpuBefore = cpuMs(bot.pid);
           const azuriteBefore = cpuMs(az.pid);
           const storageBefore = px.counts();
@@ -309,6 +315,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             unauthenticatedReplies: result.unauthenticatedReplies,
             azuriteCpuMsPerTurn: name === 'ours' ? azuriteCpu / Math.max(1, turns) : 0,
             storageRequestMs: name === 'ours' && storageMs.length ? summarise(storageMs) : undefined,
+            startedAt: stepStarted,
+            endedAt: Date.now(),
           };
           steps.push(measure);
           log(
@@ -364,6 +372,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       tokensIssued: auth.issued(),
       tokensIssuedByWarmup,
       problems: { ours: [...ours.problems], baseline: [...baseline.problems] },
+      backgroundJobs: ours.backgroundJobs.map((job) => ({
+        event: job.event,
+        ms: job.ms,
+        detail: job.detail,
+        overlapped: steps.filter((s) => s.startedAt < job.endedAt && s.endedAt > job.endedAt - job.ms).map((s) => `run ${s.run} c=${s.concurrency} ${s.target}`),
+      })),
     };
     printTable(results, log);
     if (options.jsonPath) writeFileSync(options.jsonPath, JSON.stringify(results, null, 1));

@@ -29,7 +29,11 @@ export interface SeedRequest {
 
 const DAY = 86_400_000;
 
-/** A completed assessment from the past: setup, all ten Cs with levels and two short answers each. */
+/**
+ * A completed assessment from the past: setup, all ten Cs with levels and two short answers each.
+ * Kept inside the 90-day retention window so the bot's daily purge (first run 5 minutes after
+ * start) finds nothing of the seed to delete mid-run.
+ */
 function pastAssessment(tenantId: string, ownerId: string, daysAgo: number, n: number): Assessment {
   const created = new Date(Date.now() - daysAgo * DAY - n * 1000);
   const at = created.toISOString();
@@ -83,9 +87,9 @@ export async function seedAssessments(request: SeedRequest): Promise<SeedResult>
   const tables = await createTableFactory({ tables: { kind: 'connection-string', connectionString: request.connectionString, allowInsecure: true }, tablePrefix: request.tablePrefix });
   const repository = new AssessmentRepository(tables, createFieldCipher(parseEncryptionKeys(request.encryptionKeys)), { timeoutMs: 30_000 });
   const items: Assessment[] = [];
-  for (let n = 0; n < request.heavy; n += 1) items.push(pastAssessment(request.tenantId, request.heavyAadObjectId, 30 + (n % 700), n));
+  for (let n = 0; n < request.heavy; n += 1) items.push(pastAssessment(request.tenantId, request.heavyAadObjectId, 1 + (n % 80), n));
   const others = Array.from({ length: Math.max(1, request.spreadPractitioners) }, () => randomUUID());
-  for (let n = 0; n < request.spread; n += 1) items.push(pastAssessment(request.tenantId, others[n % others.length]!, 30 + (n % 700), n));
+  for (let n = 0; n < request.spread; n += 1) items.push(pastAssessment(request.tenantId, others[n % others.length]!, 1 + (n % 80), n));
   // The repository's own entity mapping (private: the bot never writes in bulk), so seeded rows are exactly what the bot writes.
   const mapper = repository as unknown as { toEntity?: (a: Assessment) => TableEntity<Record<string, unknown>> };
   if (typeof mapper.toEntity !== 'function') throw new Error('AssessmentRepository no longer has toEntity(); update bench/seed.ts to its new entity mapping');

@@ -9,6 +9,7 @@ import type { AssessmentService } from './tencs/assessment-service.js';
 import { AuditRepository } from './storage/audit-repository.js';
 import { AuditedAssessmentService } from './tencs/audited-assessment-service.js';
 import { PrivacyService } from './tencs/privacy-service.js';
+import { ShareCleanup } from './storage/share-cleanup.js';
 import { TeamRepository } from './storage/team-repository.js';
 import { ShareRepository } from './storage/share-repository.js';
 
@@ -40,9 +41,13 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   const assessmentRepository = new AssessmentRepository(tables, cipher);
   const audit = new AuditRepository(tables, logger);
   const assessments: AssessmentService = new AuditedAssessmentService(assessmentRepository, audit);
-  const privacy = new PrivacyService(tables, assessmentRepository, audit, { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays });
   const teams = new TeamRepository(tables);
   const shares = new ShareRepository(tables, cipher);
+  const privacy = new PrivacyService(tables, assessmentRepository, audit, {
+    retentionDays: config.retentionDays,
+    auditRetentionDays: config.auditRetentionDays,
+    shares: { cleanup: new ShareCleanup(tables), repository: shares },
+  });
   const sharing = { teams, shares, lookup: assessmentRepository, audit, botAppId: config.auth.enabled ? config.auth.appId : '' };
   const bot = createBot(config, { logger, assessments, privacy, sharing, rateLimit: config.rateLimit });
   return {

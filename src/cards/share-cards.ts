@@ -18,7 +18,7 @@ export function renderSummaryView(view: SummaryView): AdaptiveCardJson {
         notes: view.notes.map((n) => ({ author: n.authorName, at: n.at, text: n.text })),
       });
     case 'removed':
-      return renderCard('share-removed', { counts: 'Acknowledgements and notes made here are kept until the retention period ends.' });
+      return renderCard('share-removed', { counts: 'Acknowledgements and supervision notes made here were deleted with it.' });
   }
 }
 

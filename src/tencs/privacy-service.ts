@@ -3,6 +3,8 @@ import type { AuditRepository } from '../storage/audit-repository.js';
 import { NotFoundError } from '../storage/errors.js';
 import { ownerKey } from '../storage/owner-key.js';
 import { deleteIfUnchanged, findStaleAssessments } from '../storage/retention-scan.js';
+import type { ShareCleanup } from '../storage/share-cleanup.js';
+import type { ShareRepository } from '../storage/share-repository.js';
 import type { TableFactory } from '../storage/tables.js';
 import {
   AGE_BAND_LABELS,
@@ -13,16 +15,10 @@ import {
   type Assessment,
 } from './assessment.js';
 import { AUDIT_ACTION_LABELS, sameCaseRef, type AuditEntry } from './audit.js';
+import { ConnectorFailure } from './connector-retry.js';
 import type { Owner } from './owner.js';
+import type { Share } from './sharing.js';
 import { C_IDS, getC } from './ten-cs.js';
-
-/** Something else stored about an assessment (e.g. channel shares) that must go when the assessment goes. */
-export interface AssessmentDependent {
-  /** Deletes everything stored for this assessment; idempotent. */
-  deleteFor(ownerKey: string, assessmentId: string): Promise<void>;
-  /** Everything stored for this assessment, as labelled lines for an export. */
-  exportFor?(ownerKey: string, assessmentId: string): Promise<ExportLine[]>;
-}
 
 /** One labelled value in an export; values are exactly as stored. */
 export interface ExportLine {
@@ -54,12 +50,20 @@ export interface PurgeResult {
   readonly auditEntries: number;
 }
 
-/** Options for retention. */
+/** Options for retention, and the channel shares that go when their assessment goes. */
 export interface PrivacyOptions {
   readonly retentionDays: number;
   readonly auditRetentionDays: number;
   readonly now?: () => Date;
-  readonly dependents?: readonly AssessmentDependent[];
+  readonly shares?: { readonly cleanup: ShareCleanup; readonly repository: Pick<ShareRepository, 'entries'> };
+}
+
+/** Replaces a posted channel card with the "removed" card; set by the bot layer, which owns the connector. */
+export type ChannelNotifier = (share: Share) => Promise<void>;
+
+/** The tenant part of an owner's partition key (see ownerKey). */
+export function tenantOfOwnerKey(key: string): string {
+  return decodeURIComponent(key.slice(0, key.indexOf(':')));
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -73,6 +77,7 @@ export const SYSTEM_ACTOR = { actorTenantId: 'system', actorId: 'retention-purge
  */
 export class PrivacyService {
   private readonly now: () => Date;
+  private notifier: ChannelNotifier | undefined;
 
   constructor(
     private readonly tables: TableFactory,
@@ -81,6 +86,11 @@ export class PrivacyService {
     private readonly options: PrivacyOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+  }
+
+  /** Lets the bot layer replace posted channel cards when their assessment is deleted. */
+  setChannelNotifier(notifier: ChannelNotifier): void {
+    this.notifier = notifier;
   }
 
   /** The owner's assessments with this case reference (any letter case), newest first. */
@@ -103,7 +113,8 @@ export class PrivacyService {
   async deleteAssessment(owner: Owner, id: string): Promise<Assessment> {
     const assessment = await this.describe(owner, id);
     const key = ownerKey(owner);
-    for (const dependent of this.options.dependents ?? []) await dependent.deleteFor(key, id);
+    // Shares first: if the channel card cannot be replaced now, a retried delete still finds them.
+    await this.removeShares(owner.tenantId, id);
     await this.repository.delete(owner, id);
     await this.audit.record({ ...this.actor(owner), action: 'deleted', assessmentId: id, ownerKey: key, ...caseRefOf(assessment) });
     return assessment;
@@ -118,10 +129,7 @@ export class PrivacyService {
     for (const meta of metas) {
       const assessment = await this.describe(owner, meta.id);
       sections.push(...assessmentSections(assessment));
-      for (const dependent of this.options.dependents ?? []) {
-        const lines = (await dependent.exportFor?.(key, meta.id)) ?? [];
-        if (lines.length > 0) sections.push({ heading: `Shared copies of ${meta.caseRef ?? meta.id}`, lines });
-      }
+      sections.push(...(await this.shareSections(owner.tenantId, meta.id)));
       await this.audit.record({ ...this.actor(owner), action: 'exported', assessmentId: meta.id, ownerKey: key, ...caseRefOf(assessment) });
     }
     const trail = await this.audit.listForAssessments(metas.map((m) => m.id));
@@ -151,7 +159,7 @@ export class PrivacyService {
     for (const stale of await findStaleAssessments(this.tables, cutoff)) {
       // The assessment first: if it changed since the scan it is in use again, and what hangs off it stays.
       if (await deleteIfUnchanged(this.tables, stale)) {
-        for (const dependent of this.options.dependents ?? []) await dependent.deleteFor(stale.partitionKey, stale.rowKey);
+        await this.removeShares(tenantOfOwnerKey(stale.partitionKey), stale.rowKey);
         assessments++;
         await this.audit.record({
           ...SYSTEM_ACTOR,
@@ -165,6 +173,51 @@ export class PrivacyService {
     }
     const auditEntries = await this.audit.purgeOlderThan(new Date(now.getTime() - this.options.auditRetentionDays * DAY_MS));
     return { assessments, auditEntries };
+  }
+
+  /**
+   * Replaces each posted channel card with the "removed" card, then deletes the share with its
+   * acknowledgements and notes. A channel that cannot be reached (the team removed tencs) does not stop
+   * the deletion: the stored copy is what we control.
+   */
+  private async removeShares(tenantId: string, assessmentId: string): Promise<void> {
+    const shares = this.options.shares;
+    if (!shares) return;
+    for (const share of await shares.cleanup.sharesOf(tenantId, assessmentId)) {
+      if (share.status === 'posted' && this.notifier) {
+        let outcome = 'channel-card-removed';
+        try {
+          await this.notifier(share);
+        } catch (error) {
+          // Teams could not be reached or tencs was removed from the team: noted, and the stored copy still goes.
+          if (!(error instanceof ConnectorFailure)) throw error;
+          outcome = `channel-card-unreachable-${error.kind}`;
+        }
+        await this.audit.record({ ...SYSTEM_ACTOR, action: 'unshared', assessmentId, detail: `${outcome}:${share.id}` });
+      }
+      await shares.cleanup.deleteShare(share);
+    }
+  }
+
+  /** The shares of an assessment, with every acknowledgement and note, for an export. */
+  private async shareSections(tenantId: string, assessmentId: string): Promise<ExportSection[]> {
+    const shares = this.options.shares;
+    if (!shares) return [];
+    const out: ExportSection[] = [];
+    for (const share of await shares.cleanup.sharesOf(tenantId, assessmentId)) {
+      const { acks, notes } = await shares.repository.entries(share);
+      out.push({
+        heading: `Shared to ${share.teamName || 'a team'}`,
+        lines: [
+          { label: 'Shared by', value: share.ownerName },
+          { label: 'Status', value: share.status },
+          { label: 'Shared at', value: share.postedAt ?? share.createdAt },
+          ...acks.map((a) => ({ label: `Acknowledged ${a.at}`, value: a.authorName })),
+          ...notes.map((n) => ({ label: `Supervision note ${n.at} by ${n.authorName}`, value: n.text })),
+        ],
+      });
+    }
+    return out;
   }
 
   private actor(owner: Owner) {

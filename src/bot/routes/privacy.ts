@@ -1,14 +1,17 @@
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPrivacyNotice } from '../../cards/privacy-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
+import { renderSummaryView } from '../../cards/share-cards.js';
 import { VERBS } from '../../cards/verbs.js';
 import { ASSESSMENT_ID_PATTERN } from '../../storage/assessment-repository.js';
 import { NotFoundError, StorageUnavailableError } from '../../storage/errors.js';
 import { CaseRefSchema } from '../../tencs/assessment.js';
+import { CONNECTOR_RETRY, withConnectorRetry } from '../../tencs/connector-retry.js';
 import type { Owner } from '../../tencs/owner.js';
 import type { BotDeps } from '../app.js';
+import { createChannelPort } from '../channel-port.js';
 import type { CommandTable } from '../commands.js';
 import { ownerOf } from '../owner.js';
 import { sendCard } from '../send.js';
@@ -26,7 +29,7 @@ export const NOT_YOURS_MESSAGE =
   "That assessment isn't among yours: it may already be deleted, or belong to someone else. Nothing was changed. Choose My assessments to see yours.";
 export const DELETED_TITLE = 'Assessment deleted';
 export const DELETED_MESSAGE =
-  'Every answer in it, and any summary of it shared to a team channel, has been removed from tencs. The audit trail keeps a note that you deleted it.';
+  'Every answer in it has been removed from tencs. If you shared its summary to a team, the channel card now says it was removed, and its acknowledgements and notes are deleted too. The audit trail keeps a note that you deleted it.';
 export const KEPT_TITLE = 'Nothing deleted';
 export const KEPT_MESSAGE = 'The assessment is kept as it was.';
 export const STORAGE_DOWN_MESSAGE =
@@ -37,6 +40,14 @@ const AssessmentIdData = z.object({ assessmentId: z.string().regex(ASSESSMENT_ID
 /** Delete (with confirmation), export and audit for the owner of a case reference, in personal chat only. */
 export function registerPrivacy(app: Application<TurnState>, deps: BotDeps, commands: CommandTable): void {
   const { privacy, logger } = deps;
+
+  // Deleting an assessment (by its owner or by retention) takes its summary out of any channel it was shared to.
+  const port = createChannelPort(app.adapter as TeamsAdapter, deps.sharing.botAppId);
+  privacy.setChannelNotifier(async (share) => {
+    const card = renderSummaryView({ kind: 'removed', share });
+    await withConnectorRetry((signal) => port.update(share, card, signal), deps.sharing.retry ?? CONNECTOR_RETRY);
+    logger.info({ event: 'share.removed-from-channel', shareId: share.id, teamId: share.teamId }, 'Channel card replaced');
+  });
 
   const isPersonal = (context: TurnContext) => (context.activity.conversation?.conversationType ?? 'personal') === 'personal';
 

@@ -43,7 +43,13 @@ export class AuditRepository implements AuditLog {
       ...parsed,
       ...(parsed.caseRef !== undefined ? { caseRefKey: normaliseCaseRef(parsed.caseRef) } : {}),
     };
-    await this.call('record', () => this.client.createEntity(entity, { abortSignal: AbortSignal.timeout(this.timeoutMs) }));
+    try {
+      await this.call('record', () => this.client.createEntity(entity, { abortSignal: AbortSignal.timeout(this.timeoutMs) }));
+    } catch (error) {
+      // 409: the row key ends in random bytes, so only this very insert can hold it: it committed, its answer
+      // was lost, and the storage client's retry sent it again. The entry is recorded once; nothing to fail.
+      if (statusOf(error) !== 409) throw error;
+    }
     // A second, ids-only copy in the structured log, for the council's log workspace.
     this.logger?.info(
       { event: 'audit', action: parsed.action, actorId: parsed.actorId, actorTenantId: parsed.actorTenantId, assessmentId: parsed.assessmentId, detail: parsed.detail },

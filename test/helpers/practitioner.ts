@@ -427,3 +427,16 @@ export async function drive(
   }
   return stats;
 }
+
+/** Presses straight on (start, cautions, "Save & next") until the card on screen is for `step`; throws on any other answer. */
+export async function advanceTo(p: Practitioner, step: Step, send: (activity: Json) => Promise<Turn>): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const ref = p.started === 'confirmed' ? p.ref() : undefined;
+    if (ref?.step === step) return;
+    const move = !ref ? p.start() : ref.step === 'cautions' ? { label: 'ack', kind: 'ack' as const, activity: p.press(VERBS.cautionsAck), expect: 'setup' as const } : p.submit(VERBS.stepNext);
+    const attempt = p.begin(move);
+    const seen = p.finish(move, attempt, await send(move.activity));
+    if (seen.kind !== 'step') throw new Error(`${p.name}: ${move.label} gave ${seen.kind}${seen.kind === 'failed' ? ` (${seen.why})` : ''}`);
+  }
+  throw new Error(`${p.name}: never reached ${step}`);
+}

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
-import { cardOf, message, newUser, startTestBot, type TestBot, type TurnResult } from '../helpers/bot-harness.js';
+import { randomUUID } from 'node:crypto';
+import { shareIdFor } from '../../src/tencs/sharing.js';
+import { cardOf, execute, message, newUser, startTestBot, type TestBot, type TurnResult } from '../helpers/bot-harness.js';
+import { channelExecute } from '../helpers/channel.js';
 import { actionOf, press } from '../helpers/card-driver.js';
 import { completeAssessment } from '../helpers/full-assessment.js';
 import { HOSTILE_TEXT, isLiteralPlace } from '../helpers/hostile.js';
@@ -66,7 +69,32 @@ describe('typed text renders literally in every card of a real assessment', () =
     results.push(['audit', await bot.send(message(bot, user, 'audit CR-ESC-1'))]);
     const confirm = await bot.send(message(bot, user, 'delete CR-ESC-1'));
     results.push(['delete confirmation', confirm]);
-    expect(actionOf(cardOf(confirm), VERBS.privacyDeleteConfirm).data.assessmentId).toBeTruthy();
+    const assessmentId = String(actionOf(cardOf(confirm), VERBS.privacyDeleteConfirm).data.assessmentId);
+
+    // Shared to a team, where a manager (whose display name is hostile too) acknowledges and writes a note.
+    const channelId = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2`;
+    const manager = newUser(`\u00ab${++fields}\u00bb${HOSTILE_TEXT}`);
+    bot.connector.members(channelId, [user.id, manager.id]);
+    await bot.send({
+      ...message(bot, manager, ''),
+      type: 'conversationUpdate',
+      text: undefined,
+      conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: user.tenantId },
+      channelData: { eventType: 'teamMemberAdded', team: { id: channelId, name: 'Escaping team' }, tenant: { id: user.tenantId } },
+      membersAdded: [{ id: '28:tencs-bot' }],
+    });
+    results.push(['summary view', await bot.send(execute(bot, user, VERBS.summaryView, { assessmentId }))]);
+    results.push(['share choose', await bot.send(execute(bot, user, VERBS.shareChoose, { assessmentId }))]);
+    const before = bot.connector.calls.length;
+    results.push(['share post', await bot.send(execute(bot, user, VERBS.sharePost, { assessmentId, teamId: channelId }))]);
+    const share = (await bot.deps.shares.get(user.tenantId, shareIdFor(user.tenantId, assessmentId, channelId)))!.share;
+    const thread = { teamId: channelId, channelId, rootMessageId: share.activityId!, conversationId: share.conversationId! };
+    results.push(['acknowledge', await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId: share.id }))]);
+    results.push(['note', await bot.send(channelExecute(bot, manager, thread, VERBS.shareNote, { shareId: share.id, note: `\u00ab${++fields}\u00bb${HOSTILE_TEXT}` }))]);
+    // What the channel itself received: the posted card and its in-place updates.
+    const channelCards = bot.connector.calls.slice(before).filter((c) => c.method === 'PUT' || (c.method === 'POST' && c.path === '/v3/conversations'));
+    expect(channelCards.length).toBeGreaterThanOrEqual(3);
+    for (const call of channelCards) results.push([`channel ${call.method}`, { status: 200, body: undefined, sent: [(call.body.activity ?? call.body) as Record<string, unknown>] }]);
   });
   afterAll(async () => {
     await bot.close();
@@ -92,7 +120,8 @@ describe('typed text renders literally in every card of a real assessment', () =
       for (const card of allCards(result)) {
         for (const text of placements(card, name, /\u00ab\d+\u00bb/).shown) {
           for (const raw of text.split(/\u00ab\d+\u00bb/).slice(1)) {
-            const piece = raw.replace(/(\u2026|\.\.\.)$/, '');
+            // A preview ends at its ellipsis; what follows it is the card's own words.
+            const piece = raw.split('\u2026')[0]!;
             // Previews may shorten the text (first line, a length cap), but never change what is kept.
             const keep = Math.min(piece.length, HOSTILE_TEXT.indexOf('\n'));
             expect(HOSTILE_TEXT.startsWith(piece.slice(0, keep)), `${name}: ${JSON.stringify(piece)}`).toBe(true);

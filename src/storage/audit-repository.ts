@@ -90,6 +90,21 @@ export class AuditRepository implements AuditLog {
     return [...ids];
   }
 
+  /** Assessments in this tenant shared under this case reference, with the team each went to (from 'shared' entries). */
+  async sharesForCaseRef(tenantId: string, caseRef: string): Promise<{ assessmentId: string; teamId: string }[]> {
+    const key = normaliseCaseRef(caseRef);
+    return this.call('find-shares', async () => {
+      const found = new Map<string, { assessmentId: string; teamId: string }>();
+      for await (const e of this.client.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`action eq 'shared' and actorTenantId eq ${tenantId} and caseRefKey eq ${key}`, select: ['assessmentId', 'detail'] },
+        abortSignal: AbortSignal.timeout(this.timeoutMs),
+      })) {
+        if (typeof e.assessmentId === 'string' && typeof e.detail === 'string') found.set(`${e.assessmentId}\n${e.detail}`, { assessmentId: e.assessmentId, teamId: e.detail });
+      }
+      return [...found.values()];
+    });
+  }
+
   /** Deletes entries recorded before `cutoff`; returns how many. Used only by the retention purge. */
   async purgeOlderThan(cutoff: Date): Promise<number> {
     const before = cutoff.toISOString();

@@ -17,7 +17,7 @@ import {
 import { AUDIT_ACTION_LABELS, sameCaseRef, type AuditEntry } from './audit.js';
 import { ConnectorFailure } from './connector-retry.js';
 import type { Owner } from './owner.js';
-import type { Share } from './sharing.js';
+import { shareIdFor, type Share } from './sharing.js';
 import { C_IDS, getC } from './ten-cs.js';
 
 /** One labelled value in an export; values are exactly as stored. */
@@ -55,7 +55,7 @@ export interface PrivacyOptions {
   readonly retentionDays: number;
   readonly auditRetentionDays: number;
   readonly now?: () => Date;
-  readonly shares?: { readonly cleanup: ShareCleanup; readonly repository: Pick<ShareRepository, 'entries'> };
+  readonly shares?: { readonly cleanup: ShareCleanup; readonly repository: Pick<ShareRepository, 'entries' | 'get'> };
 }
 
 /** Replaces a posted channel card with the "removed" card; set by the bot layer, which owns the connector. */
@@ -138,17 +138,27 @@ export class PrivacyService {
   }
 
   /**
-   * The audit trail for a case reference, for the owner: their live assessments with that reference
-   * and any deleted ones the trail still remembers.
+   * The audit trail for a case reference. The owner sees their live assessments with that reference and
+   * any deleted ones the trail still remembers. Someone else sees an assessment's trail only while its
+   * summary is shared to a team they are a member of (`isTeamMember`, asked of Teams by the bot layer).
    */
-  async auditTrail(viewer: Owner, caseRef: string): Promise<AuditTrail | undefined> {
+  async auditTrail(viewer: Owner, caseRef: string, isTeamMember?: (teamId: string) => Promise<boolean>): Promise<AuditTrail | undefined> {
     const key = ownerKey(viewer);
     const live = (await this.findByCaseRef(viewer, caseRef)).map((m) => m.id);
     const remembered = await this.audit.assessmentIdsForCaseRef(key, caseRef);
-    const ids = [...new Set([...live, ...remembered])];
-    if (ids.length === 0) return undefined;
-    for (const id of ids) await this.audit.record({ ...this.actor(viewer), action: 'audit-viewed', assessmentId: id, ownerKey: key, caseRef });
-    return { caseRef, entries: await this.audit.listForAssessments(ids) };
+    const own = new Set([...live, ...remembered]);
+    const viaTeam = new Set<string>();
+    if (isTeamMember && this.options.shares) {
+      for (const { assessmentId, teamId } of await this.audit.sharesForCaseRef(viewer.tenantId, caseRef)) {
+        if (own.has(assessmentId) || viaTeam.has(assessmentId)) continue;
+        const share = await this.options.shares.repository.get(viewer.tenantId, shareIdFor(viewer.tenantId, assessmentId, teamId));
+        if (share?.share.status === 'posted' && (await isTeamMember(teamId))) viaTeam.add(assessmentId);
+      }
+    }
+    if (own.size === 0 && viaTeam.size === 0) return undefined;
+    for (const id of own) await this.audit.record({ ...this.actor(viewer), action: 'audit-viewed', assessmentId: id, ownerKey: key, caseRef });
+    for (const id of viaTeam) await this.audit.record({ ...this.actor(viewer), action: 'audit-viewed', assessmentId: id, caseRef, detail: 'as-team-member' });
+    return { caseRef, entries: await this.audit.listForAssessments([...own, ...viaTeam]) };
   }
 
   /** Deletes assessments unchanged for the retention period, and audit entries past theirs. */

@@ -82,6 +82,21 @@ describe('deleting a shared assessment takes it out of the channel and deletes i
     expect(text).toContain('Supervision note about CR-SHARE-EXP: discuss Thursday.');
   });
 
+  it('when a member of the team it was shared to types audit with the case reference, then they see its trail; someone outside the team does not', async () => {
+    const { id } = await sharedAssessment('CR-SHARE-AUD');
+    const seen = cardsOf(await bot.send(message(bot, manager, 'audit CR-SHARE-AUD'))).map(cardText).join('\n');
+    expect(seen).toMatch(/Shared the summary to a team channel \([^)]+\), by user/);
+    expect(seen).toMatch(/Acknowledged the shared summary \(share-ack\), by you/);
+    expect(seen).not.toContain('typed');
+    const trail = await bot.deps.audit.listForAssessments([id]);
+    expect(trail.some((e) => e.action === 'audit-viewed' && e.actorId === manager.aadObjectId && e.detail === 'as-team-member')).toBe(true);
+
+    const outsider = newUser('Olu Outsider');
+    const refused = cardsOf(await bot.send(message(bot, outsider, 'audit CR-SHARE-AUD'))).map(cardText).join('\n');
+    expect(refused).toMatch(/No assessment of yours has that case reference/);
+    expect(refused).not.toContain('Shared the summary');
+  });
+
   it('when the owner deletes it, then the channel card is replaced with the removed card and the share, acks and notes are gone', async () => {
     const { id, shareId, thread } = await sharedAssessment('CR-SHARE-DEL');
     expect((await rowsFor(shareId)).supervision).toHaveLength(2);

@@ -8,7 +8,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { ASSESSMENT_ID_PATTERN } from '../../storage/assessment-repository.js';
 import { NotFoundError, StorageUnavailableError } from '../../storage/errors.js';
 import { CaseRefSchema } from '../../tencs/assessment.js';
-import { CONNECTOR_RETRY, withConnectorRetry } from '../../tencs/connector-retry.js';
+import { CONNECTOR_RETRY, ConnectorFailure, withConnectorRetry } from '../../tencs/connector-retry.js';
 import type { Owner } from '../../tencs/owner.js';
 import type { BotDeps } from '../app.js';
 import { createChannelPort } from '../channel-port.js';
@@ -23,7 +23,7 @@ export const NEED_CASE_REF = (command: string) =>
   `Type ${command} followed by the case reference, for example: ${command} CR-1234. Case references use letters, digits and dashes.`;
 export const NONE_FOUND_TITLE = 'No assessment of yours has that case reference';
 export const NONE_FOUND_MESSAGE =
-  'Check the reference and try again, or choose My assessments to see yours. You can only delete, export or audit your own assessments.';
+  'Check the reference and try again, or choose My assessments to see yours. You can delete and export only your own assessments; you can see the audit trail of your own, and of those shared to a team you are a member of.';
 export const NOT_YOURS_TITLE = "I can't do that";
 export const NOT_YOURS_MESSAGE =
   "That assessment isn't among yours: it may already be deleted, or belong to someone else. Nothing was changed. Choose My assessments to see yours.";
@@ -102,8 +102,22 @@ export function registerPrivacy(app: Application<TurnState>, deps: BotDeps, comm
     return data ? renderExportCards(data) : noneFound(caseRef);
   });
 
-  commands.audit = typed('audit', async (owner, caseRef) => {
-    const trail = await privacy.auditTrail(owner, caseRef);
+  commands.audit = typed('audit', async (owner, caseRef, context) => {
+    // Managers: a trail is theirs to see while its summary is shared to a team they belong to (Teams says who is in it).
+    const userId = context.activity.from?.id ?? owner.aadObjectId;
+    const isTeamMember = async (teamId: string): Promise<boolean> => {
+      const team = await deps.sharing.teams.get(owner.tenantId, teamId);
+      if (!team) return false;
+      try {
+        return await withConnectorRetry((signal) => port.isMember(team, userId, signal), deps.sharing.retry ?? CONNECTOR_RETRY);
+      } catch (error) {
+        // Teams could not say (tencs removed from the team, or not answering): not shown, and logged.
+        if (!(error instanceof ConnectorFailure)) throw error;
+        logger.warn({ event: 'privacy.member-check-failed', teamId, kind: error.kind, status: error.status }, 'Team membership could not be checked');
+        return false;
+      }
+    };
+    const trail = await privacy.auditTrail(owner, caseRef, isTeamMember);
     return trail ? renderAuditCards(trail, owner) : noneFound(caseRef);
   });
 

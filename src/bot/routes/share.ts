@@ -117,7 +117,7 @@ export function registerShare(app: Application<TurnState>, deps: BotDeps): void 
       updatedAt: at,
     };
     await service.teamInstalled(team);
-    logger.info({ event: event.kind === 'added' ? 'team.installed' : 'team.renamed', teamId: team.teamId, tenantId: team.tenantId }, 'Team remembered');
+    logger.info({ event: event.kind === 'added' ? 'team.installed' : 'team.renamed', teamId: team.teamId, channelId: team.channelId, tenantId: team.tenantId }, 'Team remembered');
     return true;
   });
 

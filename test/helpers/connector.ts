@@ -6,6 +6,8 @@ export interface ConnectorCall {
   readonly path: string;
   readonly conversationId: string;
   readonly body: Record<string, unknown>;
+  /** The status the connector answered (a queued fault's, or its normal answer); set once the answer is sent. */
+  status?: number;
 }
 
 /** A scripted answer for the next matching connector call (e.g. 429 with Retry-After, 403). */
@@ -63,6 +65,9 @@ export async function startConnector(): Promise<LoopbackConnector> {
         conversationId: match?.[1] ? decodeURIComponent(match[1]) : '',
         body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
       };
+      res.once('finish', () => {
+        call.status = res.statusCode;
+      });
       const faultIndex = faults.findIndex((f) => !f.match || f.match(call));
       if (faultIndex >= 0) {
         const [fault] = faults.splice(faultIndex, 1);

@@ -78,7 +78,7 @@ describe('when the Bot Connector fails while the bot replies', () => {
   it('when the reply to "resume" gets 503 then 429, then the card is delivered once', async () => {
     const p = practitioner();
     await advanceTo(p, 'connection', send);
-    const resume = { ...p.start().activity, text: 'resume' };
+    const resume: Record<string, unknown> = { ...p.start().activity, text: 'resume' };
     bot.connector.fail({ status: 503, match: (c) => c.body.replyToId === resume.id }, { status: 429, headers: { 'Retry-After': '1' }, match: (c) => c.body.replyToId === resume.id });
     const turn = await send(resume);
     const seen = seenIn(turn);

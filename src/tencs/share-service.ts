@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from '../storage/errors.js';
+import { ownerKey } from '../storage/owner-key.js';
 import type { Assessment } from './assessment.js';
 import type { AuditLog } from './audit.js';
 import { caseRecordText } from './case-record.js';
@@ -220,6 +221,7 @@ export class ShareService {
         actorId: request.actor.aadObjectId,
         action: 'refused',
         assessmentId: share.assessmentId,
+        ownerKey: ownerKey({ tenantId: share.tenantId, aadObjectId: share.ownerId }),
         detail: request.action.kind === 'ack' ? 'share-ack' : 'share-note',
       });
       return { kind: 'refused', reason: 'not-allowed' };
@@ -242,6 +244,7 @@ export class ShareService {
         actorId: request.actor.aadObjectId,
         action: 'acknowledged',
         assessmentId: share.assessmentId,
+        ownerKey: ownerKey({ tenantId: share.tenantId, aadObjectId: share.ownerId }),
         detail: request.action.kind === 'ack' ? 'share-ack' : 'share-note',
       });
     }
@@ -326,8 +329,10 @@ export class ShareService {
       actorId: owner.aadObjectId,
       action,
       assessmentId: a.id,
+      ownerKey: ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId }),
       ...(a.setup?.caseRef ? { caseRef: a.setup.caseRef } : {}),
-      detail,
+      // The trail takes identifiers only; a team id with anything else in it is kept readable but safe.
+      detail: detail.replace(/[^A-Za-z0-9:@._-]/g, '_').slice(0, 120),
     });
   }
 }

@@ -186,6 +186,21 @@ describe('sharing a completed assessment to a team channel', () => {
     expect(updates(bot.connector.calls)).toEqual([]);
     const share = (await bot.deps.shares.get(practitioner.tenantId, shareId))!.share;
     expect(await bot.deps.shares.entries(share)).toEqual({ acks: [], notes: [] });
+    const trail = await bot.deps.audit.listForAssessments([share.assessmentId]);
+    expect(trail.filter((e) => e.action === 'refused' && e.actorId === stranger.aadObjectId).map((e) => e.detail)).toEqual(['share-ack', 'share-note']);
+  });
+
+  it('when a summary is shared and acknowledged, then the audit trail records who shared and who acknowledged, never the note', async () => {
+    const { thread, shareId, assessment } = await shareNew();
+    await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId }));
+    await bot.send(channelExecute(bot, manager, thread, VERBS.shareNote, { shareId, note: 'AUDIT-NOTE-TEXT' }));
+    const trail = await bot.deps.audit.listForAssessments([assessment.id]);
+    expect(trail.find((e) => e.action === 'shared')).toMatchObject({ actorId: practitioner.aadObjectId, detail: team.teamId });
+    expect(trail.filter((e) => e.action === 'acknowledged').map((e) => [e.actorId, e.detail])).toEqual([
+      [manager.aadObjectId, 'share-ack'],
+      [manager.aadObjectId, 'share-note'],
+    ]);
+    expect(JSON.stringify(trail)).not.toContain('AUDIT-NOTE-TEXT');
   });
 
   it('when the practitioner who shared acts from their personal chat, then it is accepted and the channel card is updated', async () => {

@@ -236,20 +236,25 @@ export class Practitioner {
     return { label: `${verb.split('.').pop()} ${step}`, kind: 'submit', activity, step, form: sentForm, expect };
   }
 
+  /** "Keep my version" on the conflict card on screen: the text kept on it, with the button pressed before. */
+  keepMine(): Move {
+    const ref = this.ref();
+    if (!ref || !isFormStep(ref.step)) throw new Error(`${this.name}: no conflict card on screen`);
+    const step = ref.step;
+    const activity = this.press(VERBS.conflictKeepMine);
+    const data = (activity.value as { action: { data: Json } }).action.data;
+    const action = String(data.action ?? 'next');
+    const expect: Step | 'saved' = action === 'later' ? 'saved' : ref.mode === 'review' ? 'review' : action === 'back' ? previousStep(step) : nextStep(step);
+    return { label: `keep mine ${step}`, kind: 'keep-mine', activity, step, form: readForm(step, data), expect };
+  }
+
   /** What a practitioner working steadily through the assessment would do next, with the odd detour. */
   nextMove(): Move {
     if (!this.card || this.started !== 'confirmed') return this.start();
     const seen = seenIn({ status: 200, body: { type: ADAPTIVE, value: this.card }, sent: [], error: undefined, ms: 0 });
     if (seen.kind === 'saved') return { label: 'resume', kind: 'open', activity: this.press(VERBS.open), expect: undefined };
     if (seen.kind === 'conflict') {
-      const mine = this.random() < 0.5;
-      const activity = mine ? this.press(VERBS.conflictKeepMine) : this.press(VERBS.conflictKeepSaved);
-      const step = seen.ref.step as FormStep;
-      if (!mine) return { label: `keep saved ${step}`, kind: 'keep-saved', activity };
-      const data = (activity.value as { action: { data: Json } }).action.data;
-      const action = String(data.action ?? 'next');
-      const expect: Step | 'saved' = action === 'later' ? 'saved' : seen.ref.mode === 'review' ? 'review' : action === 'back' ? previousStep(step) : nextStep(step);
-      return { label: `keep mine ${step}`, kind: 'keep-mine', activity, step, form: readForm(step, data), expect };
+      return this.random() < 0.5 ? this.keepMine() : { label: `keep saved ${seen.ref.step}`, kind: 'keep-saved', activity: this.press(VERBS.conflictKeepSaved) };
     }
     if (seen.kind !== 'step') throw new Error(`${this.name}: nothing to press on a ${seen.kind} card`);
     const { step } = seen.ref;
@@ -305,10 +310,10 @@ export class Practitioner {
     if (attempt && move.step) {
       const confirmed = move.expect === 'saved' ? seen.kind === 'saved' : seen.kind === 'step' && seen.ref.step === move.expect && !seen.notSaved;
       attempt.confirmed = confirmed;
-      if (seen.kind === 'step' && seen.notSaved) {
-        // The promise: "not saved" always comes back with the practitioner's text still on the card.
+      if (seen.kind === 'step' && (seen.notSaved || seen.refusedCompleted)) {
+        // The promise: a refused save always comes back with the practitioner's text still on the card.
         const kept = readForm(move.step, inputsOf(seen.card));
-        if (JSON.stringify(kept) !== JSON.stringify(move.form)) this.problems.push(`${this.name}: "not saved" card for ${move.step} lost the typed text`);
+        if (JSON.stringify(kept) !== JSON.stringify(move.form)) this.problems.push(`${this.name}: refused save of ${move.step} lost the typed text`);
       }
     }
     return seen;

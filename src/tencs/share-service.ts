@@ -190,22 +190,24 @@ export class ShareService {
     const caseRef = assessment.setup?.caseRef ?? '';
     const claimed = await this.claim(request, assessment, team);
     if (claimed.kind !== 'claimed') return claimed.kind === 'already' ? { ...claimed, caseRef } : claimed;
-    let { share, etag } = claimed;
+    const { etag } = claimed;
+    let { share } = claimed;
 
-    const summary = summarise(assessment);
-    const card = this.deps.render({ kind: 'channel', share, summary, prompts: supervisionPrompts(summary), acks: [], notes: [] });
+    let posted: { conversationId: string; activityId: string };
     try {
-      const posted = await withConnectorRetry((signal) => this.deps.port.post(team, card, signal), this.retry, this.clock);
-      const at = this.now().toISOString();
-      share = { ...share, status: 'posted', conversationId: posted.conversationId, activityId: posted.activityId, postedAt: at, updatedAt: at };
-      etag = await this.deps.shares.replace(share, etag);
-      await this.audit(owner, 'shared', assessment, team.teamId);
-      return { kind: 'posted', share, caseRef };
+      const summary = summarise(assessment);
+      const card = this.deps.render({ kind: 'channel', share, summary, prompts: supervisionPrompts(summary), acks: [], notes: [] });
+      posted = await withConnectorRetry((signal) => this.deps.port.post(team, card, signal), this.retry, this.clock);
     } catch (error) {
       // The assessment itself is never touched here; only the share is marked so it can be tried again.
       await this.deps.shares.replace({ ...share, status: 'failed', updatedAt: this.now().toISOString() }, etag);
       return this.connectorOutcome(team, error);
     }
+    const at = this.now().toISOString();
+    share = { ...share, status: 'posted', conversationId: posted.conversationId, activityId: posted.activityId, postedAt: at, updatedAt: at };
+    await this.deps.shares.replace(share, etag);
+    await this.audit(owner, 'shared', assessment, team.teamId);
+    return { kind: 'posted', share, caseRef };
   }
 
   /** An acknowledgement or a note from someone in the thread (or the owner), then the card to show. */

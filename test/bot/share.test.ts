@@ -203,6 +203,18 @@ describe('sharing a completed assessment to a team channel', () => {
     expect(JSON.stringify(trail)).not.toContain('AUDIT-NOTE-TEXT');
   });
 
+  it('when the assessment has been deleted, then acting on its card replaces the summary with a notice for everyone', async () => {
+    const { thread, shareId, assessment } = await shareNew();
+    await bot.deps.assessmentRepository.delete({ tenantId: practitioner.tenantId, aadObjectId: practitioner.aadObjectId }, assessment.id);
+    bot.connector.clear();
+    const r = await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId }));
+    expect(cardText(cardOf(r))).toMatch(/This summary is no longer available/);
+    const put = updates(bot.connector.calls)[0]!;
+    const text = cardText(cardIn(put.body));
+    expect(text).toMatch(/no longer available/);
+    expect(text).not.toContain(assessment.setup!.caseRef);
+  });
+
   it('when the practitioner who shared acts from their personal chat, then it is accepted and the channel card is updated', async () => {
     const { shareId, thread } = await shareNew();
     bot.connector.clear();

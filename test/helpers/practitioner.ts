@@ -118,6 +118,8 @@ const WORDS = ['chat', 'gaming', 'school', 'friends', 'late at night', 'café', 
 interface Attempt {
   readonly form: FormValues;
   readonly sent: number;
+  /** When the card it was sent from reached the practitioner. */
+  readonly cardAt: number;
   done?: number;
   confirmed: boolean;
 }
@@ -134,6 +136,8 @@ export interface Move {
   readonly form?: FormValues;
   /** The step card that confirms this move, or 'saved' for "finish later". */
   readonly expect?: Step | 'saved';
+  /** When the card this move was pressed on reached the practitioner. */
+  readonly cardAt?: number;
 }
 
 let clock = 0;
@@ -146,6 +150,8 @@ export class Practitioner {
   readonly user: TestUser;
   /** The card on screen (Teams keeps the old one when a turn fails). */
   card: Json | undefined;
+  /** When the card on screen arrived (the model's clock). */
+  cardAt = 0;
   assessmentId: string | undefined;
   started: Flag = 'none';
   cautions: Flag = 'none';
@@ -153,6 +159,8 @@ export class Practitioner {
   readonly attempts = new Map<FormStep, Attempt[]>();
   /** Every text typed, for checking that none reaches a log. */
   readonly typed: string[] = [];
+  /** The last move sent, for a redelivery of the same activity. */
+  lastMove: Move | undefined;
   /** Problems seen on screen (e.g. a "not saved" card that lost the typed text). */
   readonly problems: string[] = [];
   private marker = 0;
@@ -233,7 +241,7 @@ export class Practitioner {
     const sentForm = readForm(step, (activity.value as { action: { data: Json } }).action.data);
     const action = verb === VERBS.stepBack ? 'back' : verb === VERBS.stepLater ? 'later' : 'next';
     const expect: Step | 'saved' = action === 'later' ? 'saved' : ref.mode === 'review' ? 'review' : action === 'back' ? previousStep(step) : nextStep(step);
-    return { label: `${verb.split('.').pop()} ${step}`, kind: 'submit', activity, step, form: sentForm, expect };
+    return { label: `${verb.split('.').pop()} ${step}`, kind: 'submit', activity, step, form: sentForm, expect, cardAt: this.cardAt };
   }
 
   /** "Keep my version" on the conflict card on screen: the text kept on it, with the button pressed before. */
@@ -245,7 +253,7 @@ export class Practitioner {
     const data = (activity.value as { action: { data: Json } }).action.data;
     const action = String(data.action ?? 'next');
     const expect: Step | 'saved' = action === 'later' ? 'saved' : ref.mode === 'review' ? 'review' : action === 'back' ? previousStep(step) : nextStep(step);
-    return { label: `keep mine ${step}`, kind: 'keep-mine', activity, step, form: readForm(step, data), expect };
+    return { label: `keep mine ${step}`, kind: 'keep-mine', activity, step, form: readForm(step, data), expect, cardAt: this.cardAt };
   }
 
   /** What a practitioner working steadily through the assessment would do next, with the odd detour. */
@@ -279,11 +287,12 @@ export class Practitioner {
 
   /** Notes that a move is being sent; returns the token `finish` needs. */
   begin(move: Move): Attempt | undefined {
+    this.lastMove = move;
     if (move.kind === 'start' && this.started === 'none') this.started = 'pending';
     if (move.kind === 'ack' && this.cautions === 'none') this.cautions = 'pending';
     if (move.kind === 'complete' && this.completion === 'none') this.completion = 'pending';
     if (!move.step || !move.form) return undefined;
-    const attempt: Attempt = { form: move.form, sent: ++clock, confirmed: false };
+    const attempt: Attempt = { form: move.form, sent: ++clock, cardAt: move.cardAt ?? this.cardAt, confirmed: false };
     const list = this.attempts.get(move.step) ?? [];
     list.push(attempt);
     this.attempts.set(move.step, list);
@@ -295,7 +304,10 @@ export class Practitioner {
     const seen = seenIn(turn);
     if (attempt) attempt.done = ++clock;
     if (seen.kind === 'failed') return seen;
-    if ('card' in seen) this.card = seen.card;
+    if ('card' in seen) {
+      this.card = seen.card;
+      this.cardAt = clock;
+    }
     const onAssessment = (id: string) => {
       if (this.assessmentId && this.assessmentId !== id) this.problems.push(`${this.name}: ${move.label} answered for assessment ${id}, not ${this.assessmentId}`);
     };
@@ -373,6 +385,17 @@ function checkAssessment(p: Practitioner, a: Assessment): string[] {
       allowed.add(canonical(formFromAssessment(blank, step), step));
     }
     for (const t of attempts) if (!t.confirmed && (!last || t.done === undefined || t.done > last.sent)) allowed.add(canonical(t.form, step));
+    // A save from a card shown before the step was changed (by a confirmed save of something else) must
+    // meet a conflict, not be confirmed over the change the practitioner never saw.
+    const confirmedBefore = (at: number) =>
+      confirmed.filter((c) => (c.done ?? Infinity) <= at).reduce<Attempt | undefined>((x, c) => (!x || (c.done ?? 0) > (x.done ?? 0) ? c : x), undefined);
+    for (const t of confirmed) {
+      const shown = confirmedBefore(t.cardAt);
+      const latest = confirmedBefore(t.sent);
+      if (latest && latest !== shown && (!shown || canonical(latest.form, step) !== canonical(shown.form, step)) && canonical(latest.form, step) !== canonical(t.form, step)) {
+        problems.push(`${p.name}: a save of ${step} from a card shown before a confirmed change was confirmed over it (silent overwrite)`);
+      }
+    }
     const actual = canonical(formFromAssessment(a, step), step);
     if (!allowed.has(actual)) {
       problems.push(`${p.name}: ${step} holds neither its last confirmed answer nor a whole later attempt (${attempts.length} attempts, ${confirmed.length} confirmed)`);

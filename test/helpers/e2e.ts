@@ -287,11 +287,13 @@ export class ChatDriver {
 
   /** Selects a conversation in the left rail (Personal Chat, or a channel by name). */
   async openConversation(name: string): Promise<void> {
+    await this.page.bringToFront();
     await this.page.getByText(name, { exact: true }).first().click();
   }
 
   /** Types a message in a chat and sends it with Enter. */
   async say(text: string): Promise<void> {
+    await this.page.bringToFront();
     await this.composer().click();
     await this.page.keyboard.type(text);
     await this.page.keyboard.press('Enter');
@@ -299,6 +301,7 @@ export class ChatDriver {
 
   /** Starts a new post in the open channel that @mentions the bot, as Teams requires for a bot to hear it. */
   async post(text: string, botName = 'tencs'): Promise<void> {
+    await this.page.bringToFront();
     await this.composer('Start a new post').click();
     await this.page.keyboard.type('@');
     await this.page.getByRole('menuitem').filter({ hasText: new RegExp(`^\s*${botName}\s*$`) }).first().click();
@@ -313,6 +316,8 @@ export class ChatDriver {
 
   /** The newest card with a text block (not a button) matching `text`, once it is there. */
   async card(text: string | RegExp): Promise<Locator> {
+    // A page in a background tab is throttled by chromium (ten times slower here): act on the one in front.
+    await this.page.bringToFront();
     const card = this.cards()
       .filter({ has: this.page.locator('.ac-textBlock, .ac-richTextBlock').filter({ hasText: text }) })
       .last();
@@ -327,6 +332,7 @@ export class ChatDriver {
 
   /** Presses a card button by its title. */
   async press(card: Locator, title: string | RegExp): Promise<void> {
+    await this.page.bringToFront();
     await card.getByRole('button', { name: title }).first().click();
   }
 

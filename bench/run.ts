@@ -5,7 +5,7 @@
  * process), the tencs bot (src/index.ts) and the baseline bot (bench/baseline-bot.ts) each as their
  * own Node process, and the load generator (bench/loadgen.ts) forked as a third. Options:
  * --quick (seconds, for the smoke test), --runs N, --steps 1,10,50, --max-ms N, --max-turns N,
- * --think-ms N, --docs FILE (default docs/benchmarks.md), --no-docs, --no-profile, --json FILE (every figure), --profile-out DIR (raw CPU profiles).
+ * --think-ms N, --docs FILE (default docs/benchmarks.md), --no-docs, --no-profile, --report-from FILE (re-render a saved --json), --json FILE (every figure), --profile-out DIR (raw CPU profiles).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -430,7 +430,16 @@ function parseArgs(argv: string[]): BenchOptions {
   return options;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--report-from')) {
+  // Re-renders the report from a saved --json file, without running anything.
+  const argv = process.argv.slice(2);
+  const from = argv[argv.indexOf('--report-from') + 1];
+  if (!from) throw new Error('--report-from needs the path of a --json file');
+  const results = JSON.parse(readFileSync(from, 'utf8')) as BenchResults;
+  const options = parseArgs(argv);
+  printTable(results, options.log);
+  writeReport(results, options.docsPath ?? FULL.docsPath!);
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   runBench(parseArgs(process.argv.slice(2))).then(
     (results) => {
       const errors = results.steps.reduce((s, m) => s + m.errors, 0);

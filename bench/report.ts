@@ -140,7 +140,7 @@ function markdownTable(lines: string[][], alignRightFrom = 2): string {
 /** Storage requests of the probe's turns, grouped by label. */
 function probeTable(heavy: ProbeTurn[], fresh: ProbeTurn[], seededHeavy: number, prefix: string): string {
   const labels = [...new Set([...heavy, ...fresh].map((t) => `${t.kind}|${t.label}`))];
-  const lines: string[][] = [['Turn type', 'Turn', `Reads (point / query), ${seededHeavy} stored`, 'Writes (single / batch)', 'Reads (point / query), new practitioner', 'Writes (single / batch)', 'By table (reads r, writes w)', 'p50 ms alone']];
+  const lines: string[][] = [['Turn type', 'Turn', `Reads (point / query), ${seededHeavy} stored`, 'Writes (single / batch)', 'Reads (point / query), new practitioner', 'Writes (single / batch)', 'By table (reads r, writes w)', `ms, ${seededHeavy} stored`, 'ms, new practitioner']];
   const tables = (turns: ProbeTurn[]) =>
     [...new Set(turns.map((t) => Object.entries(t.storage.byTable).map(([name, c]) => `${name.startsWith(prefix) ? name.slice(prefix.length) : name} ${c.reads}r ${c.writes}w`).sort().join(', ')))].join('; ') || '–';
   const cell = (turns: ProbeTurn[], pick: (t: ProbeTurn) => string) => (turns.length ? [...new Set(turns.map(pick))].join(', ') : '–');
@@ -148,7 +148,7 @@ function probeTable(heavy: ProbeTurn[], fresh: ProbeTurn[], seededHeavy: number,
     const [kind, label] = key.split('|') as [string, string];
     const h = heavy.filter((t) => t.kind === kind && t.label === label);
     const n = fresh.filter((t) => t.kind === kind && t.label === label);
-    const all = [...h, ...n].filter((t) => !t.error).map((t) => t.ms);
+    const ms = (turns: ProbeTurn[]) => f(median(turns.filter((t) => !t.error).map((t) => t.ms)));
     lines.push([
       kind,
       label,
@@ -157,7 +157,8 @@ function probeTable(heavy: ProbeTurn[], fresh: ProbeTurn[], seededHeavy: number,
       cell(n, (t) => `${t.storage.pointReads} / ${t.storage.queries}`),
       cell(n, (t) => `${t.storage.writes} / ${t.storage.batches}`),
       tables([...h, ...n]),
-      f(median(all)),
+      ms(h),
+      ms(n),
     ]);
   }
   return markdownTable(lines, 2);
@@ -427,7 +428,7 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     '',
     '### Storage requests per turn, one practitioner alone',
     '',
-    `Each turn of the scenario, sent with nobody else on the bot, with the proxy's counts read before and after. "${results.seed.heavy} stored" is practitioner 0 with the seeded partition; "new practitioner" has only what the scenario made.`,
+    `Each turn of the scenario, sent with nobody else on the bot, with the proxy's counts read before and after (latency is the median where a turn occurs more than once). "${results.seed.heavy} stored" is practitioner 0 with the seeded partition; "new practitioner" has only what the scenario made.`,
     '',
     probeTable(results.probes.heavy, results.probes.fresh, results.seed.heavy, results.tablePrefix),
     '',

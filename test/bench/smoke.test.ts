@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { QUICK, runBench, type BenchResults } from '../../bench/run.js';
 import { totalOf } from '../../bench/counting-proxy.js';
+import { writeReport } from '../../bench/report.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 describe('npm run bench, tiny', () => {
   it('when the harness runs a few seconds against both bots with auth on, then both answer every turn of full assessments and every figure is counted', async () => {
@@ -30,5 +34,17 @@ describe('npm run bench, tiny', () => {
     expect(results.seed.heavy).toBe(QUICK.seedHeavy);
     expect(results.probes.baseline.every((t) => t.storage.pointReads + t.storage.queries + t.storage.writes + t.storage.batches === 0)).toBe(true);
     expect(log.join('\n')).toMatch(/ratio/);
+
+    // The report renders from these results: table, targets, chart.
+    const dir = mkdtempSync(path.join(tmpdir(), 'tencs-bench-doc-'));
+    try {
+      writeReport(results, path.join(dir, 'benchmarks.md'));
+      const md = readFileSync(path.join(dir, 'benchmarks.md'), 'utf8');
+      expect(md).toMatch(/\| 4 \| tencs \|/);
+      expect(md).toContain('## Targets');
+      expect(readFileSync(path.join(dir, 'benchmarks-latency.svg'), 'utf8')).toMatch(/^<svg[\s\S]*polyline[\s\S]*<\/svg>\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 });

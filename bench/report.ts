@@ -58,7 +58,8 @@ function aggregate(measures: StepMeasure[]): Aggregate | undefined {
     storagePerTurn: median(measures.map((m) => totalOf(m.storagePerTurn))),
     readsPerTurn: median(measures.map((m) => reads(m.storagePerTurn))),
     writesPerTurn: median(measures.map((m) => writes(m.storagePerTurn))),
-    peakRssMb: Math.max(...measures.map((m) => m.peakRssMb)),
+    // VmHWM only grows, so the first run's value is the peak reached by the time this step first ended.
+    peakRssMb: Math.min(...measures.map((m) => m.peakRssMb)),
     azuriteCpuMsPerTurn: median(measures.map((m) => m.azuriteCpuMsPerTurn)),
     storageRequestP50: median(measures.map((m) => m.storageRequestMs?.p50 ?? Number.NaN)),
     byKind,
@@ -81,7 +82,7 @@ const ratio = (a: number | undefined, b: number | undefined): string =>
   a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '–' : `${(a / b).toFixed(2)}x`;
 
 function tableLines(results: BenchResults): string[][] {
-  const out: string[][] = [['Concurrency', 'Bot', 'Turns', 'Turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Storage req/turn', 'CPU ms/turn', 'Peak RSS MB', 'Azurite CPU ms/turn', 'Azurite p50 ms/req']];
+  const out: string[][] = [['Concurrency', 'Bot', 'Turns', 'Turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Storage req/turn', 'CPU ms/turn', 'Peak RSS MB so far', 'Azurite CPU ms/turn', 'Azurite p50 ms/req']];
   for (const row of rows(results)) {
     const line = (name: string, a: Aggregate | undefined): string[] => [
       String(row.concurrency),
@@ -405,7 +406,7 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     `- **Load.** N virtual practitioners (N = ${o.steps.join(', ')}), each in their own personal chat, work through the scenario: send a turn, wait for the answer, pause 0–${2 * o.thinkMs} ms (uniform, mean ${o.thinkMs} ms), repeat. That is far busier than a practitioner filling in a card, so it is a harsh test. Each step stops issuing turns after ${o.maxTurns} turns or ${o.maxMs / 1000} s, whichever comes first, and waits for turns in flight. Practitioner 0 owns the seeded partition.`,
     '- **Latency** is from request sent to answer received: the HTTP response for card submits (invokes answer in the response), the connector\'s receipt of the last reply for messages. Teams\' 15 s limit is the timeout; a failed turn is a non-200, an invoke status other than 200, a message with no reply, or our "something went wrong" reply.',
     '- **Storage requests** are counted by a transparent HTTP proxy in front of Azurite (`bench/counting-proxy.ts`), so no production code changes; it adds one loopback hop to each of our storage calls. The baseline does no storage. Point reads, queries, writes and batches are told apart from the REST method and path.',
-    `- **CPU** is the bot process's user + system time from \`/proc/<pid>/stat\` over the step, divided by its turns (10 ms ticks, so steps with few turns are coarse; the CPU target is judged on steps with at least ${MIN_TURNS_FOR_CPU} turns per bot). **Peak RSS** is \`VmHWM\` from \`/proc/<pid>/status\`; both bots run under tsx as production does (\`node --import tsx src/index.ts\` in infra/azure.bicep), so tsx's share is in both.`,
+    `- **CPU** is the bot process's user + system time from \`/proc/<pid>/stat\` over the step, divided by its turns (10 ms ticks, so steps with few turns are coarse; the CPU target is judged on steps with at least ${MIN_TURNS_FOR_CPU} turns per bot). **Peak RSS** is \`VmHWM\` from \`/proc/<pid>/status\` (the table shows the peak reached by the end of the step's first run; the target uses the peak over the whole bench); both bots run under tsx as production does (\`node --import tsx src/index.ts\` in infra/azure.bicep), so tsx's share is in both.`,
     '',
     '### Limits of this bench',
     '',

@@ -79,6 +79,8 @@ function cData(id: CId) {
     vulnerabilityExamples: c.vulnerabilityExamples,
     explore: c.explore,
     triangle: c.triangle.map((d) => TRIANGLE_DOMAIN_LABELS[d]).join('; '),
+    caution: c.caution ?? '',
+    hasCaution: c.caution !== undefined,
   };
 }
 
@@ -90,6 +92,9 @@ function cCard(v: StepView, id: CId): AdaptiveCardJson {
   const base = {
     ...common(v),
     c: cData(id),
+    // Which young person this card is about, for a practitioner with several assessments open.
+    caseRef: v.assessment?.setup?.caseRef ?? '',
+    hasCaseRef: Boolean(v.assessment?.setup?.caseRef),
     form,
     riskChoices: choicesOf('risk'),
     resilienceChoices: choicesOf('resilience'),
@@ -129,6 +134,12 @@ function glanceOf(answer: CAnswer | undefined, hasCompositeAnswers: boolean): { 
   return { status: explored ? `Skipped for now · ${judged}` : 'Skipped for now', statusColor: color };
 }
 
+/** A stored YYYY-MM-DD date as practitioners in England write it, e.g. 26 May 2020. */
+function ukDate(isoDay: string): string {
+  const d = new Date(`${isoDay}T12:00:00Z`);
+  return Number.isNaN(d.getTime()) ? isoDay : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
 function glanceData(a: Assessment) {
   const setup = a.setup;
   const cs = TEN_CS.map((c) => {
@@ -142,17 +153,21 @@ function glanceData(a: Assessment) {
     }
     return { id: c.id, number: c.number, title: c.shortTitle, ...glanceOf(answer, c.id === 'composite' && a.composite !== undefined), previews };
   });
+  const skipped = cs.filter((c) => c.status.startsWith('Skipped')).length;
+  const notStarted = cs.filter((c) => c.status === 'Not started').length;
+  const answered = cs.length - skipped - notStarted;
   return {
     caseRef: setup?.caseRef ?? 'not given yet',
     setupFacts: setup
       ? [
           `Age: ${AGE_BAND_LABELS[setup.ageBand]}`,
           `Took part: ${setup.participants.map((p) => PARTICIPANT_LABELS[p]).join(', ')}`,
-          `Date of the conversation: ${setup.assessedOn}`,
+          `Date of the conversation: ${ukDate(setup.assessedOn)}`,
         ]
       : ['The details have not been filled in yet.'],
     participantsOther: setup?.participantsOther ? firstLine(setup.participantsOther, GLANCE_CHARS) : '',
     hasParticipantsOther: Boolean(setup?.participantsOther),
+    progress: [`${answered} of ${cs.length} Cs answered`, skipped > 0 ? `${skipped} skipped for now` : '', notStarted > 0 ? `${notStarted} not started` : ''].filter(Boolean).join(' · '),
     cs,
   };
 }
@@ -231,6 +246,8 @@ export function renderConflictCard(outcome: Extract<Outcome, { kind: 'conflict' 
       choices: f.choices ?? [],
       mine: mine[f.id] ?? '',
       differs: (mine[f.id] ?? '') !== (saved[f.id] ?? ''),
+      // Each input needs its own name for screen readers, not seven inputs all called "Your version".
+      inputLabel: (mine[f.id] ?? '') !== (saved[f.id] ?? '') ? `${f.label}: your version` : f.label,
       theirs: shortened ? `${chars.slice(0, previewChars).join('')}…` : theirsFull,
       theirsShortened: shortened,
     };

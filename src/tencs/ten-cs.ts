@@ -40,7 +40,21 @@ export interface TenC {
   readonly vulnerabilityExamples: readonly string[];
   readonly explore: string;
   readonly triangle: readonly TriangleDomain[];
+  /** The guide's caution that matters most while recording this C, shown next to its inputs; absent where none applies. */
+  readonly caution?: string;
 }
+
+/** The guide's caution on indecent images, for the Cs where images are most likely to come up. */
+export const IMAGES_CAUTION =
+  'Describe any images in words only. Viewing, sharing or keeping an indecent image of a child is a criminal offence: never ask for one, save it, forward it or put it in notes, even as evidence.';
+
+/** The guide's caution on authorised means, for the Cs about platforms, networks and contacts. */
+export const AUTHORISED_CAUTION =
+  "Learn about the young person's platforms and contacts from them and their family, or by other authorised means. Do not search for or look at their social media, or their contacts', in a way that has not been authorised.";
+
+/** The guide's caution on taking devices or access away, for the C about digital routine. */
+export const ACCESS_CAUTION =
+  'If you are thinking of restricting devices or internet access, the guide asks for care: it can cut a young person off from friends and school and lead to peer-on-peer abuse. Use it only as a last resort, for as short a time as necessary.';
 
 const TEN_CS_DATA: readonly TenC[] = [
   {
@@ -70,6 +84,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     explore:
       'Talk with the young person and family about where the line between healthy sharing and over-sharing lies for them, and agree together on any removal of inappropriate information.',
     triangle: ['developmental-needs', 'parenting-capacity'],
+    caution: IMAGES_CAUTION,
   },
   {
     id: 'connection',
@@ -100,6 +115,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     explore:
       'Map the young person\'s networks together, asking which ones feel supportive and which feel pressured, and how follower numbers affect how they and others see them.',
     triangle: ['developmental-needs', 'family-environment'],
+    caution: AUTHORISED_CAUTION,
   },
   {
     id: 'context',
@@ -129,6 +145,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     explore:
       'Ask the young person to show or describe their platforms and rank them by importance and by risk, and compare this with what parents or carers believe.',
     triangle: ['developmental-needs', 'family-environment'],
+    caution: AUTHORISED_CAUTION,
   },
   {
     id: 'content',
@@ -158,6 +175,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     explore:
       'Explore with the young person and family what the young person makes and consumes, checking it is right for their stage of development and does not expose them to unnecessary risk or harm.',
     triangle: ['developmental-needs', 'parenting-capacity'],
+    caution: IMAGES_CAUTION,
   },
   {
     id: 'contact',
@@ -187,6 +205,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     explore:
       'Ask the young person who they talk to and how each contact makes them feel, listening for contacts they see as friends that may pose a risk.',
     triangle: ['developmental-needs', 'family-environment'],
+    caution: AUTHORISED_CAUTION,
   },
   {
     id: 'conduct',
@@ -216,6 +235,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     explore:
       'Ask the young person what they do, why they do it and how they make sense of it, rather than starting from the adult view of the behaviour.',
     triangle: ['developmental-needs', 'parenting-capacity'],
+    caution: IMAGES_CAUTION,
   },
   {
     id: 'compatibility',
@@ -276,6 +296,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     explore:
       'Go through a typical day with the young person, including online time, and think together about what they get from each use and what they might change.',
     triangle: ['developmental-needs', 'parenting-capacity'],
+    caution: ACCESS_CAUTION,
   },
   {
     id: 'commercial',
@@ -305,6 +326,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     explore:
       'Ask what the young person gains from their online presence, and whether anyone else is gaining from it, supporting the positive side while protecting against exploitation.',
     triangle: ['developmental-needs', 'family-environment'],
+    caution: IMAGES_CAUTION,
   },
   {
     id: 'composite',

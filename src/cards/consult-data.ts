@@ -42,6 +42,8 @@ export function consultCData(c: TenC): object {
     vulnerabilities: c.vulnerabilityExamples,
     explore: c.explore,
     triangle: c.triangle.map((d) => TRIANGLE_DOMAIN_LABELS[d]).join('; '),
+    caution: c.caution ?? '',
+    hasCaution: c.caution !== undefined,
     hasPrevious: previous !== undefined,
     previous: previous ? ref(previous) : { id: '', label: '' },
     hasNext: next !== undefined,
@@ -66,7 +68,10 @@ export function practiceExampleData(step: number): object {
     isIntro: current === undefined,
     step,
     total: steps.length,
-    c: current ? { ...ref(current.detail), meaning: current.detail.meaning } : { id: '', number: 0, label: '', title: '', meaning: '' },
+    // "C4 Content", not "4. Content": a TextBlock starting "4. " renders as a numbered list in Teams.
+    c: current
+      ? { ...ref(current.detail), shortTitle: current.detail.shortTitle, heading: `C${current.detail.number} ${current.detail.shortTitle}`, meaning: current.detail.meaning }
+      : { id: '', number: 0, label: '', title: '', shortTitle: '', heading: '', meaning: '' },
     prompts: current?.prompts ?? [],
     hasPrevious: step > 0,
     previousStep: Math.max(0, step - 1),

@@ -39,7 +39,8 @@ function textRuns(card: unknown): string[] {
 function expectCCard(result: TurnResult, id: CId): void {
   const c = getC(id);
   const text = cardText(cardOf(result));
-  expect(text).toContain(`${c.number}. ${c.title}`);
+  expect(text).toContain(`C ${c.number} of 10\n${c.title}`);
+  if (c.caution) expect(text).toContain(c.caution);
   expect(text).toContain(c.meaning);
   for (const line of [...c.questions, ...c.strengthExamples, ...c.vulnerabilityExamples, c.explore]) expect(text).toContain(line);
 }
@@ -162,7 +163,8 @@ describe('quick consultation in personal chat', () => {
       expect(next, `step ${i + 1}`).toBeDefined();
       result = await bot.send(execute(bot, user, next!.verb!, next!.data));
       const text = cardText(cardOf(result));
-      expect(text).toContain(`${getC(step.c).number}. ${getC(step.c).shortTitle}`);
+      expect(text).toContain(`C${getC(step.c).number} ${getC(step.c).shortTitle}`);
+      expect(text).toContain(PRACTICE_EXAMPLE.imageCaution);
       for (const prompt of step.prompts) expect(text).toContain(prompt);
     }
     expect(cardText(cardOf(result))).toContain('What are the complex and composite risks?');
@@ -199,7 +201,7 @@ describe('quick consultation in personal chat', () => {
     }
   });
 
-  it('when the bot is installed, then the welcome says what it does and does not do, with start, consult and help buttons', async () => {
+  it('when the bot is installed, then the welcome says what it does and does not do, every command, what is kept and for how long, with start, consult and list buttons', async () => {
     const user = newUser();
     const card = cardOf(await bot.send(installed(bot, user)));
     const text = cardText(card);
@@ -207,7 +209,12 @@ describe('quick consultation in personal chat', () => {
     expect(text).toMatch(/don't make decisions/);
     expect(text).toMatch(/never accept or keep images/);
     expect(text).toMatch(/consultation stores nothing/i);
-    expect(actionsOf(card).map((a) => a.verb)).toEqual([VERBS.start, VERBS.consultList, VERBS.help]);
+    for (const command of ['start', 'resume', 'my assessments', 'consult', 'cautions', 'practice example', 'changes', 'standards', 'export', 'audit', 'delete', 'help']) {
+      expect(text).toMatch(new RegExp(`^${command}\\b`, 'm'));
+    }
+    expect(text).toMatch(/not changed for 90 days/);
+    expect(text).toMatch(/kept for 365 days/);
+    expect(actionsOf(card).map((a) => a.verb)).toEqual([VERBS.start, VERBS.consultList, VERBS.list]);
     expectList(await bot.send(execute(bot, user, VERBS.consultList)));
   });
 });

@@ -49,7 +49,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     shares: { cleanup: new ShareCleanup(tables), repository: shares },
   });
   const sharing = { teams, shares, lookup: assessmentRepository, audit, botAppId: config.auth.enabled ? config.auth.appId : '' };
-  const bot = createBot(config, { logger, assessments, privacy, sharing, rateLimit: config.rateLimit });
+  const bot = createBot(config, { logger, assessments, privacy, sharing, rateLimit: config.rateLimit, retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays } });
   return {
     config,
     logger,

@@ -1,5 +1,6 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { RetentionFacts } from '../cards/welcome-card.js';
 import type { Logger } from '../log.js';
 import type { AssessmentService } from '../tencs/assessment-service.js';
 import type { PrivacyService } from '../tencs/privacy-service.js';
@@ -24,6 +25,8 @@ export interface BotDeps {
   readonly sharing: SharingDeps;
   /** Per-user turn allowance; guards.ts has a default. */
   readonly rateLimit?: RateLimit;
+  /** Retention periods the help card states; src/cards/welcome-card.ts has the config defaults. */
+  readonly retention?: RetentionFacts;
 }
 
 /** Builds the teams-ai Application with every route registered. */

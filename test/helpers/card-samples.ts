@@ -1,6 +1,7 @@
 import { renderListCard, renderNoticeCard, renderOutcome, renderSavedCard, renderCompletedCard, renderStepCard } from '../../src/cards/assessment-cards.js';
 import { cautionsData, changesData, consultCData, consultListData, practiceExampleData, standardsData } from '../../src/cards/consult-data.js';
 import { renderCard, type AdaptiveCardJson } from '../../src/cards/render.js';
+import { renderWelcomeCard } from '../../src/cards/welcome-card.js';
 import { renderSummaryCard } from '../../src/cards/summary-data.js';
 import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPrivacyNotice } from '../../src/cards/privacy-cards.js';
 import { assessmentSections } from '../../src/tencs/privacy-service.js';
@@ -54,7 +55,7 @@ function conflictCard(step: FormStep, char = 'x'): AdaptiveCardJson {
  * shows practitioners' text. A template missing here fails the card tests: add its samples.
  */
 export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = {
-  welcome: () => [renderCard('welcome', {})],
+  welcome: () => [renderWelcomeCard({ retentionDays: 3650, auditRetentionDays: 3650 })],
   cautions: () => stepCards(inProgressAtLimits('cautions'), 'cautions'),
   setup: () => stepCards(inProgressAtLimits('setup'), 'setup'),
   'c-step': () => C_IDS.filter((id) => id !== 'composite').flatMap((id) => stepCards(inProgressAtLimits(id), id)),

@@ -14,6 +14,7 @@ import {
 } from '../../src/cards/consult-data.js';
 import { CARDS_DIR, renderCard } from '../../src/cards/render.js';
 import { VERBS } from '../../src/cards/verbs.js';
+import { renderWelcomeCard } from '../../src/cards/welcome-card.js';
 import { CAUTIONS, CHANGES, PRACTICE_EXAMPLE, STANDARDS, editDistance, findC, normaliseName, practiceStepOf } from '../../src/tencs/consult.js';
 import { TEN_CS, getC, type CId } from '../../src/tencs/ten-cs.js';
 import { cardText } from '../helpers/bot-harness.js';
@@ -276,7 +277,7 @@ describe('consultation cards', () => {
       ...Object.fromEntries(PRACTICE_EXAMPLE.steps.map((_, i) => [`example-${i}`, renderCard('consult-practice-example', practiceExampleData(i))])),
       changes: renderCard('consult-changes', changesData()),
       standards: renderCard('consult-standards', standardsData()),
-      welcome: renderCard('welcome', {}),
+      welcome: renderWelcomeCard(),
     };
     for (const [name, json] of Object.entries(cards)) expect(problems(json), name).toEqual([]);
     expect(problems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlok', text: 'x' }] }).length).toBeGreaterThan(0);

@@ -20,8 +20,13 @@ export interface CardRef {
 export type StepAction = 'next' | 'back' | 'skip' | 'later';
 
 /** What the practitioner should see next; the bot layer turns each kind into a card. */
+/** Present on an outcome that followed a write: when the assessment had last changed before it. */
+export interface Wrote {
+  readonly previousUpdatedAt: string;
+}
+
 export type Outcome =
-  | { readonly kind: 'show'; readonly assessment: Assessment; readonly step: Step; readonly mode: Mode; readonly notice?: string }
+  | { readonly kind: 'show'; readonly assessment: Assessment; readonly step: Step; readonly mode: Mode; readonly notice?: string; readonly wrote?: Wrote }
   | {
       readonly kind: 'retry';
       readonly reason: 'invalid' | 'not-saved' | 'completed';
@@ -31,7 +36,7 @@ export type Outcome =
       readonly errors: readonly string[];
     }
   | { readonly kind: 'conflict'; readonly assessment: Assessment; readonly step: FormStep; readonly mode: Mode; readonly action: StepAction; readonly mine: FormValues }
-  | { readonly kind: 'saved'; readonly assessment: Assessment }
+  | { readonly kind: 'saved'; readonly assessment: Assessment; readonly wrote?: Wrote }
   | { readonly kind: 'completed'; readonly assessment: Assessment };
 
 /** The activity that asked for a new assessment; its id makes a retried "start" find the first one. */
@@ -212,7 +217,8 @@ export class AssessmentService {
         const saved: Assessment = { ...decision.write, rev: assessment.rev + 1, updatedAt: this.now().toISOString() };
         try {
           await this.repository.replace(saved, etag);
-          return decision.then(saved);
+          const outcome = decision.then(saved);
+          return outcome.kind === 'show' || outcome.kind === 'saved' ? { ...outcome, wrote: { previousUpdatedAt: assessment.updatedAt } } : outcome;
         } catch (error) {
           if (!(error instanceof ConflictError)) throw error;
         }

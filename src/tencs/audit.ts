@@ -21,7 +21,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   created: 'Started the assessment',
   viewed: 'Opened the assessment',
-  edited: 'Saved answers',
+  edited: 'Came back and saved answers',
   completed: 'Completed the assessment',
   shared: 'Shared the summary to a team channel',
   unshared: 'Took the shared summary out of the team channel',

@@ -7,6 +7,9 @@ import type { AuditAction, AuditLog } from './audit.js';
 import type { Owner } from './owner.js';
 import type { FormStep } from './step-forms.js';
 
+/** Saves closer together than this belong to one editing session and share one audit entry. */
+export const EDIT_SESSION_GAP_MS = 30 * 60 * 1000;
+
 /**
  * The assessment service with every read and write of an assessment recorded in the audit trail,
  * and every refused lookup (someone else's id, or one that does not exist) recorded as "refused".
@@ -57,19 +60,30 @@ export class AuditedAssessmentService extends AssessmentService {
   }
 
   override async acknowledgeCautions(owner: Owner, ref: CardRef): Promise<Outcome> {
-    return this.noted(owner, 'edited', await super.acknowledgeCautions(owner, ref), 'cautions');
+    return this.editSession(owner, await super.acknowledgeCautions(owner, ref), 'cautions');
   }
 
   override async submitStep(owner: Owner, ref: CardRef, action: StepAction, data: Record<string, unknown>): Promise<Outcome> {
-    const outcome = await super.submitStep(owner, ref, action, data);
-    // Only outcomes that follow a save are edits; a refused or conflicting submit changed nothing.
-    if (outcome.kind === 'show' || outcome.kind === 'saved') await this.note(owner, 'edited', outcome.assessment, ref.step);
-    return outcome;
+    return this.editSession(owner, await super.submitStep(owner, ref, action, data), ref.step);
   }
 
   override async complete(owner: Owner, ref: CardRef): Promise<Outcome> {
     const outcome = await super.complete(owner, ref);
     if (outcome.kind === 'completed') await this.note(owner, 'completed', outcome.assessment);
+    return outcome;
+  }
+
+  /**
+   * Records "edited" when a save starts an editing session: the first save after EDIT_SESSION_GAP_MS
+   * without changes. Saves inside a session are covered by that entry (only the owner can edit, and the
+   * assessment keeps its exact last-change time), so a card submit costs one storage write, not two.
+   * Outcomes without a write (duplicates, refusals, conflicts) changed nothing and record nothing.
+   */
+  private async editSession(owner: Owner, outcome: Outcome, detail: string): Promise<Outcome> {
+    if ((outcome.kind === 'show' || outcome.kind === 'saved') && outcome.wrote) {
+      const quietMs = Date.parse(outcome.assessment.updatedAt) - Date.parse(outcome.wrote.previousUpdatedAt);
+      if (!(quietMs < EDIT_SESSION_GAP_MS)) await this.note(owner, 'edited', outcome.assessment, detail);
+    }
     return outcome;
   }
 

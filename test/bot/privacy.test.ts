@@ -53,7 +53,6 @@ describe('delete, export and audit by the owner of a case reference', () => {
     const result = await bot.send(message(bot, owner, 'audit CR-PRIV-1'));
     const text = cardsOf(result).map(cardText).join('\n');
     expect(text).toMatch(/Started the assessment, by you/);
-    expect(text).toMatch(/Saved answers \(confidentiality\), by you/);
     expect(text).toMatch(/Completed the assessment, by you/);
     expect(text).toMatch(/Exported all stored data, by you/);
     expect(text).not.toContain('zxtyped');

@@ -12,6 +12,9 @@ import type { TableFactory } from './tables.js';
 /** Logical table name; the deployment prefix is added by the TableFactory. */
 export const ASSESSMENTS_TABLE = 'assessments';
 
+/** Pages a listing follows at most; the service asks for the first page only in practice. */
+const MAX_LIST_PAGES = 5;
+
 export { ASSESSMENT_ID_PATTERN };
 
 const MAX_MS = 9_999_999_999_999;
@@ -132,14 +135,21 @@ export class AssessmentRepository {
   }
 
   /** The owner's newest assessments first (one partition query, meta columns only). */
-  async listForOwner(owner: Owner, top = 20): Promise<AssessmentMeta[]> {
+  async listForOwner(owner: Owner, top = 20, status?: Status): Promise<AssessmentMeta[]> {
     const pk = ownerKey(owner);
+    const filter = status ? odata`PartitionKey eq ${pk} and status eq ${status}` : odata`PartitionKey eq ${pk}`;
     const page = await this.call('list', async () => {
       const pages = this.client
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: META_COLUMNS }, abortSignal: this.deadline() })
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: META_COLUMNS }, abortSignal: this.deadline() })
         .byPage({ maxPageSize: top });
-      const first = await pages.next();
-      return first.done ? [] : first.value;
+      // A filtered query may come back short with a continuation token; follow a few pages, never unbounded.
+      const rows: Record<string, unknown>[] = [];
+      for (let i = 0; i < MAX_LIST_PAGES && rows.length < top; i++) {
+        const next = await pages.next();
+        if (next.done) break;
+        rows.push(...next.value);
+      }
+      return rows;
     });
     return page.slice(0, top).map((entity) => {
       const parsed = MetaEntitySchema.safeParse(entity);

@@ -102,8 +102,9 @@ export class AssessmentService {
 
   /** The unfinished assessment the owner touched last, if any. */
   async latestUnfinished(owner: Owner): Promise<AssessmentMeta | undefined> {
-    const list = await this.repository.listForOwner(owner, 50);
-    return list.filter((m) => m.status === 'in-progress').sort((x, y) => y.updatedAt.localeCompare(x.updatedAt))[0];
+    // Only unfinished ones, however many completed ones are newer; the most recently touched wins.
+    const list = await this.repository.listForOwner(owner, 100, 'in-progress');
+    return [...list].sort((x, y) => y.updatedAt.localeCompare(x.updatedAt))[0];
   }
 
   /** Opens an assessment where it stopped (or its completed view). */

@@ -208,6 +208,19 @@ describe('assessment service saving answers against Azurite', () => {
 
   const c1 = (strengths: string) => ({ strengths, vulnerabilities: 'v', risk: 'medium', resilience: 'some', youngPersonView: '', parentView: '', nextSteps: '' });
 
+  it('when an unfinished assessment sits behind more than a page of newer completed ones, then resume still finds it in one query', async () => {
+    const me = owner();
+    const base = Date.parse('2026-01-01T09:00:00.000Z');
+    const unfinished = { ...blankAssessment(me, new Date(base)), updatedAt: new Date(base).toISOString() };
+    await repo.create(unfinished);
+    for (let i = 1; i <= 120; i++) {
+      const at = new Date(base + i * 60_000);
+      await repo.create({ ...blankAssessment(me, at), status: 'completed', step: 'complete', completedAt: at.toISOString() });
+    }
+    expect((await repo.listForOwner(me, 100)).some((m) => m.id === unfinished.id)).toBe(false);
+    expect((await service.latestUnfinished(me))?.id).toBe(unfinished.id);
+  });
+
   it('when the same start activity arrives twice, then one assessment exists', async () => {
     const me = owner();
     const request = { activityId: randomUUID(), at: new Date() };

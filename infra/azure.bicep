@@ -23,6 +23,16 @@ param allowedTenants string = ''
 @description('Field-encryption keys, "id:base64-of-32-bytes[,older-id:...]", newest first; stored in Key Vault, never in app settings')
 param encryptionKeys string
 
+@description('Days an assessment may stay unchanged before the daily purge deletes it (the bot is not the case record)')
+@minValue(1)
+@maxValue(3650)
+param retentionDays int = 90
+
+@description('Days audit entries are kept')
+@minValue(30)
+@maxValue(3650)
+param auditRetentionDays int = 365
+
 @description('Storage redundancy; pick Standard_ZRS or Standard_GZRS where the region offers them')
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
 param storageSku string = 'Standard_LRS'
@@ -181,6 +191,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'ALLOWED_TENANTS', value: empty(allowedTenants) ? identity.properties.tenantId : allowedTenants }
         { name: 'ENCRYPTION_KEYS', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${encryptionKeysSecret.name})' }
         { name: 'LOG_LEVEL', value: 'info' }
+        { name: 'RETENTION_DAYS', value: string(retentionDays) }
+        { name: 'AUDIT_RETENTION_DAYS', value: string(auditRetentionDays) }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
       ]

@@ -179,6 +179,8 @@ describe('infra/azure.bicep and infra/azure.parameters.json', () => {
       TABLES_ACCOUNT_URL: 'https://stexample.table.core.windows.net/',
       ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
       APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
+      RETENTION_DAYS: '60',
+      AUDIT_RETENTION_DAYS: '400',
     };
     const env: Record<string, string> = {};
     for (const [name, expression] of azure.appSettings) {
@@ -195,6 +197,7 @@ describe('infra/azure.bicep and infra/azure.parameters.json', () => {
     expect(config.tables).toEqual({ kind: 'managed-identity', accountUrl: shapes.TABLES_ACCOUNT_URL, clientId: shapes.BOT_ID });
     expect(config.host).toBe('0.0.0.0');
     expect(config.allowedTenants).toEqual([shapes.ALLOWED_TENANTS]);
+    expect(config).toMatchObject({ retentionDays: 60, auditRetentionDays: 400 });
   });
 
   it('when read, then the resources keep the security settings the issue asks for', () => {

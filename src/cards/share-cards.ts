@@ -59,7 +59,7 @@ export function renderShareResult(assessmentId: string, outcome: ShareOutcome): 
         titleColor: 'Good',
         title: 'Shared with your team',
         message:
-          "The summary is now a new conversation in the team's General channel. Managers can acknowledge it and add supervision notes there; you will see them on the card in the channel. Your assessment is unchanged.",
+          "The summary is now a new conversation in the team's channel where tencs was added (usually General). Managers can acknowledge it and add supervision notes there; you will see them on the card in the channel. Your assessment is unchanged.",
       };
       break;
     case 'already':
@@ -69,7 +69,7 @@ export function renderShareResult(assessmentId: string, outcome: ShareOutcome): 
         caseRef: outcome.caseRef,
         hasCaseRef: true,
         title: 'Already shared with this team',
-        message: `This assessment was shared with this team on ${WHEN(outcome.share.postedAt)}, so I haven't posted it again. Open the team's General channel to see the conversation, acknowledgements and notes.`,
+        message: `This assessment was shared with this team on ${WHEN(outcome.share.postedAt)}, so I haven't posted it again. Open the team's channel where tencs was added (usually General) to see the conversation, acknowledgements and notes.`,
         canChoose: true,
       };
       break;
@@ -78,7 +78,7 @@ export function renderShareResult(assessmentId: string, outcome: ShareOutcome): 
         ...base,
         ...team(outcome.share),
         title: 'Already being shared',
-        message: "I'm posting this summary to the team right now. Give it a moment, then look in the team's General channel.",
+        message: "I'm posting this summary to the team right now. Give it a moment, then look in the team's channel where tencs was added (usually General).",
       };
       break;
     case 'not-completed':
@@ -113,7 +113,7 @@ export function renderShareResult(assessmentId: string, outcome: ShareOutcome): 
         f.kind === 'throttled'
           ? `Teams is busy and asked me to wait${f.retryAfterMs ? ` about ${Math.max(1, Math.ceil(f.retryAfterMs / 1000))} seconds` : ''}, so the summary was not posted. Your assessment is safe and unchanged. Please try again in a minute.`
           : f.kind === 'timeout'
-            ? "Teams didn't answer in time, so I can't be sure the summary reached the team. Your assessment is safe and unchanged. Please look in the team's General channel before you try again."
+            ? "Teams didn't answer in time, so I can't be sure the summary reached the team. Your assessment is safe and unchanged. Please look in the team's channel where tencs was added (usually General) before you try again."
             : "Teams returned an error, so the summary was not posted. Your assessment is safe and unchanged. Please try again; if it keeps happening, tell your Teams administrator.";
       data = { ...base, ...team(outcome.team), titleColor: 'Attention', title: 'Not shared yet', message, canRetry: true, canChoose: true };
       break;

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfigOrExit } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { buildDependencies } from '../src/compose.js';
 import { runPurge } from '../src/retention.js';
@@ -6,16 +6,7 @@ import { runPurge } from '../src/retention.js';
 // npm run purge: deletes assessments unchanged for RETENTION_DAYS and audit entries older than
 // AUDIT_RETENTION_DAYS, with the same configuration as the bot (the running bot also does this daily).
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const deps = await buildDependencies(config, logger);
   const result = await runPurge(deps.privacy, logger);

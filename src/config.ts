@@ -206,3 +206,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devKeyFile: e.DEV_KEY_FILE,
   });
 }
+
+/** For entry points: the validated config, or the reason on stderr and exit code 1. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,20 +1,11 @@
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './log.js';
 import { buildDependencies } from './compose.js';
 import { createServer, listen } from './server.js';
 import { startDailyPurge } from './retention.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const deps = await buildDependencies(config, logger);
   const server = createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes });

@@ -25,6 +25,12 @@ export const STALE_CARD_MESSAGE = 'This card is out of date or incomplete, so I 
 export const TOO_LARGE_MESSAGE =
   'Not saved: together these answers are too long for Teams to show on one card. Please shorten one or two of them (your text is still on the card) and try again.';
 export const NOTHING_TO_RESUME = 'You have no unfinished assessment. Type **start** to begin one, or **my assessments** to see your completed ones.';
+export const PERSONAL_ONLY_TITLE = 'Assessments stay in our personal chat';
+export const PERSONAL_ONLY_MESSAGE =
+  "To keep case details private, I only run assessments in your personal chat with me, never in a channel or group chat, where everyone could see the answers. Open a chat with tencs and type start, resume or my assessments there. Here, you can @mention me with consult to look at the guide.";
+
+/** Assessments are only ever shown where the practitioner alone can see them. */
+const isPersonal = (context: TurnContext): boolean => (context.activity.conversation?.conversationType ?? 'personal') === 'personal';
 
 type CardOrMessage = AdaptiveCardJson | string;
 
@@ -78,6 +84,10 @@ export function registerAssessment(app: Application<TurnState>, deps: BotDeps, c
   /** Registers one verb: who is asking, zod-parse the card data, call the service, render. */
   const execute = <S extends z.ZodTypeAny>(verb: string, schema: S, run: (owner: Owner, data: z.infer<S>, raw: Record<string, unknown>, context: TurnContext) => Promise<Outcome | CardOrMessage>) => {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      if (!isPersonal(context)) {
+        logger.info({ event: 'assessment.not-personal', verb, conversationType: context.activity.conversation?.conversationType, activityId: context.activity.id }, 'Assessment verb outside personal chat');
+        return renderNoticeCard(PERSONAL_ONLY_TITLE, PERSONAL_ONLY_MESSAGE) as never;
+      }
       const owner = ownerOf(context);
       if (!owner) return renderNoticeCard('Who is this?', NO_OWNER_MESSAGE) as never;
       const raw = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
@@ -105,6 +115,11 @@ export function registerAssessment(app: Application<TurnState>, deps: BotDeps, c
 
   /** Typed commands send a new card; failures get the same kind words as card actions. */
   const command = (name: string, run: (owner: Owner, context: TurnContext) => Promise<CardOrMessage>) => async (context: TurnContext) => {
+    if (!isPersonal(context)) {
+      logger.info({ event: 'assessment.not-personal', command: name, conversationType: context.activity.conversation?.conversationType, activityId: context.activity.id }, 'Assessment command outside personal chat');
+      await context.sendActivity(PERSONAL_ONLY_MESSAGE);
+      return;
+    }
     const owner = ownerOf(context);
     if (!owner) {
       await context.sendActivity(NO_OWNER_MESSAGE);

@@ -1,4 +1,5 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
 import { renderWelcomeCard } from '../../cards/welcome-card.js';
 import { VERBS } from '../../cards/verbs.js';
 import type { BotDeps } from '../app.js';
@@ -7,18 +8,19 @@ import { sendCard } from '../send.js';
 
 /** Welcome on install, help on request. */
 export function registerWelcome(app: Application<TurnState>, deps: BotDeps, commands: CommandTable): void {
-  const welcome = () => renderWelcomeCard(deps.retention);
+  const welcome = (context: TurnContext) =>
+    renderWelcomeCard(deps.retention, { personal: (context.activity.conversation?.conversationType ?? 'personal') === 'personal' });
   app.conversationUpdate('membersAdded', async (context) => {
     const botId = context.activity.recipient?.id;
     const added = context.activity.membersAdded ?? [];
     if (added.some((m) => m.id === botId)) {
       deps.logger.info({ event: 'bot.installed', conversationType: context.activity.conversation?.conversationType }, 'Bot added');
-      await sendCard(context, welcome());
+      await sendCard(context, welcome(context));
     }
   });
 
   commands.help = async (context) => {
-    await sendCard(context, welcome());
+    await sendCard(context, welcome(context));
   };
-  app.adaptiveCards.actionExecute(VERBS.help, async () => welcome() as never);
+  app.adaptiveCards.actionExecute(VERBS.help, async (context) => welcome(context) as never);
 }

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
 import type { Owner } from '../tencs/owner.js';
 import { C_IDS, type CId } from '../tencs/ten-cs.js';
-import { ConflictError, CorruptEntityError, StorageUnavailableError, statusOf } from './errors.js';
+import { ConflictError, CorruptEntityError } from './errors.js';
 import type { FieldCipher } from './field-cipher.js';
 import { ownerKey } from './owner-key.js';
+import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
 
 /** Logical table name; the deployment prefix is added by the TableFactory. */
@@ -88,8 +89,7 @@ export interface AssessmentRepositoryOptions {
  */
 export class AssessmentRepository {
   private readonly client: TableClient;
-  private ready: Promise<void> | undefined;
-  private readonly timeoutMs: number;
+  private readonly table: TableCall;
 
   constructor(
     tables: TableFactory,
@@ -97,7 +97,7 @@ export class AssessmentRepository {
     options: AssessmentRepositoryOptions = {},
   ) {
     this.client = tables.table(ASSESSMENTS_TABLE);
-    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.table = new TableCall(this.client, options.timeoutMs ?? 5000);
   }
 
   /** Creates a new assessment; throws ConflictError('exists') when the id is already taken in this partition. */
@@ -113,15 +113,8 @@ export class AssessmentRepository {
   async get(owner: Owner, id: string): Promise<StoredAssessment | undefined> {
     if (!ASSESSMENT_ID_PATTERN.test(id)) return undefined;
     const pk = ownerKey(owner);
-    try {
-      const entity = await this.call('get', () => this.client.getEntity<Record<string, unknown>>(pk, id, { abortSignal: this.deadline() }), {
-        404: () => new NotThere(),
-      });
-      return { assessment: this.fromEntity(entity), etag: entity.etag };
-    } catch (error) {
-      if (error instanceof NotThere) return undefined;
-      throw error;
-    }
+    const entity = await this.table.orUndefined('get', () => this.client.getEntity<Record<string, unknown>>(pk, id, { abortSignal: this.deadline() }));
+    return entity && { assessment: this.fromEntity(entity), etag: entity.etag };
   }
 
   /** Replaces the whole entity if its ETag still matches; returns the new ETag. 412 -> ConflictError('changed'). */
@@ -163,50 +156,16 @@ export class AssessmentRepository {
   async delete(owner: Owner, id: string): Promise<boolean> {
     if (!ASSESSMENT_ID_PATTERN.test(id)) return false;
     const pk = ownerKey(owner);
-    try {
-      await this.call('delete', () => this.client.deleteEntity(pk, id, { abortSignal: this.deadline() }), { 404: () => new NotThere() });
-      return true;
-    } catch (error) {
-      if (error instanceof NotThere) return false;
-      throw error;
-    }
+    const deleted = await this.table.orUndefined('delete', () => this.client.deleteEntity(pk, id, { abortSignal: this.deadline() }));
+    return deleted !== undefined;
   }
 
   private deadline(): AbortSignal {
-    return AbortSignal.timeout(this.timeoutMs);
+    return this.table.deadline();
   }
 
-  private async ensureTable(): Promise<void> {
-    this.ready ??= this.client.createTable({ abortSignal: this.deadline() }).then(
-      () => undefined,
-      (error: unknown) => {
-        // 409: the table already exists, which is all we wanted.
-        if (statusOf(error) === 409) return;
-        this.ready = undefined;
-        throw error;
-      },
-    );
-    await this.ready;
-  }
-
-  /** Runs one storage call: named statuses become typed errors, transient failures StorageUnavailableError. */
-  private async call<T>(operation: string, fn: () => Promise<T>, named: Record<number, () => Error> = {}): Promise<T> {
-    try {
-      await this.ensureTable();
-      return await fn();
-    } catch (error) {
-      const status = statusOf(error);
-      const mapped = status === undefined ? undefined : named[status];
-      if (mapped) {
-        const typed = mapped();
-        if (!(typed instanceof NotThere)) (typed as { cause?: unknown }).cause = error;
-        throw typed;
-      }
-      if (status === undefined || status === 408 || status === 429 || status >= 500) {
-        throw new StorageUnavailableError(`Table Storage ${operation} failed`, status, { cause: error });
-      }
-      throw error;
-    }
+  private call<T>(operation: string, fn: () => Promise<T>, named: Record<number, () => Error> = {}): Promise<T> {
+    return this.table.run(operation, fn, named);
   }
 
   private context(pk: string, rk: string, field: string): string {
@@ -334,5 +293,3 @@ export class AssessmentRepository {
   }
 }
 
-/** Internal marker for a 404 the caller turns into "absent". */
-class NotThere extends Error {}

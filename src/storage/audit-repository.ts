@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Logger } from '../log.js';
 import { AuditEntrySchema, type AuditEntry, type AuditLog, type AuditRecord } from '../tencs/audit.js';
-import { CorruptEntityError, StorageUnavailableError, statusOf } from './errors.js';
+import { CorruptEntityError, statusOf } from './errors.js';
+import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
 
 /** Logical table name; the deployment prefix is added by the TableFactory. */
@@ -24,7 +25,7 @@ const normaliseCaseRef = (ref: string) => ref.trim().toLowerCase();
  */
 export class AuditRepository implements AuditLog {
   private readonly client: TableClient;
-  private ready: Promise<void> | undefined;
+  private readonly table: TableCall;
 
   constructor(
     tables: TableFactory,
@@ -33,6 +34,7 @@ export class AuditRepository implements AuditLog {
     private readonly timeoutMs = 5000,
   ) {
     this.client = tables.table(AUDIT_TABLE);
+    this.table = new TableCall(this.client, timeoutMs);
   }
 
   async record(entry: AuditRecord): Promise<void> {
@@ -135,29 +137,7 @@ export class AuditRepository implements AuditLog {
     return parsed.data;
   }
 
-  private async ensureTable(): Promise<void> {
-    this.ready ??= this.client.createTable({ abortSignal: AbortSignal.timeout(this.timeoutMs) }).then(
-      () => undefined,
-      (error: unknown) => {
-        this.ready = undefined;
-        // 409: the table already exists, which is all we wanted.
-        if (statusOf(error) === 409) return;
-        throw error;
-      },
-    );
-    await this.ready;
-  }
-
-  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      await this.ensureTable();
-      return await fn();
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === undefined || status === 408 || status === 429 || status >= 500) {
-        throw new StorageUnavailableError(`Audit ${operation} failed`, status, { cause: error });
-      }
-      throw error;
-    }
+  private call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return this.table.run(`audit ${operation}`, fn);
   }
 }

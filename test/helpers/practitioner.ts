@@ -279,9 +279,11 @@ export class Practitioner {
       return this.submit(VERBS.stepNext, inputsOfForm(this.card!, step as FormStep));
     }
     const roll = this.random();
-    if (step !== 'setup' && seen.ref.mode === 'flow' && roll < 0.06) return this.submit(VERBS.stepBack);
-    if (step !== 'setup' && roll < 0.12) return this.submit(VERBS.stepSkip);
-    if (roll < 0.17) return this.submit(VERBS.stepLater);
+    // Only the buttons the card shows (a step opened from the review has no Back or Skip).
+    const has = (verb: string) => executeActions(this.card).some((a) => a.verb === verb);
+    if (step !== 'setup' && seen.ref.mode === 'flow' && roll < 0.06 && has(VERBS.stepBack)) return this.submit(VERBS.stepBack);
+    if (step !== 'setup' && roll < 0.12 && has(VERBS.stepSkip)) return this.submit(VERBS.stepSkip);
+    if (roll < 0.17 && has(VERBS.stepLater)) return this.submit(VERBS.stepLater);
     return this.submit(VERBS.stepNext);
   }
 

@@ -62,7 +62,7 @@ describe('the guided assessment in the Agents Playground', () => {
 
     let card = await onC(1);
     expect(await chat.cards().count()).toBe(cardsInChat);
-    await chat.press(card, 'What this C means and the questions to explore');
+    await chat.press(card, 'Show the guide for this C');
     await expect(card.getByText('Questions to explore with the young person and family').isVisible()).resolves.toBe(true);
     await answer(card, 1, 'Low', 'Some');
     await shoot(card, 'c1');

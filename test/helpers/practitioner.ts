@@ -308,7 +308,7 @@ export class Practitioner {
     if (seen.kind === 'failed') return seen;
     if ('card' in seen) {
       this.card = seen.card;
-      this.cardAt = clock;
+      this.cardAt = attempt?.done ?? ++clock;
     }
     const onAssessment = (id: string) => {
       if (this.assessmentId && this.assessmentId !== id) this.problems.push(`${this.name}: ${move.label} answered for assessment ${id}, not ${this.assessmentId}`);

@@ -16,8 +16,9 @@ type KillPoint = { readonly phase: 'before-write' | 'after-write' | 'read' | 'ti
 function killPlan(random: () => number): KillPoint[] {
   const phases = ['before-write', 'after-write', 'after-write', 'read', 'timer'] as const;
   const count = 2 + Math.floor(random() * 2);
-  return Array.from({ length: count }, () => ({
-    phase: phases[Math.floor(random() * phases.length)]!,
+  return Array.from({ length: count }, (_, i) => ({
+    // The first kill always lands on a storage call, so every run crashes the bot with a turn in flight.
+    phase: phases[Math.floor(random() * (i === 0 ? phases.length - 1 : phases.length))]!,
     at: 1 + Math.floor(random() * 20),
     delayMs: Math.floor(random() * 150),
   }));

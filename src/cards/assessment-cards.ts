@@ -14,6 +14,7 @@ import type { AssessmentMeta } from '../storage/assessment-repository.js';
 import type { CardRef, Mode, Outcome } from '../tencs/assessment-service.js';
 import { C_FIELDS, fieldsFor, firstLine, formFromAssessment, isFormStep, type FieldSpec, type FormStep, type FormValues } from '../tencs/step-forms.js';
 import { C_IDS, TEN_CS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';
+import { ukDate } from '../tencs/uk-dates.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
 
 /** How much of each answer the review and completed cards show: a glance, never the whole text. */
@@ -132,12 +133,6 @@ function glanceOf(answer: CAnswer | undefined, hasCompositeAnswers: boolean): { 
   if (!answer?.skipped) return { status: judged, statusColor: color };
   const explored = risk !== 'not-explored' || resilience !== 'not-explored';
   return { status: explored ? `Skipped for now · ${judged}` : 'Skipped for now', statusColor: color };
-}
-
-/** A stored YYYY-MM-DD date as practitioners in England write it, e.g. 26 May 2020. */
-function ukDate(isoDay: string): string {
-  const d = new Date(`${isoDay}T12:00:00Z`);
-  return Number.isNaN(d.getTime()) ? isoDay : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
 function glanceData(a: Assessment) {

@@ -4,6 +4,7 @@ import { SUPERVISION_STAGES, SUPERVISION_STAGE_LABELS, type SupervisionPrompt } 
 import { excerpt, namesOf, type AssessmentSummary } from '../tencs/summary.js';
 import { NOTE_MAX_CHARS } from '../tencs/sharing.js';
 import { getC } from '../tencs/ten-cs.js';
+import { ukDate } from '../tencs/uk-dates.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
 
 export { NOTE_MAX_CHARS };
@@ -146,7 +147,7 @@ function stagesOf(prompts: readonly SupervisionPrompt[], perStage: number) {
 
 /** The data cards/summary.json expands: the summary, its map, the prompts and, in a channel, acks and notes. */
 export function summaryCardData(summary: AssessmentSummary, prompts: readonly SupervisionPrompt[], mode: SummaryCardMode, shape: CardShape = FULL_SHAPE): object {
-  const factParts = [summary.ageBandLabel && `Age band ${summary.ageBandLabel}`, summary.assessedOn && `assessed on ${summary.assessedOn}`];
+  const factParts = [summary.ageBandLabel && `Age band ${summary.ageBandLabel}`, summary.assessedOn && `assessed on ${ukDate(summary.assessedOn)}`];
   if (summary.participants.length > 0) factParts.push(`with ${summary.participants.join(', ').toLowerCase()}`);
   const channel = mode.kind === 'channel' ? mode : undefined;
   const acks = channel?.acks ?? [];
@@ -162,10 +163,10 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
     judgementNote: summary.judgementNote,
     mapRows: summary.judgements.map((j) => ({
       label: `C${j.number} ${j.shortTitle}${j.skipped ? ' (skipped)' : ''}`,
-      riskText: `Risk: ${j.riskLabel}`,
+      riskText: j.riskLabel,
       riskStyle: RISK_STYLE[j.risk],
       riskWeight: j.concern ? 'Bolder' : 'Default',
-      resilienceText: `Resilience: ${j.resilienceLabel}`,
+      resilienceText: j.resilienceLabel,
       resilienceStyle: RESILIENCE_STYLE[j.resilience],
       resilienceWeight: j.resilience === 'low' ? 'Bolder' : 'Default',
     })),

@@ -120,7 +120,8 @@ describe('sharing a completed assessment to a team channel', () => {
     const text = cardText(card);
     expect(text).toContain(assessment.setup!.caseRef);
     for (const c of SALLY_CS) expect(text).toContain(`C${getC(c).number} ${getC(c).shortTitle}`);
-    expect(text).toContain('Risk: High');
+    expect(text).toMatch(/Risk of harm\s+Resilience/);
+    expect(text).toMatch(/C\d+ \w+\s+High\s/);
     expect(text).toMatch(/Reflective supervision prompts/);
     expect(text).toMatch(/last resort and for as short a time as possible/);
     for (const answer of ['Feels that everyone has seen them', 'Angry and upset', 'Report Remove with her', 'possible sextortion']) expect(text).not.toContain(answer);

@@ -91,7 +91,7 @@ describe('sharing to the team channel in the Agents Playground', () => {
     await p.press(done, 'Summary and map');
     const summary = await p.card('Risk and resilience map');
     await shoot(p, summary, 'summary-preview');
-    expect(await summary.innerText()).toMatch(/Risk: High[\s\S]*Resilience: Low/);
+    expect(await summary.innerText()).toMatch(/Risk of harm[\s\S]*Resilience[\s\S]*High[\s\S]*Low/);
 
     await p.press(summary, 'Share with my team');
     const chooseTeam = await p.card('Share with my team');

@@ -73,9 +73,10 @@ describe.each([
       const j = s.judgements[i]!;
       const text = cardText(rows[i]);
       expect(text).toContain(`C${c.number} ${c.shortTitle}`);
-      expect(text).toContain(`Risk: ${RISK_LABELS[j.risk]}`);
-      expect(text).toContain(`Resilience: ${RESILIENCE_LABELS[j.resilience]}`);
       const [, risk, resilience] = rows[i]!.columns as Node[];
+      // The columns have headings, so each cell holds only the level word: short enough not to break on a phone.
+      expect(cardText(risk).trim()).toBe(RISK_LABELS[j.risk]);
+      expect(cardText(resilience).trim()).toBe(RESILIENCE_LABELS[j.resilience]);
       expect(['attention', 'warning', 'accent', 'good', 'emphasis']).toContain(risk!.style);
       expect(['good', 'accent', 'warning', 'emphasis']).toContain(resilience!.style);
     }
@@ -88,8 +89,9 @@ describe('colour never stands alone', () => {
       completedAssessment({ caseRef: 'C-1', answers: { content: { risk: 'medium', resilience: 'low' }, contact: { risk: 'medium', resilience: 'some' } } }),
     );
     const text = cardText(card);
-    expect(text).toMatch(/C4 Content[\s\S]*Risk: Medium[\s\S]*Resilience: Low/);
-    expect(text).toMatch(/C5 Contact[\s\S]*Risk: Medium[\s\S]*Resilience: Some/);
+    expect(text).toMatch(/C4 Content\s+Medium\s+Low/);
+    expect(text).toMatch(/C5 Contact\s+Medium\s+Some/);
+    expect(text).toMatch(/C\s+Risk of harm\s+Resilience/);
   });
 
   it('when high risk is shown, then it uses the attention style that Teams maps in every theme', () => {
@@ -191,4 +193,23 @@ describe('actions', () => {
     expect(json).toContain(`"verb":"${VERBS.summaryCopy}","data":{"assessmentId":"${SALLY.id}"}`);
     expect(json).not.toContain(VERBS.shareAck);
   });
+});
+
+describe('header and actions', () => {
+  it('when the assessment has a date, then the header shows it in UK form', () => {
+    const a = completedAssessment({ caseRef: 'D-1', answers: {} });
+    const card = render({ ...a, setup: { ...a.setup!, assessedOn: '2026-11-24' } });
+    const text = cardText(card);
+    expect(text).toContain('assessed on 24 November 2026');
+    expect(text).not.toContain('2026-11-24');
+  });
+
+  for (const mode of ['preview', 'channel'] as const) {
+    it(`when shown as the ${mode}, then exactly one action is the primary (positive) one`, () => {
+      const card = render(SALLY, mode === 'preview' ? { kind: 'preview', assessmentId: SALLY.id } : channel()) as { actions?: Node[] };
+      expect(card.actions?.length).toBeGreaterThan(0);
+      expect(card.actions!.filter((a) => a.style === 'positive')).toHaveLength(1);
+      expect(card.actions![0]!.style).toBe('positive');
+    });
+  }
 });

@@ -2,6 +2,7 @@ import type { Assessment } from '../tencs/assessment.js';
 import type { AuditTrail, CaseExport, ExportLine, ExportSection } from '../tencs/privacy-service.js';
 import { auditLine } from '../tencs/privacy-service.js';
 import type { Owner } from '../tencs/owner.js';
+import { ukDateTime } from '../tencs/uk-dates.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
 
 /** Bytes of bound text per card page: well inside the 26 KB card limit with the template around it. */
@@ -67,8 +68,8 @@ export function renderDeleteConfirmCard(a: Assessment): AdaptiveCardJson {
     assessmentId: a.id,
     caseRef: a.setup?.caseRef ?? '(not set yet)',
     status: a.status === 'completed' ? 'Completed' : 'In progress',
-    started: a.createdAt.slice(0, 10),
-    changed: a.updatedAt.slice(0, 10),
+    started: ukDateTime(a.createdAt),
+    changed: ukDateTime(a.updatedAt),
   });
 }
 

@@ -18,7 +18,8 @@ import { AUDIT_ACTION_LABELS, sameCaseRef, type AuditEntry } from './audit.js';
 import { ConnectorFailure } from './connector-retry.js';
 import type { Owner } from './owner.js';
 import { shareIdFor, type Share } from './sharing.js';
-import { C_IDS, getC } from './ten-cs.js';
+import { C_IDS, getC, type CId } from './ten-cs.js';
+import { ukDate, ukDateTime } from './uk-dates.js';
 
 /** One labelled value in an export; values are exactly as stored. */
 export interface ExportLine {
@@ -109,14 +110,28 @@ export class PrivacyService {
     return stored.assessment;
   }
 
+  /**
+   * "Not now" on the cautions card of a start typed by accident: deletes the assessment (audited like any
+   * delete) only while nothing has been entered: still at the cautions, unacknowledged, at the revision the
+   * card showed, with no details or answers. Anything else is kept and "kept" returned.
+   */
+  async discardUnstarted(owner: Owner, id: string, cardRev: number): Promise<'discarded' | 'kept'> {
+    const a = await this.describe(owner, id);
+    const untouched =
+      a.status === 'in-progress' && a.step === 'cautions' && !a.cautionsAcknowledged && a.rev === cardRev && !a.setup && Object.keys(a.answers).length === 0 && !a.composite;
+    if (!untouched) return 'kept';
+    await this.deleteAssessment(owner, id, 'not-now');
+    return 'discarded';
+  }
+
   /** Deletes one of the owner's assessments and everything stored with it. */
-  async deleteAssessment(owner: Owner, id: string): Promise<Assessment> {
+  async deleteAssessment(owner: Owner, id: string, detail?: string): Promise<Assessment> {
     const assessment = await this.describe(owner, id);
     const key = ownerKey(owner);
     // Shares first: if the channel card cannot be replaced now, a retried delete still finds them.
     await this.removeShares(owner.tenantId, id);
     await this.repository.delete(owner, id);
-    await this.audit.record({ ...this.actor(owner), action: 'deleted', assessmentId: id, ownerKey: key, ...caseRefOf(assessment) });
+    await this.audit.record({ ...this.actor(owner), action: 'deleted', assessmentId: id, ownerKey: key, ...caseRefOf(assessment), ...(detail ? { detail } : {}) });
     return assessment;
   }
 
@@ -221,9 +236,9 @@ export class PrivacyService {
         lines: [
           { label: 'Shared by', value: share.ownerName },
           { label: 'Status', value: share.status },
-          { label: 'Shared at', value: share.postedAt ?? share.createdAt },
-          ...acks.map((a) => ({ label: `Acknowledged ${a.at}`, value: a.authorName })),
-          ...notes.map((n) => ({ label: `Supervision note ${n.at} by ${n.authorName}`, value: n.text })),
+          { label: 'Shared at', value: ukDateTime(share.postedAt ?? share.createdAt) },
+          ...acks.map((a) => ({ label: `Acknowledged ${ukDateTime(a.at)}`, value: a.authorName })),
+          ...notes.map((n) => ({ label: `Supervision note ${ukDateTime(n.at)} by ${n.authorName}`, value: n.text })),
         ],
       });
     }
@@ -253,9 +268,9 @@ export function assessmentSections(a: Assessment): ExportSection[] {
     { label: 'Case reference', value: ref },
     { label: 'Assessment id', value: a.id },
     { label: 'Status', value: a.status === 'completed' ? 'Completed' : 'In progress' },
-    { label: 'Started', value: a.createdAt },
-    { label: 'Last changed', value: a.updatedAt },
-    ...(a.completedAt ? [{ label: 'Completed', value: a.completedAt }] : []),
+    { label: 'Started', value: ukDateTime(a.createdAt) },
+    { label: 'Last changed', value: ukDateTime(a.updatedAt) },
+    ...(a.completedAt ? [{ label: 'Completed', value: ukDateTime(a.completedAt) }] : []),
     { label: 'Cautions acknowledged', value: yesNo(a.cautionsAcknowledged) },
   ];
   if (a.setup) {
@@ -263,7 +278,7 @@ export function assessmentSections(a: Assessment): ExportSection[] {
       { label: 'Age band', value: AGE_BAND_LABELS[a.setup.ageBand] },
       { label: 'Who took part', value: a.setup.participants.map((p) => PARTICIPANT_LABELS[p]).join(', ') },
       { label: 'Others who took part', value: a.setup.participantsOther },
-      { label: 'Date of assessment', value: a.setup.assessedOn },
+      { label: 'Date of assessment', value: ukDate(a.setup.assessedOn) },
     );
   }
   sections.push({ heading: `Assessment ${ref}`, lines: meta });
@@ -308,5 +323,23 @@ export function auditLine(e: AuditEntry, viewer: Owner): ExportLine {
         ? 'you'
         : `user ${e.actorId}`;
   const what = AUDIT_ACTION_LABELS[e.action];
-  return { label: e.at, value: `${what}${e.detail ? ` (${e.detail})` : ''}, by ${who}` };
+  return { label: ukDateTime(e.at), value: `${what}${e.detail ? ` (${detailName(e.detail)})` : ''}, by ${who}` };
+}
+
+const STEP_NAMES: Readonly<Record<string, string>> = {
+  setup: 'case details',
+  cautions: 'cautions',
+  review: 'review',
+  summary: 'summary',
+  'as-team-member': 'as a team member',
+  'not-now': 'not now, before anything was entered',
+};
+
+/** An audit detail as a reader would name it: a step id becomes e.g. "C1 Confidentiality"; other details (ids) are shown as stored. */
+export function detailName(detail: string): string {
+  if ((C_IDS as readonly string[]).includes(detail)) {
+    const c = getC(detail as CId);
+    return `C${c.number} ${c.shortTitle}`;
+  }
+  return STEP_NAMES[detail] ?? detail;
 }

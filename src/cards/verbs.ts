@@ -3,6 +3,7 @@ export const VERBS = {
   start: 'tencs.start',
   help: 'tencs.help',
   cautionsAck: 'tencs.cautions.ack',
+  cautionsNotNow: 'tencs.cautions.notNow',
   stepNext: 'tencs.step.next',
   stepBack: 'tencs.step.back',
   stepSkip: 'tencs.step.skip',

@@ -32,10 +32,16 @@ export const DELETED_MESSAGE =
   'Every answer in it has been removed from tencs. If you shared its summary to a team, the channel card now says it was removed, and its acknowledgements and notes are deleted too. The audit trail keeps a note that you deleted it.';
 export const KEPT_TITLE = 'Nothing deleted';
 export const KEPT_MESSAGE = 'The assessment is kept as it was.';
+export const NOT_STARTED_TITLE = 'No assessment started';
+export const NOT_STARTED_MESSAGE = "That's fine: nothing was saved. Type start whenever you're ready.";
+export const ALREADY_STARTED_MESSAGE =
+  'This assessment already has something saved in it, so I kept it. Type resume to carry on, or delete followed by its case reference if you want it removed.';
 export const STORAGE_DOWN_MESSAGE =
   "I couldn't reach storage just now, so nothing was changed. Please try again in a minute.";
 
 const AssessmentIdData = z.object({ assessmentId: z.string().regex(ASSESSMENT_ID_PATTERN) });
+/** "Not now" on the cautions card also carries the revision the card showed (templating may send it as a string). */
+const NotNowData = z.object({ rev: z.coerce.number().int().min(0) });
 
 /** Delete (with confirmation), export and audit for the owner of a case reference, in personal chat only. */
 export function registerPrivacy(app: Application<TurnState>, deps: BotDeps, commands: CommandTable): void {
@@ -122,7 +128,7 @@ export function registerPrivacy(app: Application<TurnState>, deps: BotDeps, comm
   });
 
   /** Card verbs: the sender must own the assessment named in the (client-controlled) card data. */
-  const execute = (verb: string, run: (owner: Owner, assessmentId: string) => Promise<AdaptiveCardJson>) => {
+  const execute = (verb: string, run: (owner: Owner, assessmentId: string, raw: unknown) => Promise<AdaptiveCardJson>) => {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       if (!isPersonal(context)) return renderPrivacyNotice(NOT_YOURS_TITLE, PERSONAL_ONLY_MESSAGE) as never;
       const owner = ownerOf(context);
@@ -133,7 +139,7 @@ export function registerPrivacy(app: Application<TurnState>, deps: BotDeps, comm
         return renderPrivacyNotice(NOT_YOURS_TITLE, NOT_YOURS_MESSAGE) as never;
       }
       try {
-        return (await run(owner, parsed.data.assessmentId)) as never;
+        return (await run(owner, parsed.data.assessmentId, data)) as never;
       } catch (error) {
         if (error instanceof NotFoundError) {
           logger.warn({ event: 'privacy.refused', verb, activityId: context.activity.id, aadObjectId: owner.aadObjectId }, 'Not the owner');
@@ -149,6 +155,14 @@ export function registerPrivacy(app: Application<TurnState>, deps: BotDeps, comm
     const deleted = await privacy.deleteAssessment(owner, id);
     logger.info({ event: 'privacy.deleted', assessmentId: id }, 'Assessment deleted by owner');
     return renderPrivacyNotice(DELETED_TITLE, DELETED_MESSAGE, deleted.setup?.caseRef);
+  });
+  execute(VERBS.cautionsNotNow, async (owner, id, raw) => {
+    const card = NotNowData.safeParse(raw);
+    // Without the card's revision we cannot tell that nothing was entered since, so nothing is deleted.
+    if (!card.success) return renderPrivacyNotice(KEPT_TITLE, ALREADY_STARTED_MESSAGE);
+    const result = await privacy.discardUnstarted(owner, id, card.data.rev);
+    logger.info({ event: 'privacy.not-now', result, assessmentId: id }, 'Not now on the cautions card');
+    return result === 'discarded' ? renderPrivacyNotice(NOT_STARTED_TITLE, NOT_STARTED_MESSAGE) : renderPrivacyNotice(KEPT_TITLE, ALREADY_STARTED_MESSAGE);
   });
   execute(VERBS.privacyDeleteCancel, async (owner, id) => {
     const kept = await privacy.describe(owner, id);

@@ -4,7 +4,7 @@ import type { AssessmentRepository } from '../../src/storage/assessment-reposito
 import { startTestBot, type TestBot } from '../helpers/bot-harness.js';
 import { botEnv, repositoryFor } from '../helpers/bot-process.js';
 import type { ConnectorCall, ConnectorFault } from '../helpers/connector.js';
-import { advanceTo, checkPromise, post, Practitioner, seededRandom, seenIn, type Turn } from '../helpers/practitioner.js';
+import { advanceTo, checkPromise, leakedText, post, Practitioner, seededRandom, seenIn, type Turn } from '../helpers/practitioner.js';
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 const isCard = (c: ConnectorCall) => ((c.body.attachments as { contentType: string }[] | undefined) ?? []).some((a) => a.contentType === ADAPTIVE);
@@ -14,6 +14,7 @@ describe('when the Bot Connector fails while the bot replies', () => {
   let bot: TestBot;
   let repository: AssessmentRepository;
   let seed = 300;
+  const everyone: Practitioner[] = [];
 
   beforeAll(async () => {
     const env = botEnv(inject('tablesConnectionString'));
@@ -25,7 +26,11 @@ describe('when the Bot Connector fails while the bot replies', () => {
   });
 
   const send = (activity: Record<string, unknown>) => post(bot.url, bot.connector, activity);
-  const practitioner = () => new Practitioner(`c${seed}`, bot.connector, seededRandom(seed++));
+  const practitioner = () => {
+    const p = new Practitioner(`c${seed}`, bot.connector, seededRandom(seed++));
+    everyone.push(p);
+    return p;
+  };
   const repliesTo = (activity: Record<string, unknown>) => bot.connector.calls.filter((c) => c.body.replyToId === activity.id);
 
   for (const fault of [
@@ -85,5 +90,10 @@ describe('when the Bot Connector fails while the bot replies', () => {
     expect(seen.kind === 'step' && seen.ref.step).toBe('connection');
     expect(repliesTo(resume).map((c) => c.status)).toEqual([503, 429, 200]);
     expect(repliesTo(resume).filter((c) => delivered(c) && isCard(c))).toHaveLength(1);
+  });
+
+  it('when all of the above has happened, then no text a practitioner typed is in any log line', () => {
+    expect(everyone.length).toBeGreaterThan(3);
+    expect(leakedText(bot.logLines, everyone)).toEqual([]);
   });
 });

@@ -198,9 +198,12 @@ export function renderListCard(items: readonly AssessmentMeta[]): AdaptiveCardJs
   });
 }
 
-/** A short message card (our own words only) with a way on. */
-export function renderNoticeCard(title: string, message: string): AdaptiveCardJson {
-  return renderCard('notice', { title, message });
+/**
+ * A short message card (our own words only) with a way on. Outside personal chat it offers only the
+ * consultation: Start and My assessments there would only lead back to this notice.
+ */
+export function renderNoticeCard(title: string, message: string, where: { personal: boolean } = { personal: true }): AdaptiveCardJson {
+  return renderCard('notice', { title, message, personal: where.personal });
 }
 
 /** The card for one step of the guided flow, with stored answers pre-filled unless a form is given. */

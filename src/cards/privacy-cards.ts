@@ -73,7 +73,7 @@ export function renderDeleteConfirmCard(a: Assessment): AdaptiveCardJson {
   });
 }
 
-/** A short result or refusal; the case reference, if any, shown literally. */
-export function renderPrivacyNotice(title: string, message: string, caseRef?: string): AdaptiveCardJson {
-  return renderCard('privacy-notice', { title, message, hasCaseRef: caseRef !== undefined, caseRef: caseRef ?? '' });
+/** A short result or refusal; the case reference, if any, shown literally. Outside personal chat it offers only the consultation. */
+export function renderPrivacyNotice(title: string, message: string, caseRef?: string, where: { personal: boolean } = { personal: true }): AdaptiveCardJson {
+  return renderCard('privacy-notice', { title, message, hasCaseRef: caseRef !== undefined, caseRef: caseRef ?? '', personal: where.personal });
 }

@@ -47,6 +47,8 @@ describe('assessments in a team channel', () => {
     const text = cardText(cardOf(result));
     expect(text).toContain('Assessments stay in our personal chat');
     expect(text).not.toMatch(/before you start|Your assessments/);
+    // Start and My assessments would only lead back to this notice here: the channel gets the consultation.
+    expect(verbsOf(cardOf(result))).toEqual([VERBS.consultList, VERBS.help]);
     const list = await bot.send(message(bot, user, 'my assessments'));
     expect(cardText(cardOf(list))).toMatch(/You have no assessments yet/);
   });
@@ -67,5 +69,17 @@ describe('assessments in a team channel', () => {
     expect(verbsOf(channelHelp)).toEqual([VERBS.consultList]);
     const personalHelp = cardOf(await bot.send(message(bot, newUser(), 'help')));
     expect(verbsOf(personalHelp)).toEqual([VERBS.start, VERBS.consultList, VERBS.list]);
+  });
+
+  it('when a delete button is pressed on a card in a channel, then the refusal offers the consultation, not My assessments', async () => {
+    const result = await bot.send(channelExecute(bot, newUser(), newChannel(), VERBS.privacyDeleteAsk, { assessmentId: 'a-1' }));
+    expect(result.status).toBe(200);
+    expect(verbsOf(cardOf(result))).toEqual([VERBS.consultList, VERBS.help]);
+  });
+
+  it('when a notice is shown in personal chat, then it still offers My assessments and Start', async () => {
+    const result = await bot.send(execute(bot, newUser(), VERBS.open, {}));
+    expect(cardText(cardOf(result))).toContain('Out of date card');
+    expect(verbsOf(cardOf(result))).toEqual([VERBS.list, VERBS.start, VERBS.help]);
   });
 });

@@ -86,7 +86,7 @@ export function registerAssessment(app: Application<TurnState>, deps: BotDeps, c
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       if (!isPersonal(context)) {
         logger.info({ event: 'assessment.not-personal', verb, conversationType: context.activity.conversation?.conversationType, activityId: context.activity.id }, 'Assessment verb outside personal chat');
-        return renderNoticeCard(PERSONAL_ONLY_TITLE, PERSONAL_ONLY_MESSAGE) as never;
+        return renderNoticeCard(PERSONAL_ONLY_TITLE, PERSONAL_ONLY_MESSAGE, { personal: false }) as never;
       }
       const owner = ownerOf(context);
       if (!owner) return renderNoticeCard('Who is this?', NO_OWNER_MESSAGE) as never;

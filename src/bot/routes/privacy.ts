@@ -130,7 +130,7 @@ export function registerPrivacy(app: Application<TurnState>, deps: BotDeps, comm
   /** Card verbs: the sender must own the assessment named in the (client-controlled) card data. */
   const execute = (verb: string, run: (owner: Owner, assessmentId: string, raw: unknown) => Promise<AdaptiveCardJson>) => {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
-      if (!isPersonal(context)) return renderPrivacyNotice(NOT_YOURS_TITLE, PERSONAL_ONLY_MESSAGE) as never;
+      if (!isPersonal(context)) return renderPrivacyNotice(NOT_YOURS_TITLE, PERSONAL_ONLY_MESSAGE, undefined, { personal: false }) as never;
       const owner = ownerOf(context);
       if (!owner) return renderPrivacyNotice(NOT_YOURS_TITLE, NO_OWNER_MESSAGE) as never;
       const parsed = AssessmentIdData.safeParse(data);

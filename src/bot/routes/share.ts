@@ -138,7 +138,7 @@ export function registerShare(app: Application<TurnState>, deps: BotDeps): void 
       } catch (error) {
         if (error instanceof NotFoundError) {
           logger.warn({ event: 'share.not-found', verb: name, activityId: context.activity.id }, 'Assessment not found for sender');
-          return renderNoticeCard("I can't open that assessment", NOT_YOURS_MESSAGE) as never;
+          return renderNoticeCard("I can't open that assessment", NOT_YOURS_MESSAGE, { personal: (context.activity.conversation?.conversationType ?? 'personal') === 'personal' }) as never;
         }
         if (error instanceof StorageUnavailableError) {
           logger.warn({ event: 'share.storage-unavailable', verb: name, statusCode: error.statusCode }, 'Storage unavailable');

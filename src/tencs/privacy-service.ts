@@ -116,11 +116,19 @@ export class PrivacyService {
    * card showed, with no details or answers. Anything else is kept and "kept" returned.
    */
   async discardUnstarted(owner: Owner, id: string, cardRev: number): Promise<'discarded' | 'kept'> {
-    const a = await this.describe(owner, id);
+    const stored = await this.repository.get(owner, id);
+    if (!stored) {
+      await this.refused(owner, id, 'describe');
+      throw new NotFoundError('No such assessment for this owner');
+    }
+    const a = stored.assessment;
     const untouched =
       a.status === 'in-progress' && a.step === 'cautions' && !a.cautionsAcknowledged && a.rev === cardRev && !a.setup && Object.keys(a.answers).length === 0 && !a.composite;
     if (!untouched) return 'kept';
-    await this.deleteAssessment(owner, id, 'not-now');
+    // Only the version checked above: if another device acknowledged meanwhile (412), the assessment stays.
+    const key = ownerKey(owner);
+    if (!(await deleteIfUnchanged(this.tables, { partitionKey: key, rowKey: id, etag: stored.etag, caseRef: undefined, status: a.status }))) return 'kept';
+    await this.audit.record({ ...this.actor(owner), action: 'deleted', assessmentId: id, ownerKey: key, detail: 'not-now' });
     return 'discarded';
   }
 

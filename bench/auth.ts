@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import jwt from 'jsonwebtoken';
+import { readBody } from '../test/helpers/read-body.js';
 
 /** The issuer botbuilder expects on tokens from the Bot Framework channel (public cloud). */
 export const CHANNEL_ISSUER = 'https://api.botframework.com';
@@ -46,16 +47,6 @@ function rsaKey(): { privateKey: KeyObject; jwk: { n: string; e: string }; kid: 
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
   return { privateKey, jwk, kid: randomUUID() };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (data += chunk));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

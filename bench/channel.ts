@@ -3,6 +3,7 @@ import { Agent, createServer, request, type IncomingMessage, type Server } from 
 import { performance } from 'node:perf_hooks';
 import jwt from 'jsonwebtoken';
 import { CONNECTOR_SCOPE, signChannelToken } from './auth.js';
+import { readBody } from '../test/helpers/read-body.js';
 
 /** A Teams user as the channel describes them. */
 export interface BenchUser {
@@ -47,16 +48,6 @@ export interface Channel {
   /** Connector calls whose bearer token was missing or not from the login stub. */
   unauthenticated(): number;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (data += chunk));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }
 
 /** Starts the loopback connector and returns a channel that signs like the Bot Framework. */

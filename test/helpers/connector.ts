@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 
 /** One call the bot made to the Bot Connector. */
 export interface ConnectorCall {
@@ -36,16 +37,6 @@ export interface LoopbackConnector {
   /** Drops faults still queued (clear() keeps them, as before). */
   clearFaults(): void;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (data += chunk));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }
 
 /** Starts a connector on 127.0.0.1, port 0. */

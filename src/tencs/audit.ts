@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ownerKey } from '../storage/owner-key.js';
+import type { Assessment } from './assessment.js';
+import type { Owner } from './owner.js';
 
 /** What can happen to an assessment that an information governance lead may ask about. */
 export const AUDIT_ACTIONS = [
@@ -68,4 +71,17 @@ export interface AuditLog {
 /** Case references compare without regard to case or surrounding space. */
 export function sameCaseRef(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** The audit record of `actor` doing `action` to assessment `a`: ids and case reference, never content. */
+export function assessmentAuditRecord(actor: Owner, action: AuditAction, a: Assessment, detail?: string): AuditRecord {
+  return {
+    actorTenantId: actor.tenantId,
+    actorId: actor.aadObjectId,
+    action,
+    assessmentId: a.id,
+    ownerKey: ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId }),
+    ...(a.setup?.caseRef ? { caseRef: a.setup.caseRef } : {}),
+    ...(detail ? { detail } : {}),
+  };
 }

@@ -1,9 +1,8 @@
 import type { AssessmentRepository, StoredAssessment } from '../storage/assessment-repository.js';
 import { NotFoundError } from '../storage/errors.js';
-import { ownerKey } from '../storage/owner-key.js';
 import type { Assessment } from './assessment.js';
 import { AssessmentService, type CardRef, type Outcome, type StartRequest, type StepAction } from './assessment-service.js';
-import type { AuditAction, AuditLog } from './audit.js';
+import { assessmentAuditRecord, type AuditAction, type AuditLog } from './audit.js';
 import type { Owner } from './owner.js';
 import type { FormStep } from './step-forms.js';
 
@@ -94,14 +93,6 @@ export class AuditedAssessmentService extends AssessmentService {
   }
 
   private async note(owner: Owner, action: AuditAction, a: Assessment, detail?: string): Promise<void> {
-    await this.audit.record({
-      actorTenantId: owner.tenantId,
-      actorId: owner.aadObjectId,
-      action,
-      assessmentId: a.id,
-      ownerKey: ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId }),
-      ...(a.setup?.caseRef ? { caseRef: a.setup.caseRef } : {}),
-      ...(detail ? { detail } : {}),
-    });
+    await this.audit.record(assessmentAuditRecord(owner, action, a, detail));
   }
 }

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from '../storage/errors.js';
 import { ownerKey } from '../storage/owner-key.js';
 import type { Assessment } from './assessment.js';
-import type { AuditLog } from './audit.js';
+import { assessmentAuditRecord, type AuditLog } from './audit.js';
 import { caseRecordText } from './case-record.js';
 import { CONNECTOR_RETRY, ConnectorFailure, REAL_CLOCK, withConnectorRetry, type Clock, type RetryPolicy } from './connector-retry.js';
 import type { Owner } from './owner.js';
@@ -326,15 +326,7 @@ export class ShareService {
   }
 
   private async audit(owner: Owner, action: 'viewed' | 'shared' | 'refused', a: Assessment, detail: string): Promise<void> {
-    await this.deps.audit.record({
-      actorTenantId: owner.tenantId,
-      actorId: owner.aadObjectId,
-      action,
-      assessmentId: a.id,
-      ownerKey: ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId }),
-      ...(a.setup?.caseRef ? { caseRef: a.setup.caseRef } : {}),
-      // The trail takes identifiers only; a team id with anything else in it is kept readable but safe.
-      detail: detail.replace(/[^A-Za-z0-9:@._-]/g, '_').slice(0, 120),
-    });
+    // The trail takes identifiers only; a team id with anything else in it is kept readable but safe.
+    await this.deps.audit.record(assessmentAuditRecord(owner, action, a, detail.replace(/[^A-Za-z0-9:@._-]/g, '_').slice(0, 120)));
   }
 }

@@ -1,7 +1,14 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { Activity, ConfigurationBotFrameworkAuthenticationOptions, InvokeResponse, TurnContext } from 'botbuilder';
+import type {
+  Activity,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationBotFrameworkAuthenticationOptions,
+  InvokeResponse,
+  TurnContext,
+} from 'botbuilder';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { capConnectorRetries } from './connector-retry-cap.js';
 
 /** A kind message for the practitioner when a turn fails for a reason they cannot fix. */
 export const TURN_ERROR_MESSAGE =
@@ -83,6 +90,9 @@ export function activityTenant(activity: Partial<Activity>): string | undefined 
   return (a ?? b)?.toLowerCase();
 }
 
+/** botframework-connector's ConnectorFactory, which botbuilder does not re-export by name. */
+type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
+
 /**
  * The CloudAdapter with two gates in front of every turn: authentication failures become a bare
  * 401 (botbuilder would answer with the error message, and with 500 for some token errors), and
@@ -98,6 +108,20 @@ class GuardedTeamsAdapter extends TeamsAdapter {
   ) {
     super(auth);
     this.allowed = new Set(allowedTenants.map((t) => t.toLowerCase()));
+    // Every connector client (replies, proactive turns, new conversations) comes from this factory;
+    // TeamsAdapter gives no hook into the client's pipeline, so each one is capped as it is made.
+    // Inbound turns use the factory in the authentication result; proactive ones ask for a new one.
+    const authentication = this.botFrameworkAuthentication;
+    const capped = (factory: ConnectorFactory): ConnectorFactory => ({
+      create: async (serviceUrl, audience) => capConnectorRetries(await factory.create(serviceUrl, audience)),
+    });
+    const createFactory = authentication.createConnectorFactory.bind(authentication);
+    authentication.createConnectorFactory = (identity) => capped(createFactory(identity));
+    const authenticate = authentication.authenticateRequest.bind(authentication);
+    authentication.authenticateRequest = async (activity, authHeader) => {
+      const result = await authenticate(activity, authHeader);
+      return result.connectorFactory ? { ...result, connectorFactory: capped(result.connectorFactory) } : result;
+    };
   }
 
   protected override async processActivity(

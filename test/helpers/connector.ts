@@ -17,6 +17,8 @@ export interface ConnectorFault {
   readonly headers?: Record<string, string>;
   readonly body?: unknown;
   readonly match?: (call: ConnectorCall) => boolean;
+  /** Answer only after this long: a connector that hangs (the bot caps its own retry waits). */
+  readonly delayMs?: number;
 }
 
 /** A loopback Bot Connector: records what the bot sends and answers like the real one. */
@@ -63,6 +65,7 @@ export async function startConnector(): Promise<LoopbackConnector> {
       if (faultIndex >= 0) {
         const [fault] = faults.splice(faultIndex, 1);
         calls.push(call);
+        if (fault!.delayMs) await new Promise((resolve) => setTimeout(resolve, fault!.delayMs).unref());
         res.writeHead(fault!.status, { 'content-type': 'application/json', ...(fault!.headers ?? {}) });
         res.end(JSON.stringify(fault!.body ?? { error: { code: 'Fault', message: 'injected' } }));
         return;

@@ -6,32 +6,10 @@ import { SHARES_TABLE, SUPERVISION_TABLE } from '../../src/storage/share-reposit
 import { shareIdFor } from '../../src/tencs/sharing.js';
 import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot, type TestUser, type TurnResult } from '../helpers/bot-harness.js';
 import { press } from '../helpers/card-driver.js';
-import { channelExecute, type TestChannel } from '../helpers/channel.js';
+import { channelExecute, newTeam, teamUpdate, type TestChannel } from '../helpers/channel.js';
 import { completeAssessment } from '../helpers/full-assessment.js';
 
-const BOT_ID = '28:tencs-bot';
 const ownerOf = (u: TestUser) => ({ tenantId: u.tenantId, aadObjectId: u.aadObjectId });
-
-function newTeam(name: string): { teamId: string; channelId: string; name: string } {
-  const id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2`;
-  return { teamId: id, channelId: id, name };
-}
-
-/** Teams telling the bot it was added to a team, in the team's General channel. */
-function added(bot: TestBot, by: TestUser, team: { teamId: string; channelId: string; name: string }): Record<string, unknown> {
-  return {
-    id: randomUUID(),
-    type: 'conversationUpdate',
-    timestamp: new Date().toISOString(),
-    channelId: 'msteams',
-    serviceUrl: bot.connector.url,
-    from: { id: by.id, aadObjectId: by.aadObjectId, name: by.name },
-    recipient: { id: BOT_ID, name: 'tencs' },
-    conversation: { id: team.channelId, conversationType: 'channel', isGroup: true, tenantId: by.tenantId },
-    channelData: { eventType: 'teamMemberAdded', team: { id: team.teamId, name: team.name }, tenant: { id: by.tenantId } },
-    membersAdded: [{ id: BOT_ID }],
-  };
-}
 
 const cardsOf = (r: TurnResult) =>
   r.sent.flatMap((a) => ((a.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? []).map((x) => x.content));
@@ -45,7 +23,7 @@ describe('deleting a shared assessment takes it out of the channel and deletes i
   beforeAll(async () => {
     bot = await startTestBot({ RATE_LIMIT_BURST: '1000' });
     bot.connector.members(team.teamId, [practitioner.id, manager.id]);
-    await bot.send(added(bot, manager, team));
+    await bot.send(teamUpdate(bot, manager, team, 'added'));
   });
   afterAll(async () => {
     await bot.close();

@@ -9,37 +9,10 @@ import { shareIdFor } from '../../src/tencs/sharing.js';
 import { SALLY, SALLY_CS } from '../fixtures/assessments.js';
 import { getC } from '../../src/tencs/ten-cs.js';
 import { cardOf, cardText, execute, newUser, startTestBot, type TestBot, type TestUser, type TurnResult } from '../helpers/bot-harness.js';
-import { channelExecute, type TestChannel } from '../helpers/channel.js';
+import { channelExecute, newTeam, teamUpdate, type TestChannel, type TestTeam } from '../helpers/channel.js';
 import type { ConnectorCall } from '../helpers/connector.js';
 
 const BOT_ID = '28:tencs-bot';
-
-interface TestTeam {
-  readonly teamId: string;
-  readonly channelId: string;
-  readonly name: string;
-}
-
-function newTeam(name = 'Children in Need East'): TestTeam {
-  const id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2`;
-  return { teamId: id, channelId: id, name };
-}
-
-/** Teams telling the bot it was added to (or removed from) a team, in the team's General channel. */
-function teamUpdate(bot: TestBot, by: TestUser, team: TestTeam, change: 'added' | 'removed'): Record<string, unknown> {
-  return {
-    id: randomUUID(),
-    type: 'conversationUpdate',
-    timestamp: new Date().toISOString(),
-    channelId: 'msteams',
-    serviceUrl: bot.connector.url,
-    from: { id: by.id, aadObjectId: by.aadObjectId, name: by.name },
-    recipient: { id: BOT_ID, name: 'tencs' },
-    conversation: { id: team.channelId, conversationType: 'channel', isGroup: true, tenantId: by.tenantId },
-    channelData: { eventType: change === 'added' ? 'teamMemberAdded' : 'teamMemberRemoved', team: { id: team.teamId, name: team.name }, tenant: { id: by.tenantId } },
-    ...(change === 'added' ? { membersAdded: [{ id: BOT_ID }] } : { membersRemoved: [{ id: BOT_ID }] }),
-  };
-}
 
 function installation(bot: TestBot, by: TestUser, team: TestTeam, action: 'add' | 'remove'): Record<string, unknown> {
   return {

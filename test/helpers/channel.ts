@@ -45,3 +45,32 @@ export function channelMessage(bot: Pick<TestBot, 'connector'>, user: TestUser, 
 export function channelExecute(bot: Pick<TestBot, 'connector'>, user: TestUser, channel: TestChannel, verb: string, data: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...execute(bot, user, verb, data), ...channelFields(user, channel) };
 }
+
+/** A team the bot can be added to; its General channel's id is the team id, as in Teams. */
+export interface TestTeam {
+  readonly teamId: string;
+  readonly channelId: string;
+  readonly name: string;
+}
+
+/** A new team with a unique id. */
+export function newTeam(name = 'Children in Need East'): TestTeam {
+  const id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2`;
+  return { teamId: id, channelId: id, name };
+}
+
+/** Teams telling the bot it was added to (or removed from) a team, in the team's General channel. */
+export function teamUpdate(bot: Pick<TestBot, 'connector'>, by: TestUser, team: TestTeam, change: 'added' | 'removed'): Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    type: 'conversationUpdate',
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl: bot.connector.url,
+    from: { id: by.id, aadObjectId: by.aadObjectId, name: by.name },
+    recipient: BOT_MENTION,
+    conversation: { id: team.channelId, conversationType: 'channel', isGroup: true, tenantId: by.tenantId },
+    channelData: { eventType: change === 'added' ? 'teamMemberAdded' : 'teamMemberRemoved', team: { id: team.teamId, name: team.name }, tenant: { id: by.tenantId } },
+    ...(change === 'added' ? { membersAdded: [{ id: BOT_MENTION.id }] } : { membersRemoved: [{ id: BOT_MENTION.id }] }),
+  };
+}

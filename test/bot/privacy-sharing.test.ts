@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { odata } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';

@@ -218,14 +218,7 @@ export class ShareService {
     const isOwner = share.ownerId === request.actor.aadObjectId;
     const inThread = request.origin.conversationType === 'channel' && channelOf(request.origin.conversationId) === share.channelId;
     if (!isOwner && !inThread) {
-      await this.deps.audit.record({
-        actorTenantId: request.actor.tenantId,
-        actorId: request.actor.aadObjectId,
-        action: 'refused',
-        assessmentId: share.assessmentId,
-        ownerKey: ownerKey({ tenantId: share.tenantId, aadObjectId: share.ownerId }),
-        detail: request.action.kind === 'ack' ? 'share-ack' : 'share-note',
-      });
+      await this.auditShareAction(request, share, 'refused');
       return { kind: 'refused', reason: 'not-allowed' };
     }
 
@@ -241,14 +234,7 @@ export class ShareService {
       first = await this.deps.shares.addNote(share, { kind: 'note', ...author, text }, request.action.requestId);
     }
     if (first) {
-      await this.deps.audit.record({
-        actorTenantId: request.actor.tenantId,
-        actorId: request.actor.aadObjectId,
-        action: 'acknowledged',
-        assessmentId: share.assessmentId,
-        ownerKey: ownerKey({ tenantId: share.tenantId, aadObjectId: share.ownerId }),
-        detail: request.action.kind === 'ack' ? 'share-ack' : 'share-note',
-      });
+      await this.auditShareAction(request, share, 'acknowledged');
     }
 
     const view = await this.channelView(share);
@@ -323,6 +309,18 @@ export class ShareService {
       return { kind: 'team-gone', team };
     }
     return { kind: 'connector', team, failure: error };
+  }
+
+  /** Audits a manager's action on a shared summary (acknowledge or note), or its refusal. */
+  private async auditShareAction(request: ActRequest, share: Share, action: 'refused' | 'acknowledged'): Promise<void> {
+    await this.deps.audit.record({
+      actorTenantId: request.actor.tenantId,
+      actorId: request.actor.aadObjectId,
+      action,
+      assessmentId: share.assessmentId,
+      ownerKey: ownerKey({ tenantId: share.tenantId, aadObjectId: share.ownerId }),
+      detail: request.action.kind === 'ack' ? 'share-ack' : 'share-note',
+    });
   }
 
   private async audit(owner: Owner, action: 'viewed' | 'shared' | 'refused', a: Assessment, detail: string): Promise<void> {

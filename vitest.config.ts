@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
-    setupFiles: ['test/helpers/no-network.ts'],
+    setupFiles: ['test/helpers/no-network.ts', 'test/helpers/has-assertions.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts'],
-    setupFiles: ['test/helpers/no-network.ts'],
+    setupFiles: ['test/helpers/no-network.ts', 'test/helpers/has-assertions.ts'],
     testTimeout: 10 * 60_000,
     hookTimeout: 2 * 60_000,
     pool: 'forks',

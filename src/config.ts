@@ -50,6 +50,7 @@ const EnvSchema = z
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(30),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().min(0.01).max(1_000_000).default(60),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     ENCRYPTION_KEYS: optionalNonEmpty,
@@ -126,6 +127,8 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** Per-user token bucket: how many turns at once, and how many more each minute. */
   readonly rateLimit: { readonly burst: number; readonly perMinute: number };
+  /** How long a stopping process waits for turns in flight before it exits anyway. */
+  readonly shutdownGraceMs: number;
   /** Assessments unchanged for this many days (completed or abandoned) are deleted by the purge. */
   readonly retentionDays: number;
   /** Audit entries older than this many days are deleted by the purge. */
@@ -200,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     rateLimit: Object.freeze({ burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE }),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     retentionDays: e.RETENTION_DAYS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     encryptionKeys: Object.freeze(e.ENCRYPTION_KEYS ? parseEncryptionKeys(e.ENCRYPTION_KEYS) : []),

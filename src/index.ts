@@ -21,9 +21,9 @@ async function main(): Promise<void> {
     purge.stop();
     logger.info({ event: 'server.stopping', signal }, 'Stopping: no new requests, finishing turns in flight');
     const force = setTimeout(() => {
-      logger.error({ event: 'server.stop-timeout' }, 'Turns still in flight after 10 s; exiting');
+      logger.error({ event: 'server.stop-timeout', graceMs: config.shutdownGraceMs }, 'Turns still in flight after the shutdown grace; exiting');
       process.exit(1);
-    }, 10_000);
+    }, config.shutdownGraceMs);
     force.unref();
     void running.close().then(() => {
       logger.info({ event: 'server.stopped' }, 'Stopped');

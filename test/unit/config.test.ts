@@ -46,6 +46,13 @@ describe('config', () => {
     expect(() => loadConfig({ BOT_AUTH: 'disabled', TABLE_PREFIX: 'bad-prefix!' })).toThrow(/TABLE_PREFIX/);
   });
 
+  it('when SHUTDOWN_GRACE_MS is unset, then turns get 10 s; when set, that value; when negative or not a number, it refuses', () => {
+    expect(loadConfig({ BOT_AUTH: 'disabled' }).shutdownGraceMs).toBe(10_000);
+    expect(loadConfig({ BOT_AUTH: 'disabled', SHUTDOWN_GRACE_MS: '2500' }).shutdownGraceMs).toBe(2500);
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', SHUTDOWN_GRACE_MS: '-1' })).toThrow(/SHUTDOWN_GRACE_MS/);
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', SHUTDOWN_GRACE_MS: 'soon' })).toThrow(/SHUTDOWN_GRACE_MS/);
+  });
+
   it('when the password is missing for a SingleTenant bot, then it refuses', () => {
     expect(() => loadConfig({ BOT_ID: 'app', BOT_TENANT_ID: 't' })).toThrow(/BOT_PASSWORD is required/);
   });

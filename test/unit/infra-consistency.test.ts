@@ -256,7 +256,10 @@ describe('m365agents*.yml and env/.env.*', () => {
 
   it.each(ENVIRONMENTS)('when $yml names files, then they exist, and arm/deploy deploys infra/azure.bicep with its parameters', ({ yml }) => {
     const { actions } = readYml(yml);
+    // Every environment deploys something; the playground one names no files, so its check is that it runs its steps.
+    expect(actions.length, `${yml} has no actions`).toBeGreaterThan(0);
     for (const a of actions) {
+      expect(typeof a.uses, `${yml}: an action without uses`).toBe('string');
       for (const key of ['manifestPath', 'ignoreFile']) {
         const file = a.with?.[key];
         if (typeof file === 'string') expect(existsSync(path.join(ROOT, file)), `${yml}: ${a.uses} ${key} ${file}`).toBe(true);

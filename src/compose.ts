@@ -1,17 +1,27 @@
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
+import { createAdapter } from './bot/adapter.js';
 import { createBot, type Bot } from './bot/bot.js';
+import { createChannelPort } from './bot/channel-port.js';
+import { renderSummaryView } from './cards/share-cards.js';
+import { buildInteractions } from './interactions/interactions.js';
+import { createRateLimiter } from './interactions/rate-limiter.js';
 import { createTableFactory, pingTables, type TableFactory } from './storage/tables.js';
 import { createFieldCipher, type FieldCipher } from './storage/field-cipher.js';
 import { loadOrCreateDevKey } from './storage/dev-key.js';
 import { AssessmentRepository } from './storage/assessment-repository.js';
-import type { AssessmentService } from './tencs/assessment-service.js';
 import { AuditRepository } from './storage/audit-repository.js';
-import { AuditedAssessmentService } from './tencs/audited-assessment-service.js';
-import { PrivacyService } from './tencs/privacy-service.js';
 import { ShareCleanup } from './storage/share-cleanup.js';
+import { TableRetentionScan } from './storage/retention-scan.js';
 import { TeamRepository } from './storage/team-repository.js';
 import { ShareRepository } from './storage/share-repository.js';
+import type { AssessmentService } from './tencs/assessment-service.js';
+import { AuditedAssessmentService } from './tencs/audited-assessment-service.js';
+import { CONNECTOR_RETRY } from './tencs/connector-retry.js';
+import { PrivacyService } from './tencs/privacy-service.js';
+import { ShareService } from './tencs/share-service.js';
+import { createRemovalNotifier } from './tencs/share-removal.js';
+import { createTeamMembership } from './tencs/team-membership.js';
 
 /** Everything the running service is made of, built from config; no listening, no timers. */
 export interface Dependencies {
@@ -29,27 +39,50 @@ export interface Dependencies {
   /** Teams tencs is installed in, and summaries shared to them with their acks and notes. */
   readonly teams: TeamRepository;
   readonly shares: ShareRepository;
+  readonly sharing: ShareService;
   readonly storageHealthy: () => Promise<boolean>;
 }
 
-/** The composition root shared by index.ts, the tests and the benchmark. */
+/** The composition root shared by index.ts, the tests and the benchmark: every service is built here, once. */
 export async function buildDependencies(config: Config, logger: Logger): Promise<Dependencies> {
   const tables = await createTableFactory(config);
   // Config only allows no keys on a local run (auth disabled on loopback): use a generated dev key there.
   const keys = config.encryptionKeys.length > 0 ? config.encryptionKeys : [loadOrCreateDevKey(config.devKeyFile)];
   const cipher = createFieldCipher(keys);
+
   const assessmentRepository = new AssessmentRepository(tables, cipher);
   const audit = new AuditRepository(tables, logger);
-  const assessments: AssessmentService = new AuditedAssessmentService(assessmentRepository, audit);
   const teams = new TeamRepository(tables);
   const shares = new ShareRepository(tables, cipher);
-  const privacy = new PrivacyService(tables, assessmentRepository, audit, {
+
+  // The connector: one adapter, one channel port (proactive posts, card replacement, membership checks).
+  const adapter = createAdapter(config, logger);
+  const port = createChannelPort(adapter, config.auth.enabled ? config.auth.appId : '');
+  const retry = CONNECTOR_RETRY;
+
+  const assessments: AssessmentService = new AuditedAssessmentService(assessmentRepository, audit);
+  const privacy = new PrivacyService(new TableRetentionScan(tables), assessmentRepository, audit, {
     retentionDays: config.retentionDays,
     auditRetentionDays: config.auditRetentionDays,
-    shares: { cleanup: new ShareCleanup(tables), repository: shares },
+    shares: {
+      cleanup: new ShareCleanup(tables),
+      repository: shares,
+      notifyRemoved: createRemovalNotifier({ port, render: renderSummaryView, retry, logger }),
+    },
   });
-  const sharing = { teams, shares, lookup: assessmentRepository, audit, botAppId: config.auth.enabled ? config.auth.appId : '' };
-  const bot = createBot(config, { logger, assessments, privacy, sharing, rateLimit: config.rateLimit, retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays } });
+  const sharing = new ShareService({ teams, shares, owned: assessments, lookup: assessmentRepository, audit, port, render: renderSummaryView, retry });
+
+  const table = buildInteractions({
+    assessments,
+    privacy,
+    sharing,
+    teams,
+    isTeamMember: createTeamMembership({ teams, port, retry, logger }),
+    limiter: createRateLimiter(config.rateLimit),
+    retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays },
+  });
+  const bot = createBot(adapter, table, logger);
+
   return {
     config,
     logger,
@@ -62,6 +95,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     privacy,
     teams,
     shares,
+    sharing,
     storageHealthy: () => pingTables(tables),
   };
 }

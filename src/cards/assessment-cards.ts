@@ -10,7 +10,7 @@ import {
   type CAnswer,
   type Step,
 } from '../tencs/assessment.js';
-import type { AssessmentMeta } from '../storage/assessment-repository.js';
+import type { AssessmentMeta } from '../tencs/ports.js';
 import type { CardRef, Mode, Outcome } from '../tencs/assessment-service.js';
 import { C_FIELDS, fieldsFor, firstLine, formFromAssessment, isFormStep, type FieldSpec, type FormStep, type FormValues } from '../tencs/step-forms.js';
 import { C_IDS, TEN_CS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
 import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
 import type { Owner } from '../tencs/owner.js';
+import { assessmentIdFor } from '../tencs/assessment.js';
+import type { AssessmentMeta, AssessmentStore, StoredAssessment } from '../tencs/ports.js';
 import { C_IDS, type CId } from '../tencs/ten-cs.js';
 import { ConflictError, CorruptEntityError } from './errors.js';
 import type { FieldCipher } from './field-cipher.js';
@@ -16,34 +17,8 @@ export const ASSESSMENTS_TABLE = 'assessments';
 /** Pages a listing follows at most; the service asks for the first page only in practice. */
 const MAX_LIST_PAGES = 5;
 
-export { ASSESSMENT_ID_PATTERN };
-
-const MAX_MS = 9_999_999_999_999;
-
-/** The id for an assessment created by this activity: the same activity always gives the same id. */
-export function assessmentIdFor(activityId: string, at: Date): string {
-  const inverted = String(MAX_MS - at.getTime()).padStart(13, '0');
-  const suffix = createHash('sha256').update(activityId, 'utf8').digest('base64url').slice(0, 12);
-  return `${inverted}-${suffix}`;
-}
-
-/** An assessment as read, with the ETag a later write must match. */
-export interface StoredAssessment {
-  readonly assessment: Assessment;
-  readonly etag: string;
-}
-
-/** The columns "my assessments" needs; no free text beyond the pseudonymous case reference. */
-export interface AssessmentMeta {
-  readonly id: string;
-  readonly caseRef: string | undefined;
-  readonly status: Status;
-  readonly step: Step;
-  readonly rev: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly completedAt: string | undefined;
-}
+export { ASSESSMENT_ID_PATTERN, assessmentIdFor };
+export type { AssessmentMeta, StoredAssessment };
 
 const META_COLUMNS = ['RowKey', 'status', 'step', 'rev', 'caseRef', 'createdAt', 'updatedAt', 'completedAt'];
 
@@ -87,7 +62,7 @@ export interface AssessmentRepositoryOptions {
  * per assessment, every free-text field its own encrypted property. A lookup only ever happens inside
  * the caller's own partition, so another practitioner's id is simply not found.
  */
-export class AssessmentRepository {
+export class AssessmentRepository implements AssessmentStore {
   private readonly client: TableClient;
   private readonly table: TableCall;
 

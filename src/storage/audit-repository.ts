@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Logger } from '../log.js';
-import { AuditEntrySchema, type AuditEntry, type AuditLog, type AuditRecord } from '../tencs/audit.js';
+import { AuditEntrySchema, type AuditEntry, type AuditRecord } from '../tencs/audit.js';
+import type { AuditStore } from '../tencs/ports.js';
 import { CorruptEntityError, statusOf } from './errors.js';
 import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
@@ -23,7 +24,7 @@ const normaliseCaseRef = (ref: string) => ref.trim().toLowerCase();
  * suffix. The application only ever inserts (never updates or merges); entries are removed only by
  * the retention purge, after AUDIT_RETENTION_DAYS.
  */
-export class AuditRepository implements AuditLog {
+export class AuditRepository implements AuditStore {
   private readonly client: TableClient;
   private readonly table: TableCall;
 

@@ -1,42 +1,4 @@
-/** Thrown when an entity is not in the partition asked for: missing, deleted, or someone else's. */
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-}
-
-/**
- * Thrown when a write loses a race: `exists` when a create finds the key taken (409),
- * `changed` when an update's ETag no longer matches (412).
- */
-export class ConflictError extends Error {
-  override readonly name = 'ConflictError';
-  constructor(
-    readonly reason: 'exists' | 'changed',
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
-/**
- * Thrown when Table Storage did not answer usefully (timeout, network, 5xx, throttling):
- * nothing is known to be written, and the practitioner can retry.
- */
-export class StorageUnavailableError extends Error {
-  override readonly name = 'StorageUnavailableError';
-  constructor(
-    message: string,
-    readonly statusCode: number | undefined,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
-/** Thrown when an entity read back does not match the schema (never expected; a bug or tampering). */
-export class CorruptEntityError extends Error {
-  override readonly name = 'CorruptEntityError';
-}
+export { ConflictError, CorruptEntityError, NotFoundError, StorageUnavailableError } from '../tencs/errors.js';
 
 /** The HTTP status of an Azure SDK RestError, if the error is one. */
 export function statusOf(error: unknown): number | undefined {

@@ -2,14 +2,21 @@ import { odata } from '@azure/data-tables';
 import { ASSESSMENTS_TABLE } from './assessment-repository.js';
 import { statusOf } from './errors.js';
 import type { TableFactory } from './tables.js';
+import type { RetentionScan, StaleAssessment } from '../tencs/ports.js';
 
-/** The keys and ids of an assessment past retention; no answer is read. */
-export interface StaleAssessment {
-  readonly partitionKey: string;
-  readonly rowKey: string;
-  readonly etag: string;
-  readonly caseRef: string | undefined;
-  readonly status: string | undefined;
+export type { StaleAssessment };
+
+/** The retention port over Table Storage. */
+export class TableRetentionScan implements RetentionScan {
+  constructor(private readonly tables: TableFactory) {}
+
+  findStale(cutoff: Date): Promise<StaleAssessment[]> {
+    return findStaleAssessments(this.tables, cutoff);
+  }
+
+  deleteIfUnchanged(stale: StaleAssessment): Promise<boolean> {
+    return deleteIfUnchanged(this.tables, stale);
+  }
 }
 
 /**

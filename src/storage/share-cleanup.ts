@@ -1,6 +1,7 @@
 import { odata } from '@azure/data-tables';
 import { ShareSchema, type Share } from '../tencs/sharing.js';
 import { CorruptEntityError } from './errors.js';
+import type { ShareCleanupPort } from '../tencs/ports.js';
 import { SHARES_TABLE, SUPERVISION_TABLE } from './share-repository.js';
 import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
@@ -10,7 +11,7 @@ import type { TableFactory } from './tables.js';
  * deleted by its owner or by retention. Kept apart from the share repository because only deletion
  * and export need to look shares up by assessment.
  */
-export class ShareCleanup {
+export class ShareCleanup implements ShareCleanupPort {
   private readonly shares: TableCall;
   private readonly supervision: TableCall;
 

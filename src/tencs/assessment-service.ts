@@ -1,6 +1,6 @@
-import type { AssessmentMeta, AssessmentRepository, StoredAssessment } from '../storage/assessment-repository.js';
-import { assessmentIdFor } from '../storage/assessment-repository.js';
-import { ConflictError, NotFoundError, StorageUnavailableError } from '../storage/errors.js';
+import type { AssessmentMeta, AssessmentStore, StoredAssessment } from './ports.js';
+import { assessmentIdFor } from './assessment.js';
+import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
 import { nextStep, previousStep, type Assessment, type Step } from './assessment.js';
 import type { Owner } from './owner.js';
 import { applyValue, checkForm, formFromAssessment, isFormStep, readForm, sameAsStored, type FormStep, type FormValues } from './step-forms.js';
@@ -59,7 +59,7 @@ const WRITE_ATTEMPTS = 3;
 /** The guided assessment: every rule about moving between steps and saving answers, with no SDK in sight. */
 export class AssessmentService {
   constructor(
-    private readonly repository: AssessmentRepository,
+    private readonly repository: AssessmentStore,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

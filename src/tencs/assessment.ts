@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { C_IDS, type CId } from './ten-cs.js';
 
@@ -173,3 +174,13 @@ export function previousStep(step: Step): Step {
 export function isCStep(step: Step): step is CId {
   return (C_IDS as readonly string[]).includes(step);
 }
+
+const MAX_MS = 9_999_999_999_999;
+
+/** The id for an assessment created by this activity: the same activity always gives the same id. */
+export function assessmentIdFor(activityId: string, at: Date): string {
+  const inverted = String(MAX_MS - at.getTime()).padStart(13, '0');
+  const suffix = createHash('sha256').update(activityId, 'utf8').digest('base64url').slice(0, 12);
+  return `${inverted}-${suffix}`;
+}
+

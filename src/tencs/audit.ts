@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ownerKey } from '../storage/owner-key.js';
+import { ownerKey } from './owner.js';
 import type { Assessment } from './assessment.js';
 import type { Owner } from './owner.js';
 

@@ -1,5 +1,5 @@
-import type { AssessmentRepository, StoredAssessment } from '../storage/assessment-repository.js';
-import { NotFoundError } from '../storage/errors.js';
+import type { AssessmentStore, StoredAssessment } from './ports.js';
+import { NotFoundError } from './errors.js';
 import type { Assessment } from './assessment.js';
 import { AssessmentService, type CardRef, type Outcome, type StartRequest, type StepAction } from './assessment-service.js';
 import { assessmentAuditRecord, type AuditAction, type AuditLog } from './audit.js';
@@ -17,7 +17,7 @@ export const EDIT_SESSION_GAP_MS = 30 * 60 * 1000;
  */
 export class AuditedAssessmentService extends AssessmentService {
   constructor(
-    repository: AssessmentRepository,
+    repository: AssessmentStore,
     private readonly audit: AuditLog,
     now?: () => Date,
   ) {

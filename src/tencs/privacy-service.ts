@@ -1,11 +1,7 @@
-import type { AssessmentMeta, AssessmentRepository } from '../storage/assessment-repository.js';
-import type { AuditRepository } from '../storage/audit-repository.js';
-import { NotFoundError } from '../storage/errors.js';
-import { ownerKey } from '../storage/owner-key.js';
-import { deleteIfUnchanged, findStaleAssessments } from '../storage/retention-scan.js';
-import type { ShareCleanup } from '../storage/share-cleanup.js';
-import type { ShareRepository } from '../storage/share-repository.js';
-import type { TableFactory } from '../storage/tables.js';
+import { NotFoundError } from './errors.js';
+import { ownerKey, tenantOfOwnerKey } from './owner.js';
+import type { AssessmentMeta, AssessmentStore, AuditStore, RetentionScan, ShareCleanupPort } from './ports.js';
+import type { ShareStore } from './share-service.js';
 import {
   AGE_BAND_LABELS,
   OFFLINE_FACTOR_LABELS,
@@ -56,16 +52,14 @@ export interface PrivacyOptions {
   readonly retentionDays: number;
   readonly auditRetentionDays: number;
   readonly now?: () => Date;
-  readonly shares?: { readonly cleanup: ShareCleanup; readonly repository: Pick<ShareRepository, 'entries' | 'get'> };
+  /** Summaries shared to teams: their clean-up, and the replacement of a posted channel card when its assessment goes. */
+  readonly shares?: { readonly cleanup: ShareCleanupPort; readonly repository: Pick<ShareStore, 'entries' | 'get'>; readonly notifyRemoved: ChannelNotifier };
 }
 
-/** Replaces a posted channel card with the "removed" card; set by the bot layer, which owns the connector. */
+/** Replaces a posted channel card with the "removed" card (built in compose.ts over the channel port). */
 export type ChannelNotifier = (share: Share) => Promise<void>;
 
-/** The tenant part of an owner's partition key (see ownerKey). */
-export function tenantOfOwnerKey(key: string): string {
-  return decodeURIComponent(key.slice(0, key.indexOf(':')));
-}
+export { tenantOfOwnerKey };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -78,20 +72,14 @@ export const SYSTEM_ACTOR = { actorTenantId: 'system', actorId: 'retention-purge
  */
 export class PrivacyService {
   private readonly now: () => Date;
-  private notifier: ChannelNotifier | undefined;
 
   constructor(
-    private readonly tables: TableFactory,
-    private readonly repository: AssessmentRepository,
-    private readonly audit: AuditRepository,
+    private readonly retention: RetentionScan,
+    private readonly repository: AssessmentStore,
+    private readonly audit: AuditStore,
     private readonly options: PrivacyOptions,
   ) {
     this.now = options.now ?? (() => new Date());
-  }
-
-  /** Lets the bot layer replace posted channel cards when their assessment is deleted. */
-  setChannelNotifier(notifier: ChannelNotifier): void {
-    this.notifier = notifier;
   }
 
   /** The owner's assessments with this case reference (any letter case), newest first. */
@@ -127,7 +115,7 @@ export class PrivacyService {
     if (!untouched) return 'kept';
     // Only the version checked above: if another device acknowledged meanwhile (412), the assessment stays.
     const key = ownerKey(owner);
-    if (!(await deleteIfUnchanged(this.tables, { partitionKey: key, rowKey: id, etag: stored.etag, caseRef: undefined, status: a.status }))) return 'kept';
+    if (!(await this.retention.deleteIfUnchanged({ partitionKey: key, rowKey: id, etag: stored.etag, caseRef: undefined, status: a.status }))) return 'kept';
     await this.audit.record({ ...this.actor(owner), action: 'deleted', assessmentId: id, ownerKey: key, detail: 'not-now' });
     return 'discarded';
   }
@@ -189,9 +177,9 @@ export class PrivacyService {
     const now = this.now();
     const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
     let assessments = 0;
-    for (const stale of await findStaleAssessments(this.tables, cutoff)) {
+    for (const stale of await this.retention.findStale(cutoff)) {
       // The assessment first: if it changed since the scan it is in use again, and what hangs off it stays.
-      if (await deleteIfUnchanged(this.tables, stale)) {
+      if (await this.retention.deleteIfUnchanged(stale)) {
         await this.removeShares(tenantOfOwnerKey(stale.partitionKey), stale.rowKey);
         assessments++;
         await this.audit.record({
@@ -217,10 +205,10 @@ export class PrivacyService {
     const shares = this.options.shares;
     if (!shares) return;
     for (const share of await shares.cleanup.sharesOf(tenantId, assessmentId)) {
-      if (share.status === 'posted' && this.notifier) {
+      if (share.status === 'posted') {
         let outcome = 'channel-card-removed';
         try {
-          await this.notifier(share);
+          await shares.notifyRemoved(share);
         } catch (error) {
           // Teams could not be reached or tencs was removed from the team: noted, and the stored copy still goes.
           if (!(error instanceof ConnectorFailure)) throw error;

@@ -1,5 +1,5 @@
-import { ConflictError, NotFoundError } from '../storage/errors.js';
-import { ownerKey } from '../storage/owner-key.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import { ownerKey } from './owner.js';
 import type { Assessment } from './assessment.js';
 import { assessmentAuditRecord, type AuditLog } from './audit.js';
 import { caseRecordText } from './case-record.js';

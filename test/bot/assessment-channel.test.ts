@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
-import { PERSONAL_ONLY_MESSAGE } from '../../src/bot/routes/assessment.js';
+import { MESSAGES } from '../../src/interactions/messages.js';
 import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot } from '../helpers/bot-harness.js';
 import { channelExecute, channelMessage, newChannel } from '../helpers/channel.js';
 
@@ -34,7 +34,7 @@ describe('assessments in a team channel', () => {
     expect(result.status).toBe(200);
     expect(result.sent).toHaveLength(1);
     expect(result.sent[0]!.attachments).toBeUndefined();
-    expect(result.sent[0]!.text).toBe(PERSONAL_ONLY_MESSAGE);
+    expect(result.sent[0]!.text).toBe(MESSAGES.assessmentPersonalOnly);
     // Nothing was started on their behalf: their personal list is still empty.
     const list = await bot.send(message(bot, user, 'my assessments'));
     expect(cardText(cardOf(list))).toMatch(/You have no assessments yet/);

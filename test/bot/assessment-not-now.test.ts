@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALREADY_STARTED_MESSAGE, KEPT_TITLE, NOT_STARTED_TITLE, NOT_YOURS_TITLE } from '../../src/bot/routes/privacy.js';
+import { MESSAGES } from '../../src/interactions/messages.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot, type TestUser } from '../helpers/bot-harness.js';
 import { actionOf, press } from '../helpers/card-driver.js';
@@ -31,7 +31,7 @@ describe('"Not now" on the cautions card of a start typed by accident', () => {
     const result = await press(bot, user, card, VERBS.cautionsNotNow);
     expect(result.status).toBe(200);
     const text = cardText(cardOf(result));
-    expect(text).toContain(NOT_STARTED_TITLE);
+    expect(text).toContain(MESSAGES.notStartedTitle);
     expect(text).toMatch(/Type start whenever you're ready/);
     expect(await ids()).not.toContain(id);
     const trail = await bot.deps.audit.listForAssessments([id]);
@@ -43,24 +43,24 @@ describe('"Not now" on the cautions card of a start typed by accident', () => {
     await press(bot, user, card, VERBS.cautionsAck);
     const result = await press(bot, user, card, VERBS.cautionsNotNow);
     const text = cardText(cardOf(result));
-    expect(text).toContain(KEPT_TITLE);
-    expect(text).toContain(ALREADY_STARTED_MESSAGE);
+    expect(text).toContain(MESSAGES.keptTitle);
+    expect(text).toContain(MESSAGES.alreadyStarted);
     expect(await ids()).toContain(id);
   });
 
   it('when the card data claims a different revision, then nothing is deleted', async () => {
     const { id } = await start();
     const result = await bot.send(execute(bot, user, VERBS.cautionsNotNow, { assessmentId: id, rev: 3 }));
-    expect(cardText(cardOf(result))).toContain(KEPT_TITLE);
+    expect(cardText(cardOf(result))).toContain(MESSAGES.keptTitle);
     const noRev = await bot.send(execute(bot, user, VERBS.cautionsNotNow, { assessmentId: id }));
-    expect(cardText(cardOf(noRev))).toContain(KEPT_TITLE);
+    expect(cardText(cardOf(noRev))).toContain(MESSAGES.keptTitle);
     expect(await ids()).toContain(id);
   });
 
   it("when someone else presses Not now with the owner's assessment id, then they are refused and the assessment stays", async () => {
     const { card, id } = await start();
     const result = await press(bot, intruder, card, VERBS.cautionsNotNow);
-    expect(cardText(cardOf(result))).toContain(NOT_YOURS_TITLE);
+    expect(cardText(cardOf(result))).toContain(MESSAGES.notYoursTitle);
     expect(await ids()).toContain(id);
     const trail = await bot.deps.audit.listForAssessments([id]);
     expect(trail.some((e) => e.action === 'refused' && e.actorId === intruder.aadObjectId)).toBe(true);

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
-import { ATTACHMENT_REFUSED_MESSAGE, RATE_LIMITED_MESSAGE } from '../../src/bot/routes/guards.js';
+import { MESSAGES } from '../../src/interactions/messages.js';
 import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot } from '../helpers/bot-harness.js';
 
 const FILES_HOST = 'https://files.tencs-guard-test.example';
@@ -40,7 +40,7 @@ describe('images and files sent to the bot', () => {
     expect(dispatched(activity.id)).toBe(false);
     expect(result.sent).toHaveLength(1);
     const reply = result.sent[0]!;
-    expect(reply.text).toBe(ATTACHMENT_REFUSED_MESSAGE);
+    expect(reply.text).toBe(MESSAGES.attachmentRefused);
     expect(reply.attachments ?? []).toEqual([]);
     // Not downloaded, not forwarded, not logged, not stored.
     expect(files.isDone()).toBe(false);
@@ -133,7 +133,7 @@ describe('a user flooding the bot', () => {
     const limited = await bot.send(over);
     expect(limited.status).toBe(200);
     expect(dispatched(over.id)).toBe(false);
-    expect(limited.sent.map((a) => a.text)).toEqual([RATE_LIMITED_MESSAGE]);
+    expect(limited.sent.map((a) => a.text)).toEqual([MESSAGES.rateLimited]);
 
     const again = message(bot, flooder, 'hello');
     const quiet = await bot.send(again);
@@ -142,7 +142,7 @@ describe('a user flooding the bot', () => {
 
     const card = await bot.send(execute(bot, flooder, VERBS.help));
     expect(card.status).toBe(200);
-    expect(card.body).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: RATE_LIMITED_MESSAGE });
+    expect(card.body).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: MESSAGES.rateLimited });
 
     const served = await bot.send(message(bot, other, 'hello'));
     expect(cardText(cardOf(served))).toContain('10 Cs');

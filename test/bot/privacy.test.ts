@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { MAX_CARD_BYTES } from '../../src/cards/render.js';
-import {
-  DELETED_TITLE,
-  KEPT_TITLE,
-  NEED_CASE_REF,
-  NONE_FOUND_TITLE,
-  NOT_YOURS_TITLE,
-  PERSONAL_ONLY_MESSAGE,
-} from '../../src/bot/routes/privacy.js';
+import { MESSAGES, needCaseRef } from '../../src/interactions/messages.js';
 import { LIMITS } from '../../src/tencs/assessment.js';
 import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot, type TestUser, type TurnResult } from '../helpers/bot-harness.js';
 import { actionOf, press } from '../helpers/card-driver.js';
@@ -62,7 +55,7 @@ describe('delete, export and audit by the owner of a case reference', () => {
     for (const command of ['export', 'audit', 'delete']) {
       const result = await bot.send(message(bot, intruder, `${command} CR-PRIV-1`));
       const text = cardsOf(result).map(cardText).join('\n');
-      expect(text).toContain(NONE_FOUND_TITLE);
+      expect(text).toContain(MESSAGES.noneFoundTitle);
       expect(text).not.toContain('zxtyped');
       expect(text).not.toContain(id);
     }
@@ -73,17 +66,17 @@ describe('delete, export and audit by the owner of a case reference', () => {
       conversation: { id: '19:channel@thread.tacv2', conversationType: 'channel', tenantId: owner.tenantId },
     });
     const result = await bot.send(inChannel);
-    expect(result.sent.map((a) => a.text)).toEqual([PERSONAL_ONLY_MESSAGE]);
+    expect(result.sent.map((a) => a.text)).toEqual([MESSAGES.privacyPersonalOnly]);
   });
 
   it('when delete is typed without a case reference, then the bot says how to type it', async () => {
     const result = await bot.send(message(bot, owner, 'delete'));
-    expect(result.sent.map((a) => a.text)).toEqual([NEED_CASE_REF('delete')]);
+    expect(result.sent.map((a) => a.text)).toEqual([needCaseRef('delete')]);
   });
 
   it('when another user presses Delete permanently with the owner\'s assessment id, then it is refused, kept and audited', async () => {
     const result = await bot.send(execute(bot, intruder, VERBS.privacyDeleteConfirm, { assessmentId: id }));
-    expect(cardText(cardOf(result))).toContain(NOT_YOURS_TITLE);
+    expect(cardText(cardOf(result))).toContain(MESSAGES.notYoursTitle);
     expect(await bot.deps.assessmentRepository.get(ownerOf(owner), id)).toBeDefined();
     expect((await trail(id)).some((e) => e.action === 'refused' && e.actorId === intruder.aadObjectId)).toBe(true);
   });
@@ -95,15 +88,15 @@ describe('delete, export and audit by the owner of a case reference', () => {
     expect(actionOf(confirm[0], VERBS.privacyDeleteConfirm).data.assessmentId).toBe(id);
 
     const kept = await press(bot, owner, confirm[0], VERBS.privacyDeleteCancel);
-    expect(cardText(cardOf(kept))).toContain(KEPT_TITLE);
+    expect(cardText(cardOf(kept))).toContain(MESSAGES.keptTitle);
     expect(await bot.deps.assessmentRepository.get(ownerOf(owner), id)).toBeDefined();
 
     const deleted = await press(bot, owner, confirm[0], VERBS.privacyDeleteConfirm);
-    expect(cardText(cardOf(deleted))).toContain(DELETED_TITLE);
+    expect(cardText(cardOf(deleted))).toContain(MESSAGES.deletedTitle);
     expect(await bot.deps.assessmentRepository.get(ownerOf(owner), id)).toBeUndefined();
 
     const again = await press(bot, owner, confirm[0], VERBS.privacyDeleteConfirm);
-    expect(cardText(cardOf(again))).toContain(NOT_YOURS_TITLE);
+    expect(cardText(cardOf(again))).toContain(MESSAGES.notYoursTitle);
 
     // The trail outlives the assessment and can still be read by its owner.
     const audit = cardsOf(await bot.send(message(bot, owner, 'audit CR-PRIV-1'))).map(cardText).join('\n');

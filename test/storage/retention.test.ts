@@ -7,7 +7,7 @@ import { startDailyPurge } from '../../src/retention.js';
 import { AssessmentRepository, assessmentIdFor } from '../../src/storage/assessment-repository.js';
 import { AuditRepository } from '../../src/storage/audit-repository.js';
 import { createFieldCipher } from '../../src/storage/field-cipher.js';
-import { deleteIfUnchanged, findStaleAssessments } from '../../src/storage/retention-scan.js';
+import { TableRetentionScan, deleteIfUnchanged, findStaleAssessments } from '../../src/storage/retention-scan.js';
 import { createTableFactory, type TableFactory } from '../../src/storage/tables.js';
 import type { Assessment } from '../../src/tencs/assessment.js';
 import type { Owner } from '../../src/tencs/owner.js';
@@ -63,7 +63,7 @@ describe('retention', () => {
     const audit = new AuditRepository(t, undefined, () => NOW);
     await audit.record({ at: daysAgo(400).toISOString(), actorTenantId: o.tenantId, actorId: o.aadObjectId, action: 'viewed', assessmentId: recent.id });
     await audit.record({ at: daysAgo(10).toISOString(), actorTenantId: o.tenantId, actorId: o.aadObjectId, action: 'viewed', assessmentId: recent.id });
-    const privacy = new PrivacyService(t, repo, audit, { retentionDays: 90, auditRetentionDays: 365, now: () => NOW });
+    const privacy = new PrivacyService(new TableRetentionScan(t), repo, audit, { retentionDays: 90, auditRetentionDays: 365, now: () => NOW });
 
     expect(await privacy.purgeExpired()).toEqual({ assessments: 2, auditEntries: 1 });
     expect(await repo.get(o, completedOld.id)).toBeUndefined();
@@ -95,14 +95,14 @@ describe('retention', () => {
 
   it('when nothing was ever stored, then the purge finds nothing and does not fail', async () => {
     const t = await tables();
-    const privacy = new PrivacyService(t, new AssessmentRepository(t, cipher), new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365 });
+    const privacy = new PrivacyService(new TableRetentionScan(t), new AssessmentRepository(t, cipher), new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365 });
     expect(await privacy.purgeExpired()).toEqual({ assessments: 0, auditEntries: 0 });
   });
 
   it('when the daily purge is started, then it runs without being asked and logs counts only', async () => {
     const t = await tables();
     const { repo, o, completedOld } = await seed(t);
-    const privacy = new PrivacyService(t, repo, new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365, now: () => NOW });
+    const privacy = new PrivacyService(new TableRetentionScan(t), repo, new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365, now: () => NOW });
     const stream = new PassThrough();
     const lines: string[] = [];
     stream.on('data', (d: Buffer) => lines.push(d.toString()));

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** Any value that is not the expected shape reads as absent, so a malformed field never stops a turn. */
+const loose = <T extends z.ZodTypeAny>(schema: T) => schema.optional().catch(undefined);
+
+const Text = (max: number) => loose(z.string().max(max));
+const Account = loose(z.object({ id: Text(256), aadObjectId: Text(256), name: Text(512) }));
+const Members = loose(z.array(z.object({ id: Text(256) }).passthrough()).max(1000));
+const Attachment = z.object({ contentType: Text(256), content: z.unknown() });
+
+/**
+ * The parts of an incoming activity the interactions read, with no SDK type: any host (teams-ai today)
+ * hands its activity through this schema before facts() reads it.
+ */
+export const ActivityShape = z.object({
+  type: z.string().max(64).catch(''),
+  id: Text(256),
+  name: Text(256),
+  action: Text(64),
+  text: Text(100_000),
+  value: z.unknown(),
+  timestamp: loose(z.union([z.string().max(64), z.date()])),
+  locale: Text(64),
+  serviceUrl: Text(2048),
+  from: Account,
+  recipient: Account,
+  conversation: loose(z.object({ id: Text(1024), conversationType: Text(64), tenantId: Text(256) })),
+  channelData: loose(
+    z.object({
+      tenant: loose(z.object({ id: Text(256) })),
+      team: z.unknown(),
+      channel: loose(z.object({ id: Text(1024) })),
+      eventType: Text(64),
+    }),
+  ),
+  membersAdded: Members,
+  membersRemoved: Members,
+  attachments: loose(z.array(Attachment).max(100)),
+});
+export type Activity = z.infer<typeof ActivityShape>;
+
+/** The activity shape of whatever a host passes; never throws. */
+export function activityOf(raw: unknown): Activity {
+  const parsed = ActivityShape.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : { type: '', value: undefined, channelData: undefined };
+}

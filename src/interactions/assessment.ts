@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { CardRefData, EditData, KeepMineData, OpenData } from '../cards/assessment-data.js';
+import { renderListCard, renderOutcome } from '../cards/assessment-cards.js';
+import { VERBS } from '../cards/verbs.js';
+import type { AssessmentService, Outcome, StepAction } from '../tencs/assessment-service.js';
+import { ASSESSMENT } from './families.js';
+import { MESSAGES } from './messages.js';
+import { card, message, type Reply } from './reply.js';
+import { owned, type Entry, type OwnedFacts, type TurnContext } from './table.js';
+
+const Arg = z.string();
+const verb = (v: string) => ({ kind: 'verb' as const, verb: v });
+
+/** The guided assessment: typed start / resume / my assessments, and every card verb of the flow. Personal chat only. */
+export function assessmentEntries(assessments: AssessmentService): Entry[] {
+  const shown = (f: OwnedFacts, name: string, outcome: Outcome, turn: TurnContext): Reply => {
+    turn.log.info(
+      {
+        event: 'assessment.outcome',
+        verb: name,
+        outcome: outcome.kind,
+        reason: outcome.kind === 'retry' ? outcome.reason : undefined,
+        assessmentId: outcome.kind === 'retry' ? outcome.ref.assessmentId : outcome.assessment.id,
+      },
+      'Assessment step',
+    );
+    return card(renderOutcome(outcome));
+  };
+
+  const start = async (f: OwnedFacts, turn: TurnContext): Promise<Reply> => {
+    const assessment = await assessments.start(f.who, { activityId: f.activityId ?? randomUUID(), at: f.at });
+    turn.log.info({ event: 'assessment.started', assessmentId: assessment.id }, 'Assessment started');
+    return card(renderOutcome(assessments.showCurrent(assessment)));
+  };
+  const list = async (f: OwnedFacts): Promise<Reply> => card(renderListCard(await assessments.listForOwner(f.who, 10)));
+
+  const step = (v: string, action: StepAction): Entry =>
+    owned({ trigger: verb(v), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, v, await assessments.submitStep(f.who, ref, action, turn.raw), turn) });
+
+  return [
+    owned({ trigger: { kind: 'command', command: 'start' }, family: ASSESSMENT, where: 'personal', schema: Arg, run: (f, _arg, turn) => start(f, turn) }),
+    owned({
+      trigger: { kind: 'command', command: 'resume' },
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: Arg,
+      run: async (f) => {
+        const latest = await assessments.latestUnfinished(f.who);
+        if (!latest) return message(MESSAGES.nothingToResume);
+        return card(renderOutcome(await assessments.open(f.who, latest.id)));
+      },
+    }),
+    owned({ trigger: { kind: 'command', command: 'list' }, family: ASSESSMENT, where: 'personal', schema: Arg, run: list }),
+    owned({ trigger: verb(VERBS.start), family: ASSESSMENT, where: 'personal', schema: OpenData.partial(), run: (f, _d, turn) => start(f, turn) }),
+    owned({ trigger: verb(VERBS.list), family: ASSESSMENT, where: 'personal', schema: OpenData.partial(), run: list }),
+    owned({ trigger: verb(VERBS.open), family: ASSESSMENT, where: 'personal', schema: OpenData, run: async (f, d, turn) => shown(f, VERBS.open, await assessments.open(f.who, d.assessmentId), turn) }),
+    owned({ trigger: verb(VERBS.cautionsAck), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, VERBS.cautionsAck, await assessments.acknowledgeCautions(f.who, ref), turn) }),
+    step(VERBS.stepNext, 'next'),
+    step(VERBS.stepBack, 'back'),
+    step(VERBS.stepSkip, 'skip'),
+    step(VERBS.stepLater, 'later'),
+    owned({
+      trigger: verb(VERBS.conflictKeepMine),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: KeepMineData,
+      run: async (f, d, turn) => shown(f, VERBS.conflictKeepMine, await assessments.submitStep(f.who, d, d.action, turn.raw), turn),
+    }),
+    owned({ trigger: verb(VERBS.conflictKeepSaved), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, VERBS.conflictKeepSaved, await assessments.showStep(f.who, ref), turn) }),
+    owned({ trigger: verb(VERBS.reviewEdit), family: ASSESSMENT, where: 'personal', schema: EditData, run: async (f, d, turn) => shown(f, VERBS.reviewEdit, await assessments.edit(f.who, d, d.target), turn) }),
+    owned({ trigger: verb(VERBS.reviewComplete), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, VERBS.reviewComplete, await assessments.complete(f.who, ref), turn) }),
+  ];
+}

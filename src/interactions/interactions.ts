@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { VERBS } from '../cards/verbs.js';
+import { renderWelcomeCard, type RetentionFacts } from '../cards/welcome-card.js';
+import type { AssessmentService } from '../tencs/assessment-service.js';
+import type { PrivacyService } from '../tencs/privacy-service.js';
+import type { ShareService, TeamStore } from '../tencs/share-service.js';
+import type { TeamMembership } from '../tencs/team-membership.js';
+import { assessmentEntries } from './assessment.js';
+import { consultEntries } from './consult.js';
+import type { Facts } from './facts.js';
+import { OPEN } from './families.js';
+import { attachmentGuard, rateLimitGuard } from './guards.js';
+import { privacyEntries } from './privacy.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { card, type Reply } from './reply.js';
+import { shareEntries } from './share.js';
+import { teamEvents } from './team-events.js';
+import { open, type Entry, type InteractionTable } from './table.js';
+
+/** What the interactions need, each built once in compose.ts. */
+export interface InteractionDeps {
+  readonly assessments: AssessmentService;
+  readonly privacy: PrivacyService;
+  readonly sharing: ShareService;
+  readonly teams: TeamStore;
+  readonly isTeamMember: TeamMembership;
+  readonly limiter: RateLimiter;
+  /** Retention periods the help card states (from config). */
+  readonly retention: RetentionFacts;
+}
+
+/** Welcome on install, help on request (the card says less outside personal chat). */
+function welcomeEntries(retention: RetentionFacts): { entries: Entry[]; welcome: (f: Facts) => Reply } {
+  const welcome = (f: Facts): Reply => card(renderWelcomeCard(retention, { personal: f.conversation.personal }));
+  return {
+    welcome,
+    entries: [
+      open({ trigger: { kind: 'command', command: 'help' }, family: OPEN, where: 'both', schema: z.string(), run: async (f) => welcome(f) }),
+      open({ trigger: { kind: 'verb', verb: VERBS.help }, family: OPEN, where: 'both', schema: z.unknown(), run: async (f) => welcome(f) }),
+    ],
+  };
+}
+
+/** Everything tencs does, as one table: verbs and commands, the guards before them, the team events beside them. */
+export function buildInteractions(deps: InteractionDeps): InteractionTable {
+  const { entries: help, welcome } = welcomeEntries(deps.retention);
+  return {
+    entries: [
+      ...help,
+      ...assessmentEntries(deps.assessments),
+      ...consultEntries(),
+      ...privacyEntries(deps.privacy, deps.isTeamMember),
+      ...shareEntries(deps.sharing),
+    ],
+    // The rate limit first, so a flood of attachments is slowed too.
+    guards: [rateLimitGuard(deps.limiter), attachmentGuard],
+    events: [teamEvents(deps.sharing, deps.teams)],
+    welcome,
+    unknown: (f, text, hasValue) => (!text?.trim() && !hasValue ? welcome(f) : { kind: 'refusal', key: 'unknownCommand' }),
+  };
+}

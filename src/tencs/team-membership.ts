@@ -1,0 +1,22 @@
+import type { Logger } from '../log.js';
+import { ConnectorFailure, withConnectorRetry, type RetryPolicy } from './connector-retry.js';
+import type { ChannelPort, TeamStore } from './share-service.js';
+
+/** Whether a user is a member of a team tencs knows in their tenant, as Teams says; false when Teams cannot say. */
+export type TeamMembership = (tenantId: string, teamId: string, userId: string) => Promise<boolean>;
+
+/** Asks Teams (through the channel port, with the connector retry policy); a team tencs is not in, or a Teams that does not answer, means no. */
+export function createTeamMembership(deps: { readonly teams: TeamStore; readonly port: ChannelPort; readonly retry: RetryPolicy; readonly logger: Logger }): TeamMembership {
+  return async (tenantId, teamId, userId) => {
+    const team = await deps.teams.get(tenantId, teamId);
+    if (!team) return false;
+    try {
+      return await withConnectorRetry((signal) => deps.port.isMember(team, userId, signal), deps.retry);
+    } catch (error) {
+      // Teams could not say (tencs removed from the team, or not answering): not shown, and logged.
+      if (!(error instanceof ConnectorFailure)) throw error;
+      deps.logger.warn({ event: 'privacy.member-check-failed', teamId, kind: error.kind, status: error.status }, 'Team membership could not be checked');
+      return false;
+    }
+  };
+}

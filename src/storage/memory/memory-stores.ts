@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { Assessment, Status } from '../../tencs/assessment.js';
+import { AuditEntrySchema, type AuditEntry, type AuditRecord } from '../../tencs/audit.js';
+import { ConflictError } from '../../tencs/errors.js';
+import { ownerKey, type Owner } from '../../tencs/owner.js';
+import type { AssessmentMeta, AssessmentStore, AuditStore, RetentionScan, ShareCleanupPort, StaleAssessment, StoredAssessment } from '../../tencs/ports.js';
+import type { ShareStore, TeamStore } from '../../tencs/share-service.js';
+import type { Share, SupervisionEntry, TeamRef } from '../../tencs/sharing.js';
+
+type Ack = Extract<SupervisionEntry, { kind: 'ack' }>;
+type Note = Extract<SupervisionEntry, { kind: 'note' }>;
+
+const etag = (): string => `W/"${randomUUID()}"`;
+// Copies in and out, so a caller that changes an object it passed or got back changes nothing stored (as with a real store).
+const copy = <T>(value: T): T => structuredClone(value);
+const caseRefKey = (ref: string): string => ref.trim().toLowerCase();
+
+/**
+ * Every domain port in memory, over one shared state (as the tables are shared in Table Storage): the
+ * twin of src/storage for tests and for a second host, held to the same contract suites (test/storage/contracts).
+ */
+export interface MemoryStores {
+  readonly assessments: AssessmentStore;
+  readonly audit: AuditStore;
+  readonly retention: RetentionScan;
+  readonly cleanup: ShareCleanupPort;
+  readonly teams: TeamStore;
+  readonly shares: ShareStore;
+}
+
+export function createMemoryStores(now: () => Date = () => new Date()): MemoryStores {
+  /** ownerKey -> id -> stored assessment. */
+  const assessments = new Map<string, Map<string, StoredAssessment>>();
+  const audit: (AuditEntry & { caseRefKey?: string })[] = [];
+  const teams = new Map<string, TeamRef>();
+  const shares = new Map<string, { share: Share; etag: string }>();
+  const supervision = new Map<string, { acks: Map<string, Ack>; notes: Map<string, Note> }>();
+
+  const partition = (key: string): Map<string, StoredAssessment> => {
+    let p = assessments.get(key);
+    if (!p) assessments.set(key, (p = new Map()));
+    return p;
+  };
+  const keyOf = (a: Assessment): string => ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId });
+  const supervisionOf = (share: Share) => {
+    const key = `${share.tenantId}|${share.id}`;
+    let s = supervision.get(key);
+    if (!s) supervision.set(key, (s = { acks: new Map(), notes: new Map() }));
+    return s;
+  };
+
+  const assessmentStore: AssessmentStore = {
+    async create(assessment) {
+      const p = partition(keyOf(assessment));
+      if (p.has(assessment.id)) throw new ConflictError('exists', 'An assessment with this id already exists');
+      const stored = { assessment: copy(assessment), etag: etag() };
+      p.set(assessment.id, stored);
+      return copy(stored);
+    },
+    async get(owner: Owner, id) {
+      const found = assessments.get(ownerKey(owner))?.get(id);
+      return found && copy(found);
+    },
+    async replace(assessment, tag) {
+      const p = partition(keyOf(assessment));
+      const current = p.get(assessment.id);
+      if (!current) throw new ConflictError('changed', 'The assessment was deleted since it was read');
+      if (current.etag !== tag) throw new ConflictError('changed', 'The assessment changed since it was read');
+      const next = { assessment: copy(assessment), etag: etag() };
+      p.set(assessment.id, next);
+      return next.etag;
+    },
+    async listForOwner(owner, top = 20, status?: Status) {
+      const rows = [...(assessments.get(ownerKey(owner))?.values() ?? [])]
+        .map((s) => s.assessment)
+        .filter((a) => !status || a.status === status)
+        // Ids begin with the inverted creation time, so id order is newest first (as RowKey order is in the table).
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, top);
+      return rows.map(
+        (a): AssessmentMeta => ({ id: a.id, caseRef: a.setup?.caseRef, status: a.status, step: a.step, rev: a.rev, createdAt: a.createdAt, updatedAt: a.updatedAt, completedAt: a.completedAt }),
+      );
+    },
+    async delete(owner, id) {
+      return assessments.get(ownerKey(owner))?.delete(id) ?? false;
+    },
+  };
+
+  const auditStore: AuditStore = {
+    async record(entry: AuditRecord) {
+      const parsed = AuditEntrySchema.parse({ ...entry, at: entry.at ?? now().toISOString() });
+      audit.push({ ...parsed, ...(parsed.caseRef !== undefined ? { caseRefKey: caseRefKey(parsed.caseRef) } : {}) });
+    },
+    async listForAssessments(ids) {
+      const wanted = new Set(ids);
+      return audit
+        .filter((e) => wanted.has(e.assessmentId))
+        .map(({ caseRefKey: _key, ...e }) => copy(e))
+        .sort((a, b) => a.at.localeCompare(b.at));
+    },
+    async assessmentIdsForCaseRef(key, caseRef) {
+      const ref = caseRefKey(caseRef);
+      return [...new Set(audit.filter((e) => e.ownerKey === key && e.caseRefKey === ref).map((e) => e.assessmentId))];
+    },
+    async sharesForCaseRef(tenantId, caseRef) {
+      const ref = caseRefKey(caseRef);
+      const found = new Map<string, { assessmentId: string; teamId: string }>();
+      for (const e of audit) {
+        if (e.action === 'shared' && e.actorTenantId === tenantId && e.caseRefKey === ref && e.detail !== undefined) found.set(`${e.assessmentId}\n${e.detail}`, { assessmentId: e.assessmentId, teamId: e.detail });
+      }
+      return [...found.values()];
+    },
+    async purgeOlderThan(cutoff) {
+      const before = cutoff.toISOString();
+      const kept = audit.filter((e) => e.at >= before);
+      const purged = audit.length - kept.length;
+      audit.splice(0, audit.length, ...kept);
+      return purged;
+    },
+  };
+
+  const retention: RetentionScan = {
+    async findStale(cutoff) {
+      const before = cutoff.toISOString();
+      const out: StaleAssessment[] = [];
+      for (const [partitionKey, p] of assessments) {
+        for (const { assessment: a, etag: tag } of p.values()) {
+          if (a.updatedAt < before) out.push({ partitionKey, rowKey: a.id, etag: tag, caseRef: a.setup?.caseRef, status: a.status });
+        }
+      }
+      return out;
+    },
+    async deleteIfUnchanged(stale) {
+      const p = assessments.get(stale.partitionKey);
+      if (p?.get(stale.rowKey)?.etag !== stale.etag) return false;
+      return p.delete(stale.rowKey);
+    },
+  };
+
+  const teamStore: TeamStore = {
+    async upsert(team) {
+      teams.set(`${team.tenantId}|${team.teamId}`, copy(team));
+    },
+    async get(tenantId, teamId) {
+      const t = teams.get(`${tenantId}|${teamId}`);
+      return t && copy(t);
+    },
+    async listForTenant(tenantId) {
+      return [...teams.values()].filter((t) => t.tenantId === tenantId).map(copy).sort((a, b) => a.teamName.localeCompare(b.teamName));
+    },
+    async delete(tenantId, teamId) {
+      return teams.delete(`${tenantId}|${teamId}`);
+    },
+  };
+
+  const shareStore: ShareStore = {
+    async create(share) {
+      const key = `${share.tenantId}|${share.id}`;
+      if (shares.has(key)) throw new ConflictError('exists', 'This assessment is already shared to this team');
+      const stored = { share: copy(share), etag: etag() };
+      shares.set(key, stored);
+      return copy(stored);
+    },
+    async get(tenantId, shareId) {
+      const s = shares.get(`${tenantId}|${shareId}`);
+      return s && copy(s);
+    },
+    async replace(share, tag) {
+      const key = `${share.tenantId}|${share.id}`;
+      const current = shares.get(key);
+      if (!current) throw new ConflictError('changed', 'The share was deleted since it was read');
+      if (current.etag !== tag) throw new ConflictError('changed', 'The share changed since it was read');
+      const next = { share: copy(share), etag: etag() };
+      shares.set(key, next);
+      return next.etag;
+    },
+    async addAck(share, entry) {
+      const s = supervisionOf(share);
+      if (s.acks.has(entry.authorId)) return false;
+      s.acks.set(entry.authorId, copy(entry));
+      return true;
+    },
+    async addNote(share, entry, requestId) {
+      const s = supervisionOf(share);
+      const key = `${entry.at}|${requestId}`;
+      if (s.notes.has(key)) return false;
+      s.notes.set(key, copy(entry));
+      return true;
+    },
+    async entries(share) {
+      const s = supervisionOf(share);
+      return {
+        acks: [...s.acks.values()].map(copy).sort((a, b) => a.at.localeCompare(b.at)),
+        notes: [...s.notes.values()].map(copy).sort((a, b) => b.at.localeCompare(a.at)),
+      };
+    },
+  };
+
+  const cleanup: ShareCleanupPort = {
+    async sharesOf(tenantId, assessmentId) {
+      return [...shares.values()].map((s) => s.share).filter((s) => s.tenantId === tenantId && s.assessmentId === assessmentId).map(copy);
+    },
+    async deleteShare(share) {
+      supervision.delete(`${share.tenantId}|${share.id}`);
+      shares.delete(`${share.tenantId}|${share.id}`);
+    },
+  };
+
+  return { assessments: assessmentStore, audit: auditStore, retention, cleanup, teams: teamStore, shares: shareStore };
+}

@@ -24,7 +24,7 @@ export const ActivityShape = z.object({
   serviceUrl: Text(2048),
   from: Account,
   recipient: Account,
-  conversation: loose(z.object({ id: Text(1024), conversationType: Text(64), tenantId: Text(256) })),
+  conversation: loose(z.object({ id: Text(1024), conversationType: Text(64), isGroup: loose(z.boolean()), tenantId: Text(256) })),
   channelData: loose(
     z.object({
       tenant: loose(z.object({ id: Text(256) })),

@@ -21,7 +21,11 @@ export interface Facts {
   readonly conversation: {
     readonly id: string | undefined;
     readonly type: string | undefined;
-    /** Only a conversation that says it is personal is: a missing type fails closed as not personal. */
+    /**
+     * Teams says 'personal'. The Agents Playground (npm start, the e2e suite) leaves the type out in
+     * personal chat, so a missing type counts as personal only when nothing says group, team or channel;
+     * a group chat ('groupChat', isGroup) is never personal.
+     */
     readonly personal: boolean;
   };
   readonly team: z.infer<typeof TeamInfo> | undefined;
@@ -48,7 +52,7 @@ export function facts(a: Activity): Facts {
     who: tenantId && user.success ? { tenantId, aadObjectId: user.data.toLowerCase() } : undefined,
     userId: a.from?.id,
     name: a.from?.name ?? '',
-    conversation: { id: a.conversation?.id, type, personal: type === 'personal' },
+    conversation: { id: a.conversation?.id, type, personal: type === 'personal' || (type === undefined && a.conversation?.id !== undefined && a.conversation.isGroup !== true && !team.success && !a.channelData?.channel) },
     team: team.success ? team.data : undefined,
     channelId: a.channelData?.channel?.id,
     locale: a.locale,

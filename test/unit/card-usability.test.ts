@@ -185,7 +185,7 @@ describe('the help card', () => {
   };
 
   it('when help is shown, then it lists every command the bot understands, each as typed', () => {
-    const facts = nodes(renderWelcomeCard())
+    const facts = nodes(renderWelcomeCard({ retentionDays: 90, auditRetentionDays: 365 }, { personal: true }))
       .map(({ node }) => node)
       .filter((n) => n.type === 'FactSet')
       .flatMap((n) => (n.facts as { title: string }[]).map((f) => f.title));
@@ -196,7 +196,7 @@ describe('the help card', () => {
   });
 
   it('when help is shown, then it states this deployment\'s retention periods, not fixed numbers', () => {
-    const text = JSON.stringify(renderWelcomeCard({ retentionDays: 30, auditRetentionDays: 400 }));
+    const text = JSON.stringify(renderWelcomeCard({ retentionDays: 30, auditRetentionDays: 400 }, { personal: true }));
     expect(text).toContain('has not changed for 30 days');
     expect(text).toContain('is kept for 400 days');
     expect(text).toMatch(/store nothing/);

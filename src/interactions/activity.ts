@@ -5,8 +5,12 @@ const loose = <T extends z.ZodTypeAny>(schema: T) => schema.optional().catch(und
 
 const Text = (max: number) => loose(z.string().max(max));
 const Account = loose(z.object({ id: Text(256), aadObjectId: Text(256), name: Text(512) }));
-const Members = loose(z.array(z.object({ id: Text(256) }).passthrough()).max(1000));
-const Attachment = z.object({ contentType: Text(256), content: z.unknown() });
+const Members = loose(z.array(z.object({ id: Text(256) }).passthrough().catch({ id: undefined })));
+/** Every attachment is kept (an odd one must still be refused, never dropped): the body size bounds the list. */
+const Attachment = z.unknown().transform((x) => {
+  const o = x !== null && typeof x === 'object' ? (x as Record<string, unknown>) : {};
+  return { contentType: typeof o.contentType === 'string' ? o.contentType : undefined, content: o.content };
+});
 
 /**
  * The parts of an incoming activity the interactions read, with no SDK type: any host (teams-ai today)
@@ -17,7 +21,8 @@ export const ActivityShape = z.object({
   id: Text(256),
   name: Text(256),
   action: Text(64),
-  text: Text(100_000),
+  // No length limit here: the request body is already bounded, and a long text must still read as text.
+  text: loose(z.string()),
   value: z.unknown(),
   timestamp: loose(z.union([z.string().max(64), z.date()])),
   locale: Text(64),
@@ -35,7 +40,7 @@ export const ActivityShape = z.object({
   ),
   membersAdded: Members,
   membersRemoved: Members,
-  attachments: loose(z.array(Attachment).max(100)),
+  attachments: loose(z.array(Attachment)),
 });
 export type Activity = z.infer<typeof ActivityShape>;
 

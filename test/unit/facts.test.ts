@@ -45,3 +45,19 @@ describe('facts(): who is asking and from where, read once from an SDK-free acti
     expect(facts(activityOf(null)).activityType).toBe('');
   });
 });
+
+describe('activityOf(): the SDK-free activity shape', () => {
+  it('when attachments are many or oddly shaped, then every one is kept for the refusal guard', () => {
+    const many = Array.from({ length: 150 }, () => ({ contentType: 'image/png', contentUrl: 'https://x' }));
+    expect(activityOf({ type: 'message', attachments: many }).attachments).toHaveLength(150);
+    expect(activityOf({ type: 'message', attachments: [7, null, { contentType: 42 }] }).attachments).toEqual([
+      { contentType: undefined, content: undefined },
+      { contentType: undefined, content: undefined },
+      { contentType: undefined, content: undefined },
+    ]);
+  });
+
+  it('when the text is very long, then it is still the text (the body limit bounds it), not an empty message', () => {
+    expect(activityOf({ type: 'message', text: 'x'.repeat(200_000) }).text).toHaveLength(200_000);
+  });
+});

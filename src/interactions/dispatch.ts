@@ -31,6 +31,6 @@ export async function dispatch(entry: Entry, facts: Facts, rawData: unknown, log
     }
     return await entry.run(facts, parsed.data, { log, raw });
   } catch (error) {
-    return errorReply(error, entry.family, facts, name, asCard, log);
+    return errorReply(error, entry.family, facts, name, log);
   }
 }

@@ -10,7 +10,7 @@ import type { Family } from './table.js';
  * storage not answering, a card too large for Teams. Anything else is a bug and goes on to the host's turn
  * error handler (which apologises and logs it).
  */
-export function errorReply(error: unknown, family: Family, facts: Facts, interaction: string, asCard: boolean, log: Logger): Reply {
+export function errorReply(error: unknown, family: Family, facts: Facts, interaction: string, log: Logger): Reply {
   if (error instanceof NotFoundError) {
     // The lookup is always inside the sender's own partition, so missing and someone else's look the same here.
     log.warn({ event: `${family.name}.not-found`, interaction, aadObjectId: facts.who?.aadObjectId }, 'Assessment not found for sender');
@@ -26,6 +26,5 @@ export function errorReply(error: unknown, family: Family, facts: Facts, interac
     log.warn({ event: `${family.name}.card-too-large`, card: error.card, bytes: error.bytes }, 'Card too large');
     return family.refuse(family.name === 'share' ? 'summaryTooLarge' : 'tooLarge', facts, false);
   }
-  void asCard;
   throw error;
 }

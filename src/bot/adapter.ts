@@ -8,7 +8,7 @@ import type {
 } from 'botbuilder';
 import type { Config } from '../config.js';
 import { isLoopbackHost } from '../config.js';
-import { safeLogId, type Logger } from '../log.js';
+import { safeError, safeLogId, type Logger } from '../log.js';
 import { capConnectorRetries } from './connector-retry-cap.js';
 
 /** A kind message for the practitioner when a turn fails for a reason they cannot fix. */
@@ -255,6 +255,15 @@ class GuardedTeamsAdapter extends TeamsAdapter {
         return { status: 403 };
       }
     }
-    return super.processActivity(authenticated, activity, logic);
+    try {
+      return await super.processActivity(authenticated, activity, logic);
+    } catch (error) {
+      // CloudAdapter.process would answer 500 with the error's message and print the error itself.
+      this.logger.error(
+        { event: 'turn.failed', err: safeError(error), activityType: safeLogId(activity.type), activityId: safeLogId(activity.id, 128) },
+        'A turn failed outside the turn error handler',
+      );
+      return { status: 500 };
+    }
   }
 }

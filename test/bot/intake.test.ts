@@ -113,7 +113,7 @@ async function expectNextTurnAnswered(): Promise<void> {
 describe('request intake: only bounded JSON is read, and nothing from a request reaches disk', () => {
   const cases: readonly { name: string; expected: number; build: () => Promise<{ headers: Record<string, string>; chunks: Buffer[]; gapMs?: number }> }[] = [
     {
-      name: 'a multipart upload of 3 MB',
+      name: 'when a multipart upload of 3 MB arrives',
       expected: 415,
       build: async () => {
         const m = multipart(3 * 1024 * 1024);
@@ -121,7 +121,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'a small multipart upload',
+      name: 'when a small multipart upload arrives',
       expected: 415,
       build: async () => {
         const m = multipart(2000);
@@ -129,7 +129,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'a urlencoded form',
+      name: 'when a urlencoded form arrives',
       expected: 415,
       build: async () => {
         const body = Buffer.from('type=message&text=hello');
@@ -137,7 +137,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'an octet-stream',
+      name: 'when an octet-stream arrives',
       expected: 415,
       build: async () => {
         const body = Buffer.alloc(4000, 1);
@@ -145,7 +145,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'text/plain',
+      name: 'when text/plain arrives',
       expected: 415,
       build: async () => {
         const body = activityJson();
@@ -153,7 +153,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'no content type',
+      name: 'when no content type arrives',
       expected: 415,
       build: async () => {
         const body = activityJson();
@@ -161,7 +161,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'JSON in another charset',
+      name: 'when JSON in another charset arrives',
       expected: 415,
       build: async () => {
         const body = activityJson();
@@ -169,7 +169,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'a JSON body over the limit with its length declared',
+      name: 'when a JSON body over the limit with its length declared arrives',
       expected: 413,
       build: async () => {
         const body = activityJson('x'.repeat(MAX_BODY * 2));
@@ -177,7 +177,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'a chunked JSON body with no length that goes over the limit',
+      name: 'when a chunked JSON body with no length that goes over the limit arrives',
       expected: 413,
       build: async () => {
         const body = activityJson('y'.repeat(MAX_BODY * 4));
@@ -187,7 +187,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'a JSON body that trickles in past the deadline',
+      name: 'when a JSON body that trickles in past the deadline arrives',
       expected: 408,
       build: async () => {
         const body = activityJson();
@@ -197,7 +197,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'gzip-encoded JSON of 200 KB that would inflate to 200 MB',
+      name: 'when gzip-encoded JSON of 200 KB that would inflate to 200 MB arrives',
       expected: 415,
       build: async () => {
         const body = await gzipBomb(200);
@@ -206,7 +206,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
       },
     },
     {
-      name: 'deflate-encoded JSON',
+      name: 'when deflate-encoded JSON arrives',
       expected: 415,
       build: async () => {
         const body = activityJson();
@@ -217,7 +217,7 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
 
   for (const c of cases) {
     for (const [variant, headers] of variants) {
-      it(`when ${c.name} arrives ${variant}, then ${c.expected} with no body, no handler, nothing in the temp folder, and the next turn is answered`, async () => {
+      it(`${c.name} ${variant}, then ${c.expected} with no body, no handler, nothing in the temp folder, and the next turn is answered`, async () => {
         const before = tempFiles();
         const callsBefore = bot.connector.calls.length;
         const heapBefore = process.memoryUsage().heapUsed;
@@ -250,21 +250,21 @@ describe('request intake: only bounded JSON is read, and nothing from a request 
 
 describe('malformed activities, before authentication', () => {
   const malformed: readonly [string, (a: Record<string, unknown>) => unknown][] = [
-    ['a numeric type', (a) => ({ ...a, type: 123 })],
-    ['an object as type', (a) => ({ ...a, type: { toString: 'x' } })],
-    ['no type', (a) => ({ ...a, type: undefined })],
-    ['a type with punctuation', (a) => ({ ...a, type: 'message<script>' })],
-    ['a conversation that is a string', (a) => ({ ...a, conversation: 'c' })],
-    ['a timestamp that is not a date', (a) => ({ ...a, timestamp: 'not-a-date' })],
-    ['a 10 KB channelId', (a) => ({ ...a, channelId: 'c'.repeat(10 * 1024) })],
-    ['a JSON array', () => [1, 2, 3]],
-    ['a JSON string', () => 'hello'],
-    ['JSON null', () => null],
+    ['when an activity with a numeric type arrives', (a) => ({ ...a, type: 123 })],
+    ['when an activity with an object as type arrives', (a) => ({ ...a, type: { toString: 'x' } })],
+    ['when an activity with no type arrives', (a) => ({ ...a, type: undefined })],
+    ['when an activity with a type with punctuation arrives', (a) => ({ ...a, type: 'message<script>' })],
+    ['when an activity with a conversation that is a string arrives', (a) => ({ ...a, conversation: 'c' })],
+    ['when an activity with a timestamp that is not a date arrives', (a) => ({ ...a, timestamp: 'not-a-date' })],
+    ['when an activity with a 10 KB channelId arrives', (a) => ({ ...a, channelId: 'c'.repeat(10 * 1024) })],
+    ['when an activity with a JSON array arrives', () => [1, 2, 3]],
+    ['when an activity with a JSON string arrives', () => 'hello'],
+    ['when an activity with JSON null arrives', () => null],
   ];
 
   for (const [name, mutate] of malformed) {
     for (const [variant, headers] of variants) {
-      it(`when an activity with ${name} arrives ${variant}, then 400 with no body and no internals`, async () => {
+      it(`${name} ${variant}, then 400 with no body and no internals`, async () => {
         const activity = message(bot, newUser(), 'hello');
         const body = Buffer.from(JSON.stringify(mutate(activity)));
         const result = await post({ 'content-type': 'application/json', 'content-length': String(body.length), ...headers() }, [body]);

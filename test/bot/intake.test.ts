@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +27,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.env.TMPDIR = originalTmp;
+  if (originalTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = originalTmp;
   await bot?.close();
+  rmSync(tempDir, { recursive: true, force: true });
   nock.cleanAll();
 });
 

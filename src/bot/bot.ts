@@ -9,7 +9,7 @@ export interface Bot {
 }
 
 /** Wires the adapter and the application; the only way the rest of the code reaches the SDK. */
-export function createBot(config: Pick<Config, 'auth' | 'allowedTenants'>, deps: BotDeps & { logger: Logger }): Bot {
+export function createBot(config: Pick<Config, 'auth' | 'allowedTenants' | 'serviceUrls'>, deps: BotDeps & { logger: Logger }): Bot {
   const adapter = createAdapter(config, deps.logger);
   const app = createApp(adapter, deps);
   return {

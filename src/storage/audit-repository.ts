@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Logger } from '../log.js';
-import { AuditEntrySchema, type AuditEntry, type AuditLog, type AuditRecord } from '../tencs/audit.js';
+import { AuditEntrySchema, REFUSAL_AUDIT_WINDOW_MS, type AuditEntry, type AuditLog, type AuditRecord } from '../tencs/audit.js';
 import { CorruptEntityError, statusOf } from './errors.js';
 import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
@@ -14,6 +14,19 @@ const KEY_SAFE = /^[A-Za-z0-9._:%~-]{1,200}$/;
 /** Table keys may not hold / \ # ? or control characters; anything unexpected is stored under a fixed key. */
 function partitionFor(assessmentId: string): string {
   return KEY_SAFE.test(assessmentId) ? assessmentId : 'invalid-id';
+}
+
+/**
+ * The row key of an entry. Ordinary entries: time and a random suffix (every one kept). Refusals: the
+ * start of their window and a hash of who and what, so a repeat in the same window is the same row
+ * and is not written again (REFUSAL_AUDIT_WINDOW_MS).
+ */
+function rowKeyFor(entry: AuditEntry): string {
+  if (entry.action !== 'refused') return `${entry.at}~${randomBytes(6).toString('hex')}`;
+  const t = new Date(entry.at).getTime();
+  const window = new Date(Math.floor((Number.isNaN(t) ? 0 : t) / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
+  const who = createHash('sha256').update(`${entry.actorTenantId}\n${entry.actorId}\n${entry.detail ?? ''}`, 'utf8').digest('base64url').slice(0, 16);
+  return `${window}~refused~${who}`;
 }
 
 const normaliseCaseRef = (ref: string) => ref.trim().toLowerCase();
@@ -41,7 +54,7 @@ export class AuditRepository implements AuditLog {
     const parsed = AuditEntrySchema.parse({ ...entry, at: entry.at ?? this.now().toISOString() });
     const entity = {
       partitionKey: partitionFor(parsed.assessmentId),
-      rowKey: `${parsed.at}~${randomBytes(6).toString('hex')}`,
+      rowKey: rowKeyFor(parsed),
       ...parsed,
       ...(parsed.caseRef !== undefined ? { caseRefKey: normaliseCaseRef(parsed.caseRef) } : {}),
     };
@@ -50,7 +63,9 @@ export class AuditRepository implements AuditLog {
     } catch (error) {
       // 409: the row key ends in random bytes, so only this very insert can hold it: it committed, its answer
       // was lost, and the storage client's retry sent it again. The entry is recorded once; nothing to fail.
+      // For a refusal, 409 is also a repeat within its window, already recorded: it is not logged again either.
       if (statusOf(error) !== 409) throw error;
+      if (parsed.action === 'refused') return;
     }
     // A second, ids-only copy in the structured log, for the council's log workspace.
     this.logger?.info(

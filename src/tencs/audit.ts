@@ -56,6 +56,13 @@ export const AuditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
+/**
+ * Refusals are recorded at most once per person, assessment and kind of action (the detail) in each
+ * window of this length: the first one is kept with its time, and repeats in the same window write
+ * nothing, so a user pressing refused buttons all day adds at most 24 rows a day per assessment and action.
+ */
+export const REFUSAL_AUDIT_WINDOW_MS = 60 * 60_000;
+
 /** What a caller records; the time is added by the log unless given (tests, purge). */
 export type AuditRecord = Omit<AuditEntry, 'at'> & { readonly at?: string };
 

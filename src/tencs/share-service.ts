@@ -70,6 +70,8 @@ export interface ShareServiceDeps {
   readonly port: ChannelPort;
   /** Turns a view into the card to post; the bot layer passes the card renderer. */
   readonly render: (view: SummaryView) => object;
+  /** Paces supervision notes per person (on top of the per-user turn limit); keyed `${tenant}|${user}`. */
+  readonly noteLimiter: { take(key: string): { readonly allowed: boolean } };
   readonly retry?: RetryPolicy;
   readonly clock?: Clock;
   readonly now?: () => Date;
@@ -121,7 +123,17 @@ export type ActOutcome =
 /** How long a share may sit in "posting" before another request may take it over (a crash mid-post). */
 const POSTING_STALE_MS = 2 * 60_000;
 
+/** Supervision notes one person may add to one shared summary; they are all kept and exported. */
+export const NOTES_PER_PERSON_MAX = 50;
+/** Supervision notes one shared summary may hold in total, from everyone. */
+export const NOTES_PER_SHARE_MAX = 500;
+/** How fast one person may add notes (any share): a few at once, then a few a minute. */
+export const NOTE_RATE = { burst: 3, perMinute: 3 } as const;
+
 export const NOTE_EMPTY = 'Write a note before saving it.';
+export const NOTE_PERSON_LIMIT = `You have added ${NOTES_PER_PERSON_MAX} supervision notes to this summary, which is as many as one person can add to it, so this note was not saved. Your text is still in the box: you could copy it into your own supervision record, or talk it through with the practitioner.`;
+export const NOTE_SHARE_LIMIT = `This summary already has ${NOTES_PER_SHARE_MAX} supervision notes, which is as many as it can hold, so this note was not saved. Your text is still in the box: you could copy it into your own supervision record. The practitioner can share the assessment again once it has been reviewed.`;
+export const NOTE_TOO_FAST = 'You are adding notes faster than I can take them, so this one was not saved. Your text is still in the box: please wait a minute, then save it again.';
 export const NOTE_TOO_LONG = `A supervision note can be at most ${NOTE_MAX_CHARS} characters. Your text is still in the box: please shorten it and save again.`;
 
 /**
@@ -231,6 +243,8 @@ export class ShareService {
       const text = cleanText(request.action.text);
       if (!text) return { kind: 'invalid', message: NOTE_EMPTY };
       if (text.length > NOTE_MAX_CHARS) return { kind: 'invalid', message: NOTE_TOO_LONG };
+      const bounded = await this.noteBound(request, share);
+      if (bounded) return { kind: 'invalid', message: bounded };
       first = await this.deps.shares.addNote(share, { kind: 'note', ...author, text }, request.action.requestId);
     }
     if (first) {
@@ -309,6 +323,18 @@ export class ShareService {
       return { kind: 'team-gone', team };
     }
     return { kind: 'connector', team, failure: error };
+  }
+
+  /**
+   * Why this note may not be added (a person's or the share's notes are at their bound, or they are
+   * adding notes too fast), or undefined when it may. Nothing is written either way.
+   */
+  private async noteBound(request: ActRequest, share: Share): Promise<string | undefined> {
+    const { notes } = await this.deps.shares.entries(share);
+    if (notes.length >= NOTES_PER_SHARE_MAX) return NOTE_SHARE_LIMIT;
+    if (notes.filter((n) => n.authorId === request.actor.aadObjectId).length >= NOTES_PER_PERSON_MAX) return NOTE_PERSON_LIMIT;
+    if (!this.deps.noteLimiter.take(`${request.actor.tenantId}|${request.actor.aadObjectId}`).allowed) return NOTE_TOO_FAST;
+    return undefined;
   }
 
   /** Audits a manager's action on a shared summary (acknowledge or note), or its refusal. */

@@ -10,10 +10,11 @@ import { NotFoundError, StorageUnavailableError } from '../../storage/errors.js'
 import type { AuditLog } from '../../tencs/audit.js';
 import type { RetryPolicy } from '../../tencs/connector-retry.js';
 import type { Owner } from '../../tencs/owner.js';
-import { ShareService, type AssessmentLookup, type ShareStore, type TeamStore } from '../../tencs/share-service.js';
+import { NOTE_RATE, ShareService, type AssessmentLookup, type ShareStore, type TeamStore } from '../../tencs/share-service.js';
 import { channelOf, type TeamRef } from '../../tencs/sharing.js';
 import type { BotDeps } from '../app.js';
 import { createChannelPort } from '../channel-port.js';
+import { createRateLimiter } from '../rate-limiter.js';
 import { ownerOf } from '../owner.js';
 
 /** What sharing to a team channel needs from the composition root. */
@@ -88,6 +89,7 @@ export function registerShare(app: Application<TurnState>, deps: BotDeps): void 
     audit: sharingDeps.audit,
     port: createChannelPort(app.adapter as TeamsAdapter, sharingDeps.botAppId),
     render: renderSummaryView,
+    noteLimiter: createRateLimiter(NOTE_RATE),
     ...(sharingDeps.retry ? { retry: sharingDeps.retry } : {}),
   });
 

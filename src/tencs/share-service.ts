@@ -6,8 +6,9 @@ import { caseRecordText } from './case-record.js';
 import { CONNECTOR_RETRY, ConnectorFailure, REAL_CLOCK, withConnectorRetry, type Clock, type RetryPolicy } from './connector-retry.js';
 import type { Owner } from './owner.js';
 import { channelOf, NOTE_MAX_CHARS, shareIdFor, type Share, type SupervisionEntry, type TeamRef } from './sharing.js';
-import { cleanText, summarise, type AssessmentSummary } from './summary.js';
+import { cleanText, excerpt, summarise, type AssessmentSummary } from './summary.js';
 import { supervisionPrompts, type SupervisionPrompt } from './supervision-prompts.js';
+import { ukDate } from './uk-dates.js';
 
 /** The Bot Connector as sharing needs it; implemented in src/bot, failures thrown as ConnectorError. */
 export interface ChannelPort {
@@ -117,8 +118,26 @@ export interface ActRequest {
 
 export type ActOutcome =
   | { readonly kind: 'recorded'; readonly first: boolean; readonly view: SummaryView; readonly updated: boolean }
-  | { readonly kind: 'refused'; readonly reason: 'unknown-share' | 'not-allowed' }
+  | { readonly kind: 'refused'; readonly reason: 'unknown-share' | 'not-allowed' | 'not-here' }
   | { readonly kind: 'invalid'; readonly message: string };
+
+/** One team the practitioner may share to, as the choice card shows it: never its id. */
+export interface TeamChoice {
+  readonly teamId: string;
+  /** The team's name, told apart from any other team of the same name by when tencs was added and a count. */
+  readonly label: string;
+}
+
+/** The teams the practitioner belongs to, and how many could not be checked just now. */
+export interface TeamChoices {
+  readonly teams: readonly TeamChoice[];
+  readonly unchecked: number;
+}
+
+/** Membership lookups made at once when listing teams. */
+const MEMBERSHIP_CHECKS_AT_ONCE = 8;
+/** Team names are shown up to this many characters. */
+const TEAM_NAME_CHARS = 80;
 
 /** How long a share may sit in "posting" before another request may take it over (a crash mid-post). */
 const POSTING_STALE_MS = 2 * 60_000;
@@ -161,9 +180,31 @@ export class ShareService {
     return this.deps.teams.delete(tenantId, teamId);
   }
 
-  /** The teams in the practitioner's tenant that a summary can be shared to. */
-  async teamsFor(owner: Owner): Promise<TeamRef[]> {
-    return this.deps.teams.listForTenant(owner.tenantId);
+  /**
+   * The teams tencs is in that this practitioner belongs to (asked of the Bot Connector, as sharing
+   * does), labelled so that two teams of the same name can be told apart. A team the bot has gone
+   * from is forgotten; one whose membership could not be checked just now is counted, not listed.
+   */
+  async teamsFor(owner: Owner, userId: string): Promise<TeamChoices> {
+    const all = await this.deps.teams.listForTenant(owner.tenantId);
+    const verdicts: ('member' | 'not-member' | 'gone' | 'unchecked')[] = new Array(all.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < all.length) {
+        const i = next++;
+        const team = all[i]!;
+        try {
+          verdicts[i] = (await withConnectorRetry((signal) => this.deps.port.isMember(team, userId, signal), this.retry, this.clock)) ? 'member' : 'not-member';
+        } catch (error) {
+          if (!(error instanceof ConnectorFailure)) throw error;
+          if (error.kind === 'gone') await this.deps.teams.delete(team.tenantId, team.teamId);
+          verdicts[i] = error.kind === 'gone' ? 'gone' : 'unchecked';
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(MEMBERSHIP_CHECKS_AT_ONCE, all.length) }, worker));
+    const mine = all.filter((_, i) => verdicts[i] === 'member');
+    return { teams: labelTeams(mine), unchecked: verdicts.filter((v) => v === 'unchecked').length };
   }
 
   /** The owner's summary and prompts (NotFoundError for anyone else's); recorded as viewed. */
@@ -229,10 +270,14 @@ export class ShareService {
     const share = found.share;
     const isOwner = share.ownerId === request.actor.aadObjectId;
     const inThread = request.origin.conversationType === 'channel' && channelOf(request.origin.conversationId) === share.channelId;
+    const personal = (request.origin.conversationType ?? 'personal') === 'personal';
     if (!isOwner && !inThread) {
       await this.auditShareAction(request, share, 'refused');
       return { kind: 'refused', reason: 'not-allowed' };
     }
+    // The owner may act from their personal chat or the thread; anywhere else (a group chat, another
+    // channel) the reply card would show the case reference and notes to whoever is there.
+    if (!inThread && !personal) return { kind: 'refused', reason: 'not-here' };
 
     const at = (Number.isNaN(request.at.getTime()) ? this.now() : request.at).toISOString();
     const author = { authorId: request.actor.aadObjectId, authorName: cleanText(request.actorName).slice(0, 200) || 'Someone in the team', at };
@@ -353,4 +398,24 @@ export class ShareService {
     // The trail takes identifiers only; a team id with anything else in it is kept readable but safe.
     await this.deps.audit.record(assessmentAuditRecord(owner, action, a, detail.replace(/[^A-Za-z0-9:@._-]/g, '_').slice(0, 120)));
   }
+}
+
+/**
+ * Labels for a list of teams: the name alone when it is the only team of that name; otherwise the
+ * name with when tencs was added and its place among the teams of that name (oldest first), so that
+ * no two labels are the same and no id is shown.
+ */
+export function labelTeams(teams: readonly TeamRef[]): TeamChoice[] {
+  const nameOf = (t: TeamRef) => excerpt(t.teamName, TEAM_NAME_CHARS).text || 'Unnamed team';
+  const groups = new Map<string, TeamRef[]>();
+  for (const t of teams) {
+    const key = nameOf(t).toLowerCase();
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  return teams.map((t) => {
+    const same = (groups.get(nameOf(t).toLowerCase()) ?? [t]).slice().sort((a, b) => a.installedAt.localeCompare(b.installedAt) || a.teamId.localeCompare(b.teamId));
+    if (same.length === 1) return { teamId: t.teamId, label: nameOf(t) };
+    const place = same.indexOf(t) + 1;
+    return { teamId: t.teamId, label: `${nameOf(t)} (team ${place} of ${same.length} with this name, tencs added ${ukDate(t.installedAt.slice(0, 10))})` };
+  });
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Logger } from '../log.js';
-import { AuditEntrySchema, REFUSAL_AUDIT_WINDOW_MS, type AuditEntry, type AuditLog, type AuditRecord } from '../tencs/audit.js';
+import { AuditEntrySchema, REFUSAL_AUDIT_WINDOW_MS, RefusalBudget, type AuditEntry, type AuditLog, type AuditRecord } from '../tencs/audit.js';
 import { CorruptEntityError, statusOf } from './errors.js';
 import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
@@ -39,6 +39,7 @@ const normaliseCaseRef = (ref: string) => ref.trim().toLowerCase();
 export class AuditRepository implements AuditLog {
   private readonly client: TableClient;
   private readonly table: TableCall;
+  private readonly refusals = new RefusalBudget();
 
   constructor(
     tables: TableFactory,
@@ -58,6 +59,16 @@ export class AuditRepository implements AuditLog {
       ...parsed,
       ...(parsed.caseRef !== undefined ? { caseRefKey: normaliseCaseRef(parsed.caseRef) } : {}),
     };
+    if (parsed.action === 'refused') {
+      const t = new Date(parsed.at).getTime();
+      const verdict = this.refusals.take(parsed.actorTenantId, parsed.actorId, Number.isNaN(t) ? this.now().getTime() : t);
+      if (verdict !== 'write') {
+        if (verdict === 'capped-first') {
+          this.logger?.warn({ event: 'audit.refusals-capped', actorId: parsed.actorId, actorTenantId: parsed.actorTenantId }, 'Further refusals this hour are not written to the trail');
+        }
+        return;
+      }
+    }
     try {
       await this.call('record', () => this.client.createEntity(entity, { abortSignal: AbortSignal.timeout(this.timeoutMs) }));
     } catch (error) {
@@ -65,7 +76,10 @@ export class AuditRepository implements AuditLog {
       // was lost, and the storage client's retry sent it again. The entry is recorded once; nothing to fail.
       // For a refusal, 409 is also a repeat within its window, already recorded: it is not logged again either.
       if (statusOf(error) !== 409) throw error;
-      if (parsed.action === 'refused') return;
+      if (parsed.action === 'refused') {
+        this.refusals.refund(parsed.actorTenantId, parsed.actorId);
+        return;
+      }
     }
     // A second, ids-only copy in the structured log, for the council's log workspace.
     this.logger?.info(

@@ -6,6 +6,7 @@ import { assessmentIdFor } from '../../src/storage/assessment-repository.js';
 import { AUDIT_TABLE } from '../../src/storage/audit-repository.js';
 import { SUPERVISION_TABLE } from '../../src/storage/share-repository.js';
 import type { Assessment } from '../../src/tencs/assessment.js';
+import { REFUSAL_ROWS_PER_PERSON_PER_WINDOW } from '../../src/tencs/audit.js';
 import { NOTE_PERSON_LIMIT, NOTE_SHARE_LIMIT, NOTE_TOO_FAST, NOTES_PER_PERSON_MAX, NOTES_PER_SHARE_MAX } from '../../src/tencs/share-service.js';
 import { shareIdFor } from '../../src/tencs/sharing.js';
 import { SALLY } from '../fixtures/assessments.js';
@@ -147,6 +148,19 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
     // One for the acknowledgement, one for the view; two more at most if the test crossed an hour's boundary.
     expect(refusals.length).toBeLessThanOrEqual(4);
     expect(new Set(refusals.map((r) => r.detail ?? '')).size).toBe(2);
+  });
+
+  it('when one user is refused for 100 different well-shaped ids, then the audit trail gains at most a bounded number of rows for them', async () => {
+    const sprayer = newUser('Spray Tester');
+    for (let i = 0; i < 100; i++) {
+      const r = await bot.send(execute(bot, sprayer, VERBS.summaryView, { assessmentId: assessmentIdFor(randomUUID(), new Date()) }));
+      expect(replyText(r)).toMatch(/can't open that assessment/);
+    }
+    const written = (await allRows(bot, AUDIT_TABLE)).filter((r) => r.actorId === sprayer.aadObjectId);
+    expect(written.length).toBeGreaterThanOrEqual(1);
+    // 20 an hour per person (REFUSAL_ROWS_PER_PERSON_PER_WINDOW); twice that if the hour turned mid-test.
+    expect(written.length).toBeLessThanOrEqual(2 * REFUSAL_ROWS_PER_PERSON_PER_WINDOW);
+    expect(bot.logLines.filter((l) => l.includes('audit.refusals-capped') && l.includes(sprayer.aadObjectId)).length).toBeGreaterThanOrEqual(1);
   });
 
   describe('ids from card data are checked for shape before they are used, stored or logged', () => {

@@ -25,7 +25,7 @@ export const AssessmentActionData = z.object({ assessmentId: z.string().regex(AS
 /** Card action data carrying a share id. */
 export const ShareActionData = z.object({ shareId: z.string().regex(SHARE_ID_PATTERN) });
 /** "Save note": the share and the note typed in the card (lone surrogates made U+FFFD, as storage would). */
-export const NoteActionData = ShareActionData.extend({ note: z.string().max(64 * 1024).default('').transform(wellFormed) });
+export const NoteActionData = ShareActionData.extend({ note: z.string().default('').transform(wellFormed) });
 /** "Post": the assessment and the chosen team (none chosen yet is ''). */
 export const PostActionData = AssessmentActionData.extend({ teamId: z.union([z.literal(''), z.string().regex(TEAM_ID_PATTERN)]).default('') });
 

@@ -72,6 +72,10 @@ const EnvSchema = z
         if (keys.length === 0) throw new Error('no key listed');
         const bad = keys.find((k) => k.key.length !== 32 || !/^[A-Za-z0-9_-]{1,32}$/.test(k.id));
         if (bad) throw new Error(`key ${bad.id} must have a short id and decode to 32 bytes`);
+        // Each id names exactly one key: with two under one id, a later read may pick the wrong key and fail.
+        const seen = new Set<string>();
+        const repeated = keys.find((k) => (seen.has(k.id) ? true : (seen.add(k.id), false)));
+        if (repeated) throw new Error(`key id ${repeated.id} is listed more than once; give each key its own id`);
       } catch (error) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ENCRYPTION_KEYS'], message: `is not valid (${(error as Error).message}); expected "id:base64-of-32-bytes[,id2:...]"` });
       }

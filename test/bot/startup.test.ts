@@ -29,6 +29,14 @@ describe('the bot process at start-up', () => {
     expect(stderr).toMatch(/BOT_AUTH is "disabled" but HOST is 0\.0\.0\.0/);
   });
 
+  it('when ENCRYPTION_KEYS lists one key id twice, then it exits 1 naming the repeated id', () => {
+    const a = Buffer.alloc(32, 1).toString('base64');
+    const b = Buffer.alloc(32, 2).toString('base64');
+    const { status, stderr } = startBot({ BOT_AUTH: 'disabled', ENCRYPTION_KEYS: `k1:${a},k1:${b}` });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/ENCRYPTION_KEYS is not valid \(key id k1 is listed more than once/);
+  });
+
   it('when a value is malformed, then it exits 1 naming the variable', () => {
     const { status, stderr } = startBot({ BOT_AUTH: 'disabled', PORT: 'eighty' });
     expect(status).toBe(1);

@@ -7,7 +7,7 @@ import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPri
 import { assessmentSections } from '../../src/tencs/privacy-service.js';
 import { renderShareChoose, renderShareResult, renderSummaryView } from '../../src/cards/share-cards.js';
 import { ConnectorFailure } from '../../src/tencs/connector-retry.js';
-import type { ShareOutcome } from '../../src/tencs/share-service.js';
+import { labelTeams, type ShareOutcome } from '../../src/tencs/share-service.js';
 import { NOTE_MAX_CHARS, type Share, type TeamRef } from '../../src/tencs/sharing.js';
 import { LIMITS, type Assessment, type Step } from '../../src/tencs/assessment.js';
 import type { Mode } from '../../src/tencs/assessment-service.js';
@@ -155,7 +155,7 @@ function shareSamples(): { templates: Record<string, () => AdaptiveCardJson[]>; 
     ...(['throttled', 'timeout', 'failed'] as const).map((kind): ShareOutcome => ({ kind: 'connector', team: team(3), failure: new ConnectorFailure(kind, 429, 30_000) })),
   ];
   const templates: Record<string, () => AdaptiveCardJson[]> = {
-    'share-choose': () => [renderShareChoose(ID, 'R'.repeat(LIMITS.caseRef), Array.from({ length: 120 }, (_, i) => team(i))), renderShareChoose(ID, 'R', [])],
+    'share-choose': () => [renderShareChoose(ID, 'R'.repeat(LIMITS.caseRef), { teams: labelTeams(Array.from({ length: 120 }, (_, i) => ({ ...team(i), teamName: 'Same name '.repeat(10) }))), unchecked: 7 }), renderShareChoose(ID, 'R', { teams: [], unchecked: 0 })],
     'share-result': () => outcomes.map((o) => renderShareResult(ID, o)),
     'share-removed': () => [renderSummaryView({ kind: 'removed', share })],
   };

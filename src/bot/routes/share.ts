@@ -10,10 +10,11 @@ import { NotFoundError, StorageUnavailableError } from '../../storage/errors.js'
 import type { AuditLog } from '../../tencs/audit.js';
 import type { RetryPolicy } from '../../tencs/connector-retry.js';
 import type { Owner } from '../../tencs/owner.js';
-import { ShareService, type AssessmentLookup, type ShareStore, type TeamStore } from '../../tencs/share-service.js';
+import { NOTE_RATE, ShareService, type AssessmentLookup, type ShareStore, type TeamStore } from '../../tencs/share-service.js';
 import { channelOf, type TeamRef } from '../../tencs/sharing.js';
 import type { BotDeps } from '../app.js';
 import { createChannelPort } from '../channel-port.js';
+import { createRateLimiter } from '../rate-limiter.js';
 import { ownerOf } from '../owner.js';
 
 /** What sharing to a team channel needs from the composition root. */
@@ -32,6 +33,9 @@ export const NOT_YOURS_MESSAGE =
   "I couldn't find that assessment among yours. Each practitioner can only view, copy or share their own assessments.";
 export const REFUSED_ACTION_MESSAGE =
   'Only members of the team this summary was shared with, and the practitioner who shared it, can acknowledge it or add supervision notes. Nothing was recorded.';
+export const NOT_HERE_TITLE = 'Summaries stay in our personal chat';
+export const NOT_HERE_MESSAGE =
+  "To keep case details private, I only show an assessment's summary in your personal chat with me, or in the team thread it was shared to. Nothing was recorded or shown here. Open a chat with tencs to view, copy or share it.";
 export const UNKNOWN_SHARE_MESSAGE = "I can't find this shared summary any more, so nothing was recorded.";
 export const COPY_SENT_MESSAGE = "I've sent you the summary as plain text in our chat, ready to paste into your case record.";
 export const COPY_PERSONAL_ONLY = 'Copy for case record works in your personal chat with tencs, so the text is only sent to you.';
@@ -88,6 +92,7 @@ export function registerShare(app: Application<TurnState>, deps: BotDeps): void 
     audit: sharingDeps.audit,
     port: createChannelPort(app.adapter as TeamsAdapter, sharingDeps.botAppId),
     render: renderSummaryView,
+    noteLimiter: createRateLimiter(NOTE_RATE),
     ...(sharingDeps.retry ? { retry: sharingDeps.retry } : {}),
   });
 
@@ -124,8 +129,13 @@ export function registerShare(app: Application<TurnState>, deps: BotDeps): void 
   type Result = AdaptiveCardJson | string;
 
   /** One verb: who is asking, zod-parse the data, run, and turn known failures into kind words. */
-  const verb = <S extends z.ZodTypeAny>(name: string, schema: S, run: (owner: Owner, data: z.infer<S>, context: TurnContext) => Promise<Result>) => {
+  const verb = <S extends z.ZodTypeAny>(name: string, schema: S, run: (owner: Owner, data: z.infer<S>, context: TurnContext) => Promise<Result>, where: 'personal' | 'any' = 'any') => {
     app.adaptiveCards.actionExecute(name, async (context, _state, data) => {
+      // Assessment content (case reference, typed text) is only ever shown in personal chat.
+      if (where === 'personal' && (context.activity.conversation?.conversationType ?? 'personal') !== 'personal') {
+        logger.info({ event: 'share.not-personal', verb: name, conversationType: context.activity.conversation?.conversationType, activityId: context.activity.id }, 'Summary verb outside personal chat');
+        return renderNoticeCard(NOT_HERE_TITLE, NOT_HERE_MESSAGE, { personal: false }) as never;
+      }
       const owner = ownerOf(context);
       if (!owner) return 'I could not tell who sent this, so I did nothing. Please use tencs from Microsoft Teams.' as never;
       const parsed = schema.safeParse(data ?? {});
@@ -153,7 +163,7 @@ export function registerShare(app: Application<TurnState>, deps: BotDeps): void 
     });
   };
 
-  verb(VERBS.summaryView, AssessmentActionData, async (owner, data) => renderSummaryView(await service.preview(owner, data.assessmentId)));
+  verb(VERBS.summaryView, AssessmentActionData, async (owner, data) => renderSummaryView(await service.preview(owner, data.assessmentId)), 'personal');
 
   verb(VERBS.summaryCopy, AssessmentActionData, async (owner, data, context) => {
     if (context.activity.conversation?.conversationType !== 'personal') return COPY_PERSONAL_ONLY;
@@ -164,13 +174,13 @@ export function registerShare(app: Application<TurnState>, deps: BotDeps): void 
     return COPY_SENT_MESSAGE;
   });
 
-  verb(VERBS.shareChoose, AssessmentActionData, async (owner, data) => {
+  verb(VERBS.shareChoose, AssessmentActionData, async (owner, data, context) => {
     const view = await service.preview(owner, data.assessmentId, 'share-choose');
-    return renderShareChoose(view.assessmentId, view.summary.caseRef, await service.teamsFor(owner));
-  });
+    return renderShareChoose(view.assessmentId, view.summary.caseRef, await service.teamsFor(owner, context.activity.from?.id ?? owner.aadObjectId));
+  }, 'personal');
 
   verb(VERBS.sharePost, PostActionData, async (owner, data, context) => {
-    if (!data.teamId) return renderShareChoose(data.assessmentId, '', await service.teamsFor(owner));
+    if (!data.teamId) return renderShareChoose(data.assessmentId, '', await service.teamsFor(owner, context.activity.from?.id ?? owner.aadObjectId));
     const outcome = await service.share({
       owner,
       ownerName: context.activity.from?.name ?? '',
@@ -190,7 +200,7 @@ export function registerShare(app: Application<TurnState>, deps: BotDeps): void 
       'Share',
     );
     return renderShareResult(data.assessmentId, outcome);
-  });
+  }, 'personal');
 
   const act = async (owner: Owner, shareId: string, context: TurnContext, action: { kind: 'ack' } | { kind: 'note'; text: string; requestId: string }): Promise<Result> => {
     const a = context.activity;
@@ -206,6 +216,7 @@ export function registerShare(app: Application<TurnState>, deps: BotDeps): void 
     logger.info({ event: 'share.act', action: action.kind, outcome: outcome.kind, shareId, updated: outcome.kind === 'recorded' ? outcome.updated : undefined }, 'Share action');
     switch (outcome.kind) {
       case 'refused':
+        if (outcome.reason === 'not-here') return renderNoticeCard(NOT_HERE_TITLE, NOT_HERE_MESSAGE, { personal: false });
         return outcome.reason === 'unknown-share' ? UNKNOWN_SHARE_MESSAGE : REFUSED_ACTION_MESSAGE;
       case 'invalid':
         return outcome.message;

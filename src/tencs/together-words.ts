@@ -154,7 +154,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'context'>(
       {
         title: 'Where I go online',
-        intro: 'Let us talk about the games, apps and gadgets you use, and where you use them.',
+        intro: 'Let us talk about the games, apps and gadgets you use.',
         questions: [
           q('ctx-what-used', 'Which games, apps and videos do you use? Do you use a phone, a tablet or a computer?'),
           q('ctx-importance', 'Which one do you like best? Which one would you miss most?'),
@@ -166,7 +166,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'Your apps and devices',
-        intro: 'Let us talk about the apps, games and devices you use, and what they mean to you.',
+        intro: 'Let us talk about the apps, games and devices you use. What do they mean to you?',
         questions: [
           q('ctx-what-used', 'Which apps, games, sites and devices do you use?'),
           q('ctx-importance', 'Which matter most to you? Which could you easily do without?'),
@@ -179,7 +179,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     ),
     parent: {
       title: 'Apps and devices',
-      intro: "Let us talk about the apps and devices in your child's life, and life at home and school.",
+      intro: "Let us talk about the apps and devices your child uses, and life at home and school.",
       questions: [
         q('ctx-what-used', 'Which apps, games and devices does your child use?'),
         q('ctx-importance', 'Which ones seem to matter most to them?'),
@@ -210,7 +210,7 @@ export const TOGETHER_WORDS: TogetherTable = {
           q('cont-engage', 'What do you like to watch, read, play or follow online?'),
           q('cont-produce', 'What do you make or share? Videos, photos, posts, art, music?'),
           q('cont-appropriate', 'Do you think the things you make are right for your age? Why?'),
-          q('cont-risk', 'Has anything you posted ever come back on you, or been used in a way you did not want?'),
+          q('cont-risk', 'Has anything you posted ever come back on you? Or been used in a way you did not want?'),
           q('cont-exposed', 'Have you seen things online that upset you, scared you or felt too old for you? What did you do?'),
         ],
         leftOut: [],
@@ -250,7 +250,7 @@ export const TOGETHER_WORDS: TogetherTable = {
           q('ctc-harmful', 'Is there anyone who makes you feel uneasy, pushed or unsafe?'),
           q('ctc-where', 'Do you know them online, in person, or both?'),
           q('ctc-feel', 'How do you feel about each of them? How do they make you feel?'),
-          q('ctc-grooming', 'Has anyone, even someone your own age, asked you to keep secrets, send pictures or meet up? Did it feel right?'),
+          q('ctc-grooming', 'Has anyone asked you to keep secrets, send pictures or meet up? Even someone your own age? Did it feel right?'),
         ],
         leftOut: [],
       },
@@ -263,7 +263,7 @@ export const TOGETHER_WORDS: TogetherTable = {
         q('ctc-harmful', "Is there anyone in your child's life, online or offline, who worries you?"),
         q('ctc-where', 'Do they know these people online, in person, or both?'),
         q('ctc-feel', 'How does your child seem to feel about these people?'),
-        q('ctc-grooming', 'Has anyone, other young people too, asked your child to keep secrets, send pictures or meet up?'),
+        q('ctc-grooming', 'Has anyone asked your child to keep secrets, send pictures or meet up? This includes other young people.'),
       ],
     },
   },
@@ -371,7 +371,7 @@ export const TOGETHER_WORDS: TogetherTable = {
           q('cons-how-long', 'How often do you check them, and for how long?'),
           q('cons-routine', 'Talk me through a normal day. What about late at night?'),
           q('cons-meaning', 'What does your time online give you? Fun, friends, calm, something else?'),
-          q('cons-affecting', 'Does it ever get in the way of sleep, school, your mood or people you care about?'),
+          q('cons-affecting', 'Does it ever get in the way of sleep, school or your mood? Or people you care about?'),
           q('cons-change', 'Is there anything about your time online you would like to change?'),
         ],
         leftOut: [],
@@ -396,10 +396,10 @@ export const TOGETHER_WORDS: TogetherTable = {
         title: 'Things I make',
         intro: 'Things you make online can be great. Some people may want to use them for themselves.',
         questions: [
-          q('comm-value', 'Have you made something online you are proud of, like a video or a game world?'),
+          q('comm-value', 'Have you made something online you are proud of? Like a video or a game world?'),
           q('comm-positive', 'Has it helped you learn, help others, or earn something?'),
           q('comm-used-by-others', 'Has anyone tried to use your things, your account or your pictures for themselves?'),
-          q('comm-exploitation', 'Has anyone offered you money, gifts or game points to send pictures or do something?'),
+          q('comm-exploitation', 'Has anyone offered you money, gifts or game points? Was it to send pictures or do something?'),
           q('comm-develop', 'What would you like to make next? Who could help you do it safely?'),
         ],
         leftOut: [],
@@ -408,10 +408,10 @@ export const TOGETHER_WORDS: TogetherTable = {
         title: 'What your posts are worth',
         intro: 'What you make online can be worth something to you and to others. Let us talk about it.',
         questions: [
-          q('comm-value', 'Do you make things online that people like or follow, like videos, art or a channel?'),
+          q('comm-value', 'Do you make things online that people like or follow? Like videos, art or a channel?'),
           q('comm-positive', 'Has it helped you earn money, learn skills or support something you care about?'),
           q('comm-used-by-others', 'Has anyone used your account, photos or videos to get something for themselves?'),
-          q('comm-exploitation', 'Has anyone offered you money, gifts or game credit to send pictures, carry things or do favours?'),
+          q('comm-exploitation', 'Has anyone offered you money, gifts or game credit? Was it to send pictures, carry things or do favours?'),
           q('comm-develop', 'What would you like to do with your skills? Who could help you do it safely?'),
         ],
         leftOut: [],

@@ -1,15 +1,23 @@
+import { z } from 'zod';
 import { AGE_BANDS, AGE_BAND_LABELS, LIMITS, type AgeBand } from '../tencs/assessment.js';
 import type { TogetherOutcome, TogetherView } from '../tencs/together.js';
 import { parentWords, youngWords } from '../tencs/together-words.js';
 import { C_IDS, getC, type CId } from '../tencs/ten-cs.js';
 import { renderOutcome } from './assessment-cards.js';
-import { renderCard, type AdaptiveCardJson } from './render.js';
+import { CardRefData } from './assessment-data.js';
+import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
 
 /**
  * The together view: one C at a time in the young person's words, for a screen shared with them.
  * Only our wording and the young person's and parent's own words are on it: never the practitioner's
  * fields, a judgement or the case reference. The data built here is the whole of what the card can show.
  */
+
+/** The together buttons carry the usual card reference, always for a C (client-controlled: checked here, ownership by the lookup). */
+export const TogetherRefData = CardRefData.extend({ step: z.enum(C_IDS) });
+
+/** My online world's buttons: the assessment, and the practitioner's picks as a bounded list. */
+export const WorldData = z.object({ assessmentId: CardRefData.shape.assessmentId, picks: z.string().max(2000).optional() });
 
 /** The band used when an assessment has no age band yet (the setup card asks for it first). */
 export const DEFAULT_BAND: AgeBand = '11-13';
@@ -88,8 +96,18 @@ export function renderTogether(v: TogetherView): AdaptiveCardJson {
 
 /** The together view's outcome as a card: the together card, or the practitioner's own card. */
 export function renderTogetherOutcome(outcome: TogetherOutcome): AdaptiveCardJson {
-  return outcome.kind === 'together' ? renderTogether(outcome) : renderOutcome(outcome.outcome);
+  if (outcome.kind !== 'together') return renderOutcome(outcome.outcome);
+  try {
+    return renderTogether(outcome);
+  } catch (error) {
+    // Typed words always stay; the saved copy beside them is what gives way when both are long.
+    if (!(error instanceof CardTooLargeError) || outcome.saved === undefined) throw error;
+    return renderTogether({ ...outcome, saved: undefined, notice: SAVED_TOO_LONG_NOTICE });
+  }
 }
+
+export const SAVED_TOO_LONG_NOTICE =
+  'These words changed on another card or device since this one was opened. What you typed is still in the boxes; the saved words are too long to show beside them. Choose Save to keep what is in the boxes.';
 
 /** From consult, with no assessment: the young person's words for a C and band, and nothing to save. */
 export function renderConsultTogether(c: CId, band: AgeBand): AdaptiveCardJson {

@@ -2,7 +2,7 @@ import { AGE_BANDS, LIMITS, isCStep, type AgeBand, type Assessment, type CAnswer
 import { COMPLETED_MESSAGE, NOT_SAVED_MESSAGE, type AssessmentService, type CardRef, type Mode, type Outcome } from './assessment-service.js';
 import type { Owner } from './owner.js';
 import { fieldsFor, isBlankAnswer, type FormValues } from './step-forms.js';
-import type { CId } from './ten-cs.js';
+import { C_IDS, type CId } from './ten-cs.js';
 
 /**
  * Doing a C together with the young person (and their parent or carer): what the together view saves
@@ -85,6 +85,12 @@ export function applyTogether(stored: Assessment, ref: { readonly rev: number },
 /** Where to go after saving: stay on this C, another C, or back to the practitioner's own card. */
 export type TogetherGo = 'stay' | 'practitioner' | CId;
 
+/** Where "Save & go to topic" goes: the chosen C (client-controlled: only a known C), else stay. */
+export function goToOf(data: Record<string, unknown>): TogetherGo {
+  const wanted = data.goTo;
+  return typeof wanted === 'string' && (C_IDS as readonly string[]).includes(wanted) ? (wanted as CId) : 'stay';
+}
+
 /** Everything the together card needs; no practitioner field, judgement or case reference is in it. */
 export interface TogetherView {
   readonly kind: 'together';
@@ -154,8 +160,7 @@ export class TogetherService {
       const decision = applyTogether(a, ref, c, form);
       switch (decision.kind) {
         case 'invalid':
-          special = view(a, c, ref.mode, { form: withForm(form, storedTogether(a, c)), errors: decision.errors });
-          special = { ...special, ref: ref };
+          special = { ...view(a, c, ref.mode, { form: withForm(form, storedTogether(a, c)), errors: decision.errors }), ref };
           return { done: show };
         case 'completed':
           if (!decision.changed) return { done: { kind: 'completed', assessment: a } };

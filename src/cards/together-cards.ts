@@ -16,6 +16,9 @@ import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.j
 /** The together buttons carry the usual card reference, always for a C (client-controlled: checked here, ownership by the lookup). */
 export const TogetherRefData = CardRefData.extend({ step: z.enum(C_IDS) });
 
+/** The consult card's "In a young person's words" and band buttons (client-controlled: known C and band only). */
+export const ConsultTogetherActionData = z.object({ c: z.enum(C_IDS), band: z.enum(AGE_BANDS) });
+
 /** My online world's buttons: the assessment, and the practitioner's picks as a bounded list. */
 export const WorldData = z.object({ assessmentId: CardRefData.shape.assessmentId, picks: z.string().max(2000).optional() });
 

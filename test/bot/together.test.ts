@@ -88,6 +88,21 @@ describe('doing two Cs together with a young person, over real HTTP', () => {
     expect(text).not.toContain(CASE_REF);
   });
 
+  it('when "consult contact for a 12-year-old" is typed, then the 11 to 13 words come back, and the band and consult buttons work', async () => {
+    let card = await go(bot.send(message(bot, user, 'consult contact for a 12-year-old')));
+    expect(cardText(card)).toContain(youngWords('contact', '11-13').questions[0]!.text);
+    expect(cardText(card)).toMatch(/Nothing here is stored/);
+    expect(inputsOf(card)).toEqual({});
+    card = await go(press(bot, user, card, 'tencs.consult.together', {}, 'Under 8'));
+    expect(cardText(card)).toContain(youngWords('contact', 'under-8').intro);
+    card = await go(press(bot, user, card, 'tencs.consult.c'));
+    expect(cardText(card)).toContain('C 5 of 10');
+    card = await go(press(bot, user, card, 'tencs.consult.together'));
+    expect(cardText(card)).toContain(youngWords('contact', '11-13').title);
+    const forged = await go(bot.send(execute(bot, user, 'tencs.consult.together', { c: 'contact', band: 'over-90' })));
+    expect(cardText(forged)).not.toContain(youngWords('contact', '11-13').title);
+  });
+
   it('when someone else presses a together button with this assessment id, then nothing is saved and they are refused', async () => {
     let card = await go(bot.send(message(bot, user, 'start')));
     card = await go(press(bot, user, card, 'tencs.cautions.ack'));

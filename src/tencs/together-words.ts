@@ -63,8 +63,19 @@ export const READING_LEVEL: Readonly<Record<AgeBand, ReadingLevel>> = {
 
 const q = <C extends CId>(asks: QuestionIdOf<C>, text: string): TogetherQuestion<C> => ({ asks, text });
 
-function byLevel<C extends CId>(under11: YoungWords<C>, older: YoungWords<C>): Readonly<Record<AgeBand, YoungWords<C>>> {
-  return Object.fromEntries(AGE_BANDS.map((band) => [band, READING_LEVEL[band] === 'under-11' ? under11 : older])) as Record<AgeBand, YoungWords<C>>;
+/**
+ * The bands' wording from the two levels. Care leavers (18 to 25) are adults: where the 11-plus words
+ * assume parents at home or "your age", `adult` gives them their own words for the same guide question.
+ */
+function byLevel<C extends CId>(
+  under11: YoungWords<C>,
+  older: YoungWords<C>,
+  adult: Partial<Record<QuestionIdOf<C>, string>> = {},
+): Readonly<Record<AgeBand, YoungWords<C>>> {
+  const adultWords: YoungWords<C> = { ...older, questions: older.questions.map((x) => ({ asks: x.asks, text: adult[x.asks] ?? x.text })) };
+  return Object.fromEntries(
+    AGE_BANDS.map((band) => [band, READING_LEVEL[band] === 'under-11' ? under11 : band === '18-25' ? adultWords : older]),
+  ) as Record<AgeBand, YoungWords<C>>;
 }
 
 export const TOGETHER_WORDS: TogetherTable = {
@@ -92,6 +103,9 @@ export const TOGETHER_WORDS: TogetherTable = {
         ],
         leftOut: [],
       },
+      {
+        'conf-how-much': 'How much do you think is fine to share? Where would you draw the line?',
+      },
     ),
     parent: {
       title: 'Sharing and privacy',
@@ -108,7 +122,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'connection'>(
       {
         title: 'My people',
-        intro: 'Friends and family can help us feel good and safe. Let us talk about yours.',
+        intro: 'Friends and family can help us feel good and safe. Let\'s talk about yours.',
         questions: [
           q('conn-draw-on', 'Who can you go to for help? At home, at school or online?'),
           q('conn-understand-friendships', 'Who are your friends online? Are they the same as your friends at school?'),
@@ -125,7 +139,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'Friends and support',
-        intro: 'The people around you, online and offline, can help you a lot. Let us talk about them.',
+        intro: 'The people around you, online and offline, can help you a lot. Let\'s talk about them.',
         questions: [
           q('conn-draw-on', 'Who can you turn to when you need help, online or offline?'),
           q('conn-understand-friendships', 'What are your online friendships like? How are they different from friends you see in person?'),
@@ -154,7 +168,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'context'>(
       {
         title: 'Where I go online',
-        intro: 'Let us talk about the games, apps and gadgets you use.',
+        intro: 'Let\'s talk about the games, apps and gadgets you use.',
         questions: [
           q('ctx-what-used', 'Which games, apps and videos do you use? Do you use a phone, a tablet or a computer?'),
           q('ctx-importance', 'Which one do you like best? Which one would you miss most?'),
@@ -166,7 +180,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'Your apps and devices',
-        intro: 'Let us talk about the apps, games and devices you use. What do they mean to you?',
+        intro: 'Let\'s talk about the apps, games and devices you use. What do they mean to you?',
         questions: [
           q('ctx-what-used', 'Which apps, games, sites and devices do you use?'),
           q('ctx-importance', 'Which matter most to you? Which could you easily do without?'),
@@ -176,10 +190,14 @@ export const TOGETHER_WORDS: TogetherTable = {
         ],
         leftOut: [],
       },
+      {
+        'ctx-parents-know': 'Who in your life knows about the apps you use? Who could you ask for help with them?',
+        'ctx-offline': 'What is going on with where you live, work or study, and with friends right now?',
+      },
     ),
     parent: {
       title: 'Apps and devices',
-      intro: "Let us talk about the apps and devices your child uses, and life at home and school.",
+      intro: "Let\'s talk about the apps and devices your child uses, and life at home and school.",
       questions: [
         q('ctx-what-used', 'Which apps, games and devices does your child use?'),
         q('ctx-importance', 'Which ones seem to matter most to them?'),
@@ -205,7 +223,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'What you watch and make',
-        intro: 'Online you can learn, laugh and make things. Let us talk about what you watch and make.',
+        intro: 'Online you can learn, laugh and make things. Let\'s talk about what you watch and make.',
         questions: [
           q('cont-engage', 'What do you like to watch, read, play or follow online?'),
           q('cont-produce', 'What do you make or share? Videos, photos, posts, art, music?'),
@@ -214,6 +232,9 @@ export const TOGETHER_WORDS: TogetherTable = {
           q('cont-exposed', 'Have you seen things online that upset you, scared you or felt too old for you? What did you do?'),
         ],
         leftOut: [],
+      },
+      {
+        'cont-appropriate': 'Are you happy with the things you make? Would you mind anyone seeing them, now or later?',
       },
     ),
     parent: {
@@ -244,7 +265,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'The people you talk to',
-        intro: 'Most people you talk to are good for you. A few might not be. Let us talk about them.',
+        intro: 'Most people you talk to are good for you. A few might not be. Let\'s talk about them.',
         questions: [
           q('ctc-helpful', 'Who do you like talking to most? Who helps you?'),
           q('ctc-harmful', 'Is there anyone who makes you feel uneasy, pushed or unsafe?'),
@@ -271,7 +292,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'conduct'>(
       {
         title: 'What I do online',
-        intro: 'Let us talk about the things you do online, and why you like them.',
+        intro: 'Let\'s talk about the things you do online, and why you like them.',
         questions: [
           q('cond-behaviour', 'What are you good at online? What do you like doing?'),
           q('cond-strength-or-concern', 'What do you do online that you feel good about? Is there anything that worries you?'),
@@ -283,7 +304,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'What you do online',
-        intro: 'Let us talk about what you do online, and what it means to you.',
+        intro: 'Let\'s talk about what you do online, and what it means to you.',
         questions: [
           q('cond-behaviour', 'What do you do online that you are proud of? What else do you get up to?'),
           q('cond-strength-or-concern', 'Is there anything you do online that worries you, or worries other people?'),
@@ -296,7 +317,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     ),
     parent: {
       title: 'What they do online',
-      intro: 'Let us talk about what your child does online, and what it means to them.',
+      intro: 'Let\'s talk about what your child does online, and what it means to them.',
       questions: [
         q('cond-behaviour', 'What does your child do well online? What else do they do?'),
         q('cond-strength-or-concern', 'Is anything they do online a worry for you?'),
@@ -352,7 +373,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'consumption'>(
       {
         title: 'My time online',
-        intro: 'Let us look at a normal day for you, online and offline.',
+        intro: 'Let\'s look at a normal day for you, online and offline.',
         questions: [
           q('cons-apps-why', 'Which apps or games do you use most? Why do you like them?'),
           q('cons-how-long', 'How often do you go on them? For how long?'),
@@ -365,7 +386,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'Your time online',
-        intro: 'Being online is part of everyday life. Let us look at a normal day for you.',
+        intro: 'Being online is part of everyday life. Let\'s look at a normal day for you.',
         questions: [
           q('cons-apps-why', 'Which apps do you use most, and what do you like about them?'),
           q('cons-how-long', 'How often do you check them, and for how long?'),
@@ -379,7 +400,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     ),
     parent: {
       title: 'Time online',
-      intro: 'Being online is part of everyday life. Let us look at a normal day for your child.',
+      intro: 'Being online is part of everyday life. Let\'s look at a normal day for your child.',
       questions: [
         q('cons-apps-why', 'Which apps does your child use most, and why do you think they like them?'),
         q('cons-how-long', 'How often do they use them, and for how long?'),
@@ -406,7 +427,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'What your posts are worth',
-        intro: 'What you make online can be worth something to you and to others. Let us talk about it.',
+        intro: 'What you make online can be worth something to you and to others. Let\'s talk about it.',
         questions: [
           q('comm-value', 'Do you make things online that people like or follow? Like videos, art or a channel?'),
           q('comm-positive', 'Has it helped you earn money, learn skills or support something you care about?'),
@@ -433,7 +454,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'composite'>(
       {
         title: 'Putting it all together',
-        intro: 'We have talked about lots of things. Let us look at them all at once.',
+        intro: 'We have talked about lots of things. Let\'s look at them all at once.',
         questions: [
           q('compo-strengths', 'What are you best at? What helps you when things are hard?'),
           q('compo-which-cs', 'Of all the things we talked about, what worries you most?'),
@@ -449,7 +470,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'The whole picture',
-        intro: 'We have talked about lots of things. Let us step back and look at the whole picture.',
+        intro: 'We have talked about lots of things. Let\'s step back and look at the whole picture.',
         questions: [
           q('compo-strengths', 'What are your biggest strengths? What keeps you going when things are hard?'),
           q('compo-which-cs', 'Looking at everything we talked about, what worries you most?'),
@@ -462,7 +483,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     ),
     parent: {
       title: 'The whole picture',
-      intro: 'We have talked about lots of things. Let us step back and look at them together.',
+      intro: 'We have talked about lots of things. Let\'s step back and look at them together.',
       questions: [
         q('compo-strengths', "What are your child's and your family's biggest strengths?"),
         q('compo-which-cs', 'Of everything we talked about, what worries you most?'),

@@ -151,6 +151,13 @@ describe('the ten Cs in young people\'s and parents\' words', () => {
     expect(gradeLevel(getC('compatibility').questions.join(' '))).toBeGreaterThan(LIMIT['under-11'].grade);
   });
 
+  it('when the words are for a care leaver (18 to 25), then they are spoken to as an adult: no "your age", no parents at home', () => {
+    const found = C_IDS.flatMap((c) => youngWords(c, '18-25').questions.filter((x) => /your age|parents or carers|grown-up/i.test(x.text)).map((x) => `${c}: ${x.text}`));
+    expect(found).toEqual([]);
+    // A control: the 11 to 17 words do mention them, so the check can fail.
+    expect(C_IDS.some((c) => youngWords(c, '16-17').questions.some((x) => /your age|parents or carers/i.test(x.text)))).toBe(true);
+  });
+
   it('when a young person\'s wording opens a C, then it starts from what goes well, not from a risk', () => {
     const opening = /worr|harm|risk|unsafe|scar|mean to|hurt|danger|bad/i;
     const problems: string[] = [];

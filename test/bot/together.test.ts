@@ -37,7 +37,7 @@ describe('doing two Cs together with a young person, over real HTTP', () => {
     // The practitioner has typed on their own card, then opens the together view (the card's data plus its inputs, as Teams sends them).
     const practitionerTyped = { strengths: 'Practitioner strengths C1', vulnerabilities: 'Practitioner worries C1', risk: 'medium', resilience: 'some', nextSteps: 'Plan C1' };
     const ref = actionOf(card, 'tencs.step.next').data;
-    card = await go(bot.send(execute(bot, user, 'tencs.together.open', { ...inputsOf(card), ...practitionerTyped, ...ref })));
+    card = await go(press(bot, user, card, 'tencs.together.open', practitionerTyped, 'Together view'));
     const c1Text = cardText(card);
     expect(c1Text).toContain(youngWords('confidentiality', '8-10').questions[0]!.text);
     expect(c1Text).toContain(parentWords('confidentiality').questions[0]!.text);
@@ -71,6 +71,7 @@ describe('doing two Cs together with a young person, over real HTTP', () => {
 
     // My online world: choose what the young person said matters, show it, with no case reference or rating.
     const assessmentId = String(ref.assessmentId);
+    expect(assessmentId).toMatch(/^\d{13}-/);
     let world = await go(bot.send(execute(bot, user, 'tencs.world.choose', { assessmentId })));
     expect(inputsOf(world)).toHaveProperty('pick_matters_contact');
     world = await go(press(bot, user, world, 'tencs.world.show', { pick_matters_contact: 'true', pick_strengths_confidentiality: 'true' }));

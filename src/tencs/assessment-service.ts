@@ -198,6 +198,14 @@ export class AssessmentService {
   }
 
   /**
+   * The same read-decide-write loop every card uses, for domain modules with their own saving rules
+   * (the together view): one read and one write per attempt, a lost race decided again.
+   */
+  async update(owner: Owner, ref: CardRef, form: FormValues, decide: (a: Assessment) => Decision): Promise<Outcome> {
+    return this.writeLoop(owner, ref, form, decide);
+  }
+
+  /**
    * Reads, decides and writes with the ETag read. A lost race (412) is decided again on a fresh read,
    * which also recognises our own write when a response was lost after it committed.
    */
@@ -237,4 +245,4 @@ export class AssessmentService {
   }
 }
 
-type Decision = { readonly done: Outcome } | { readonly write: Assessment; readonly then: (saved: Assessment) => Outcome };
+export type Decision = { readonly done: Outcome } | { readonly write: Assessment; readonly then: (saved: Assessment) => Outcome };

@@ -17,6 +17,10 @@ import { summarise } from '../../src/tencs/summary.js';
 import { supervisionPrompts } from '../../src/tencs/supervision-prompts.js';
 import { C_IDS, TEN_CS, getC } from '../../src/tencs/ten-cs.js';
 import { atLimits } from '../fixtures/assessments.js';
+import { renderConsultTogether, renderTogether } from '../../src/cards/together-cards.js';
+import { renderMyOnlineWorld, renderWorldChoose } from '../../src/cards/my-online-world-cards.js';
+import { WORLD_KINDS, pickId } from '../../src/tencs/my-online-world.js';
+import { AGE_BANDS } from '../../src/tencs/assessment.js';
 
 const ID = '8276543210987-abcdefghijkl';
 
@@ -82,6 +86,35 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
   conflict: () => [conflictCard('setup'), ...C_IDS.map((id) => conflictCard(id))],
   'consult-list': () => [renderCard('consult-list', consultListData()), renderCard('consult-list', consultListData({ query: 'q'.repeat(200), suggestions: [getC('contact')] }))],
   'consult-c': () => TEN_CS.map((c) => renderCard('consult-c', consultCData(c))),
+  together: () => [
+    ...C_IDS.flatMap((c) =>
+      AGE_BANDS.map((band, i) =>
+        renderTogether({
+          kind: 'together',
+          ref: { assessmentId: ID, rev: 9, step: c, mode: 'flow' },
+          c,
+          band,
+          withParent: i % 2 === 0,
+          form: { youngPersonView: 'y'.repeat(LIMITS.answerText), parentView: 'p'.repeat(LIMITS.answerText) },
+          errors: ERRORS,
+          notice: 'A notice in our words.',
+          saved: { youngPersonView: 's'.repeat(LIMITS.answerText), parentView: 't'.repeat(LIMITS.answerText) },
+        }),
+      ),
+    ),
+    ...C_IDS.flatMap((c) => AGE_BANDS.map((band) => renderConsultTogether(c, band))),
+  ],
+  'my-online-world-choose': () => [
+    renderWorldChoose(inProgressAtLimits('review')),
+    renderWorldChoose(inProgressAtLimits('review'), new Set(C_IDS.map((c) => pickId('strengths', c)))),
+    renderWorldChoose({ ...inProgressAtLimits('review'), answers: {} }),
+  ],
+  'my-online-world': () => [
+    renderMyOnlineWorld(inProgressAtLimits('review'), new Set(WORLD_KINDS.flatMap((k) => C_IDS.map((c) => pickId(k, c))))),
+    renderMyOnlineWorld(inProgressAtLimits('review', '€'), new Set(WORLD_KINDS.flatMap((k) => C_IDS.map((c) => pickId(k, c))))),
+    renderMyOnlineWorld(inProgressAtLimits('review'), new Set([pickId('matters', 'contact')])),
+    renderMyOnlineWorld(inProgressAtLimits('review'), new Set()),
+  ],
   'consult-cautions': () => [renderCard('consult-cautions', cautionsData())],
   'consult-changes': () => [renderCard('consult-changes', changesData())],
   'consult-standards': () => [renderCard('consult-standards', standardsData())],

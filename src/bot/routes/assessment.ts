@@ -13,6 +13,10 @@ import type { BotDeps } from '../app.js';
 import type { CommandTable } from '../commands.js';
 import { ownerOf } from '../owner.js';
 import { sendCard } from '../send.js';
+import { TogetherRefData, WorldData, renderTogetherOutcome } from '../../cards/together-cards.js';
+import { renderMyOnlineWorld, renderWorldChoose } from '../../cards/my-online-world-cards.js';
+import { TogetherService, goToOf } from '../../tencs/together.js';
+import { myOnlineWorld, picksFromList, readWorldPicks, worldPlainText } from '../../tencs/my-online-world.js';
 
 export const NOT_FOUND_TITLE = "I can't open that assessment";
 export const NOT_FOUND_MESSAGE =
@@ -161,4 +165,28 @@ export function registerAssessment(app: Application<TurnState>, deps: BotDeps, c
   execute(VERBS.conflictKeepSaved, CardRefData, (owner, ref) => assessments.showStep(owner, ref));
   execute(VERBS.reviewEdit, EditData, (owner, data) => assessments.edit(owner, data, data.target));
   execute(VERBS.reviewComplete, CardRefData, (owner, ref) => assessments.complete(owner, ref));
+
+  // The together view (issue 17): the service holds every rule; a practitioner's card comes back as an Outcome.
+  const together = new TogetherService(assessments);
+  const shown = (o: Awaited<ReturnType<TogetherService['open']>>): Outcome | CardOrMessage => {
+    if (o.kind === 'step') return o.outcome;
+    try {
+      return renderTogetherOutcome(o);
+    } catch (error) {
+      if (error instanceof CardTooLargeError) return TOO_LARGE_MESSAGE;
+      throw error;
+    }
+  };
+  execute(VERBS.togetherOpen, TogetherRefData, async (owner, ref, raw) => shown(await together.openFromStep(owner, ref, raw)));
+  execute(VERBS.togetherSave, TogetherRefData, async (owner, ref, raw) => shown(await together.submit(owner, ref, raw, 'stay')));
+  execute(VERBS.togetherGo, TogetherRefData, async (owner, ref, raw) => shown(await together.submit(owner, ref, raw, goToOf(raw))));
+  execute(VERBS.togetherBack, TogetherRefData, async (owner, ref, raw) => shown(await together.submit(owner, ref, raw, 'practitioner')));
+  execute(VERBS.worldChoose, WorldData, async (owner, data) => renderWorldChoose((await assessments.getOwned(owner, data.assessmentId)).assessment, picksFromList(data.picks)));
+  execute(VERBS.worldShow, WorldData, async (owner, data, raw) => renderMyOnlineWorld((await assessments.getOwned(owner, data.assessmentId)).assessment, readWorldPicks(raw)));
+  execute(VERBS.worldCopy, WorldData, async (owner, data, _raw, context) => {
+    const { assessment } = await assessments.getOwned(owner, data.assessmentId);
+    // Plain text in the practitioner's personal chat (execute refuses anywhere else): nothing typed becomes a link.
+    await context.sendActivity({ type: 'message', text: worldPlainText(myOnlineWorld(assessment, picksFromList(data.picks))), textFormat: 'plain' });
+    return renderMyOnlineWorld(assessment, picksFromList(data.picks));
+  });
 }

@@ -12,7 +12,8 @@ import {
 } from '../../cards/consult-data.js';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render.js';
 import { VERBS } from '../../cards/verbs.js';
-import { findC, practiceStepOf } from '../../tencs/consult.js';
+import { findC, parseAgeRequest, practiceStepOf } from '../../tencs/consult.js';
+import { ConsultTogetherActionData, renderConsultTogether } from '../../cards/together-cards.js';
 import { getC } from '../../tencs/ten-cs.js';
 import { parseCommand, type CommandKind } from '../../tencs/commands.js';
 import type { BotDeps } from '../app.js';
@@ -22,7 +23,11 @@ import { sendCard } from '../send.js';
 /** The card for "consult <name>": the C itself, or the list with a "did you mean" when the name matched none. */
 function consultCard(arg: string): { card: AdaptiveCardJson; event: string; c?: string } {
   if (!arg.trim()) return { card: renderCard('consult-list', consultListData()), event: 'consult.list' };
-  const found = findC(arg);
+  // "consult contact for a 12-year-old": that C in the young person's words for the age (nothing stored).
+  const aged = parseAgeRequest(arg);
+  const named = aged.kind === 'age' && aged.band ? findC(aged.name) : undefined;
+  if (named?.kind === 'found' && aged.kind === 'age' && aged.band) return { card: renderConsultTogether(named.c.id, aged.band), event: 'consult.together', c: named.c.id };
+  const found = findC(aged.kind === 'age' ? aged.name : arg);
   if (found.kind === 'found') return { card: renderCard('consult-c', consultCData(found.c)), event: 'consult.c', c: found.c.id };
   return { card: renderCard('consult-list', consultListData({ query: arg, suggestions: found.suggestions })), event: 'consult.unknown' };
 }
@@ -91,6 +96,15 @@ export function registerConsult(app: Application<TurnState>, deps: BotDeps, comm
     }
     log(context, 'consult.c', { c: parsed.data.c });
     return renderCard('consult-c', consultCData(getC(parsed.data.c))) as never;
+  });
+  app.adaptiveCards.actionExecute(VERBS.consultTogether, async (context, _state, data) => {
+    const parsed = ConsultTogetherActionData.safeParse(data);
+    if (!parsed.success) {
+      log(context, 'consult.bad-action');
+      return renderCard('consult-list', consultListData()) as never;
+    }
+    log(context, 'consult.together', { c: parsed.data.c, band: parsed.data.band });
+    return renderConsultTogether(parsed.data.c, parsed.data.band) as never;
   });
   app.adaptiveCards.actionExecute(VERBS.cautions, async (context) => {
     log(context, 'consult.cautions');

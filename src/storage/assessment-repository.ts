@@ -194,6 +194,9 @@ export class AssessmentRepository {
       if (value !== '') entity[name] = this.cipher.encrypt(value, this.context(partitionKey, rowKey, name));
     };
     if (a.completedAt) entity.completedAt = a.completedAt;
+    if (a.carried && Object.keys(a.carried).length > 0) entity.carried = JSON.stringify(a.carried);
+    if (a.previousId) entity.previousId = a.previousId;
+    if (a.reviewOn) entity.reviewOn = a.reviewOn;
     if (a.setup) {
       entity.caseRef = a.setup.caseRef;
       entity.ageBand = a.setup.ageBand;
@@ -260,6 +263,9 @@ export class AssessmentRepository {
       createdAt: entity.createdAt,
       updatedAt: entity.updatedAt,
       completedAt: str('completedAt'),
+      carried: str('carried') === undefined ? undefined : parse(jsonText.pipe(z.record(z.string(), z.string())), str('carried'), 'carried marks'),
+      previousId: str('previousId'),
+      reviewOn: str('reviewOn'),
       setup:
         str('caseRef') === undefined
           ? undefined

@@ -1,0 +1,147 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { AssessmentRepository, assessmentIdFor } from '../../../src/storage/assessment-repository.js';
+import { AuditRepository } from '../../../src/storage/audit-repository.js';
+import { ConflictError } from '../../../src/storage/errors.js';
+import { createFieldCipher } from '../../../src/storage/field-cipher.js';
+import { HAND_OVER_STEPS, HandOverStore, type HandOverStep } from '../../../src/storage/hand-over-store.js';
+import { createTableFactory, type TableFactory } from '../../../src/storage/tables.js';
+import type { Assessment } from '../../../src/tencs/assessment.js';
+import { HandOverRefusedError } from '../../../src/tencs/cycle/hand-over.js';
+import type { Owner } from '../../../src/tencs/owner.js';
+import { uniquePrefix } from '../../helpers/bot-harness.js';
+
+const cipher = createFieldCipher([{ id: 'k1', key: randomBytes(32) }]);
+const TENANT = randomUUID();
+const person = (): Owner => ({ tenantId: TENANT, aadObjectId: randomUUID() });
+
+class Crash extends Error {}
+
+function assessment(o: Owner, caseRef: string, n: number): Assessment {
+  const at = new Date(Date.UTC(2026, 10, n, 10));
+  return {
+    id: assessmentIdFor(randomUUID(), at),
+    tenantId: o.tenantId,
+    ownerId: o.aadObjectId,
+    status: 'completed',
+    step: 'complete',
+    cautionsAcknowledged: true,
+    setup: { caseRef, ageBand: '14-15', participants: ['young-person'], participantsOther: 'aunt', assessedOn: '2026-11-01' },
+    answers: { contact: { strengths: `talks to mum ${n}`, vulnerabilities: 'adult contact €', risk: 'high', resilience: 'some', youngPersonView: 'fine', parentView: '', nextSteps: 'plan', skipped: false } },
+    composite: { offlineFactors: ['neglect'], offlineOther: '', analysis: 'combined', impact: 'sleep' },
+    rev: 7,
+    stepRevs: { contact: 5 },
+    createdAt: at.toISOString(),
+    updatedAt: at.toISOString(),
+    completedAt: at.toISOString(),
+    carried: { context: '2026-05-01' },
+    reviewOn: '2027-02-01',
+  };
+}
+
+async function setup() {
+  const prefix = uniquePrefix();
+  const make = async () => createTableFactory({ tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true }, tablePrefix: prefix });
+  const tables: TableFactory = await make();
+  const repo = new AssessmentRepository(tables, cipher);
+  await tables.table('assessments').createTable();
+  await tables.table('audit').createTable().catch(() => undefined);
+  const audit = new AuditRepository(tables);
+  const from = person();
+  const to = person();
+  const a1 = assessment(from, 'CR-HO', 1);
+  const a2 = assessment(from, 'CR-HO', 2);
+  await repo.create(a1);
+  await repo.create(a2);
+  /** A fresh process: new clients, no memory of the last attempt. */
+  const restart = async (afterStep?: (s: HandOverStep) => void) => {
+    const t = await make();
+    return new HandOverStore(t, new AssessmentRepository(t, cipher), new AuditRepository(t), afterStep ? { afterStep } : {});
+  };
+  return { repo, audit, from, to, a1, a2, restart, store: await restart() };
+}
+
+describe('hand-over saga against Azurite', () => {
+  it('when the colleague accepts, then they own every assessment with every answer, and the former owner is refused', async () => {
+    const { store, repo, audit, from, to, a1, a2 } = await setup();
+    await store.offer('handover-ok-1', from, to, [a1.id, a2.id]);
+    expect((await store.owned(to, a1.id))).toBeUndefined();
+    expect((await store.owned(from, a1.id))?.readOnly).toBe(false);
+    const done = await store.accept('handover-ok-1', to);
+    expect(done.state).toBe('done');
+    for (const a of [a1, a2]) {
+      expect(await store.owned(from, a.id)).toBeUndefined();
+      expect(await repo.get(from, a.id)).toBeUndefined();
+      const mine = await store.owned(to, a.id);
+      expect(mine?.readOnly).toBe(false);
+      expect(mine?.handOver).toBeUndefined();
+      expect(mine?.assessment).toEqual({ ...a, ownerId: to.aadObjectId });
+    }
+    const trail = await audit.listForAssessments([a1.id]);
+    expect(trail.map((e) => [e.action, e.actorId === from.aadObjectId ? 'from' : 'to'])).toEqual([
+      ['hand-over-offered', 'from'],
+      ['handed-over', 'from'],
+      ['received', 'to'],
+    ]);
+    await expect(store.accept('handover-ok-1', from)).rejects.toThrow(HandOverRefusedError);
+  });
+
+  it.each(HAND_OVER_STEPS)('when the process dies after step "%s", then at that moment each assessment has one owner, and a retry finishes with nothing lost', async (crashAt) => {
+    const { from, to, a1, a2, repo, restart } = await setup();
+    const id = `handover-crash-${crashAt}`;
+    const pre = await repo.get(from, a1.id);
+    const first = await restart((s) => {
+      if (s === crashAt) throw new Crash(s);
+    });
+    await first.offer(id, from, to, [a1.id, a2.id]);
+    await expect(first.accept(id, to)).rejects.toThrow(Crash);
+    const observer = await restart();
+    for (const a of [a1, a2]) {
+      const owners = [(await observer.owned(from, a.id)) && 'from', (await observer.owned(to, a.id)) && 'to'].filter(Boolean);
+      expect(owners, `${a.id} after a crash at ${crashAt}`).toHaveLength(1);
+    }
+    // The former owner cannot write while it moves: what they hold is read only, and a card read before the move conflicts.
+    const held = await observer.owned(from, a1.id);
+    if (held) expect(held.readOnly).toBe(true);
+    await expect(repo.replace({ ...a1, rev: 99 }, pre!.etag)).rejects.toThrow(ConflictError);
+    const retried = await restart();
+    expect((await retried.advance(id)).state).toBe('done');
+    expect((await retried.advance(id)).state).toBe('done');
+    for (const a of [a1, a2]) {
+      expect(await retried.owned(from, a.id)).toBeUndefined();
+      expect((await retried.owned(to, a.id))?.assessment).toEqual({ ...a, ownerId: to.aadObjectId });
+    }
+  });
+
+  it('when the colleague declines, then the owner keeps it and it can no longer be accepted', async () => {
+    const { store, from, to, a1 } = await setup();
+    await store.offer('handover-decl-1', from, to, [a1.id]);
+    await expect(store.withdraw('handover-decl-1', from, 'declined')).rejects.toThrow(HandOverRefusedError);
+    expect((await store.withdraw('handover-decl-1', to, 'declined')).state).toBe('declined');
+    await expect(store.accept('handover-decl-1', to)).rejects.toThrow('This hand-over was withdrawn before you accepted it.');
+    expect((await store.owned(from, a1.id))?.readOnly).toBe(false);
+    expect(await store.owned(to, a1.id)).toBeUndefined();
+  });
+
+  it('when the owner takes it back before acceptance, then the colleague cannot accept; after acceptance it cannot be taken back', async () => {
+    const { store, from, to, a1, a2 } = await setup();
+    await store.offer('handover-back-1', from, to, [a1.id]);
+    await expect(store.withdraw('handover-back-1', to, 'taken-back')).rejects.toThrow(HandOverRefusedError);
+    expect((await store.withdraw('handover-back-1', from, 'taken-back')).state).toBe('taken-back');
+    await expect(store.accept('handover-back-1', to)).rejects.toThrow(HandOverRefusedError);
+    expect((await store.owned(from, a1.id))?.readOnly).toBe(false);
+    await store.offer('handover-back-2', from, to, [a2.id]);
+    await store.accept('handover-back-2', to);
+    await expect(store.withdraw('handover-back-2', from, 'taken-back')).rejects.toThrow('This hand-over was already accepted.');
+  });
+
+  it('when someone offers what is not theirs, to another organisation or to themselves, then the offer is refused', async () => {
+    const { store, from, to, a1 } = await setup();
+    await expect(store.offer('handover-bad-1', to, from, [a1.id])).rejects.toThrow('You can only hand over your own assessments.');
+    await expect(store.offer('handover-bad-2', from, { tenantId: randomUUID(), aadObjectId: randomUUID() }, [a1.id])).rejects.toThrow('You can only hand over to a colleague in your own organisation.');
+    await expect(store.offer('handover-bad-3', from, from, [a1.id])).rejects.toThrow('Choose a colleague other than yourself.');
+    await store.offer('handover-bad-4', from, to, [a1.id]);
+    await store.accept('handover-bad-4', to);
+    await expect(store.offer('handover-bad-5', from, to, [a1.id])).rejects.toThrow('You can only hand over your own assessments.');
+  });
+});

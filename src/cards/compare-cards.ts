@@ -5,6 +5,15 @@ import { renderCard, type AdaptiveCardJson } from './render.js';
 /** Actions listed on the card at most; the rest are counted, so a long plan cannot push the card past 28 KB. */
 export const MAX_ACTIONS_ON_CARD = 8;
 
+/** Characters of an action's words shown on the card; the plan itself keeps them whole. */
+export const ACTION_CHARS_ON_CARD = 200;
+
+/** Shortens by whole characters (never half a surrogate pair), marking the cut. */
+function clip(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
 const changeWords = (what: string, c: Change | undefined): string | undefined => (c === undefined || c === 'not explored' ? undefined : `${what} ${c === 'same' ? 'the same' : c}`);
 
 /** The card data for the map over time; user text (the actions' words) is bound as data only. */
@@ -23,8 +32,8 @@ export function compareCardData(c: CaseComparison) {
     ...(c.offlineFactorsNoLongerNoted.length > 0 ? [{ line: `No longer noted: ${c.offlineFactorsNoLongerNoted.join(', ')}` }] : []),
   ];
   const actions = c.actionsDue.slice(0, MAX_ACTIONS_ON_CARD).map((a) => {
-    const parts = [a.who ? `by ${a.who}` : '', a.byWhen ? `due ${ukDate(a.byWhen)}` : ''].filter((p) => p !== '');
-    return { what: a.what, whoWhen: parts.length > 0 ? ` (${parts.join(', ')})` : '' };
+    const parts = [a.who ? `by ${clip(a.who, 80)}` : '', a.byWhen ? `due ${ukDate(a.byWhen)}` : ''].filter((p) => p !== '');
+    return { what: clip(a.what, ACTION_CHARS_ON_CARD), whoWhen: parts.length > 0 ? ` (${parts.join(', ')})` : '' };
   });
   const n = c.dates.length;
   return {

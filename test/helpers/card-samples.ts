@@ -17,6 +17,7 @@ import { summarise } from '../../src/tencs/summary.js';
 import { supervisionPrompts } from '../../src/tencs/supervision-prompts.js';
 import { C_IDS, TEN_CS, getC } from '../../src/tencs/ten-cs.js';
 import { atLimits } from '../fixtures/assessments.js';
+import { cycleSamples } from './cycle-card-samples.js';
 
 const ID = '8276543210987-abcdefghijkl';
 
@@ -110,6 +111,7 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
     ),
   'privacy-delete-confirm': () => [renderDeleteConfirmCard({ ...atLimits(), id: ID })],
   'privacy-notice': () => [renderPrivacyNotice('A title', 'A message in our own words.', 'L'.repeat(LIMITS.caseRef)), renderPrivacyNotice('A title', 'A message.')],
+  ...cycleSamples(),
 };
 
 /** Sharing cards (issue 4): the channel summary with acks and notes at their limits, the team choice, every result. */

@@ -1,9 +1,9 @@
-import { type TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { Assessment } from '../tencs/assessment.js';
 import { assessmentAuditRecord, type AuditAction, type AuditLog } from '../tencs/audit.js';
 import { HandOverRecordSchema, HandOverRefusedError, checkOffer, committed, parseMarker, rowAccess, type HandOverRecord, type HandOverState } from '../tencs/cycle/hand-over.js';
 import type { Owner } from '../tencs/owner.js';
-import { ASSESSMENTS_TABLE, type AssessmentRepository, type StoredAssessment } from './assessment-repository.js';
+import { ASSESSMENTS_TABLE, type AssessmentMeta, type AssessmentRepository, type StoredAssessment } from './assessment-repository.js';
 import { ConflictError, statusOf } from './errors.js';
 import { ownerKey } from './owner-key.js';
 import type { TableFactory } from './tables.js';
@@ -234,6 +234,27 @@ export class HandOverStore {
     this.step('copied-one', aid);
     if (!target || target.handOver !== `${record.id}|in`) throw new Error(`The copy of ${aid} is not this hand-over's`);
     if (!sameContent(target.assessment, original.assessment)) throw new Error(`The copy of ${aid} does not match its original`);
+  }
+
+  /**
+   * "My assessments" without what the asker does not own: one extra query of the asker's partition for
+   * marked rows (almost always none), each checked against its hand-over record.
+   */
+  async visible(asker: Owner, metas: readonly AssessmentMeta[]): Promise<AssessmentMeta[]> {
+    const pk = ownerKey(asker);
+    const hidden = new Set<string>();
+    try {
+      for await (const e of this.rows.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk} and handOver gt ''`, select: ['RowKey', HAND_OVER_MARKER] } })) {
+        const marker = typeof e[HAND_OVER_MARKER] === 'string' ? (e[HAND_OVER_MARKER] as string) : undefined;
+        const m = parseMarker(marker);
+        const state = m ? (await this.get(m.id))?.record.state : undefined;
+        if (rowAccess(marker, state) === 'not-owned') hidden.add(String(e.rowKey));
+      }
+    } catch (error) {
+      // 404: no assessment table yet, so nothing is marked.
+      if (statusOf(error) !== 404) throw error;
+    }
+    return metas.filter((m) => !hidden.has(m.id));
   }
 
   /**

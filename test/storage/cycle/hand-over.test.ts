@@ -100,6 +100,9 @@ describe('hand-over saga against Azurite', () => {
       const owners = [(await observer.owned(from, a.id)) && 'from', (await observer.owned(to, a.id)) && 'to'].filter(Boolean);
       expect(owners, `${a.id} after a crash at ${crashAt}`).toHaveLength(1);
     }
+    // Each assessment is in exactly one of the two "my assessments" lists.
+    const listed = [...(await observer.visible(from, await repo.listForOwner(from))), ...(await observer.visible(to, await repo.listForOwner(to)))].map((m) => m.id).sort();
+    expect(listed).toEqual([a1.id, a2.id].sort());
     // The former owner cannot write while it moves: what they hold is read only, and a card read before the move conflicts.
     const held = await observer.owned(from, a1.id);
     if (held) expect(held.readOnly).toBe(true);
@@ -107,6 +110,8 @@ describe('hand-over saga against Azurite', () => {
     const retried = await restart();
     expect((await retried.advance(id)).state).toBe('done');
     expect((await retried.advance(id)).state).toBe('done');
+    expect(await retried.visible(from, await repo.listForOwner(from))).toEqual([]);
+    expect((await retried.visible(to, await repo.listForOwner(to))).map((m) => m.id).sort()).toEqual([a1.id, a2.id].sort());
     for (const a of [a1, a2]) {
       expect(await retried.owned(from, a.id)).toBeUndefined();
       expect((await retried.owned(to, a.id))?.assessment).toEqual({ ...a, ownerId: to.aadObjectId });

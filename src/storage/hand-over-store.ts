@@ -6,6 +6,7 @@ import type { Owner } from '../tencs/owner.js';
 import { ASSESSMENTS_TABLE, type AssessmentMeta, type AssessmentRepository, type StoredAssessment } from './assessment-repository.js';
 import { ConflictError, statusOf } from './errors.js';
 import { ownerKey } from './owner-key.js';
+import { SHARES_TABLE } from './share-repository.js';
 import type { TableFactory } from './tables.js';
 
 /** The assessments table column that marks a row in motion; see docs/hand-over.md. */
@@ -15,7 +16,7 @@ export const HAND_OVER_MARKER = 'handOver';
 export const HAND_OVERS_TABLE = 'handovers';
 
 /** The named points of the saga where a test (or a crash) may stop it. */
-export const HAND_OVER_STEPS = ['marked', 'copied-one', 'verified', 'committed', 'deleted-one', 'sources-deleted', 'unmarked-one', 'done'] as const;
+export const HAND_OVER_STEPS = ['marked', 'copied-one', 'verified', 'committed', 'share-moved', 'deleted-one', 'sources-deleted', 'unmarked-one', 'done'] as const;
 export type HandOverStep = (typeof HAND_OVER_STEPS)[number];
 
 export interface HandOverOptions {
@@ -40,6 +41,7 @@ function sameContent(a: Assessment, b: Assessment): boolean {
 export class HandOverStore {
   private readonly records: TableClient;
   private readonly rows: TableClient;
+  private readonly shares: TableClient;
   private created: Promise<void> | undefined;
 
   constructor(
@@ -50,6 +52,7 @@ export class HandOverStore {
   ) {
     this.records = tables.table(HAND_OVERS_TABLE);
     this.rows = tables.table(ASSESSMENTS_TABLE);
+    this.shares = tables.table(SHARES_TABLE);
   }
 
   private now(): string {
@@ -141,11 +144,11 @@ export class HandOverStore {
   }
 
   /** The colleague accepts in their personal chat; then the move runs to the end. */
-  async accept(id: string, actor: Owner): Promise<HandOverRecord> {
+  async accept(id: string, actor: Owner, actorName?: string): Promise<HandOverRecord> {
     const current = await this.get(id);
     if (!current || ownerKey(current.record.to) !== ownerKey(actor)) throw new HandOverRefusedError('This hand-over is not addressed to you.');
     if (current.record.state === 'declined' || current.record.state === 'taken-back') throw new HandOverRefusedError('This hand-over was withdrawn before you accepted it.');
-    if (current.record.state === 'pending') await this.setState(current, 'accepted');
+    if (current.record.state === 'pending') await this.setState({ ...current, record: { ...current.record, ...(actorName ? { toName: actorName.slice(0, 200) } : {}) } }, 'accepted');
     return this.advance(id);
   }
 
@@ -163,6 +166,7 @@ export class HandOverStore {
       this.step('committed');
     }
     if (current.record.state === 'copied') {
+      for (const aid of record.assessmentIds) await this.moveShares(record, aid);
       for (const aid of record.assessmentIds) {
         try {
           await this.rows.deleteEntity(ownerKey(record.from), aid, { etag: await this.markedEtag(record, aid, 'out'), abortSignal: timeout() });
@@ -187,6 +191,24 @@ export class HandOverStore {
       this.step('done');
     }
     return current.record;
+  }
+
+  /**
+   * Shares stay where they are (tenant partition, id from tenant, assessment and team, so channel cards
+   * and supervision notes keep their keys); only who shared them changes, so the colleague can manage them.
+   */
+  private async moveShares(record: HandOverRecord, aid: string): Promise<void> {
+    const tenant = record.from.tenantId;
+    try {
+      for await (const e of this.shares.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenant} and assessmentId eq ${aid}`, select: ['RowKey', 'ownerId'] } })) {
+        if (e.ownerId !== record.from.aadObjectId) continue;
+        await this.shares.updateEntity({ partitionKey: tenant, rowKey: String(e.rowKey), ownerId: record.to.aadObjectId, ownerName: record.toName ?? '' }, 'Merge', { etag: e.etag, abortSignal: timeout() });
+        this.step('share-moved', aid);
+      }
+    } catch (error) {
+      // 404: no share was ever made in this deployment.
+      if (statusOf(error) !== 404) throw error;
+    }
   }
 
   private async raw(pk: string, rk: string): Promise<(Record<string, unknown> & { etag: string }) | undefined> {

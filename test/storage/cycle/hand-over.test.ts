@@ -3,6 +3,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { AssessmentRepository, assessmentIdFor } from '../../../src/storage/assessment-repository.js';
 import { AuditRepository } from '../../../src/storage/audit-repository.js';
 import { ConflictError } from '../../../src/storage/errors.js';
+import { ShareRepository } from '../../../src/storage/share-repository.js';
+import { shareIdFor, type Share } from '../../../src/tencs/sharing.js';
 import { createFieldCipher } from '../../../src/storage/field-cipher.js';
 import { HAND_OVER_STEPS, HandOverStore, type HandOverStep } from '../../../src/storage/hand-over-store.js';
 import { createTableFactory, type TableFactory } from '../../../src/storage/tables.js';
@@ -53,22 +55,33 @@ async function setup() {
   const a2 = assessment(from, 'CR-HO', 2);
   await repo.create(a1);
   await repo.create(a2);
+  // a1 was shared to a team channel, where a manager left a supervision note.
+  await tables.table('shares').createTable().catch(() => undefined);
+  await tables.table('supervision').createTable().catch(() => undefined);
+  const shares = new ShareRepository(tables, cipher);
+  const at = '2026-11-02T10:00:00.000Z';
+  const share: Share = { id: shareIdFor(TENANT, a1.id, 'team-1'), tenantId: TENANT, assessmentId: a1.id, ownerId: from.aadObjectId, ownerName: 'Former Owner', teamId: 'team-1', teamName: 'Team', channelId: 'team-1', serviceUrl: 'https://smba.example.test/uk/', status: 'posted', createdAt: at, updatedAt: at };
+  await shares.create(share);
+  await shares.addNote(share, { kind: 'note', authorId: 'manager-1', authorName: 'Manager', at, text: 'Discussed in supervision' }, 'req-1');
   /** A fresh process: new clients, no memory of the last attempt. */
   const restart = async (afterStep?: (s: HandOverStep) => void) => {
     const t = await make();
     return new HandOverStore(t, new AssessmentRepository(t, cipher), new AuditRepository(t), afterStep ? { afterStep } : {});
   };
-  return { repo, audit, from, to, a1, a2, restart, store: await restart() };
+  return { repo, audit, shares, share, from, to, a1, a2, restart, store: await restart() };
 }
 
 describe('hand-over saga against Azurite', () => {
   it('when the colleague accepts, then they own every assessment with every answer, and the former owner is refused', async () => {
-    const { store, repo, audit, from, to, a1, a2 } = await setup();
+    const { store, repo, audit, shares, share, from, to, a1, a2 } = await setup();
     await store.offer('handover-ok-1', from, to, [a1.id, a2.id]);
     expect((await store.owned(to, a1.id))).toBeUndefined();
     expect((await store.owned(from, a1.id))?.readOnly).toBe(false);
-    const done = await store.accept('handover-ok-1', to);
+    const done = await store.accept('handover-ok-1', to, 'New Owner');
     expect(done.state).toBe('done');
+    const moved = await shares.get(TENANT, share.id);
+    expect(moved?.share).toMatchObject({ ownerId: to.aadObjectId, ownerName: 'New Owner', assessmentId: a1.id, teamId: 'team-1' });
+    expect((await shares.entries(share)).notes.map((n) => n.text)).toEqual(['Discussed in supervision']);
     for (const a of [a1, a2]) {
       expect(await store.owned(from, a.id)).toBeUndefined();
       expect(await repo.get(from, a.id)).toBeUndefined();
@@ -87,7 +100,7 @@ describe('hand-over saga against Azurite', () => {
   });
 
   it.each(HAND_OVER_STEPS)('when the process dies after step "%s", then at that moment each assessment has one owner, and a retry finishes with nothing lost', async (crashAt) => {
-    const { from, to, a1, a2, repo, restart } = await setup();
+    const { from, to, a1, a2, repo, shares, share, restart } = await setup();
     const id = `handover-crash-${crashAt}`;
     const pre = await repo.get(from, a1.id);
     const first = await restart((s) => {
@@ -116,6 +129,8 @@ describe('hand-over saga against Azurite', () => {
       expect(await retried.owned(from, a.id)).toBeUndefined();
       expect((await retried.owned(to, a.id))?.assessment).toEqual({ ...a, ownerId: to.aadObjectId });
     }
+    expect((await shares.get(TENANT, share.id))?.share.ownerId).toBe(to.aadObjectId);
+    expect((await shares.entries(share)).notes).toHaveLength(1);
   });
 
   it('when the colleague declines, then the owner keeps it and it can no longer be accepted', async () => {

@@ -87,7 +87,7 @@ export class HandOverStore {
   private async setState(current: { record: HandOverRecord; etag: string }, state: HandOverState): Promise<{ record: HandOverRecord; etag: string }> {
     const record = { ...current.record, state, updatedAt: this.now() };
     try {
-      const r = await this.records.updateEntity({ partitionKey: record.id, rowKey: 'record', body: JSON.stringify(record) }, 'Replace', { etag: current.etag, abortSignal: timeout() });
+      const r = await this.records.updateEntity({ partitionKey: record.id, rowKey: 'record', state, body: JSON.stringify(record) }, 'Replace', { etag: current.etag, abortSignal: timeout() });
       return { record, etag: r.etag ?? '' };
     } catch (error) {
       if (statusOf(error) === 412) throw new ConflictError('changed', 'The hand-over changed since it was read', { cause: error });
@@ -125,7 +125,7 @@ export class HandOverStore {
     const record = HandOverRecordSchema.parse({ id, from, to, assessmentIds: [...assessmentIds], ...(caseRef ? { caseRef } : {}), state: 'pending', createdAt: at, updatedAt: at });
     await this.auditAll(record, from, 'hand-over-offered', from);
     try {
-      await this.records.createEntity({ partitionKey: id, rowKey: 'record', body: JSON.stringify(record) }, { abortSignal: timeout() });
+      await this.records.createEntity({ partitionKey: id, rowKey: 'record', state: record.state, body: JSON.stringify(record) }, { abortSignal: timeout() });
     } catch (error) {
       if (statusOf(error) !== 409) throw error;
     }
@@ -209,6 +209,17 @@ export class HandOverStore {
       // 404: no share was ever made in this deployment.
       if (statusOf(error) !== 404) throw error;
     }
+  }
+
+  /** Ids of hand-overs accepted but not yet done (a crash, or an instance stopped mid-way), at most `top`. */
+  async unfinished(top = 100): Promise<string[]> {
+    await this.ensureTable();
+    const ids: string[] = [];
+    for await (const e of this.records.listEntities<{ state?: string }>({ queryOptions: { filter: "state eq 'accepted' or state eq 'copied' or state eq 'source-deleted'", select: ['PartitionKey'] } })) {
+      ids.push(String(e.partitionKey));
+      if (ids.length >= top) break;
+    }
+    return ids;
   }
 
   private async raw(pk: string, rk: string): Promise<(Record<string, unknown> & { etag: string }) | undefined> {

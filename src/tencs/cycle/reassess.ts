@@ -81,3 +81,25 @@ export function carriedCardData(a: Assessment, step: CId): { hasCarried: boolean
   const day = carriedFrom(a, step);
   return { hasCarried: day !== undefined, carriedHint: day ? `From the assessment of ${ukDate(day)}: confirm or change` : '' };
 }
+
+/** The columns `reassess CASE-REF` needs from "my assessments" (or the case index). */
+export interface CaseListingRow {
+  readonly id: string;
+  readonly caseRef: string | undefined;
+  readonly status: 'in-progress' | 'completed';
+  readonly completedAt: string | undefined;
+}
+
+/**
+ * Which assessment `reassess CASE-REF` starts from: the owner's most recently completed one for that
+ * case reference (compared without regard to case). Undefined when there is none, or when an
+ * assessment of the case is already in progress, so a second reassessment is not started by accident.
+ */
+export function reassessFrom(rows: readonly CaseListingRow[], caseRef: string): { from: CaseListingRow } | { inProgress: CaseListingRow } | undefined {
+  const key = caseRef.trim().toLowerCase();
+  const mine = rows.filter((r) => r.caseRef !== undefined && r.caseRef.trim().toLowerCase() === key);
+  const open = mine.find((r) => r.status === 'in-progress');
+  if (open) return { inProgress: open };
+  const done = mine.filter((r) => r.status === 'completed' && r.completedAt !== undefined).sort((a, b) => b.completedAt!.localeCompare(a.completedAt!));
+  return done[0] ? { from: done[0] } : undefined;
+}

@@ -16,3 +16,13 @@ export function reviewDateSchema(today: string) {
     .refine((d) => d > today, 'The review date needs to be after today.')
     .refine((d) => d <= addDays(today, 366), 'Choose a review date within the next year.');
 }
+
+/** The completed assessment with its review date; the rest is unchanged. */
+export function withReviewDate<T extends { reviewOn?: string }>(a: T, reviewOn: string): T {
+  return { ...a, reviewOn };
+}
+
+/** Data for the review-date input on the completing card: the suggested day and the allowed range. */
+export function reviewDateInput(today: string, defaultDays: number): { value: string; min: string; max: string } {
+  return { value: defaultReviewDate(today, defaultDays), min: addDays(today, 1), max: addDays(today, 366) };
+}

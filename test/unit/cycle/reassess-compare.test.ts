@@ -3,7 +3,7 @@ import { compareCard } from '../../../src/cards/compare-cards.js';
 import { renderCard } from '../../../src/cards/render.js';
 import { AssessmentSchema, type Assessment } from '../../../src/tencs/assessment.js';
 import { changesSince, compareCase, resilienceChange, riskChange } from '../../../src/tencs/cycle/compare.js';
-import { carriedCardData, clearCarried, CannotReassessError, startReassessment, unconfirmedSteps } from '../../../src/tencs/cycle/reassess.js';
+import { carriedCardData, clearCarried, CannotReassessError, reassessFrom, startReassessment, unconfirmedSteps } from '../../../src/tencs/cycle/reassess.js';
 import { C_IDS } from '../../../src/tencs/ten-cs.js';
 import { completedAssessment, SALLY } from '../../fixtures/assessments.js';
 
@@ -147,5 +147,15 @@ describe('compare', () => {
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28 * 1024);
     expect(card.version).toBe('1.5');
     expect(JSON.stringify(card)).toContain('And 12 more actions that were due: see the plan.');
+  });
+});
+
+describe('reassess CASE-REF', () => {
+  const row = (id: string, caseRef: string, status: 'in-progress' | 'completed', completedAt?: string) => ({ id, caseRef, status, completedAt });
+  it('when the case has completed assessments, then the newest completed one is the start; an open one is offered instead', () => {
+    const rows = [row('a', 'CR-1', 'completed', '2026-01-01T10:00:00Z'), row('b', 'cr-1', 'completed', '2026-06-01T10:00:00Z'), row('c', 'CR-2', 'completed', '2026-07-01T10:00:00Z')];
+    expect(reassessFrom(rows, ' CR-1 ')).toEqual({ from: rows[1] });
+    expect(reassessFrom([...rows, row('d', 'CR-1', 'in-progress')], 'CR-1')).toEqual({ inProgress: row('d', 'CR-1', 'in-progress') });
+    expect(reassessFrom(rows, 'CR-9')).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCycleConfig } from '../../../src/tencs/cycle/cycle-config.js';
-import { defaultReviewDate, reviewDateSchema } from '../../../src/tencs/cycle/review-date.js';
+import { defaultReviewDate, reviewDateInput, reviewDateSchema, withReviewDate } from '../../../src/tencs/cycle/review-date.js';
 import { instantOf, isWorkingDay, isWorkingTime, nextWorkingTime, startOfNextWorkingDay, UK_WORKING_HOURS } from '../../../src/tencs/cycle/working-time.js';
 
 describe('working time in England and Wales', () => {
@@ -38,6 +38,8 @@ describe('review date and configuration', () => {
     expect(schema.safeParse('2026-12-02').error?.issues[0]?.message).toBe('The review date needs to be after today.');
     expect(schema.safeParse('2027-02-30').error?.issues[0]?.message).toBe('Choose a review date that exists.');
     expect(schema.safeParse('2028-12-02').error?.issues[0]?.message).toBe('Choose a review date within the next year.');
+    expect(reviewDateInput('2026-12-02', 91)).toEqual({ value: '2027-03-03', min: '2026-12-03', max: '2027-12-03' });
+    expect(withReviewDate({ id: 'x' } as { id: string; reviewOn?: string }, '2027-03-03')).toEqual({ id: 'x', reviewOn: '2027-03-03' });
   });
 
   it('when the settings are bad, then loading names the variable; good ones give working hours in minutes', () => {

@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Assessment } from '../tencs/assessment.js';
-import { assessmentAuditRecord, type AuditAction, type AuditLog } from '../tencs/audit.js';
+import type { AuditAction, AuditLog } from '../tencs/audit.js';
 import { HandOverRecordSchema, HandOverRefusedError, checkOffer, committed, parseMarker, rowAccess, type HandOverRecord, type HandOverState } from '../tencs/cycle/hand-over.js';
 import type { Owner } from '../tencs/owner.js';
 import { ASSESSMENTS_TABLE, type AssessmentMeta, type AssessmentRepository, type StoredAssessment } from './assessment-repository.js';
@@ -95,10 +95,17 @@ export class HandOverStore {
     }
   }
 
-  private async auditAll(record: HandOverRecord, actor: Owner, action: AuditAction, rowOwner: Owner): Promise<void> {
-    for (const id of record.assessmentIds) {
-      const a = { id, tenantId: rowOwner.tenantId, ownerId: rowOwner.aadObjectId, setup: record.caseRef ? { caseRef: record.caseRef } : undefined } as Assessment;
-      await this.audit.record(assessmentAuditRecord(actor, action, a, `handover:${record.id}`));
+  private async auditAll(record: HandOverRecord, actor: Owner, action: AuditAction, rowOwner: Owner, ids: readonly string[] = record.assessmentIds): Promise<void> {
+    for (const assessmentId of ids) {
+      await this.audit.record({
+        actorTenantId: actor.tenantId,
+        actorId: actor.aadObjectId,
+        action,
+        assessmentId,
+        ownerKey: ownerKey(rowOwner),
+        ...(record.caseRef ? { caseRef: record.caseRef } : {}),
+        detail: `handover:${record.id}`,
+      });
     }
   }
 
@@ -158,10 +165,11 @@ export class HandOverStore {
     if (!current) throw new HandOverRefusedError('No such hand-over.');
     const { record } = current;
     if (current.record.state === 'accepted') {
-      for (const aid of record.assessmentIds) await this.markAndCopy(record, aid);
+      const moving: string[] = [];
+      for (const aid of record.assessmentIds) if (await this.markAndCopy(record, aid)) moving.push(aid);
       this.step('verified');
-      await this.auditAll(record, record.from, 'handed-over', record.from);
-      await this.auditAll(record, record.to, 'received', record.to);
+      await this.auditAll(record, record.from, 'handed-over', record.from, moving);
+      await this.auditAll(record, record.to, 'received', record.to, moving);
       current = await this.setState(current, 'copied');
       this.step('committed');
     }
@@ -239,11 +247,19 @@ export class HandOverStore {
     return e.etag;
   }
 
-  /** Marks the original read-only, then writes and verifies the marked copy; each part redone only if missing. */
-  private async markAndCopy(record: HandOverRecord, aid: string): Promise<void> {
+  /**
+   * Marks the original read-only, then writes and verifies the marked copy; each part redone only if
+   * missing. False when the owner deleted the assessment before it was marked: nothing to move.
+   */
+  private async markAndCopy(record: HandOverRecord, aid: string): Promise<boolean> {
     const fromKey = ownerKey(record.from);
     const src = await this.raw(fromKey, aid);
-    if (!src) throw new Error(`Assessment ${aid} disappeared before the hand-over committed`);
+    if (!src) {
+      // Originals are deleted only after the commit, so before it a missing original was deleted by its owner.
+      const copy = await this.raw(ownerKey(record.to), aid);
+      if (copy) throw new Error(`The original of ${aid} is gone but a copy exists before the commit`);
+      return false;
+    }
     const marker = src[HAND_OVER_MARKER];
     if (marker === undefined || marker === null || marker === '') {
       // Merge keeps every other column; the ETag makes a concurrent save by the owner lose (412) rather than be overwritten.
@@ -267,6 +283,7 @@ export class HandOverStore {
     this.step('copied-one', aid);
     if (!target || target.handOver !== `${record.id}|in`) throw new Error(`The copy of ${aid} is not this hand-over's`);
     if (!sameContent(target.assessment, original.assessment)) throw new Error(`The copy of ${aid} does not match its original`);
+    return true;
   }
 
   /**

@@ -138,6 +138,17 @@ describe('hand-over saga against Azurite', () => {
     expect((await shares.entries(share)).notes).toHaveLength(1);
   });
 
+  it('when the owner deleted one of the offered assessments before acceptance, then the rest moves and the deleted one stays deleted', async () => {
+    const { store, repo, audit, from, to, a1, a2 } = await setup();
+    await store.offer('handover-gone-1', from, to, [a1.id, a2.id]);
+    await repo.delete(from, a2.id);
+    expect((await store.accept('handover-gone-1', to)).state).toBe('done');
+    expect((await store.owned(to, a1.id))?.assessment).toEqual({ ...a1, ownerId: to.aadObjectId });
+    expect(await store.owned(to, a2.id)).toBeUndefined();
+    expect(await store.owned(from, a2.id)).toBeUndefined();
+    expect((await audit.listForAssessments([a2.id])).map((e) => e.action)).toEqual(['hand-over-offered']);
+  });
+
   it('when the colleague declines, then the owner keeps it and it can no longer be accepted', async () => {
     const { store, from, to, a1 } = await setup();
     await store.offer('handover-decl-1', from, to, [a1.id]);

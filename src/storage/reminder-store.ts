@@ -78,7 +78,17 @@ export class TableReminderStore implements ReminderStore {
       this.assessments.getEntity<Record<string, unknown>>(ownerKey(c.owner), c.assessmentId, { queryOptions: { select: ['status', 'reviewOn', 'updatedAt', HAND_OVER_MARKER] }, abortSignal: timeout() }),
     );
     if (!e || (e[HAND_OVER_MARKER] !== undefined && e[HAND_OVER_MARKER] !== null)) return false;
-    return c.kind === 'review' ? e.status === 'completed' && e.reviewOn === c.since : e.status === 'in-progress' && e.updatedAt === c.since;
+    if (c.kind === 'unfinished') return e.status === 'in-progress' && e.updatedAt === c.since;
+    if (e.status !== 'completed' || e.reviewOn !== c.since) return false;
+    return !(await this.reassessed(c.owner, c.assessmentId));
+  }
+
+  /** True when the owner already started the next assessment from this one (one query of their partition). */
+  private async reassessed(owner: Owner, assessmentId: string): Promise<boolean> {
+    const pk = ownerKey(owner);
+    const pages = this.assessments.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk} and previousId eq ${assessmentId}`, select: ['RowKey'] } }).byPage({ maxPageSize: 1 });
+    const first = await pages.next();
+    return !first.done && first.value.length > 0;
   }
 
   async remindersOff(owner: Owner): Promise<boolean> {
@@ -129,6 +139,7 @@ export interface InMemoryAssessmentRow {
   readonly reviewOn?: string;
   readonly updatedAt: string;
   readonly handingOver?: boolean;
+  readonly previousId?: string;
 }
 
 /** The in-memory twin of TableReminderStore, for domain tests. */
@@ -159,7 +170,9 @@ export class InMemoryReminderStore implements ReminderStore {
   async stillDue(c: ReminderCandidate): Promise<boolean> {
     const r = this.rows.get(`${ownerKey(c.owner)}/${c.assessmentId}`);
     if (!r || r.handingOver) return false;
-    return c.kind === 'review' ? r.status === 'completed' && r.reviewOn === c.since : r.status === 'in-progress' && r.updatedAt === c.since;
+    if (c.kind === 'unfinished') return r.status === 'in-progress' && r.updatedAt === c.since;
+    const reassessed = [...this.rows.values()].some((x) => x.previousId === c.assessmentId && ownerKey(x.owner) === ownerKey(c.owner));
+    return r.status === 'completed' && r.reviewOn === c.since && !reassessed;
   }
 
   async remindersOff(owner: Owner): Promise<boolean> {

@@ -48,7 +48,7 @@ const worlds: Record<string, () => Promise<World>> = {
     return {
       store,
       second: async () => store,
-      put: async (a, handingOver) => store.put({ owner: { tenantId: a.tenantId, aadObjectId: a.ownerId }, id: a.id, caseRef: a.setup?.caseRef, status: a.status, ...(a.reviewOn ? { reviewOn: a.reviewOn } : {}), updatedAt: a.updatedAt, ...(handingOver ? { handingOver } : {}) }),
+      put: async (a, handingOver) => store.put({ owner: { tenantId: a.tenantId, aadObjectId: a.ownerId }, id: a.id, caseRef: a.setup?.caseRef, status: a.status, ...(a.reviewOn ? { reviewOn: a.reviewOn } : {}), updatedAt: a.updatedAt, ...(handingOver ? { handingOver } : {}), ...(a.previousId ? { previousId: a.previousId } : {}) }),
       remove: async (o, id) => store.remove(o, id),
     };
   },
@@ -158,6 +158,17 @@ describe.each(Object.keys(worlds))('review and unfinished reminders (%s)', (name
     const run = await runReminders({ store: between, sender: s, hours: UK_WORKING_HOURS, staleDays: 7, now: WED_10AM });
     expect(mine(s.sent, o)).toHaveLength(0);
     expect(run.skipped).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when the practitioner already started the next assessment from it, then no review reminder is sent', async () => {
+    const w = await world();
+    const o = owner();
+    const a = assessment(o, {});
+    await w.put(a);
+    await w.put(assessment(o, { status: 'in-progress', step: 'contact', reviewOn: undefined, completedAt: undefined, updatedAt: '2026-12-01T10:00:00.000Z', previousId: a.id }));
+    const s = sender();
+    await runReminders({ store: w.store, sender: s, hours: UK_WORKING_HOURS, staleDays: 7, now: WED_10AM });
+    expect(mine(s.sent, o)).toHaveLength(0);
   });
 
   it('when two instances run at the same moment, then one reminder is sent', async () => {

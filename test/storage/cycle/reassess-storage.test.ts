@@ -4,6 +4,7 @@ import { AssessmentRepository, assessmentIdFor } from '../../../src/storage/asse
 import { createFieldCipher } from '../../../src/storage/field-cipher.js';
 import { createTableFactory } from '../../../src/storage/tables.js';
 import type { Assessment } from '../../../src/tencs/assessment.js';
+import { AssessmentService } from '../../../src/tencs/assessment-service.js';
 import { changesSince, compareCase } from '../../../src/tencs/cycle/compare.js';
 import { clearCarried, startReassessment } from '../../../src/tencs/cycle/reassess.js';
 import type { Owner } from '../../../src/tencs/owner.js';
@@ -57,7 +58,9 @@ describe('reassess and compare over stored assessments (Azurite)', () => {
     const third = startReassessment(stored2, { id: id3, now: new Date('2026-09-03T10:00:00Z'), assessedOn: '2026-09-03' });
     const t = clearCarried(clearCarried(third, 'contact'), 'composite');
     await repo.create({ ...t, answers: { contact: { ...t.answers.contact!, resilience: 'strong' } }, composite: { ...t.composite!, offlineFactors: ['going-missing'] } });
-    const stored3 = (await repo.get(o, id3))!.assessment;
+    const before3 = (await repo.get(o, id3))!.assessment;
+    expect(before3.carried).toBeUndefined();
+    const stored3 = before3;
     // Nothing left carried is stored as no column: old and new rows read the same.
     expect(stored3.carried).toBeUndefined();
 
@@ -70,5 +73,31 @@ describe('reassess and compare over stored assessments (Azurite)', () => {
       'C5 Contact (online and offline): risk the same (high); resilience higher (some, now strong).',
       'Offline factors noted for the first time: Going missing.',
     ]);
+  });
+
+  it('when the practitioner saves a carried C through the assessment service, unchanged or changed, then only the mark of that C is cleared', async () => {
+    const tables = await createTableFactory({ tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true }, tablePrefix: uniquePrefix() });
+    await tables.table('assessments').createTable();
+    const repo = new AssessmentRepository(tables, cipher);
+    const service = new AssessmentService(repo);
+    const o: Owner = { tenantId: randomUUID(), aadObjectId: randomUUID() };
+    const answer = { strengths: 'trusted aunt', vulnerabilities: 'older contact', risk: 'medium' as const, resilience: 'some' as const, youngPersonView: '', parentView: '', nextSteps: '', skipped: false };
+    const at = new Date('2026-06-03T10:00:00Z');
+    const a: Assessment = {
+      id: assessmentIdFor(randomUUID(), at), tenantId: o.tenantId, ownerId: o.aadObjectId, status: 'in-progress', step: 'contact', cautionsAcknowledged: true,
+      setup: { caseRef: 'CR-SV', ageBand: '14-15', participants: ['young-person'], participantsOther: '', assessedOn: '2026-06-03' },
+      answers: { contact: answer, content: answer, conduct: answer }, rev: 2, stepRevs: {}, createdAt: at.toISOString(), updatedAt: at.toISOString(),
+      carried: { contact: '2026-03-03', content: '2026-03-03', conduct: '2026-03-03' },
+    };
+    await repo.create(a);
+    const form = (x: { strengths: string; vulnerabilities: string; risk: string; resilience: string }) => ({ strengths: x.strengths, vulnerabilities: x.vulnerabilities, risk: x.risk, resilience: x.resilience, youngPersonView: '', parentView: '', nextSteps: '' });
+    await service.submitStep(o, { assessmentId: a.id, rev: 2, step: 'contact', mode: 'flow' }, 'next', form(answer));
+    const afterConfirm = (await repo.get(o, a.id))!.assessment;
+    expect(afterConfirm.carried).toEqual({ content: '2026-03-03', conduct: '2026-03-03' });
+    expect(afterConfirm.answers.contact).toEqual(answer);
+    await service.submitStep(o, { assessmentId: a.id, rev: afterConfirm.rev, step: 'content', mode: 'flow' }, 'next', form({ ...answer, risk: 'high' }));
+    const afterChange = (await repo.get(o, a.id))!.assessment;
+    expect(afterChange.carried).toEqual({ conduct: '2026-03-03' });
+    expect(afterChange.answers.content?.risk).toBe('high');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderStepCard } from '../../../src/cards/assessment-cards.js';
 import { compareCard } from '../../../src/cards/compare-cards.js';
 import { renderCard } from '../../../src/cards/render.js';
 import { AssessmentSchema, type Assessment } from '../../../src/tencs/assessment.js';
@@ -157,5 +158,16 @@ describe('reassess CASE-REF', () => {
     expect(reassessFrom(rows, ' CR-1 ')).toEqual({ from: rows[1] });
     expect(reassessFrom([...rows, row('d', 'CR-1', 'in-progress')], 'CR-1')).toEqual({ inProgress: row('d', 'CR-1', 'in-progress') });
     expect(reassessFrom(rows, 'CR-9')).toBeUndefined();
+  });
+});
+
+describe('the c-step card of a reassessment', () => {
+  it('when a C is carried, then its card shows the hint with the day; once saved, it does not', () => {
+    const next = startReassessment(first(), { id: ID2, now: new Date('2026-03-03T10:00:00Z'), assessedOn: '2026-03-03' });
+    const ref = { assessmentId: ID2, rev: next.rev, step: 'contact' as const, mode: 'flow' as const };
+    const carried = JSON.stringify(renderStepCard({ assessment: { ...next, step: 'contact' }, ref }));
+    expect(carried).toContain('From the assessment of 26 May 2020: confirm or change');
+    const saved = JSON.stringify(renderStepCard({ assessment: clearCarried({ ...next, step: 'contact' }, 'contact'), ref }));
+    expect(saved).not.toContain('From the assessment of');
   });
 });

@@ -1,7 +1,8 @@
 import type { AssessmentMeta, AssessmentRepository, StoredAssessment } from '../storage/assessment-repository.js';
 import { assessmentIdFor } from '../storage/assessment-repository.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from '../storage/errors.js';
-import { nextStep, previousStep, type Assessment, type Step } from './assessment.js';
+import { isCStep, nextStep, previousStep, type Assessment, type Step } from './assessment.js';
+import { clearCarried } from './cycle/reassess.js';
 import type { Owner } from './owner.js';
 import { applyValue, checkForm, formFromAssessment, isFormStep, readForm, sameAsStored, type FormStep, type FormValues } from './step-forms.js';
 
@@ -149,6 +150,8 @@ export class AssessmentService {
         action === 'later' ? { kind: 'saved', assessment: saved } : { kind: 'show', assessment: saved, step: target, mode: ref.mode === 'review' ? 'review' : 'flow' };
 
       if (unchanged) {
+        // Saving carried answers unchanged is the practitioner confirming them: the mark goes.
+        if (isCStep(step) && a.carried?.[step] !== undefined) return { write: clearCarried({ ...a, step: pointer }, step), then: outcome };
         // A stale card with what is already stored is the same submit delivered again: answer, write nothing.
         if (!fresh || a.step === pointer) return { done: outcome(a) };
         return { write: { ...a, step: pointer }, then: outcome };
@@ -157,7 +160,8 @@ export class AssessmentService {
         return { done: { kind: 'conflict', assessment: a, step, mode: ref.mode, action, mine: form } };
       }
       const applied = applyValue(a, check.value);
-      return { write: { ...applied, step: pointer, stepRevs: { ...a.stepRevs, [step]: a.rev + 1 } }, then: outcome };
+      const written = { ...applied, step: pointer, stepRevs: { ...a.stepRevs, [step]: a.rev + 1 } };
+      return { write: isCStep(step) ? clearCarried(written, step) : written, then: outcome };
     }, action);
   }
 

@@ -17,6 +17,12 @@ export const AUDIT_ACTIONS = [
   'purged',
   'audit-viewed',
   'refused',
+  'hand-over-offered',
+  'hand-over-declined',
+  'hand-over-taken-back',
+  'handed-over',
+  'received',
+  'kept',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -34,6 +40,12 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   purged: 'Deleted automatically at the end of the retention period',
   'audit-viewed': 'Viewed this audit trail',
   refused: 'Was refused access (not the owner)',
+  'hand-over-offered': 'Offered the assessment to a colleague',
+  'hand-over-declined': 'Declined the assessment a colleague offered',
+  'hand-over-taken-back': 'Took back the offer to hand over the assessment',
+  'handed-over': 'Handed the assessment over to a colleague',
+  received: 'Took over the assessment from a colleague',
+  kept: 'Chose to keep the case for another retention period',
 };
 
 /**

@@ -21,6 +21,7 @@ import { renderConsultTogether, renderTogether } from '../../src/cards/together-
 import { renderMyOnlineWorld, renderWorldChoose } from '../../src/cards/my-online-world-cards.js';
 import { WORLD_KINDS, pickId } from '../../src/tencs/my-online-world.js';
 import { AGE_BANDS } from '../../src/tencs/assessment.js';
+import { cycleSamples } from './cycle-card-samples.js';
 
 const ID = '8276543210987-abcdefghijkl';
 
@@ -143,6 +144,7 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
     ),
   'privacy-delete-confirm': () => [renderDeleteConfirmCard({ ...atLimits(), id: ID })],
   'privacy-notice': () => [renderPrivacyNotice('A title', 'A message in our own words.', 'L'.repeat(LIMITS.caseRef)), renderPrivacyNotice('A title', 'A message.')],
+  ...cycleSamples(),
 };
 
 /** Sharing cards (issue 4): the channel summary with acks and notes at their limits, the team choice, every result. */

@@ -19,9 +19,10 @@ import type { AssessmentService } from './tencs/assessment-service.js';
 import { AuditedAssessmentService } from './tencs/audited-assessment-service.js';
 import { CONNECTOR_RETRY } from './tencs/connector-retry.js';
 import { PrivacyService } from './tencs/privacy-service.js';
-import { ShareService } from './tencs/share-service.js';
+import { NOTE_RATE, ShareService } from './tencs/share-service.js';
 import { createRemovalNotifier } from './tencs/share-removal.js';
 import { createTeamMembership } from './tencs/team-membership.js';
+import { TogetherService } from './tencs/together.js';
 
 /** Everything the running service is made of, built from config; no listening, no timers. */
 export interface Dependencies {
@@ -70,10 +71,11 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
       notifyRemoved: createRemovalNotifier({ port, render: renderSummaryView, retry, logger }),
     },
   });
-  const sharing = new ShareService({ teams, shares, owned: assessments, lookup: assessmentRepository, audit, port, render: renderSummaryView, retry });
+  const sharing = new ShareService({ teams, shares, owned: assessments, lookup: assessmentRepository, audit, port, render: renderSummaryView, noteLimiter: createRateLimiter(NOTE_RATE), retry });
 
   const table = buildInteractions({
     assessments,
+    together: new TogetherService(assessments),
     privacy,
     sharing,
     teams,

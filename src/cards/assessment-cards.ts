@@ -16,6 +16,7 @@ import { C_FIELDS, fieldsFor, firstLine, formFromAssessment, isFormStep, type Fi
 import { C_IDS, TEN_CS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';
 import { ukDate } from '../tencs/uk-dates.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
+import { carriedCardData } from '../tencs/cycle/reassess.js';
 
 /** How much of each answer the review and completed cards show: a glance, never the whole text. */
 export const GLANCE_CHARS = 80;
@@ -96,6 +97,8 @@ function cCard(v: StepView, id: CId): AdaptiveCardJson {
     // Which young person this card is about, for a practitioner with several assessments open.
     caseRef: v.assessment?.setup?.caseRef ?? '',
     hasCaseRef: Boolean(v.assessment?.setup?.caseRef),
+    // Answers carried from the last assessment say so until this C is saved (issue 16).
+    ...(v.assessment ? carriedCardData(v.assessment, id) : { hasCarried: false, carriedHint: '' }),
     form,
     riskChoices: choicesOf('risk'),
     resilienceChoices: choicesOf('resilience'),

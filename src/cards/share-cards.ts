@@ -1,5 +1,4 @@
-import type { ShareOutcome, SummaryView } from '../tencs/share-service.js';
-import type { TeamRef } from '../tencs/sharing.js';
+import type { ShareOutcome, SummaryView, TeamChoices } from '../tencs/share-service.js';
 import { excerpt } from '../tencs/summary.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
 import { renderSummaryCard } from './summary-data.js';
@@ -28,17 +27,21 @@ const TEAM_NAME_CHARS = 80;
 
 const teamName = (t: { teamName: string }) => excerpt(t.teamName, TEAM_NAME_CHARS).text || 'Unnamed team';
 
-/** "Share with my team": the teams tencs is installed in, to choose one. */
-export function renderShareChoose(assessmentId: string, caseRef: string, teams: readonly TeamRef[]): AdaptiveCardJson {
+/** "Share with my team": the teams tencs is in that the practitioner belongs to, to choose one. */
+export function renderShareChoose(assessmentId: string, caseRef: string, choices: TeamChoices): AdaptiveCardJson {
+  const { teams, unchecked } = choices;
   const shown = teams.slice(0, TEAMS_SHOWN);
   return renderCard('share-choose', {
     assessmentId,
     caseRef,
     hasTeams: shown.length > 0,
     selected: shown.length === 1 ? shown[0]!.teamId : '',
-    teams: shown.map((t) => ({ id: t.teamId, name: teamName(t) })),
+    teams: shown.map((t) => ({ id: t.teamId, name: t.label })),
     hasMore: teams.length > shown.length,
-    moreText: `tencs is in ${teams.length} teams in your organisation; the first ${shown.length} by name are listed. If yours is missing, ask your Teams administrator.`,
+    moreText: `You belong to ${teams.length} teams that tencs is in; the first ${shown.length} by name are listed. If yours is missing, ask your Teams administrator.`,
+    hasUnchecked: unchecked > 0,
+    canCheckAgain: shown.length === 0 || unchecked > 0,
+    uncheckedText: `I couldn't check just now whether you belong to ${unchecked === 1 ? 'one other team' : `${unchecked} other teams`} that tencs is in, so ${unchecked === 1 ? 'it is' : 'they are'} not listed. Choose Check again in a minute.`,
   });
 }
 

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { ResilienceLevel, RiskLevel } from '../tencs/assessment.js';
 import { SUPERVISION_STAGES, SUPERVISION_STAGE_LABELS, type SupervisionPrompt } from '../tencs/supervision-prompts.js';
 import { excerpt, namesOf, type AssessmentSummary } from '../tencs/summary.js';
-import { NOTE_MAX_CHARS } from '../tencs/sharing.js';
+import { ASSESSMENT_ID_PATTERN } from '../tencs/assessment.js';
+import { NOTE_MAX_CHARS, SHARE_ID_PATTERN, TEAM_ID_PATTERN } from '../tencs/sharing.js';
+import { wellFormed } from '../tencs/well-formed.js';
 import { getC } from '../tencs/ten-cs.js';
 import { ukDate } from '../tencs/uk-dates.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
@@ -15,14 +17,17 @@ const NAME_MAX_CHARS = 80;
 /** Acknowledgements named on the card; the rest are counted. */
 export const ACKS_SHOWN = 8;
 
-/** Card action data carrying an assessment id (client-controlled: ownership is checked on the server). */
-export const AssessmentActionData = z.object({ assessmentId: z.string().min(1).max(128) });
+/**
+ * Card action data carrying an assessment id (client-controlled: ownership is checked on the server).
+ * Every id is checked against the shape tencs or Teams gives it before it is used, stored or logged.
+ */
+export const AssessmentActionData = z.object({ assessmentId: z.string().regex(ASSESSMENT_ID_PATTERN) });
 /** Card action data carrying a share id. */
-export const ShareActionData = z.object({ shareId: z.string().min(1).max(128) });
-/** "Save note": the share and the note typed in the card. */
-export const NoteActionData = ShareActionData.extend({ note: z.string().default('') });
-/** "Post": the assessment and the chosen team. */
-export const PostActionData = AssessmentActionData.extend({ teamId: z.string().default('') });
+export const ShareActionData = z.object({ shareId: z.string().regex(SHARE_ID_PATTERN) });
+/** "Save note": the share and the note typed in the card (lone surrogates made U+FFFD, as storage would). */
+export const NoteActionData = ShareActionData.extend({ note: z.string().default('').transform(wellFormed) });
+/** "Post": the assessment and the chosen team (none chosen yet is ''). */
+export const PostActionData = AssessmentActionData.extend({ teamId: z.union([z.literal(''), z.string().regex(TEAM_ID_PATTERN)]).default('') });
 
 /** Container styles Teams maps for light, dark and high-contrast themes; the words always say the same. */
 const RISK_STYLE: Readonly<Record<RiskLevel, string>> = {

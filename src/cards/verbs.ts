@@ -29,6 +29,16 @@ export const VERBS = {
   privacyDeleteAsk: 'tencs.privacy.delete.ask',
   privacyDeleteConfirm: 'tencs.privacy.delete.confirm',
   privacyDeleteCancel: 'tencs.privacy.delete.cancel',
+  /** The together view: doing a C with the young person on a shared screen. */
+  togetherOpen: 'tencs.together.open',
+  togetherSave: 'tencs.together.save',
+  togetherGo: 'tencs.together.go',
+  togetherBack: 'tencs.together.back',
+  consultTogether: 'tencs.consult.together',
+  /** "My online world": the practitioner chooses, then shows or copies. */
+  worldChoose: 'tencs.world.choose',
+  worldShow: 'tencs.world.show',
+  worldCopy: 'tencs.world.copy',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -2,18 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CardRefData, EditData, KeepMineData, OpenData } from '../cards/assessment-data.js';
 import { renderListCard, renderOutcome } from '../cards/assessment-cards.js';
+import { renderMyOnlineWorld, renderWorldChoose } from '../cards/my-online-world-cards.js';
+import { TogetherRefData, WorldData, renderTogetherOutcome } from '../cards/together-cards.js';
 import { VERBS } from '../cards/verbs.js';
 import type { AssessmentService, Outcome, StepAction } from '../tencs/assessment-service.js';
+import { myOnlineWorld, picksFromList, readWorldPicks, worldPlainText } from '../tencs/my-online-world.js';
+import { goToOf, type TogetherOutcome, type TogetherService } from '../tencs/together.js';
 import { ASSESSMENT } from './families.js';
 import { MESSAGES } from './messages.js';
-import { card, message, type Reply } from './reply.js';
+import { card, many, message, type Reply } from './reply.js';
 import { owned, type Entry, type OwnedFacts, type TurnContext } from './table.js';
 
 const Arg = z.string();
 const verb = (v: string) => ({ kind: 'verb' as const, verb: v });
 
 /** The guided assessment: typed start / resume / my assessments, and every card verb of the flow. Personal chat only. */
-export function assessmentEntries(assessments: AssessmentService): Entry[] {
+export function assessmentEntries(assessments: AssessmentService, together: TogetherService): Entry[] {
   const shown = (f: OwnedFacts, name: string, outcome: Outcome, turn: TurnContext): Reply => {
     turn.log.info(
       {
@@ -34,6 +38,11 @@ export function assessmentEntries(assessments: AssessmentService): Entry[] {
     return card(renderOutcome(assessments.showCurrent(assessment)));
   };
   const list = async (f: OwnedFacts): Promise<Reply> => card(renderListCard(await assessments.listForOwner(f.who, 10)));
+
+  // The together view (issue 17): the service holds every rule; a practitioner's card comes back as an Outcome.
+  const togetherShown = (f: OwnedFacts, name: string, o: TogetherOutcome, turn: TurnContext): Reply => (o.kind === 'step' ? shown(f, name, o.outcome, turn) : card(renderTogetherOutcome(o)));
+  const togetherVerb = (v: string, run: (f: OwnedFacts, ref: z.infer<typeof TogetherRefData>, raw: Record<string, unknown>) => Promise<TogetherOutcome>): Entry =>
+    owned({ trigger: verb(v), family: ASSESSMENT, where: 'personal', schema: TogetherRefData, run: async (f, ref, turn) => togetherShown(f, v, await run(f, ref, { ...turn.raw }), turn) });
 
   const step = (v: string, action: StepAction): Entry =>
     owned({ trigger: verb(v), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, v, await assessments.submitStep(f.who, ref, action, turn.raw), turn) });
@@ -70,5 +79,38 @@ export function assessmentEntries(assessments: AssessmentService): Entry[] {
     owned({ trigger: verb(VERBS.conflictKeepSaved), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, VERBS.conflictKeepSaved, await assessments.showStep(f.who, ref), turn) }),
     owned({ trigger: verb(VERBS.reviewEdit), family: ASSESSMENT, where: 'personal', schema: EditData, run: async (f, d, turn) => shown(f, VERBS.reviewEdit, await assessments.edit(f.who, d, d.target), turn) }),
     owned({ trigger: verb(VERBS.reviewComplete), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, VERBS.reviewComplete, await assessments.complete(f.who, ref), turn) }),
+
+    togetherVerb(VERBS.togetherOpen, (f, ref, raw) => together.openFromStep(f.who, ref, raw)),
+    togetherVerb(VERBS.togetherSave, (f, ref, raw) => together.submit(f.who, ref, raw, 'stay')),
+    togetherVerb(VERBS.togetherGo, (f, ref, raw) => together.submit(f.who, ref, raw, goToOf(raw))),
+    togetherVerb(VERBS.togetherBack, (f, ref, raw) => together.submit(f.who, ref, raw, 'practitioner')),
+
+    // My online world: the practitioner chooses, then shows it on a shared screen or copies it as plain text.
+    owned({
+      trigger: verb(VERBS.worldChoose),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: WorldData,
+      run: async (f, d) => card(renderWorldChoose((await assessments.getOwned(f.who, d.assessmentId)).assessment, picksFromList(d.picks))),
+    }),
+    owned({
+      trigger: verb(VERBS.worldShow),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: WorldData,
+      run: async (f, d, turn) => card(renderMyOnlineWorld((await assessments.getOwned(f.who, d.assessmentId)).assessment, readWorldPicks({ ...turn.raw }))),
+    }),
+    owned({
+      trigger: verb(VERBS.worldCopy),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: WorldData,
+      run: async (f, d) => {
+        const { assessment } = await assessments.getOwned(f.who, d.assessmentId);
+        const picks = picksFromList(d.picks);
+        // Plain text in the practitioner's personal chat: nothing typed becomes a link.
+        return many(message(worldPlainText(myOnlineWorld(assessment, picks)), 'plain'), card(renderMyOnlineWorld(assessment, picks)));
+      },
+    }),
   ];
 }

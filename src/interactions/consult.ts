@@ -10,9 +10,10 @@ import {
   standardsData,
 } from '../cards/consult-data.js';
 import { renderCard } from '../cards/render.js';
+import { ConsultTogetherActionData, renderConsultTogether } from '../cards/together-cards.js';
 import { VERBS } from '../cards/verbs.js';
 import { parseCommand, type CommandKind } from '../tencs/commands.js';
-import { findC, practiceStepOf } from '../tencs/consult.js';
+import { findC, parseAgeRequest, practiceStepOf } from '../tencs/consult.js';
 import { getC } from '../tencs/ten-cs.js';
 import { OPEN } from './families.js';
 import { card, type Reply } from './reply.js';
@@ -52,7 +53,14 @@ function consult(f: Facts, arg: string, turn: TurnContext): Reply {
     logged(turn, f, 'consult.list');
     return list();
   }
-  const found = findC(arg);
+  // "consult contact for a 12-year-old": that C in the young person's words for the age (nothing stored).
+  const aged = parseAgeRequest(arg);
+  const named = aged.kind === 'age' && aged.band ? findC(aged.name) : undefined;
+  if (named?.kind === 'found' && aged.kind === 'age' && aged.band) {
+    logged(turn, f, 'consult.together', { c: named.c.id });
+    return card(renderConsultTogether(named.c.id, aged.band));
+  }
+  const found = findC(aged.kind === 'age' ? aged.name : arg);
   if (found.kind === 'found') {
     logged(turn, f, 'consult.c', { c: found.c.id });
     return card(renderCard('consult-c', consultCData(found.c)));
@@ -104,6 +112,15 @@ export function consultEntries(): Entry[] {
       }
       logged(turn, f, 'consult.c', { c: parsed.data.c });
       return card(renderCard('consult-c', consultCData(getC(parsed.data.c))));
+    }),
+    verb(VERBS.consultTogether, (f, data, turn) => {
+      const parsed = ConsultTogetherActionData.safeParse(data);
+      if (!parsed.success) {
+        logged(turn, f, 'consult.bad-action');
+        return list();
+      }
+      logged(turn, f, 'consult.together', { c: parsed.data.c, band: parsed.data.band });
+      return card(renderConsultTogether(parsed.data.c, parsed.data.band));
     }),
     verb(VERBS.cautions, (f, _d, turn) => readOnly('cautions', f, '', turn)),
     verb(VERBS.practiceExample, (f, data, turn) => {

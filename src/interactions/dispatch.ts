@@ -11,7 +11,7 @@ export async function dispatch(entry: Entry, facts: Facts, rawData: unknown, log
   const here = entry.where === 'both' || (entry.where === 'personal') === facts.conversation.personal;
   if (!here) {
     log.info({ event: `${entry.family.name}.not-here`, interaction: name, conversationType: facts.conversation.type }, 'Interaction refused in this conversation');
-    return entry.family.refuse(entry.family.notHere, facts, asCard);
+    return entry.family.refuse(entry.notHere ?? entry.family.notHere, facts, asCard);
   }
   const raw: Record<string, unknown> = rawData !== null && typeof rawData === 'object' && !Array.isArray(rawData) ? { ...(rawData as Record<string, unknown>) } : {};
   const parsed = entry.schema.safeParse(asCard ? raw : typeof rawData === 'string' ? rawData : '');

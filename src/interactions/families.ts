@@ -46,6 +46,10 @@ export const SHARE: Family = {
   notHere: 'copyPersonalOnly',
   invalid: 'staleCard',
   refuse(key, facts) {
+    if (key === 'summaryPersonalOnly') {
+      // Never the case reference or notes where others can see them: a notice card with no assessment content.
+      return { kind: 'refusal', key, card: renderNoticeCard(MESSAGES.summaryPersonalOnlyTitle, MESSAGES.summaryPersonalOnly, { personal: false }) };
+    }
     if (key === 'shareNotYours') {
       return { kind: 'refusal', key, card: renderNoticeCard(MESSAGES.assessmentNotFoundTitle, MESSAGES.shareNotYours, { personal: facts.conversation.personal }) };
     }

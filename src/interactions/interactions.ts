@@ -5,6 +5,7 @@ import type { AssessmentService } from '../tencs/assessment-service.js';
 import type { PrivacyService } from '../tencs/privacy-service.js';
 import type { ShareService, TeamStore } from '../tencs/share-service.js';
 import type { TeamMembership } from '../tencs/team-membership.js';
+import type { TogetherService } from '../tencs/together.js';
 import { assessmentEntries } from './assessment.js';
 import { consultEntries } from './consult.js';
 import type { Facts } from './facts.js';
@@ -20,6 +21,8 @@ import { open, type Entry, type InteractionTable } from './table.js';
 /** What the interactions need, each built once in compose.ts. */
 export interface InteractionDeps {
   readonly assessments: AssessmentService;
+  /** The together view over the same assessments (issue 17). */
+  readonly together: TogetherService;
   readonly privacy: PrivacyService;
   readonly sharing: ShareService;
   readonly teams: TeamStore;
@@ -47,7 +50,7 @@ export function buildInteractions(deps: InteractionDeps): InteractionTable {
   return {
     entries: [
       ...help,
-      ...assessmentEntries(deps.assessments),
+      ...assessmentEntries(deps.assessments, deps.together),
       ...consultEntries(),
       ...privacyEntries(deps.privacy, deps.isTeamMember),
       ...shareEntries(deps.sharing),

@@ -52,6 +52,9 @@ export const MESSAGES = {
     'Only members of the team this summary was shared with, and the practitioner who shared it, can acknowledge it or add supervision notes. Nothing was recorded.',
   unknownShare: "I can't find this shared summary any more, so nothing was recorded.",
   copySent: "I've sent you the summary as plain text in our chat, ready to paste into your case record.",
+  summaryPersonalOnlyTitle: 'Summaries stay in our personal chat',
+  summaryPersonalOnly:
+    "To keep case details private, I only show an assessment's summary in your personal chat with me, or in the team thread it was shared to. Nothing was recorded or shown here. Open a chat with tencs to view, copy or share it.",
   copyPersonalOnly: 'Copy for case record works in your personal chat with tencs, so the text is only sent to you.',
   summaryTooLarge: 'The summary is too long for Teams to show on one card. Please use Copy for case record instead.',
 } as const;

@@ -26,6 +26,8 @@ export function shareEntries(service: ShareService): Entry[] {
     turn.log.info({ event: 'share.act', action: action.kind, outcome: outcome.kind, shareId, updated: outcome.kind === 'recorded' ? outcome.updated : undefined }, 'Share action');
     switch (outcome.kind) {
       case 'refused':
+        // The owner acting from a group chat or another channel: the reply card would show the case there.
+        if (outcome.reason === 'not-here') return SHARE.refuse('summaryPersonalOnly', f, true);
         return { kind: 'refusal', key: outcome.reason === 'unknown-share' ? 'unknownShare' : 'shareRefusedAction' };
       case 'invalid':
         return message(outcome.message);
@@ -35,7 +37,8 @@ export function shareEntries(service: ShareService): Entry[] {
   };
 
   return [
-    owned({ trigger: verb(VERBS.summaryView), family: SHARE, where: 'both', schema: AssessmentActionData, run: async (f, d) => card(renderSummaryView(await service.preview(f.who, d.assessmentId))) }),
+    // Assessment content (case reference, typed text) is only ever shown in personal chat.
+    owned({ trigger: verb(VERBS.summaryView), family: SHARE, where: 'personal', notHere: 'summaryPersonalOnly', schema: AssessmentActionData, run: async (f, d) => card(renderSummaryView(await service.preview(f.who, d.assessmentId))) }),
     owned({
       trigger: verb(VERBS.summaryCopy),
       family: SHARE,
@@ -51,20 +54,22 @@ export function shareEntries(service: ShareService): Entry[] {
     owned({
       trigger: verb(VERBS.shareChoose),
       family: SHARE,
-      where: 'both',
+      where: 'personal',
+      notHere: 'summaryPersonalOnly',
       schema: AssessmentActionData,
       run: async (f, d) => {
         const view = await service.preview(f.who, d.assessmentId, 'share-choose');
-        return card(renderShareChoose(view.assessmentId, view.summary.caseRef, await service.teamsFor(f.who)));
+        return card(renderShareChoose(view.assessmentId, view.summary.caseRef, await service.teamsFor(f.who, f.userId ?? f.who.aadObjectId)));
       },
     }),
     owned({
       trigger: verb(VERBS.sharePost),
       family: SHARE,
-      where: 'both',
+      where: 'personal',
+      notHere: 'summaryPersonalOnly',
       schema: PostActionData,
       run: async (f, d, turn) => {
-        if (!d.teamId) return card(renderShareChoose(d.assessmentId, '', await service.teamsFor(f.who)));
+        if (!d.teamId) return card(renderShareChoose(d.assessmentId, '', await service.teamsFor(f.who, f.userId ?? f.who.aadObjectId)));
         const outcome = await service.share({ owner: f.who, ownerName: f.name, userId: f.userId ?? f.who.aadObjectId, assessmentId: d.assessmentId, teamId: d.teamId });
         turn.log.info(
           {

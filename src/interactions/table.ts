@@ -35,6 +35,8 @@ interface Common<S extends z.ZodTypeAny> {
   readonly trigger: Trigger;
   readonly family: Family;
   readonly where: Where;
+  /** The refusal when the conversation is the wrong kind, when it is not the family's (see Family.notHere). */
+  readonly notHere?: MessageKey;
   /** Card data for a verb; the typed argument (a string) for a command. */
   readonly schema: S;
 }

@@ -76,8 +76,10 @@ export class AssessmentRepository implements AssessmentStore {
   }
 
   /** Creates a new assessment; throws ConflictError('exists') when the id is already taken in this partition. */
-  async create(assessment: Assessment): Promise<StoredAssessment> {
+  async create(assessment: Assessment, handOver?: string): Promise<StoredAssessment> {
     const entity = this.toEntity(assessment);
+    // A hand-over's copy is written with its marker in the same create, so it is never briefly unmarked.
+    if (handOver) entity.handOver = handOver;
     const response = await this.call('create', () => this.client.createEntity(entity, { abortSignal: this.deadline() }), {
       409: () => new ConflictError('exists', 'An assessment with this id already exists'),
     });
@@ -89,7 +91,9 @@ export class AssessmentRepository implements AssessmentStore {
     if (!ASSESSMENT_ID_PATTERN.test(id)) return undefined;
     const pk = ownerKey(owner);
     const entity = await this.table.orUndefined('get', () => this.client.getEntity<Record<string, unknown>>(pk, id, { abortSignal: this.deadline() }));
-    return entity && { assessment: this.fromEntity(entity), etag: entity.etag };
+    if (!entity) return undefined;
+    const handOver = typeof entity.handOver === 'string' && entity.handOver !== '' ? entity.handOver : undefined;
+    return { assessment: this.fromEntity(entity), etag: entity.etag, ...(handOver ? { handOver } : {}) };
   }
 
   /** Replaces the whole entity if its ETag still matches; returns the new ETag. 412 -> ConflictError('changed'). */
@@ -169,6 +173,9 @@ export class AssessmentRepository implements AssessmentStore {
       if (value !== '') entity[name] = this.cipher.encrypt(value, this.context(partitionKey, rowKey, name));
     };
     if (a.completedAt) entity.completedAt = a.completedAt;
+    if (a.carried && Object.keys(a.carried).length > 0) entity.carried = JSON.stringify(a.carried);
+    if (a.previousId) entity.previousId = a.previousId;
+    if (a.reviewOn) entity.reviewOn = a.reviewOn;
     if (a.setup) {
       entity.caseRef = a.setup.caseRef;
       entity.ageBand = a.setup.ageBand;
@@ -235,6 +242,9 @@ export class AssessmentRepository implements AssessmentStore {
       createdAt: entity.createdAt,
       updatedAt: entity.updatedAt,
       completedAt: str('completedAt'),
+      carried: str('carried') === undefined ? undefined : parse(jsonText.pipe(z.record(z.string(), z.string())), str('carried'), 'carried marks'),
+      previousId: str('previousId'),
+      reviewOn: str('reviewOn'),
       setup:
         str('caseRef') === undefined
           ? undefined

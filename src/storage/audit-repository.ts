@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Logger } from '../log.js';
-import { AuditEntrySchema, type AuditEntry, type AuditRecord } from '../tencs/audit.js';
+import { AuditEntrySchema, REFUSAL_AUDIT_WINDOW_MS, RefusalBudget, type AuditEntry, type AuditRecord } from '../tencs/audit.js';
 import type { AuditStore } from '../tencs/ports.js';
 import { CorruptEntityError, statusOf } from './errors.js';
 import { TableCall } from './table-call.js';
@@ -17,6 +17,19 @@ function partitionFor(assessmentId: string): string {
   return KEY_SAFE.test(assessmentId) ? assessmentId : 'invalid-id';
 }
 
+/**
+ * The row key of an entry. Ordinary entries: time and a random suffix (every one kept). Refusals: the
+ * start of their window and a hash of who and what, so a repeat in the same window is the same row
+ * and is not written again (REFUSAL_AUDIT_WINDOW_MS).
+ */
+function rowKeyFor(entry: AuditEntry): string {
+  if (entry.action !== 'refused') return `${entry.at}~${randomBytes(6).toString('hex')}`;
+  const t = new Date(entry.at).getTime();
+  const window = new Date(Math.floor((Number.isNaN(t) ? 0 : t) / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
+  const who = createHash('sha256').update(`${entry.actorTenantId}\n${entry.actorId}\n${entry.detail ?? ''}`, 'utf8').digest('base64url').slice(0, 16);
+  return `${window}~refused~${who}`;
+}
+
 const normaliseCaseRef = (ref: string) => ref.trim().toLowerCase();
 
 /**
@@ -27,6 +40,7 @@ const normaliseCaseRef = (ref: string) => ref.trim().toLowerCase();
 export class AuditRepository implements AuditStore {
   private readonly client: TableClient;
   private readonly table: TableCall;
+  private readonly refusals = new RefusalBudget();
 
   constructor(
     tables: TableFactory,
@@ -42,16 +56,31 @@ export class AuditRepository implements AuditStore {
     const parsed = AuditEntrySchema.parse({ ...entry, at: entry.at ?? this.now().toISOString() });
     const entity = {
       partitionKey: partitionFor(parsed.assessmentId),
-      rowKey: `${parsed.at}~${randomBytes(6).toString('hex')}`,
+      rowKey: rowKeyFor(parsed),
       ...parsed,
       ...(parsed.caseRef !== undefined ? { caseRefKey: normaliseCaseRef(parsed.caseRef) } : {}),
     };
+    if (parsed.action === 'refused') {
+      const t = new Date(parsed.at).getTime();
+      const verdict = this.refusals.take(parsed.actorTenantId, parsed.actorId, Number.isNaN(t) ? this.now().getTime() : t);
+      if (verdict !== 'write') {
+        if (verdict === 'capped-first') {
+          this.logger?.warn({ event: 'audit.refusals-capped', actorId: parsed.actorId, actorTenantId: parsed.actorTenantId }, 'Further refusals this hour are not written to the trail');
+        }
+        return;
+      }
+    }
     try {
       await this.call('record', () => this.client.createEntity(entity, { abortSignal: AbortSignal.timeout(this.timeoutMs) }));
     } catch (error) {
       // 409: the row key ends in random bytes, so only this very insert can hold it: it committed, its answer
       // was lost, and the storage client's retry sent it again. The entry is recorded once; nothing to fail.
+      // For a refusal, 409 is also a repeat within its window, already recorded: it is not logged again either.
       if (statusOf(error) !== 409) throw error;
+      if (parsed.action === 'refused') {
+        this.refusals.refund(parsed.actorTenantId, parsed.actorId);
+        return;
+      }
     }
     // A second, ids-only copy in the structured log, for the council's log workspace.
     this.logger?.info(

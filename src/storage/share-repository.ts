@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
-import { ShareSchema, type Share, type SupervisionEntry } from '../tencs/sharing.js';
+import { SHARE_ID_PATTERN, ShareSchema, type Share, type SupervisionEntry } from '../tencs/sharing.js';
 import { ConflictError, CorruptEntityError } from './errors.js';
 import type { FieldCipher } from './field-cipher.js';
 import { TableCall } from './table-call.js';
@@ -56,7 +56,7 @@ export class ShareRepository {
 
   /** One share in this tenant, or undefined. */
   async get(tenantId: string, shareId: string): Promise<StoredShare | undefined> {
-    if (!/^s-[A-Za-z0-9_-]{22}$/.test(shareId)) return undefined;
+    if (!SHARE_ID_PATTERN.test(shareId)) return undefined;
     const entity = await this.shares.orUndefined('get', () =>
       this.shares.client.getEntity<Record<string, unknown>>(tenantId, shareId, { abortSignal: this.shares.deadline() }),
     );

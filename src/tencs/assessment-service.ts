@@ -1,7 +1,8 @@
 import type { AssessmentMeta, AssessmentStore, StoredAssessment } from './ports.js';
 import { assessmentIdFor } from './assessment.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
-import { nextStep, previousStep, type Assessment, type Step } from './assessment.js';
+import { isCStep, nextStep, previousStep, type Assessment, type Step } from './assessment.js';
+import { clearCarried } from './cycle/reassess.js';
 import type { Owner } from './owner.js';
 import { applyValue, checkForm, formFromAssessment, isFormStep, readForm, sameAsStored, type FormStep, type FormValues } from './step-forms.js';
 
@@ -149,6 +150,8 @@ export class AssessmentService {
         action === 'later' ? { kind: 'saved', assessment: saved } : { kind: 'show', assessment: saved, step: target, mode: ref.mode === 'review' ? 'review' : 'flow' };
 
       if (unchanged) {
+        // Saving carried answers unchanged is the practitioner confirming them: the mark goes.
+        if (isCStep(step) && a.carried?.[step] !== undefined) return { write: clearCarried({ ...a, step: pointer }, step), then: outcome };
         // A stale card with what is already stored is the same submit delivered again: answer, write nothing.
         if (!fresh || a.step === pointer) return { done: outcome(a) };
         return { write: { ...a, step: pointer }, then: outcome };
@@ -157,7 +160,8 @@ export class AssessmentService {
         return { done: { kind: 'conflict', assessment: a, step, mode: ref.mode, action, mine: form } };
       }
       const applied = applyValue(a, check.value);
-      return { write: { ...applied, step: pointer, stepRevs: { ...a.stepRevs, [step]: a.rev + 1 } }, then: outcome };
+      const written = { ...applied, step: pointer, stepRevs: { ...a.stepRevs, [step]: a.rev + 1 } };
+      return { write: isCStep(step) ? clearCarried(written, step) : written, then: outcome };
     }, action);
   }
 
@@ -195,6 +199,14 @@ export class AssessmentService {
   /** The form a step's card shows for what is stored. */
   formFor(a: Assessment, step: FormStep): FormValues {
     return formFromAssessment(a, step);
+  }
+
+  /**
+   * The same read-decide-write loop every card uses, for domain modules with their own saving rules
+   * (the together view): one read and one write per attempt, a lost race decided again.
+   */
+  async update(owner: Owner, ref: CardRef, form: FormValues, decide: (a: Assessment) => Decision): Promise<Outcome> {
+    return this.writeLoop(owner, ref, form, decide);
   }
 
   /**
@@ -237,4 +249,4 @@ export class AssessmentService {
   }
 }
 
-type Decision = { readonly done: Outcome } | { readonly write: Assessment; readonly then: (saved: Assessment) => Outcome };
+export type Decision = { readonly done: Outcome } | { readonly write: Assessment; readonly then: (saved: Assessment) => Outcome };

@@ -155,6 +155,15 @@ export const AssessmentSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   completedAt: z.string().optional(),
+  /**
+   * Answers carried over from an earlier assessment of the case and not yet confirmed or changed:
+   * the C id (or 'composite') and the YYYY-MM-DD day they were given. Saving that step clears its mark.
+   */
+  carried: z.record(z.string(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional(),
+  /** The earlier assessment this one was started from, when it is a reassessment. */
+  previousId: z.string().regex(ASSESSMENT_ID_PATTERN).optional(),
+  /** The YYYY-MM-DD day chosen for the next review when the assessment was completed. */
+  reviewOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
 });
 export type Assessment = z.infer<typeof AssessmentSchema>;
 

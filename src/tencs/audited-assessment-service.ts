@@ -1,6 +1,6 @@
 import type { AssessmentStore, StoredAssessment } from './ports.js';
 import { NotFoundError } from './errors.js';
-import type { Assessment } from './assessment.js';
+import { ASSESSMENT_ID_PATTERN, type Assessment } from './assessment.js';
 import { AssessmentService, type CardRef, type Outcome, type StartRequest, type StepAction } from './assessment-service.js';
 import { assessmentAuditRecord, type AuditAction, type AuditLog } from './audit.js';
 import type { Owner } from './owner.js';
@@ -25,6 +25,8 @@ export class AuditedAssessmentService extends AssessmentService {
   }
 
   override async getOwned(owner: Owner, id: string): Promise<StoredAssessment> {
+    // An id not of an assessment id's shape is nobody's: refused before storage, with nothing of it written down.
+    if (!ASSESSMENT_ID_PATTERN.test(id)) throw new NotFoundError('Not an assessment id');
     try {
       return await super.getOwned(owner, id);
     } catch (error) {
@@ -33,7 +35,7 @@ export class AuditedAssessmentService extends AssessmentService {
           actorTenantId: owner.tenantId,
           actorId: owner.aadObjectId,
           action: 'refused',
-          assessmentId: id.slice(0, 200),
+          assessmentId: id,
         });
       }
       throw error;

@@ -3,6 +3,7 @@
  * reference text in our own words, faithful to the PCFSW / Social Work England guide (2020);
  * nothing a practitioner types is kept.
  */
+import type { AgeBand } from './assessment.js';
 import { TEN_CS, getC, type CId, type TenC } from './ten-cs.js';
 
 /** The outcome of looking a C up from what a practitioner typed. */
@@ -308,4 +309,32 @@ export function practiceSteps(): readonly (PracticeStep & { readonly detail: Ten
 export function practiceStepOf(id: CId): number | undefined {
   const index = PRACTICE_EXAMPLE.steps.findIndex((s) => s.c === id);
   return index >= 0 ? index + 1 : undefined;
+}
+
+/** The age band for an age in years, or undefined outside the ages tencs records (0 to 25). */
+export function ageBandFor(age: number): AgeBand | undefined {
+  if (!Number.isInteger(age) || age < 0 || age > 25) return undefined;
+  if (age < 8) return 'under-8';
+  if (age <= 10) return '8-10';
+  if (age <= 13) return '11-13';
+  if (age <= 15) return '14-15';
+  if (age <= 17) return '16-17';
+  return '18-25';
+}
+
+/** What "consult <C> for a 12-year-old" asks for: a C's name and an age, or no age at all. */
+export type AgeRequest =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'age'; readonly name: string; readonly age: number; readonly band: AgeBand | undefined };
+
+// "for a 12-year-old", "for a 12 year old", "for 12 year olds", "for age 12", "aged 12", "for a young person aged 9", "for 9s".
+const FOR_AGE =
+  /^(.*?)\s+(?:(?:for|with)\s+(?:an?\s+)?(?:(?:young person|child|kid|teenager|teen)\s+)?(?:(?:aged?|age)\s+)?(\d{1,3})(?:\s*[-\s]?\s*(?:years?|yrs?|yo)(?:[-\s]*olds?)?|s)?|aged?\s+(\d{1,3}))\s*[.!?]?$/i;
+
+/** Splits "contact for a 12-year-old" into the C's name and the age, when an age is given. */
+export function parseAgeRequest(arg: string): AgeRequest {
+  const m = FOR_AGE.exec(arg.trim());
+  if (!m || !m[1]?.trim()) return { kind: 'none' };
+  const age = Number(m[2] ?? m[3]);
+  return { kind: 'age', name: m[1].trim(), age, band: ageBandFor(age) };
 }

@@ -11,6 +11,8 @@ import type { Share } from './sharing.js';
 export interface StoredAssessment {
   readonly assessment: Assessment;
   readonly etag: string;
+  /** Set while the assessment is being handed over ("<hand-over id>|out" or "|in"); see docs/hand-over.md. */
+  readonly handOver?: string;
 }
 
 /** The columns "my assessments" needs; no free text beyond the pseudonymous case reference. */

@@ -4,6 +4,7 @@ import type { AssessmentMeta, AssessmentStore, AuditStore, RetentionScan, ShareC
 import type { ShareStore } from './share-service.js';
 import {
   AGE_BAND_LABELS,
+  ASSESSMENT_ID_PATTERN,
   OFFLINE_FACTOR_LABELS,
   PARTICIPANT_LABELS,
   RESILIENCE_LABELS,
@@ -246,7 +247,9 @@ export class PrivacyService {
   }
 
   private async refused(owner: Owner, id: string, detail: string): Promise<void> {
-    await this.audit.record({ ...this.actor(owner), action: 'refused', assessmentId: id.slice(0, 200), detail });
+    // Only an id of an assessment id's shape is written down; anything else is refused with nothing of it kept.
+    if (!ASSESSMENT_ID_PATTERN.test(id)) return;
+    await this.audit.record({ ...this.actor(owner), action: 'refused', assessmentId: id, detail });
   }
 }
 

@@ -6,8 +6,9 @@ import { caseRecordText } from './case-record.js';
 import { CONNECTOR_RETRY, ConnectorFailure, REAL_CLOCK, withConnectorRetry, type Clock, type RetryPolicy } from './connector-retry.js';
 import type { Owner } from './owner.js';
 import { channelOf, NOTE_MAX_CHARS, shareIdFor, type Share, type SupervisionEntry, type TeamRef } from './sharing.js';
-import { cleanText, summarise, type AssessmentSummary } from './summary.js';
+import { cleanText, excerpt, summarise, type AssessmentSummary } from './summary.js';
 import { supervisionPrompts, type SupervisionPrompt } from './supervision-prompts.js';
+import { ukDate } from './uk-dates.js';
 
 /** The Bot Connector as sharing needs it; implemented in src/bot, failures thrown as ConnectorError. */
 export interface ChannelPort {
@@ -70,6 +71,8 @@ export interface ShareServiceDeps {
   readonly port: ChannelPort;
   /** Turns a view into the card to post; the bot layer passes the card renderer. */
   readonly render: (view: SummaryView) => object;
+  /** Paces supervision notes per person (on top of the per-user turn limit); keyed `${tenant}|${user}`. */
+  readonly noteLimiter: { take(key: string): { readonly allowed: boolean } };
   readonly retry?: RetryPolicy;
   readonly clock?: Clock;
   readonly now?: () => Date;
@@ -115,13 +118,41 @@ export interface ActRequest {
 
 export type ActOutcome =
   | { readonly kind: 'recorded'; readonly first: boolean; readonly view: SummaryView; readonly updated: boolean }
-  | { readonly kind: 'refused'; readonly reason: 'unknown-share' | 'not-allowed' }
+  | { readonly kind: 'refused'; readonly reason: 'unknown-share' | 'not-allowed' | 'not-here' }
   | { readonly kind: 'invalid'; readonly message: string };
+
+/** One team the practitioner may share to, as the choice card shows it: never its id. */
+export interface TeamChoice {
+  readonly teamId: string;
+  /** The team's name, told apart from any other team of the same name by when tencs was added and a count. */
+  readonly label: string;
+}
+
+/** The teams the practitioner belongs to, and how many could not be checked just now. */
+export interface TeamChoices {
+  readonly teams: readonly TeamChoice[];
+  readonly unchecked: number;
+}
+
+/** Membership lookups made at once when listing teams. */
+const MEMBERSHIP_CHECKS_AT_ONCE = 8;
+/** Team names are shown up to this many characters. */
+const TEAM_NAME_CHARS = 80;
 
 /** How long a share may sit in "posting" before another request may take it over (a crash mid-post). */
 const POSTING_STALE_MS = 2 * 60_000;
 
+/** Supervision notes one person may add to one shared summary; they are all kept and exported. */
+export const NOTES_PER_PERSON_MAX = 50;
+/** Supervision notes one shared summary may hold in total, from everyone. */
+export const NOTES_PER_SHARE_MAX = 500;
+/** How fast one person may add notes (any share): a few at once, then a few a minute. */
+export const NOTE_RATE = { burst: 3, perMinute: 3 } as const;
+
 export const NOTE_EMPTY = 'Write a note before saving it.';
+export const NOTE_PERSON_LIMIT = `You have added ${NOTES_PER_PERSON_MAX} supervision notes to this summary, which is as many as one person can add to it, so this note was not saved. Your text is still in the box: you could copy it into your own supervision record, or talk it through with the practitioner.`;
+export const NOTE_SHARE_LIMIT = `This summary already has ${NOTES_PER_SHARE_MAX} supervision notes, which is as many as it can hold, so this note was not saved. Your text is still in the box: you could copy it into your own supervision record. The practitioner can share the assessment again once it has been reviewed.`;
+export const NOTE_TOO_FAST = 'You are adding notes faster than I can take them, so this one was not saved. Your text is still in the box: please wait a minute, then save it again.';
 export const NOTE_TOO_LONG = `A supervision note can be at most ${NOTE_MAX_CHARS} characters. Your text is still in the box: please shorten it and save again.`;
 
 /**
@@ -149,9 +180,31 @@ export class ShareService {
     return this.deps.teams.delete(tenantId, teamId);
   }
 
-  /** The teams in the practitioner's tenant that a summary can be shared to. */
-  async teamsFor(owner: Owner): Promise<TeamRef[]> {
-    return this.deps.teams.listForTenant(owner.tenantId);
+  /**
+   * The teams tencs is in that this practitioner belongs to (asked of the Bot Connector, as sharing
+   * does), labelled so that two teams of the same name can be told apart. A team the bot has gone
+   * from is forgotten; one whose membership could not be checked just now is counted, not listed.
+   */
+  async teamsFor(owner: Owner, userId: string): Promise<TeamChoices> {
+    const all = await this.deps.teams.listForTenant(owner.tenantId);
+    const verdicts: ('member' | 'not-member' | 'gone' | 'unchecked')[] = new Array(all.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < all.length) {
+        const i = next++;
+        const team = all[i]!;
+        try {
+          verdicts[i] = (await withConnectorRetry((signal) => this.deps.port.isMember(team, userId, signal), this.retry, this.clock)) ? 'member' : 'not-member';
+        } catch (error) {
+          if (!(error instanceof ConnectorFailure)) throw error;
+          if (error.kind === 'gone') await this.deps.teams.delete(team.tenantId, team.teamId);
+          verdicts[i] = error.kind === 'gone' ? 'gone' : 'unchecked';
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(MEMBERSHIP_CHECKS_AT_ONCE, all.length) }, worker));
+    const mine = all.filter((_, i) => verdicts[i] === 'member');
+    return { teams: labelTeams(mine), unchecked: verdicts.filter((v) => v === 'unchecked').length };
   }
 
   /** The owner's summary and prompts (NotFoundError for anyone else's); recorded as viewed. */
@@ -217,10 +270,14 @@ export class ShareService {
     const share = found.share;
     const isOwner = share.ownerId === request.actor.aadObjectId;
     const inThread = request.origin.conversationType === 'channel' && channelOf(request.origin.conversationId) === share.channelId;
+    const personal = (request.origin.conversationType ?? 'personal') === 'personal';
     if (!isOwner && !inThread) {
       await this.auditShareAction(request, share, 'refused');
       return { kind: 'refused', reason: 'not-allowed' };
     }
+    // The owner may act from their personal chat or the thread; anywhere else (a group chat, another
+    // channel) the reply card would show the case reference and notes to whoever is there.
+    if (!inThread && !personal) return { kind: 'refused', reason: 'not-here' };
 
     const at = (Number.isNaN(request.at.getTime()) ? this.now() : request.at).toISOString();
     const author = { authorId: request.actor.aadObjectId, authorName: cleanText(request.actorName).slice(0, 200) || 'Someone in the team', at };
@@ -231,6 +288,8 @@ export class ShareService {
       const text = cleanText(request.action.text);
       if (!text) return { kind: 'invalid', message: NOTE_EMPTY };
       if (text.length > NOTE_MAX_CHARS) return { kind: 'invalid', message: NOTE_TOO_LONG };
+      const bounded = await this.noteBound(request, share);
+      if (bounded) return { kind: 'invalid', message: bounded };
       first = await this.deps.shares.addNote(share, { kind: 'note', ...author, text }, request.action.requestId);
     }
     if (first) {
@@ -311,6 +370,18 @@ export class ShareService {
     return { kind: 'connector', team, failure: error };
   }
 
+  /**
+   * Why this note may not be added (a person's or the share's notes are at their bound, or they are
+   * adding notes too fast), or undefined when it may. Nothing is written either way.
+   */
+  private async noteBound(request: ActRequest, share: Share): Promise<string | undefined> {
+    const { notes } = await this.deps.shares.entries(share);
+    if (notes.length >= NOTES_PER_SHARE_MAX) return NOTE_SHARE_LIMIT;
+    if (notes.filter((n) => n.authorId === request.actor.aadObjectId).length >= NOTES_PER_PERSON_MAX) return NOTE_PERSON_LIMIT;
+    if (!this.deps.noteLimiter.take(`${request.actor.tenantId}|${request.actor.aadObjectId}`).allowed) return NOTE_TOO_FAST;
+    return undefined;
+  }
+
   /** Audits a manager's action on a shared summary (acknowledge or note), or its refusal. */
   private async auditShareAction(request: ActRequest, share: Share, action: 'refused' | 'acknowledged'): Promise<void> {
     await this.deps.audit.record({
@@ -327,4 +398,24 @@ export class ShareService {
     // The trail takes identifiers only; a team id with anything else in it is kept readable but safe.
     await this.deps.audit.record(assessmentAuditRecord(owner, action, a, detail.replace(/[^A-Za-z0-9:@._-]/g, '_').slice(0, 120)));
   }
+}
+
+/**
+ * Labels for a list of teams: the name alone when it is the only team of that name; otherwise the
+ * name with when tencs was added and its place among the teams of that name (oldest first), so that
+ * no two labels are the same and no id is shown.
+ */
+export function labelTeams(teams: readonly TeamRef[]): TeamChoice[] {
+  const nameOf = (t: TeamRef) => excerpt(t.teamName, TEAM_NAME_CHARS).text || 'Unnamed team';
+  const groups = new Map<string, TeamRef[]>();
+  for (const t of teams) {
+    const key = nameOf(t).toLowerCase();
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  return teams.map((t) => {
+    const same = (groups.get(nameOf(t).toLowerCase()) ?? [t]).slice().sort((a, b) => a.installedAt.localeCompare(b.installedAt) || a.teamId.localeCompare(b.teamId));
+    if (same.length === 1) return { teamId: t.teamId, label: nameOf(t) };
+    const place = same.indexOf(t) + 1;
+    return { teamId: t.teamId, label: `${nameOf(t)} (team ${place} of ${same.length} with this name, tencs added ${ukDate(t.installedAt.slice(0, 10))})` };
+  });
 }

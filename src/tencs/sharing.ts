@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
+/** A share id as shareIdFor makes it: `s-` and 22 base64url characters. */
+export const SHARE_ID_PATTERN = /^s-[A-Za-z0-9_-]{22}$/;
+
+/**
+ * A Teams team id as Teams gives it: `19:`, an identifier, and `@thread.tacv2` (or the older
+ * `@thread.skype` / `@thread.v2`). Card data claiming a team id is checked against this before it is
+ * used, stored or logged.
+ */
+export const TEAM_ID_PATTERN = /^19:[A-Za-z0-9_-]{1,200}@thread\.(?:tacv2|skype|v2)$/;
+
 /** A team the bot is installed in, and how to reach its general channel through the Bot Connector. */
 export const TeamRefSchema = z.object({
   tenantId: z.string().min(1),

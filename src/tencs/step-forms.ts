@@ -22,6 +22,7 @@ import {
   type Step,
 } from './assessment.js';
 import type { CId } from './ten-cs.js';
+import { wellFormed } from './well-formed.js';
 
 /** A step whose card has inputs the practitioner fills in. */
 export type FormStep = 'setup' | CId;
@@ -87,7 +88,7 @@ export function fieldsFor(step: FormStep): readonly FieldSpec[] {
 const inputValue = z
   .union([z.string(), z.number(), z.boolean(), z.array(z.string())])
   .optional()
-  .transform((v) => (v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v)));
+  .transform((v) => wellFormed(v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v)));
 
 /** Picks this step's inputs out of card data (client-controlled), as strings. */
 export function readForm(step: FormStep, data: Record<string, unknown>): FormValues {

@@ -375,3 +375,23 @@ export function getC(id: CId): TenC {
 export function indexOfC(id: CId): number {
   return getC(id).number - 1;
 }
+
+/**
+ * Stable ids for the guide questions of each C, in the same order as `questions`, so wording written
+ * for young people and parents can say which guide question it rephrases. Never reuse an id.
+ */
+export const GUIDE_QUESTION_IDS = {
+  confidentiality: ['conf-what-shared', 'conf-how-much', 'conf-harmful-online', 'conf-removal'],
+  connection: ['conn-draw-on', 'conn-validation', 'conn-popularity', 'conn-best-networks', 'conn-understand-friendships', 'conn-choose-who'],
+  context: ['ctx-what-used', 'ctx-importance', 'ctx-how-risky', 'ctx-parents-know', 'ctx-offline'],
+  content: ['cont-engage', 'cont-produce', 'cont-appropriate', 'cont-risk', 'cont-exposed'],
+  contact: ['ctc-helpful', 'ctc-harmful', 'ctc-where', 'ctc-feel', 'ctc-grooming'],
+  conduct: ['cond-behaviour', 'cond-strength-or-concern', 'cond-motivation', 'cond-explain', 'cond-abusive'],
+  compatibility: ['comp-settings', 'comp-compatible', 'comp-idealised', 'comp-narrative', 'comp-wellbeing', 'comp-reauthor'],
+  consumption: ['cons-apps-why', 'cons-how-long', 'cons-routine', 'cons-meaning', 'cons-affecting', 'cons-change'],
+  commercial: ['comm-value', 'comm-positive', 'comm-used-by-others', 'comm-exploitation', 'comm-develop'],
+  composite: ['compo-which-cs', 'compo-interact', 'compo-offline', 'compo-combine', 'compo-strengths'],
+} as const satisfies Readonly<Record<CId, readonly string[]>>;
+
+/** The id of one guide question. */
+export type GuideQuestionId = (typeof GUIDE_QUESTION_IDS)[CId][number];

@@ -127,7 +127,7 @@ describe('the guided assessment over real HTTP', () => {
     // Edit C2 from review: Save returns to the review with the change.
     card = await go(press(bot, user, card, 'tencs.review.edit', {}, 'Edit C2'));
     expectStep(card, 2);
-    expect(executeActions(card).map((a) => a.title)).toEqual(['Save & back to review', 'Save & finish later']);
+    expect(executeActions(card).map((a) => a.title)).toEqual(['Save & back to review', 'Together view', 'Save & finish later']);
     card = await go(press(bot, user, card, 'tencs.step.next', { strengths: 'Edited strength for C2' }));
     text = cardText(card);
     expect(text).toMatch(/Review your assessment/);

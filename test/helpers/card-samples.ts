@@ -7,7 +7,7 @@ import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPri
 import { assessmentSections } from '../../src/tencs/privacy-service.js';
 import { renderShareChoose, renderShareResult, renderSummaryView } from '../../src/cards/share-cards.js';
 import { ConnectorFailure } from '../../src/tencs/connector-retry.js';
-import type { ShareOutcome } from '../../src/tencs/share-service.js';
+import { labelTeams, type ShareOutcome } from '../../src/tencs/share-service.js';
 import { NOTE_MAX_CHARS, type Share, type TeamRef } from '../../src/tencs/sharing.js';
 import { LIMITS, type Assessment, type Step } from '../../src/tencs/assessment.js';
 import type { Mode } from '../../src/tencs/assessment-service.js';
@@ -17,6 +17,11 @@ import { summarise } from '../../src/tencs/summary.js';
 import { supervisionPrompts } from '../../src/tencs/supervision-prompts.js';
 import { C_IDS, TEN_CS, getC } from '../../src/tencs/ten-cs.js';
 import { atLimits } from '../fixtures/assessments.js';
+import { renderConsultTogether, renderTogether } from '../../src/cards/together-cards.js';
+import { renderMyOnlineWorld, renderWorldChoose } from '../../src/cards/my-online-world-cards.js';
+import { WORLD_KINDS, pickId } from '../../src/tencs/my-online-world.js';
+import { AGE_BANDS } from '../../src/tencs/assessment.js';
+import { cycleSamples } from './cycle-card-samples.js';
 
 const ID = '8276543210987-abcdefghijkl';
 
@@ -82,6 +87,35 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
   conflict: () => [conflictCard('setup'), ...C_IDS.map((id) => conflictCard(id))],
   'consult-list': () => [renderCard('consult-list', consultListData()), renderCard('consult-list', consultListData({ query: 'q'.repeat(200), suggestions: [getC('contact')] }))],
   'consult-c': () => TEN_CS.map((c) => renderCard('consult-c', consultCData(c))),
+  together: () => [
+    ...C_IDS.flatMap((c) =>
+      AGE_BANDS.map((band, i) =>
+        renderTogether({
+          kind: 'together',
+          ref: { assessmentId: ID, rev: 9, step: c, mode: 'flow' },
+          c,
+          band,
+          withParent: i % 2 === 0,
+          form: { youngPersonView: 'y'.repeat(LIMITS.answerText), parentView: 'p'.repeat(LIMITS.answerText) },
+          errors: ERRORS,
+          notice: 'A notice in our words.',
+          saved: { youngPersonView: 's'.repeat(LIMITS.answerText), parentView: 't'.repeat(LIMITS.answerText) },
+        }),
+      ),
+    ),
+    ...C_IDS.flatMap((c) => AGE_BANDS.map((band) => renderConsultTogether(c, band))),
+  ],
+  'my-online-world-choose': () => [
+    renderWorldChoose(inProgressAtLimits('review')),
+    renderWorldChoose(inProgressAtLimits('review'), new Set(C_IDS.map((c) => pickId('strengths', c)))),
+    renderWorldChoose({ ...inProgressAtLimits('review'), answers: {} }),
+  ],
+  'my-online-world': () => [
+    renderMyOnlineWorld(inProgressAtLimits('review'), new Set(WORLD_KINDS.flatMap((k) => C_IDS.map((c) => pickId(k, c))))),
+    renderMyOnlineWorld(inProgressAtLimits('review', '€'), new Set(WORLD_KINDS.flatMap((k) => C_IDS.map((c) => pickId(k, c))))),
+    renderMyOnlineWorld(inProgressAtLimits('review'), new Set([pickId('matters', 'contact')])),
+    renderMyOnlineWorld(inProgressAtLimits('review'), new Set()),
+  ],
   'consult-cautions': () => [renderCard('consult-cautions', cautionsData())],
   'consult-changes': () => [renderCard('consult-changes', changesData())],
   'consult-standards': () => [renderCard('consult-standards', standardsData())],
@@ -110,6 +144,7 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
     ),
   'privacy-delete-confirm': () => [renderDeleteConfirmCard({ ...atLimits(), id: ID })],
   'privacy-notice': () => [renderPrivacyNotice('A title', 'A message in our own words.', 'L'.repeat(LIMITS.caseRef)), renderPrivacyNotice('A title', 'A message.')],
+  ...cycleSamples(),
 };
 
 /** Sharing cards (issue 4): the channel summary with acks and notes at their limits, the team choice, every result. */
@@ -155,7 +190,7 @@ function shareSamples(): { templates: Record<string, () => AdaptiveCardJson[]>; 
     ...(['throttled', 'timeout', 'failed'] as const).map((kind): ShareOutcome => ({ kind: 'connector', team: team(3), failure: new ConnectorFailure(kind, 429, 30_000) })),
   ];
   const templates: Record<string, () => AdaptiveCardJson[]> = {
-    'share-choose': () => [renderShareChoose(ID, 'R'.repeat(LIMITS.caseRef), Array.from({ length: 120 }, (_, i) => team(i))), renderShareChoose(ID, 'R', [])],
+    'share-choose': () => [renderShareChoose(ID, 'R'.repeat(LIMITS.caseRef), { teams: labelTeams(Array.from({ length: 120 }, (_, i) => ({ ...team(i), teamName: 'Same name '.repeat(10) }))), unchecked: 7 }), renderShareChoose(ID, 'R', { teams: [], unchecked: 0 })],
     'share-result': () => outcomes.map((o) => renderShareResult(ID, o)),
     'share-removed': () => [renderSummaryView({ kind: 'removed', share })],
   };

@@ -12,6 +12,12 @@ describe('config', () => {
     expect(() => loadConfig({ BOT_AUTH: 'disabled', ENCRYPTION_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` })).toThrow(/ENCRYPTION_KEYS is not valid/);
   });
 
+  it('when two encryption keys share one key id, then it refuses and names the repeated id', () => {
+    const other = Buffer.alloc(32, 9).toString('base64');
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', ENCRYPTION_KEYS: `${KEYS},k1:${other}` })).toThrow(/ENCRYPTION_KEYS is not valid \(key id k1 is listed more than once/);
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', ENCRYPTION_KEYS: `${KEYS},k2:${other}` })).not.toThrow();
+  });
+
   it('when nothing is set, then it refuses to start and names the missing credentials', () => {
     expect(() => loadConfig({})).toThrow(ConfigError);
     expect(() => loadConfig({})).toThrow(/BOT_ID is required/);

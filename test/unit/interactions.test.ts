@@ -13,7 +13,8 @@ import { createMemoryStores } from '../../src/storage/memory/memory-stores.js';
 import { AuditedAssessmentService } from '../../src/tencs/audited-assessment-service.js';
 import { StorageUnavailableError } from '../../src/tencs/errors.js';
 import { PrivacyService } from '../../src/tencs/privacy-service.js';
-import { ShareService, type ChannelPort } from '../../src/tencs/share-service.js';
+import { NOTE_RATE, ShareService, type ChannelPort } from '../../src/tencs/share-service.js';
+import { TogetherService } from '../../src/tencs/together.js';
 
 const log = createLogger('silent');
 
@@ -27,9 +28,10 @@ const noConnector: ChannelPort = {
 function tableOver(stores = createMemoryStores()) {
   const assessments = new AuditedAssessmentService(stores.assessments, stores.audit);
   const privacy = new PrivacyService(stores.retention, stores.assessments, stores.audit, { retentionDays: 90, auditRetentionDays: 365 });
-  const sharing = new ShareService({ teams: stores.teams, shares: stores.shares, owned: assessments, lookup: stores.assessments, audit: stores.audit, port: noConnector, render: renderSummaryView });
+  const sharing = new ShareService({ teams: stores.teams, shares: stores.shares, owned: assessments, lookup: stores.assessments, audit: stores.audit, port: noConnector, render: renderSummaryView, noteLimiter: createRateLimiter(NOTE_RATE) });
   return buildInteractions({
     assessments,
+    together: new TogetherService(assessments),
     privacy,
     sharing,
     teams: stores.teams,

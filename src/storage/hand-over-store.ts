@@ -1,0 +1,325 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import type { Assessment } from '../tencs/assessment.js';
+import type { AuditAction, AuditLog } from '../tencs/audit.js';
+import { HandOverRecordSchema, HandOverRefusedError, checkOffer, committed, parseMarker, rowAccess, type HandOverRecord, type HandOverState } from '../tencs/cycle/hand-over.js';
+import type { Owner } from '../tencs/owner.js';
+import { ASSESSMENTS_TABLE, type AssessmentMeta, type AssessmentRepository, type StoredAssessment } from './assessment-repository.js';
+import { ConflictError, statusOf } from './errors.js';
+import { ownerKey } from './owner-key.js';
+import { SHARES_TABLE } from './share-repository.js';
+import type { TableFactory } from './tables.js';
+
+/** The assessments table column that marks a row in motion; see docs/hand-over.md. */
+export const HAND_OVER_MARKER = 'handOver';
+
+/** Logical table of hand-over records; PartitionKey = the hand-over id, RowKey = 'record'. */
+export const HAND_OVERS_TABLE = 'handovers';
+
+/** The named points of the saga where a test (or a crash) may stop it. */
+export const HAND_OVER_STEPS = ['marked', 'copied-one', 'verified', 'committed', 'share-moved', 'deleted-one', 'sources-deleted', 'unmarked-one', 'done'] as const;
+export type HandOverStep = (typeof HAND_OVER_STEPS)[number];
+
+export interface HandOverOptions {
+  /** Called after each step; a test throws here to stand for a crash at that point. */
+  readonly afterStep?: (step: HandOverStep, assessmentId?: string) => void;
+  readonly now?: () => Date;
+}
+
+const timeout = () => AbortSignal.timeout(5000);
+
+/** Same content, whoever owns it: what the copy must match before the original may go. */
+function sameContent(a: Assessment, b: Assessment): boolean {
+  const strip = ({ ownerId: _o, ...rest }: Assessment) => rest;
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+/**
+ * The hand-over saga over Table Storage. Each step reads the state it needs and is safe to redo, so
+ * `advance` after any crash completes the hand-over; the single commit point is one ETag-guarded write
+ * of the record (accepted -> copied) after every copy is verified.
+ */
+export class HandOverStore {
+  private readonly records: TableClient;
+  private readonly rows: TableClient;
+  private readonly shares: TableClient;
+  private created: Promise<void> | undefined;
+
+  constructor(
+    tables: TableFactory,
+    private readonly repo: AssessmentRepository,
+    private readonly audit: AuditLog,
+    private readonly options: HandOverOptions = {},
+  ) {
+    this.records = tables.table(HAND_OVERS_TABLE);
+    this.rows = tables.table(ASSESSMENTS_TABLE);
+    this.shares = tables.table(SHARES_TABLE);
+  }
+
+  private now(): string {
+    return (this.options.now?.() ?? new Date()).toISOString();
+  }
+
+  private step(step: HandOverStep, assessmentId?: string): void {
+    this.options.afterStep?.(step, assessmentId);
+  }
+
+  private ensureTable(): Promise<void> {
+    this.created ??= this.records.createTable({ abortSignal: timeout() }).catch((error: unknown) => {
+      this.created = undefined;
+      if (statusOf(error) !== 409) throw error;
+    });
+    return this.created;
+  }
+
+  /** The record and its ETag, or undefined. */
+  async get(id: string): Promise<{ record: HandOverRecord; etag: string } | undefined> {
+    if (!/^[A-Za-z0-9_-]{8,64}$/.test(id)) return undefined;
+    await this.ensureTable();
+    try {
+      const e = await this.records.getEntity<{ body: string }>(id, 'record', { abortSignal: timeout() });
+      return { record: HandOverRecordSchema.parse(JSON.parse(e.body)), etag: e.etag };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private async setState(current: { record: HandOverRecord; etag: string }, state: HandOverState): Promise<{ record: HandOverRecord; etag: string }> {
+    const record = { ...current.record, state, updatedAt: this.now() };
+    try {
+      const r = await this.records.updateEntity({ partitionKey: record.id, rowKey: 'record', state, body: JSON.stringify(record) }, 'Replace', { etag: current.etag, abortSignal: timeout() });
+      return { record, etag: r.etag ?? '' };
+    } catch (error) {
+      if (statusOf(error) === 412) throw new ConflictError('changed', 'The hand-over changed since it was read', { cause: error });
+      throw error;
+    }
+  }
+
+  private async auditAll(record: HandOverRecord, actor: Owner, action: AuditAction, rowOwner: Owner, ids: readonly string[] = record.assessmentIds): Promise<void> {
+    for (const assessmentId of ids) {
+      await this.audit.record({
+        actorTenantId: actor.tenantId,
+        actorId: actor.aadObjectId,
+        action,
+        assessmentId,
+        ownerKey: ownerKey(rowOwner),
+        ...(record.caseRef ? { caseRef: record.caseRef } : {}),
+        detail: `handover:${record.id}`,
+      });
+    }
+  }
+
+  /**
+   * The owner offers assessments to a colleague. Every assessment must be the owner's and not already
+   * moving; the same offer id (from the activity) twice is one offer.
+   */
+  async offer(id: string, from: Owner, to: Owner, assessmentIds: readonly string[]): Promise<HandOverRecord> {
+    checkOffer(from, to);
+    await this.ensureTable();
+    const existing = await this.get(id);
+    if (existing) {
+      if (ownerKey(existing.record.from) !== ownerKey(from)) throw new HandOverRefusedError('This hand-over is not yours.');
+      return existing.record;
+    }
+    let caseRef: string | undefined;
+    for (const aid of assessmentIds) {
+      const s = await this.repo.get(from, aid);
+      if (!s) throw new HandOverRefusedError('You can only hand over your own assessments.');
+      if (s.handOver) throw new HandOverRefusedError('This assessment is already being handed over.');
+      caseRef ??= s.assessment.setup?.caseRef;
+    }
+    const at = this.now();
+    const record = HandOverRecordSchema.parse({ id, from, to, assessmentIds: [...assessmentIds], ...(caseRef ? { caseRef } : {}), state: 'pending', createdAt: at, updatedAt: at });
+    await this.auditAll(record, from, 'hand-over-offered', from);
+    try {
+      await this.records.createEntity({ partitionKey: id, rowKey: 'record', state: record.state, body: JSON.stringify(record) }, { abortSignal: timeout() });
+    } catch (error) {
+      if (statusOf(error) !== 409) throw error;
+    }
+    return (await this.get(id))!.record;
+  }
+
+  /** The colleague declines, or the owner takes the offer back; only while it is pending. */
+  async withdraw(id: string, actor: Owner, how: 'declined' | 'taken-back'): Promise<HandOverRecord> {
+    const current = await this.get(id);
+    const party = current && (how === 'declined' ? current.record.to : current.record.from);
+    if (!current || !party || ownerKey(party) !== ownerKey(actor)) throw new HandOverRefusedError('This hand-over is not yours to change.');
+    if (current.record.state === how) return current.record;
+    if (current.record.state !== 'pending') throw new HandOverRefusedError(current.record.state === 'declined' || current.record.state === 'taken-back' ? 'This hand-over was already withdrawn.' : 'This hand-over was already accepted.');
+    await this.auditAll(current.record, actor, how === 'declined' ? 'hand-over-declined' : 'hand-over-taken-back', current.record.from);
+    return (await this.setState(current, how)).record;
+  }
+
+  /** The colleague accepts in their personal chat; then the move runs to the end. */
+  async accept(id: string, actor: Owner, actorName?: string): Promise<HandOverRecord> {
+    const current = await this.get(id);
+    if (!current || ownerKey(current.record.to) !== ownerKey(actor)) throw new HandOverRefusedError('This hand-over is not addressed to you.');
+    if (current.record.state === 'declined' || current.record.state === 'taken-back') throw new HandOverRefusedError('This hand-over was withdrawn before you accepted it.');
+    if (current.record.state === 'pending') await this.setState({ ...current, record: { ...current.record, ...(actorName ? { toName: actorName.slice(0, 200) } : {}) } }, 'accepted');
+    return this.advance(id);
+  }
+
+  /** Drives an accepted hand-over to done; safe to call any number of times, from any instance. */
+  async advance(id: string): Promise<HandOverRecord> {
+    let current = await this.get(id);
+    if (!current) throw new HandOverRefusedError('No such hand-over.');
+    const { record } = current;
+    if (current.record.state === 'accepted') {
+      const moving: string[] = [];
+      for (const aid of record.assessmentIds) if (await this.markAndCopy(record, aid)) moving.push(aid);
+      this.step('verified');
+      await this.auditAll(record, record.from, 'handed-over', record.from, moving);
+      await this.auditAll(record, record.to, 'received', record.to, moving);
+      current = await this.setState(current, 'copied');
+      this.step('committed');
+    }
+    if (current.record.state === 'copied') {
+      for (const aid of record.assessmentIds) await this.moveShares(record, aid);
+      for (const aid of record.assessmentIds) {
+        try {
+          await this.rows.deleteEntity(ownerKey(record.from), aid, { etag: await this.markedEtag(record, aid, 'out'), abortSignal: timeout() });
+        } catch (error) {
+          if (statusOf(error) !== 404) throw error;
+        }
+        this.step('deleted-one', aid);
+      }
+      current = await this.setState(current, 'source-deleted');
+      this.step('sources-deleted');
+    }
+    if (current.record.state === 'source-deleted') {
+      for (const aid of record.assessmentIds) {
+        const e = await this.raw(ownerKey(record.to), aid);
+        if (e && parseMarker(e[HAND_OVER_MARKER] as string | undefined)?.id === record.id) {
+          const { [HAND_OVER_MARKER]: _m, etag, timestamp: _t, 'odata.metadata': _md, ...rest } = e;
+          await this.rows.updateEntity({ ...rest, partitionKey: ownerKey(record.to), rowKey: aid }, 'Replace', { etag: String(etag), abortSignal: timeout() });
+        }
+        this.step('unmarked-one', aid);
+      }
+      current = await this.setState(current, 'done');
+      this.step('done');
+    }
+    return current.record;
+  }
+
+  /**
+   * Shares stay where they are (tenant partition, id from tenant, assessment and team, so channel cards
+   * and supervision notes keep their keys); only who shared them changes, so the colleague can manage them.
+   */
+  private async moveShares(record: HandOverRecord, aid: string): Promise<void> {
+    const tenant = record.from.tenantId;
+    try {
+      for await (const e of this.shares.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenant} and assessmentId eq ${aid}`, select: ['RowKey', 'ownerId'] } })) {
+        if (e.ownerId !== record.from.aadObjectId) continue;
+        await this.shares.updateEntity({ partitionKey: tenant, rowKey: String(e.rowKey), ownerId: record.to.aadObjectId, ownerName: record.toName ?? '' }, 'Merge', { etag: e.etag, abortSignal: timeout() });
+        this.step('share-moved', aid);
+      }
+    } catch (error) {
+      // 404: no share was ever made in this deployment.
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+
+  /** Ids of hand-overs accepted but not yet done (a crash, or an instance stopped mid-way), at most `top`. */
+  async unfinished(top = 100): Promise<string[]> {
+    await this.ensureTable();
+    const ids: string[] = [];
+    for await (const e of this.records.listEntities<{ state?: string }>({ queryOptions: { filter: "state eq 'accepted' or state eq 'copied' or state eq 'source-deleted'", select: ['PartitionKey'] } })) {
+      ids.push(String(e.partitionKey));
+      if (ids.length >= top) break;
+    }
+    return ids;
+  }
+
+  private async raw(pk: string, rk: string): Promise<(Record<string, unknown> & { etag: string }) | undefined> {
+    try {
+      return await this.rows.getEntity<Record<string, unknown>>(pk, rk, { abortSignal: timeout() });
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The ETag of a row that carries this hand-over's marker; a row without it is never touched. */
+  private async markedEtag(record: HandOverRecord, aid: string, side: 'out' | 'in'): Promise<string> {
+    const e = await this.raw(ownerKey(side === 'out' ? record.from : record.to), aid);
+    if (!e) throw Object.assign(new Error('gone'), { statusCode: 404 });
+    if (e[HAND_OVER_MARKER] !== `${record.id}|${side}`) throw new Error(`Row ${aid} is not marked for hand-over ${record.id}; it is left alone`);
+    return e.etag;
+  }
+
+  /**
+   * Marks the original read-only, then writes and verifies the marked copy; each part redone only if
+   * missing. False when the owner deleted the assessment before it was marked: nothing to move.
+   */
+  private async markAndCopy(record: HandOverRecord, aid: string): Promise<boolean> {
+    const fromKey = ownerKey(record.from);
+    const src = await this.raw(fromKey, aid);
+    if (!src) {
+      // Originals are deleted only after the commit, so before it a missing original was deleted by its owner.
+      const copy = await this.raw(ownerKey(record.to), aid);
+      if (copy) throw new Error(`The original of ${aid} is gone but a copy exists before the commit`);
+      return false;
+    }
+    const marker = src[HAND_OVER_MARKER];
+    if (marker === undefined || marker === null || marker === '') {
+      // Merge keeps every other column; the ETag makes a concurrent save by the owner lose (412) rather than be overwritten.
+      await this.rows.updateEntity({ partitionKey: fromKey, rowKey: aid, [HAND_OVER_MARKER]: `${record.id}|out` }, 'Merge', { etag: src.etag, abortSignal: timeout() });
+    } else if (marker !== `${record.id}|out`) {
+      throw new HandOverRefusedError('This assessment is already being handed over.');
+    }
+    this.step('marked', aid);
+    const original = await this.repo.get(record.from, aid);
+    if (!original) throw new Error(`Assessment ${aid} disappeared while being marked`);
+    const copy: Assessment = { ...original.assessment, ownerId: record.to.aadObjectId };
+    let target = await this.repo.get(record.to, aid);
+    if (!target) {
+      try {
+        await this.repo.create(copy, `${record.id}|in`);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+      target = await this.repo.get(record.to, aid);
+    }
+    this.step('copied-one', aid);
+    if (!target || target.handOver !== `${record.id}|in`) throw new Error(`The copy of ${aid} is not this hand-over's`);
+    if (!sameContent(target.assessment, original.assessment)) throw new Error(`The copy of ${aid} does not match its original`);
+    return true;
+  }
+
+  /**
+   * "My assessments" without what the asker does not own: one extra query of the asker's partition for
+   * marked rows (almost always none), each checked against its hand-over record.
+   */
+  async visible(asker: Owner, metas: readonly AssessmentMeta[]): Promise<AssessmentMeta[]> {
+    const pk = ownerKey(asker);
+    const hidden = new Set<string>();
+    try {
+      for await (const e of this.rows.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk} and handOver gt ''`, select: ['RowKey', HAND_OVER_MARKER] } })) {
+        const marker = typeof e[HAND_OVER_MARKER] === 'string' ? (e[HAND_OVER_MARKER] as string) : undefined;
+        const m = parseMarker(marker);
+        const state = m ? (await this.get(m.id))?.record.state : undefined;
+        if (rowAccess(marker, state) === 'not-owned') hidden.add(String(e.rowKey));
+      }
+    } catch (error) {
+      // 404: no assessment table yet, so nothing is marked.
+      if (statusOf(error) !== 404) throw error;
+    }
+    return metas.filter((m) => !hidden.has(m.id));
+  }
+
+  /**
+   * An assessment as its asker may use it: undefined when the asker does not own it (never had it, or
+   * handed it over), `readOnly` while it is moving. Use for every read and before every write.
+   */
+  async owned(asker: Owner, aid: string): Promise<(StoredAssessment & { readOnly: boolean }) | undefined> {
+    const s = await this.repo.get(asker, aid);
+    if (!s) return undefined;
+    const m = parseMarker(s.handOver);
+    const state = m ? (await this.get(m.id))?.record.state : undefined;
+    const access = rowAccess(s.handOver, state);
+    if (access === 'not-owned') return undefined;
+    return { ...s, readOnly: access === 'read-only' };
+  }
+}
+
+export { committed };

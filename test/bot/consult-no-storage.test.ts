@@ -6,6 +6,7 @@ import { CARDS_DIR, templateNames } from '../../src/cards/render.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { PRACTICE_EXAMPLE } from '../../src/tencs/consult.js';
 import { TEN_CS } from '../../src/tencs/ten-cs.js';
+import { AGE_BANDS } from '../../src/tencs/assessment.js';
 import { cardOf, execute, message, newUser, startTestBot, type TestBot, type TestUser } from '../helpers/bot-harness.js';
 import { channelExecute, channelMessage, newChannel, type TestChannel } from '../helpers/channel.js';
 import { startTableProxy, writesIn, type TableProxy } from '../helpers/table-proxy.js';
@@ -13,6 +14,7 @@ import { startTableProxy, writesIn, type TableProxy } from '../helpers/table-pro
 const COMMANDS = [
   'consult',
   'consult contact',
+  'consult contact for a 12-year-old',
   'consult 5',
   'consult C5',
   'consult Contcat',
@@ -41,6 +43,7 @@ function consultationVerbs(): string[] {
 /** Data to press each verb with: every C, every step of the example, and empty data. */
 function pressesFor(verb: string): Record<string, unknown>[] {
   if (verb === VERBS.consultC) return TEN_CS.map((c) => ({ c: c.id }));
+  if (verb === VERBS.consultTogether) return TEN_CS.map((c, i) => ({ c: c.id, band: AGE_BANDS[i % AGE_BANDS.length] }));
   if (verb === VERBS.practiceExample) return Array.from({ length: PRACTICE_EXAMPLE.steps.length + 1 }, (_, step) => ({ step }));
   return [{}];
 }
@@ -85,7 +88,7 @@ describe('a consultation writes nothing to storage', () => {
     const user: TestUser = newUser();
     const channel: TestChannel = newChannel();
     const verbs = consultationVerbs();
-    expect(verbs).toEqual([VERBS.cautions, VERBS.changes, VERBS.consultList, VERBS.consultC, VERBS.practiceExample, VERBS.standards].sort());
+    expect(verbs).toEqual([VERBS.cautions, VERBS.changes, VERBS.consultList, VERBS.consultC, VERBS.consultTogether, VERBS.practiceExample, VERBS.standards].sort());
 
     let turns = 0;
     for (const text of COMMANDS) {

@@ -99,12 +99,13 @@ describe('only the Teams channel\'s tokens, for Teams service URLs', () => {
   });
 
   it('when a validly signed channel token and its activity both name a service URL outside Teams, then a bare 401 and nothing is sent', async () => {
-    const scope = nock('https://smba.evil.example').post(/.*/).reply(200, { id: '1' });
+    const interceptor = nock('https://smba.evil.example').post(/.*/);
+    const scope = interceptor.reply(200, { id: '1' });
     const serviceUrl = 'https://smba.evil.example/uk/';
     const token = bot.token({ serviceurl: serviceUrl });
     expectBare401(await postActivity(bot, { ...message(bot, newUser(), 'hello'), serviceUrl }, bearer(token)));
     expect(scope.isDone()).toBe(false);
-    nock.removeInterceptor({ hostname: 'smba.evil.example', method: 'POST', path: /.*/ } as never);
+    nock.removeInterceptor(interceptor);
   });
 
   it('when the service URL is Teams\'s public-cloud connector, then the turn is answered there', async () => {

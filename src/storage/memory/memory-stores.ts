@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Assessment, Status } from '../../tencs/assessment.js';
-import { AuditEntrySchema, type AuditEntry, type AuditRecord } from '../../tencs/audit.js';
+import { AuditEntrySchema, REFUSAL_AUDIT_WINDOW_MS, RefusalBudget, type AuditEntry, type AuditRecord } from '../../tencs/audit.js';
 import { ConflictError } from '../../tencs/errors.js';
 import { ownerKey, type Owner } from '../../tencs/owner.js';
 import type { AssessmentMeta, AssessmentStore, AuditStore, RetentionScan, ShareCleanupPort, StaleAssessment, StoredAssessment } from '../../tencs/ports.js';
@@ -32,6 +32,9 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
   /** ownerKey -> id -> stored assessment. */
   const assessments = new Map<string, Map<string, StoredAssessment>>();
   const audit: (AuditEntry & { caseRefKey?: string })[] = [];
+  /** Refusals already written: one row per assessment, person and detail in a window (as the Table Storage row key). */
+  const refusalRows = new Set<string>();
+  const refusals = new RefusalBudget();
   const teams = new Map<string, TeamRef>();
   const shares = new Map<string, { share: Share; etag: string }>();
   const supervision = new Map<string, { acks: Map<string, Ack>; notes: Map<string, Note> }>();
@@ -89,6 +92,14 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
   const auditStore: AuditStore = {
     async record(entry: AuditRecord) {
       const parsed = AuditEntrySchema.parse({ ...entry, at: entry.at ?? now().toISOString() });
+      if (parsed.action === 'refused') {
+        const t = new Date(parsed.at).getTime();
+        const at = Number.isNaN(t) ? now().getTime() : t;
+        const key = [parsed.assessmentId, Math.floor((Number.isNaN(t) ? 0 : t) / REFUSAL_AUDIT_WINDOW_MS), parsed.actorTenantId, parsed.actorId, parsed.detail ?? ''].join('\n');
+        if (refusalRows.has(key)) return;
+        if (refusals.take(parsed.actorTenantId, parsed.actorId, at) !== 'write') return;
+        refusalRows.add(key);
+      }
       audit.push({ ...parsed, ...(parsed.caseRef !== undefined ? { caseRefKey: caseRefKey(parsed.caseRef) } : {}) });
     },
     async listForAssessments(ids) {

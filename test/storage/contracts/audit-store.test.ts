@@ -54,4 +54,24 @@ describe.each(STORES)('AuditStore contract (%s)', (_name, open) => {
     expect(await audit.purgeOlderThan(new Date('2021-01-01T00:00:00Z'))).toBe(2);
     expect((await audit.listForAssessments([a])).map((e) => e.action)).toEqual(['edited']);
   });
+
+  it('when one person is refused 100 times in an hour, then one row; another person, another detail or the next hour each get their own; against ever-new ids, at most 20 rows an hour', async () => {
+    const { audit } = await open();
+    const who = newOwner();
+    const other = newOwner();
+    const a = id();
+    const refuse = (actor: typeof who, at: string, detail: string, assessmentId = a) =>
+      audit.record({ actorTenantId: actor.tenantId, actorId: actor.aadObjectId, action: 'refused', assessmentId, detail, at });
+    for (let i = 0; i < 100; i++) await refuse(who, new Date(Date.parse('2026-03-04T10:15:00.000Z') + i * 1000).toISOString(), 'share-ack');
+    expect((await audit.listForAssessments([a])).map((e) => [e.actorId, e.detail, e.at])).toEqual([[who.aadObjectId, 'share-ack', '2026-03-04T10:15:00.000Z']]);
+    await refuse(other, '2026-03-04T10:20:00.000Z', 'share-ack');
+    await refuse(who, '2026-03-04T10:21:00.000Z', 'share-note');
+    await refuse(who, '2026-03-04T11:00:01.000Z', 'share-ack');
+    expect(await audit.listForAssessments([a])).toHaveLength(4);
+
+    const flooder = newOwner();
+    const ids = Array.from({ length: 30 }, () => id());
+    for (const x of ids) await refuse(flooder, '2026-03-04T12:10:00.000Z', 'open', x);
+    expect(await audit.listForAssessments(ids)).toHaveLength(20);
+  });
 });

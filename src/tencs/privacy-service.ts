@@ -347,12 +347,13 @@ export class PrivacyService {
    * Replaces queued channel cards that are due, paced within Teams' per-conversation limits; a throttled
    * conversation waits for its Retry-After, other failures back off. Run by the follow-up job.
    */
-  async replaceQueuedCards(signal?: AbortSignal): Promise<CardReplacementResult> {
+  async replaceQueuedCards(signal?: AbortSignal, at: Date = this.now()): Promise<CardReplacementResult> {
     if (!this.notifier) return { replaced: 0, deferred: 0 };
-    const due = await this.cards.due(this.now().getTime());
+    const due = await this.cards.due(at.getTime());
+    // Paced per channel (every thread of a channel counted together), which keeps inside the per-conversation limit.
     const byConversation = new Map<string, CardReplacement[]>();
     for (const item of due) {
-      const key = item.share.conversationId ?? item.share.channelId;
+      const key = item.share.channelId;
       byConversation.set(key, [...(byConversation.get(key) ?? []), item]);
     }
     let replaced = 0;

@@ -187,6 +187,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   let auth: AuthServer | undefined;
   let ours: BotProcess | undefined;
   let baseline: BotProcess | undefined;
+  let storageBaseline: BotProcess | undefined;
   let loadgen: LoadgenProcess | undefined;
   try {
     azurite = await startBenchAzurite();
@@ -226,8 +227,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       LOG_LEVEL: 'info',
     });
     baseline = await startBot('baseline', 'bench/baseline-bot.ts', await freePort(), botEnv);
-    const bots = { ours, baseline };
-    log(`tencs pid ${ours.pid} at ${ours.url}; baseline pid ${baseline.pid} at ${baseline.url}`);
+    // The second baseline: the same bare bot with one point read and one write per turn, through the same proxy to the same Azurite.
+    storageBaseline = await startBot('storage', 'bench/baseline-bot.ts', await freePort(), {
+      ...botEnv,
+      BASELINE_STORAGE: '1',
+      TABLES_CONNECTION_STRING: proxy.connectionString,
+      TABLE_PREFIX: tablePrefix,
+    });
+    const bots = { ours, baseline, storage: storageBaseline };
+    log(`tencs pid ${ours.pid} at ${ours.url}; baseline pid ${baseline.pid} at ${baseline.url}; storage baseline pid ${storageBaseline.pid} at ${storageBaseline.url}`);
 
     loadgen = forkLoadgen();
     const lg = loadgen;
@@ -264,7 +272,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
     log('Warming up both bots (JIT, signing keys, outgoing token, tables)...');
     // Twenty practitioners share the warm-up so none of them meets the per-user rate limit.
-    for (const name of ['ours', 'baseline'] as const) await step(name, Math.min(20, options.warmupTurns), options.warmupTurns, 60_000, 0);
+    for (const name of ['ours', 'baseline', 'storage'] as const) await step(name, Math.min(20, options.warmupTurns), options.warmupTurns, 60_000, 0);
 
     const tokensIssuedByWarmup = auth.issued();
 
@@ -277,7 +285,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     for (let run = 1; run <= options.runs; run += 1) {
       for (const concurrency of options.steps) {
         // Alternate which bot goes first so drift (thermal, Azurite growth) does not favour one.
-        const order: Target['name'][] = (run + options.steps.indexOf(concurrency)) % 2 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+        // Rotate which bot goes first so drift (thermal, Azurite growth) does not favour one.
+        const all: Target['name'][] = ['ours', 'baseline', 'storage'];
+        const shift = (run + options.steps.indexOf(concurrency)) % all.length;
+        const order: Target['name'][] = [...all.slice(shift), ...all.slice(0, shift)];
         for (const name of order) {
           const bot = bots[name];
           const stepStarted = Date.now();
@@ -310,12 +321,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             errors,
             errorKinds: countKinds(result.samples),
             cpuMsPerTurn: cpu / Math.max(1, turns),
-            storagePerTurn: name === 'ours' ? perTurn(storage, turns) : zeroCounts(),
+            storagePerTurn: name === 'baseline' ? zeroCounts() : perTurn(storage, turns),
             rssMb: mem.rss,
             peakRssMb: mem.peak,
             unauthenticatedReplies: result.unauthenticatedReplies,
-            azuriteCpuMsPerTurn: name === 'ours' ? azuriteCpu / Math.max(1, turns) : 0,
-            storageRequestMs: name === 'ours' && storageMs.length ? summarise(storageMs) : undefined,
+            azuriteCpuMsPerTurn: name === 'baseline' ? 0 : azuriteCpu / Math.max(1, turns),
+            storageRequestMs: name !== 'baseline' && storageMs.length ? summarise(storageMs) : undefined,
             startedAt: stepStarted,
             endedAt: Date.now(),
           };
@@ -372,7 +383,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       profiles,
       tokensIssued: auth.issued(),
       tokensIssuedByWarmup,
-      problems: { ours: [...ours.problems], baseline: [...baseline.problems] },
+      problems: { ours: [...ours.problems], baseline: [...baseline.problems, ...storageBaseline.problems.map((p) => `storage baseline: ${p}`)] },
       backgroundJobs: ours.backgroundJobs.map((job) => ({
         event: job.event,
         ms: job.ms,
@@ -391,6 +402,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await loadgen?.stop();
     await ours?.stop();
     await baseline?.stop();
+    await storageBaseline?.stop();
     await auth?.close();
     await proxy?.close();
     await azurite?.stop();

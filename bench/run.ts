@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '../test/helpers/azurite.js';
+import { measureAuditLookup, type AuditLookupMeasure } from './audit-lookup.js';
 import { startBenchAzurite, type BenchAzurite } from './azurite.js';
 import { newIdentity, startAuthServer, type AuthServer } from './auth.js';
 import { diffCounts, startCountingProxy, totalOf, zeroCounts, type CountingProxy, type StorageCounts } from './counting-proxy.js';
@@ -48,6 +49,8 @@ export interface BenchOptions {
   readonly jsonPath?: string | undefined;
   /** Where to keep the raw .cpuprofile files (open them in Chrome DevTools); undefined discards them. */
   readonly profileOut?: string | undefined;
+  /** Audit entries of other cases for the `audit CASE-REF` request-count comparison (bench/audit-lookup.ts); empty skips it. */
+  readonly auditLookupSizes?: readonly number[];
   readonly log: (line: string) => void;
 }
 
@@ -65,6 +68,7 @@ export const FULL: BenchOptions = {
   seedSpread: 10_000,
   seedSpreadPractitioners: 1_000,
   profileConcurrency: 100,
+  auditLookupSizes: [100, 100_000],
   docsPath: path.join(ROOT, 'docs/benchmarks.md'),
   log: (line) => process.stdout.write(`${line}\n`),
 };
@@ -85,6 +89,7 @@ export const QUICK: BenchOptions = {
   seedSpread: 20,
   seedSpreadPractitioners: 4,
   profileConcurrency: undefined,
+  auditLookupSizes: [100, 1_500],
   docsPath: undefined,
 };
 
@@ -148,6 +153,8 @@ export interface BenchResults {
   readonly problems: { readonly ours: string[]; readonly baseline: string[] };
   /** tencs's background jobs (the daily retention purge, first run 5 minutes after start) and the steps they overlapped. */
   readonly backgroundJobs: { readonly event: string; readonly ms: number; readonly detail: string; readonly overlapped: string[] }[];
+  /** `audit CASE-REF` at each number of other cases' audit entries (its own Azurite, after the load steps). */
+  readonly auditLookup: AuditLookupMeasure[];
 }
 
 function countKinds(samples: TurnSample[]): Record<string, number> {
@@ -364,6 +371,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       }
     }
 
+    let auditLookup: AuditLookupMeasure[] = [];
+    if (options.auditLookupSizes?.length) {
+      log(`Counting the storage requests of audit CASE-REF at ${options.auditLookupSizes.join(' and ')} other cases' audit entries...`);
+      auditLookup = await measureAuditLookup(options.auditLookupSizes);
+      for (const r of auditLookup) log(`  ${r.otherEntries} entries: ${r.lookup.total} requests (${r.lookup.queries} queries, ${r.lookup.pointReads} point reads, ${r.lookup.writes} writes), ${r.lookup.ms} ms`);
+    }
+
     const results: BenchResults = {
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
@@ -383,6 +397,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       profiles,
       tokensIssued: auth.issued(),
       tokensIssuedByWarmup,
+      auditLookup,
       problems: { ours: [...ours.problems], baseline: [...baseline.problems, ...storageBaseline.problems.map((p) => `storage baseline: ${p}`)] },
       backgroundJobs: ours.backgroundJobs.map((job) => ({
         event: job.event,

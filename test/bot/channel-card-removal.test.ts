@@ -4,7 +4,7 @@ import { CardReplacementQueue } from '../../src/storage/work-queues.js';
 import { shareIdFor } from '../../src/tencs/sharing.js';
 import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot, type TurnResult } from '../helpers/bot-harness.js';
 import { press } from '../helpers/card-driver.js';
-import { newTeam, teamUpdate } from '../helpers/channel.js';
+import { channelExecute, newTeam, teamUpdate, type TestChannel } from '../helpers/channel.js';
 import { completeAssessment } from '../helpers/full-assessment.js';
 
 const cardsOf = (r: TurnResult) =>
@@ -86,6 +86,44 @@ describe('a deleted assessment does not stay in the channel: card replacements a
     expect(updatesOf(share.conversationId!)).toHaveLength(1);
     expect(await queue().get(practitioner.tenantId, shareId)).toBeUndefined();
   });
+
+  it('when Teams creates the thread but its answer never reaches the bot, then the share is failed; an action on that card adopts the thread, so deleting replaces it and nothing is posted twice', async () => {
+    const { id } = await completeAssessment(bot, practitioner, 'CR-CARD-LATE', (field, step) => `${step} ${field} typed`);
+    const rootId = `late-${Date.now()}`;
+    const conversationId = `${team.channelId};messageid=${rootId}`;
+    bot.connector.clear();
+    // Teams created the thread but the bot never got its answer: here every try's answer is lost (504). (A late 201
+    // after the nine-second budget is the same case; the loopback cannot hold an answer past the budget without the
+    // connector client throwing an uncaught AbortError, reported separately.)
+    const isPost = (c: { method: string; path: string }) => c.method === 'POST' && c.path === '/v3/conversations';
+    bot.connector.fail(...Array.from({ length: 20 }, () => ({ status: 504, match: isPost })));
+    const posted = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId }));
+    expect(cardText(cardOf(posted))).not.toMatch(/Shared with your team/);
+    const shareId = shareIdFor(practitioner.tenantId, id, team.teamId);
+    expect((await bot.deps.shares.get(practitioner.tenantId, shareId))!.share.status).toBe('failed');
+    bot.connector.clearFaults();
+
+    // A manager acknowledges the card in the thread that does exist: the share now knows its thread.
+    const thread: TestChannel = { teamId: team.teamId, channelId: team.channelId, rootMessageId: rootId, conversationId };
+    await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId }));
+    const adopted = (await bot.deps.shares.get(practitioner.tenantId, shareId))!.share;
+    expect(adopted.status).toBe('posted');
+    expect(adopted.conversationId).toBe(conversationId);
+
+    // "Try again" now finds it posted and posts no second thread.
+    bot.connector.clear();
+    await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId }));
+    expect(bot.connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations')).toHaveLength(0);
+
+    // Deleting replaces the card in that thread.
+    const confirm = cardsOf(await bot.send(message(bot, practitioner, 'delete CR-CARD-LATE')))[0]!;
+    bot.connector.clear();
+    const deleted = cardText(cardOf(await press(bot, practitioner, confirm, VERBS.privacyDeleteConfirm)));
+    expect(deleted).toMatch(/the channel card now says it was removed/);
+    const [update] = updatesOf(conversationId);
+    expect(update).toBeDefined();
+    expect(cardText(((update!.body as { attachments: { content: unknown }[] }).attachments[0]!).content)).not.toContain('CR-CARD-LATE');
+  }, 60_000);
 
   it('when many cards in one channel are due, then they are sent at most 50 a pass and spaced out (under 7 a second)', async () => {
     const q = queue();

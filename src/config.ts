@@ -62,6 +62,11 @@ const EnvSchema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().min(0.01).max(1_000_000).default(60),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    /** Scheduled jobs: each instance checks every JOB_TICK_MS; only the lease holder runs a period's work. */
+    JOB_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    JOB_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+    PURGE_PERIOD_MS: z.coerce.number().int().min(1000).max(30 * 86_400_000).default(86_400_000),
+    FOLLOW_UP_PERIOD_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
     ENCRYPTION_KEYS: optionalNonEmpty,
     DEV_KEY_FILE: z.string().min(1).default('.localdata/dev-encryption-key'),
   })
@@ -156,6 +161,8 @@ export interface Config {
   readonly retentionDays: number;
   /** Audit entries older than this many days are deleted by the purge. */
   readonly auditRetentionDays: number;
+  /** Scheduled jobs (the purge, the deletion follow-up): tick, lease length and periods, in ms. */
+  readonly jobs: { readonly tickMs: number; readonly leaseMs: number; readonly purgePeriodMs: number; readonly followUpPeriodMs: number };
   /** Keys for field encryption, first active; empty means a local run that uses a generated development key. */
   readonly encryptionKeys: readonly EncryptionKey[];
   readonly devKeyFile: string;
@@ -233,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: Object.freeze({ burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE }),
     retentionDays: e.RETENTION_DAYS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    jobs: Object.freeze({ tickMs: e.JOB_TICK_MS, leaseMs: e.JOB_LEASE_MS, purgePeriodMs: e.PURGE_PERIOD_MS, followUpPeriodMs: e.FOLLOW_UP_PERIOD_MS }),
     encryptionKeys: Object.freeze(e.ENCRYPTION_KEYS ? parseEncryptionKeys(e.ENCRYPTION_KEYS) : []),
     devKeyFile: e.DEV_KEY_FILE,
   });

@@ -7,6 +7,7 @@ import { C_IDS, type CId } from '../tencs/ten-cs.js';
 import { ConflictError, CorruptEntityError } from './errors.js';
 import type { FieldCipher } from './field-cipher.js';
 import { ownerKey } from './owner-key.js';
+import { forEachPage } from './batch.js';
 import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
 
@@ -79,6 +80,13 @@ const jsonList = <T extends string>(values: readonly [T, ...T[]]) => jsonText.pi
 
 const jsonObject = jsonText.pipe(z.record(z.string(), z.number().int().nonnegative()));
 
+function toMeta(entity: Record<string, unknown>): AssessmentMeta {
+  const parsed = MetaEntitySchema.safeParse(entity);
+  if (!parsed.success) throw new CorruptEntityError(`Assessment listing row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
+  const m = parsed.data;
+  return { id: m.rowKey, caseRef: m.caseRef, status: m.status, step: m.step, rev: m.rev, createdAt: m.createdAt, updatedAt: m.updatedAt, completedAt: m.completedAt };
+}
+
 /** Options for the repository; every storage call has a deadline so a turn stays inside Teams' 15 seconds. */
 export interface AssessmentRepositoryOptions {
   readonly timeoutMs?: number;
@@ -150,12 +158,20 @@ export class AssessmentRepository {
       }
       return rows;
     });
-    return page.slice(0, top).map((entity) => {
-      const parsed = MetaEntitySchema.safeParse(entity);
-      if (!parsed.success) throw new CorruptEntityError(`Assessment listing row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
-      const m = parsed.data;
-      return { id: m.rowKey, caseRef: m.caseRef, status: m.status, step: m.step, rev: m.rev, createdAt: m.createdAt, updatedAt: m.updatedAt, completedAt: m.completedAt };
+    return page.slice(0, top).map(toMeta);
+  }
+
+  /**
+   * Every one of the owner's assessments (meta columns only), following every page: for the data-rights
+   * commands, which must be complete however many assessments the owner has. One partition, never a scan.
+   */
+  async listAllForOwner(owner: Owner): Promise<AssessmentMeta[]> {
+    const pk = ownerKey(owner);
+    const out: AssessmentMeta[] = [];
+    await forEachPage(this.table, 'list-all', { filter: odata`PartitionKey eq ${pk}`, select: META_COLUMNS }, (rows) => {
+      for (const entity of rows) out.push(toMeta(entity));
     });
+    return out;
   }
 
   /** Deletes one of the owner's assessments; false when there was nothing to delete. */

@@ -266,8 +266,13 @@ export class ShareService {
   /** An acknowledgement or a note from someone in the thread (or the owner), then the card to show. */
   async act(request: ActRequest): Promise<ActOutcome> {
     const found = await this.deps.shares.get(request.actor.tenantId, request.shareId);
-    if (!found || found.share.status !== 'posted') return { kind: 'refused', reason: 'unknown-share' };
-    const share = found.share;
+    if (!found) return { kind: 'refused', reason: 'unknown-share' };
+    let share = found.share;
+    if (share.status !== 'posted') {
+      const adopted = await this.adoptLateThread(found, request);
+      if (!adopted) return { kind: 'refused', reason: 'unknown-share' };
+      share = adopted;
+    }
     const isOwner = share.ownerId === request.actor.aadObjectId;
     const inThread = request.origin.conversationType === 'channel' && channelOf(request.origin.conversationId) === share.channelId;
     const personal = (request.origin.conversationType ?? 'personal') === 'personal';
@@ -307,6 +312,33 @@ export class ShareService {
       if (!(error instanceof ConnectorFailure)) throw error;
     }
     return { kind: 'recorded', first, view, updated };
+  }
+
+  /**
+   * A post we gave up on (no answer within the budget) may still have created its thread: Teams tells us
+   * only when someone acts on that card, from a thread of the share's own channel. Then the thread is
+   * recorded as the share's post, so a later delete replaces that card and "Try again" posts no second
+   * thread. Only a failed share is adopted (a "posting" one is still being answered).
+   */
+  private async adoptLateThread(found: { share: Share; etag: string }, request: ActRequest): Promise<Share | undefined> {
+    const { share, etag } = found;
+    const conversationId = request.origin.conversationId;
+    const rootId = /;messageid=([^;]+)$/.exec(conversationId)?.[1];
+    if (share.status !== 'failed' || request.origin.conversationType !== 'channel' || channelOf(conversationId) !== share.channelId || !rootId) return undefined;
+    const at = this.now().toISOString();
+    const adopted: Share = { ...share, status: 'posted', conversationId, activityId: rootId, postedAt: at, updatedAt: at };
+    try {
+      await this.deps.shares.replace(adopted, etag);
+    } catch (error) {
+      // Changed meanwhile (the owner pressed "Try again"): read it again on the next action.
+      if (error instanceof ConflictError) return undefined;
+      throw error;
+    }
+    // Audited as the owner's share, as an answered post would have been (with the case reference, for the case index).
+    const owner = { tenantId: share.tenantId, aadObjectId: share.ownerId };
+    const stored = await this.deps.lookup.get(owner, share.assessmentId);
+    if (stored) await this.audit(owner, 'shared', stored.assessment, share.teamId);
+    return adopted;
   }
 
   /** The thread's card as it should look now: the summary re-made from the assessment, with acks and notes. */

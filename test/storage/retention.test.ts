@@ -3,7 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { startDailyPurge } from '../../src/retention.js';
+import { JobRunner } from '../../src/jobs/job-runner.js';
+import { registerRetentionJobs } from '../../src/retention.js';
+import { TableLeaseStore } from '../../src/storage/lease-store.js';
 import { AssessmentRepository, assessmentIdFor } from '../../src/storage/assessment-repository.js';
 import { AuditRepository } from '../../src/storage/audit-repository.js';
 import { createFieldCipher } from '../../src/storage/field-cipher.js';
@@ -99,19 +101,17 @@ describe('retention', () => {
     expect(await privacy.purgeExpired()).toEqual({ assessments: 0, auditEntries: 0 });
   });
 
-  it('when the daily purge is started, then it runs without being asked and logs counts only', async () => {
+  it('when the purge job is registered and a tick comes, then it runs without being asked and logs counts only', async () => {
     const t = await tables();
     const { repo, o, completedOld } = await seed(t);
     const privacy = new PrivacyService(t, repo, new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365, now: () => NOW });
     const stream = new PassThrough();
     const lines: string[] = [];
     stream.on('data', (d: Buffer) => lines.push(d.toString()));
-    const purge = startDailyPurge(privacy, createLogger('info', stream), { firstDelayMs: 0 });
-    try {
-      for (let i = 0; i < 200 && !lines.some((l) => l.includes('retention.purged')); i++) await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      purge.stop();
-    }
+    const logger = createLogger('info', stream);
+    const runner = new JobRunner({ store: new TableLeaseStore(t), holder: 'test', logger, now: () => NOW.getTime() });
+    registerRetentionJobs(runner, privacy, logger, { purgePeriodMs: DAY, followUpPeriodMs: 60_000 });
+    await runner.tick();
     expect(lines.find((l) => l.includes('retention.purged'))).toMatch(/"assessments":2/);
     expect(await repo.get(o, completedOld.id)).toBeUndefined();
   });

@@ -30,6 +30,8 @@ export const NOT_YOURS_MESSAGE =
 export const DELETED_TITLE = 'Assessment deleted';
 export const DELETED_MESSAGE =
   'Every answer in it has been removed from tencs. If you shared its summary to a team, the channel card now says it was removed, and its acknowledgements and notes are deleted too. The audit trail keeps a note that you deleted it.';
+export const DELETED_CARD_PENDING_MESSAGE =
+  "Every answer in it has been removed from tencs, with the shared summary's acknowledgements and notes. Teams did not let me update the channel card just now, so it may still show the summary for a while: I'll keep trying until it says the assessment was removed. The audit trail keeps a note that you deleted it.";
 export const KEPT_TITLE = 'Nothing deleted';
 export const KEPT_MESSAGE = 'The assessment is kept as it was.';
 export const NOT_STARTED_TITLE = 'No assessment started';
@@ -152,9 +154,9 @@ export function registerPrivacy(app: Application<TurnState>, deps: BotDeps, comm
 
   execute(VERBS.privacyDeleteAsk, async (owner, id) => renderDeleteConfirmCard(await privacy.describe(owner, id)));
   execute(VERBS.privacyDeleteConfirm, async (owner, id) => {
-    const deleted = await privacy.deleteAssessment(owner, id);
-    logger.info({ event: 'privacy.deleted', assessmentId: id }, 'Assessment deleted by owner');
-    return renderPrivacyNotice(DELETED_TITLE, DELETED_MESSAGE, deleted.setup?.caseRef);
+    const { assessment: deleted, channelCardsPending } = await privacy.deleteAssessment(owner, id);
+    logger.info({ event: 'privacy.deleted', assessmentId: id, channelCardsPending }, 'Assessment deleted by owner');
+    return renderPrivacyNotice(DELETED_TITLE, channelCardsPending > 0 ? DELETED_CARD_PENDING_MESSAGE : DELETED_MESSAGE, deleted.setup?.caseRef);
   });
   execute(VERBS.cautionsNotNow, async (owner, id, raw) => {
     const card = NotNowData.safeParse(raw);

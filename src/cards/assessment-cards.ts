@@ -5,6 +5,7 @@ import {
   PARTICIPANT_LABELS,
   RESILIENCE_LABELS,
   RISK_LABELS,
+  SAFETY_FLAG_LABELS,
   isCStep,
   type Assessment,
   type CAnswer,
@@ -12,8 +13,8 @@ import {
 } from '../tencs/assessment.js';
 import type { AssessmentMeta } from '../storage/assessment-repository.js';
 import type { CardRef, Mode, Outcome } from '../tencs/assessment-service.js';
-import { C_FIELDS, fieldsFor, firstLine, formFromAssessment, isFormStep, type FieldSpec, type FormStep, type FormValues } from '../tencs/step-forms.js';
-import { C_IDS, TEN_CS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';
+import { C_FIELDS, TRIANGLE_FIELD_IDS, fieldsFor, firstLine, formFromAssessment, isFormStep, type FieldSpec, type FormStep, type FormValues } from '../tencs/step-forms.js';
+import { C_IDS, TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';
 import { ukDate } from '../tencs/uk-dates.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
 
@@ -108,6 +109,9 @@ function cCard(v: StepView, id: CId): AdaptiveCardJson {
     picture,
     hasPicture: picture.length > 0,
     offlineChoices: Object.entries(OFFLINE_FACTOR_LABELS).map(([value, title]) => ({ title, value })),
+    safetyChoices: Object.entries(SAFETY_FLAG_LABELS).map(([value, title]) => ({ title, value })),
+    areaChoices: fieldsFor('composite').find((f) => f.id === TRIANGLE_FIELD_IDS['developmental-needs'])?.choices ?? [],
+    triangleInputs: TRIANGLE_DOMAINS.map((d) => ({ id: TRIANGLE_FIELD_IDS[d], label: `Concerns that touch ${TRIANGLE_DOMAIN_LABELS[d].toLowerCase()}`, value: form[TRIANGLE_FIELD_IDS[d]] ?? '' })),
   });
 }
 

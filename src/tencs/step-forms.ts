@@ -13,6 +13,8 @@ import {
   RESILIENCE_LEVELS,
   RISK_LABELS,
   RISK_LEVELS,
+  SAFETY_FLAGS,
+  SAFETY_FLAG_LABELS,
   SetupSchema,
   isCStep,
   type Assessment,
@@ -21,7 +23,7 @@ import {
   type Setup,
   type Step,
 } from './assessment.js';
-import type { CId } from './ten-cs.js';
+import { C_IDS, TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, type CId, type TriangleDomain } from './ten-cs.js';
 
 /** A step whose card has inputs the practitioner fills in. */
 export type FormStep = 'setup' | CId;
@@ -60,9 +62,27 @@ const RISK: FieldSpec = { id: 'risk', label: 'Risk of harm', kind: 'choice', cho
 const RESILIENCE: FieldSpec = { id: 'resilience', label: 'Resilience', kind: 'choice', choices: choices(RESILIENCE_LEVELS, RESILIENCE_LABELS) };
 const YOUNG_PERSON_VIEW: FieldSpec = { id: 'youngPersonView', label: "The young person's own view", kind: 'text', max: LIMITS.answerText };
 const PARENT_VIEW: FieldSpec = { id: 'parentView', label: "The parent or carer's view", kind: 'text', max: LIMITS.answerText };
-const NEXT_STEPS: FieldSpec = { id: 'nextSteps', label: 'Next steps', kind: 'text', max: LIMITS.answerText };
+const NEXT_STEPS: FieldSpec = { id: 'nextSteps', label: 'Next step: what will be done', kind: 'text', max: LIMITS.answerText };
+/** The plan: the first next step (its "what" keeps the old "Next steps" box), who and by when, and one more. */
+const PLAN_FIELDS: readonly FieldSpec[] = [
+  NEXT_STEPS,
+  { id: 'nextStepsWho', label: 'Who will do it (a role, optional)', kind: 'text', max: LIMITS.actionWho },
+  { id: 'nextStepsBy', label: 'By when (optional)', kind: 'date' },
+  { id: 'nextSteps2', label: 'Another next step (optional)', kind: 'text', max: LIMITS.actionWhat },
+  { id: 'nextSteps2Who', label: 'Who will do it (a role, optional)', kind: 'text', max: LIMITS.actionWho },
+  { id: 'nextSteps2By', label: 'By when (optional)', kind: 'date' },
+];
 
-export const C_FIELDS: readonly FieldSpec[] = [STRENGTHS, VULNERABILITIES, RISK, RESILIENCE, YOUNG_PERSON_VIEW, PARENT_VIEW, NEXT_STEPS];
+export const C_FIELDS: readonly FieldSpec[] = [STRENGTHS, VULNERABILITIES, RISK, RESILIENCE, YOUNG_PERSON_VIEW, PARENT_VIEW, ...PLAN_FIELDS];
+
+/** The Triangle inputs on C10: one multi-select of Cs per domain. */
+export const TRIANGLE_FIELD_IDS: Readonly<Record<TriangleDomain, string>> = {
+  'developmental-needs': 'triangleDevelopmental',
+  'parenting-capacity': 'triangleParenting',
+  'family-environment': 'triangleFamily',
+};
+const AREA_CHOICES = TEN_CS.filter((c) => c.id !== 'composite').map((c) => ({ title: `C${c.number} ${c.shortTitle}`, value: c.id }));
+export const TRIANGLE_CONFIRMED = 'confirmed';
 
 /** C10 asks about the combined picture instead of this C's own vulnerabilities. */
 export const COMPOSITE_FIELDS: readonly FieldSpec[] = [
@@ -75,7 +95,18 @@ export const COMPOSITE_FIELDS: readonly FieldSpec[] = [
   { ...RESILIENCE, label: 'Overall resilience' },
   YOUNG_PERSON_VIEW,
   PARENT_VIEW,
-  NEXT_STEPS,
+  ...PLAN_FIELDS,
+  { id: 'safetyFlags', label: 'Recorded in this assessment (ticks bring up the routes to safety)', kind: 'multi', choices: choices(SAFETY_FLAGS, SAFETY_FLAG_LABELS) },
+  { id: 'referralMadeOn', label: 'Referral made on (optional)', kind: 'date' },
+  { id: 'strategyDiscussionOn', label: 'Strategy discussion held on (optional)', kind: 'date' },
+  { id: 'safetyDone', label: 'Other steps taken to keep the young person safe, and when', kind: 'text', max: LIMITS.otherText },
+  ...TRIANGLE_DOMAINS.map((d): FieldSpec => ({ id: TRIANGLE_FIELD_IDS[d], label: `Concerns that touch ${TRIANGLE_DOMAIN_LABELS[d]}`, kind: 'multi', choices: AREA_CHOICES })),
+  {
+    id: 'triangleConfirmed',
+    label: 'Triangle placement',
+    kind: 'multi',
+    choices: [{ title: 'I have checked where these concerns sit on the Assessment Triangle', value: TRIANGLE_CONFIRMED }],
+  },
 ];
 
 /** The inputs on the card for this step. */
@@ -131,6 +162,31 @@ function textBytes(step: FormStep, form: FormValues): number {
     .reduce((sum, f) => sum + Buffer.byteLength(form[f.id] ?? '', 'utf8'), 0);
 }
 
+/** The optional plan inputs as the answer stores them: present only when something was given. */
+function planFromForm(form: FormValues): Partial<CAnswer> {
+  const out: { nextStepsWho?: string; nextStepsBy?: string; moreSteps?: { what: string; who: string; by: string }[] } = {};
+  if (form.nextStepsWho) out.nextStepsWho = form.nextStepsWho;
+  if (form.nextStepsBy) out.nextStepsBy = form.nextStepsBy;
+  if (form.nextSteps2 || form.nextSteps2Who || form.nextSteps2By) {
+    out.moreSteps = [{ what: form.nextSteps2 ?? '', who: form.nextSteps2Who ?? '', by: form.nextSteps2By ?? '' }];
+  }
+  return out as Partial<CAnswer>;
+}
+
+/** The C10 safety and Triangle inputs as the composite stores them: present only when given. */
+function safetyFromForm(form: FormValues): Partial<Composite> {
+  const out: Record<string, unknown> = {};
+  const flags = splitList(form.safetyFlags);
+  if (flags.length > 0) out.safetyFlags = flags;
+  if (form.referralMadeOn) out.referralMadeOn = form.referralMadeOn;
+  if (form.strategyDiscussionOn) out.strategyDiscussionOn = form.strategyDiscussionOn;
+  if (form.safetyDone) out.safetyDone = form.safetyDone;
+  const placed = TRIANGLE_DOMAINS.map((d) => [d, splitList(form[TRIANGLE_FIELD_IDS[d]])] as const);
+  if (placed.some(([, cs]) => cs.length > 0)) out.triangle = Object.fromEntries(placed);
+  if (splitList(form.triangleConfirmed).includes(TRIANGLE_CONFIRMED)) out.triangleConfirmed = true;
+  return out as Partial<Composite>;
+}
+
 /** Checks a form against the assessment schema, with messages a practitioner can act on. */
 export function checkForm(step: FormStep, form: FormValues, skipped = false): FormCheck {
   const errors: string[] = [];
@@ -148,6 +204,7 @@ export function checkForm(step: FormStep, form: FormValues, skipped = false): Fo
       youngPersonView: form.youngPersonView,
       parentView: form.parentView,
       nextSteps: form.nextSteps,
+      ...planFromForm(form),
       skipped,
     });
     if (!answer.success) errors.push(...messages(answer.error, form));
@@ -157,6 +214,7 @@ export function checkForm(step: FormStep, form: FormValues, skipped = false): Fo
         offlineOther: form.offlineOther,
         analysis: form.analysis,
         impact: form.impact,
+        ...safetyFromForm(form),
       });
       if (!composite.success) errors.push(...messages(composite.error, form));
       else if (answer.success) value = { kind: 'composite', answer: answer.data, composite: composite.data };
@@ -180,12 +238,19 @@ export function isBlankAnswer(answer: CAnswer): boolean {
     !answer.skipped &&
     answer.risk === 'not-explored' &&
     answer.resilience === 'not-explored' &&
-    [answer.strengths, answer.vulnerabilities, answer.youngPersonView, answer.parentView, answer.nextSteps].every((t) => t === '')
+    [answer.strengths, answer.vulnerabilities, answer.youngPersonView, answer.parentView, answer.nextSteps, answer.nextStepsWho ?? '', answer.nextStepsBy ?? ''].every((t) => t === '') &&
+    (answer.moreSteps ?? []).length === 0
   );
 }
 
 function isBlankComposite(composite: Composite): boolean {
-  return composite.offlineFactors.length === 0 && [composite.offlineOther, composite.analysis, composite.impact].every((t) => t === '');
+  return (
+    composite.offlineFactors.length === 0 &&
+    [composite.offlineOther, composite.analysis, composite.impact, composite.safetyDone ?? '', composite.referralMadeOn ?? '', composite.strategyDiscussionOn ?? ''].every((t) => t === '') &&
+    (composite.safetyFlags ?? []).length === 0 &&
+    composite.triangle === undefined &&
+    !composite.triangleConfirmed
+  );
 }
 
 /** The step's stored value in the same shape `checkForm` gives, blank answers counted as absent. */
@@ -253,16 +318,44 @@ export function formFromAssessment(a: Assessment, step: FormStep): FormValues {
     youngPersonView: answer?.youngPersonView ?? '',
     parentView: answer?.parentView ?? '',
     nextSteps: answer?.nextSteps ?? '',
+    nextStepsWho: answer?.nextStepsWho ?? '',
+    nextStepsBy: answer?.nextStepsBy ?? '',
+    nextSteps2: answer?.moreSteps?.[0]?.what ?? '',
+    nextSteps2Who: answer?.moreSteps?.[0]?.who ?? '',
+    nextSteps2By: answer?.moreSteps?.[0]?.by ?? '',
   };
   if (step !== 'composite') return form;
   const c = a.composite;
+  const placement = c?.triangle ?? suggestedPlacement(a);
   return {
     ...form,
     offlineFactors: (c?.offlineFactors ?? []).join(','),
     offlineOther: c?.offlineOther ?? '',
     analysis: c?.analysis ?? '',
     impact: c?.impact ?? '',
+    safetyFlags: (c?.safetyFlags ?? []).join(','),
+    referralMadeOn: c?.referralMadeOn ?? '',
+    strategyDiscussionOn: c?.strategyDiscussionOn ?? '',
+    safetyDone: c?.safetyDone ?? '',
+    ...Object.fromEntries(TRIANGLE_DOMAINS.map((d) => [TRIANGLE_FIELD_IDS[d], placement[d].join(',')])),
+    triangleConfirmed: c?.triangleConfirmed ? TRIANGLE_CONFIRMED : '',
   };
+}
+
+/**
+ * The guide's suggestion of where each concern (medium or high risk, or low resilience) sits on the
+ * Assessment Triangle. Only ever a suggestion that pre-fills C10: the summary shows the practitioner's
+ * confirmed placement, never this.
+ */
+export function suggestedPlacement(a: Assessment): Record<TriangleDomain, CId[]> {
+  const flagged = C_IDS.filter((id) => {
+    const x = a.answers[id];
+    return id !== 'composite' && x !== undefined && (x.risk === 'medium' || x.risk === 'high' || x.resilience === 'low');
+  });
+  return Object.fromEntries(TRIANGLE_DOMAINS.map((d) => [d, TEN_CS.filter((c) => flagged.includes(c.id) && c.triangle.includes(d)).map((c) => c.id)])) as Record<
+    TriangleDomain,
+    CId[]
+  >;
 }
 
 /** The first line of a text, at most `max` characters, with an ellipsis when it was shortened for display. */

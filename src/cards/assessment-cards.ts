@@ -6,6 +6,7 @@ import {
   RESILIENCE_LABELS,
   RISK_LABELS,
   SAFETY_FLAG_LABELS,
+  HARM_FROM_LABELS,
   isCStep,
   type Assessment,
   type CAnswer,
@@ -110,6 +111,7 @@ function cCard(v: StepView, id: CId): AdaptiveCardJson {
     hasPicture: picture.length > 0,
     offlineChoices: Object.entries(OFFLINE_FACTOR_LABELS).map(([value, title]) => ({ title, value })),
     safetyChoices: Object.entries(SAFETY_FLAG_LABELS).map(([value, title]) => ({ title, value })),
+    harmFromChoices: Object.entries(HARM_FROM_LABELS).map(([value, title]) => ({ title, value })),
     areaChoices: fieldsFor('composite').find((f) => f.id === TRIANGLE_FIELD_IDS['developmental-needs'])?.choices ?? [],
     triangleInputs: TRIANGLE_DOMAINS.map((d) => ({ id: TRIANGLE_FIELD_IDS[d], label: `Concerns that touch ${TRIANGLE_DOMAIN_LABELS[d].toLowerCase()}`, value: form[TRIANGLE_FIELD_IDS[d]] ?? '' })),
   });

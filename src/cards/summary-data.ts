@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ResilienceLevel, RiskLevel } from '../tencs/assessment.js';
 import { SUPERVISION_STAGES, SUPERVISION_STAGE_LABELS, type SupervisionPrompt } from '../tencs/supervision-prompts.js';
-import { excerpt, namesOf, type AssessmentSummary } from '../tencs/summary.js';
+import { planLine } from '../tencs/case-record.js';
+import { excerpt, type AssessmentSummary } from '../tencs/summary.js';
 import { NOTE_MAX_CHARS } from '../tencs/sharing.js';
 import { getC } from '../tencs/ten-cs.js';
 import { ukDate } from '../tencs/uk-dates.js';
@@ -74,6 +75,9 @@ interface CardShape {
   readonly notesShown: number;
   readonly acksShown: number;
   readonly promptsPerStage: number;
+  /** Each young person's or parent's view, and each next step. */
+  readonly voice: number;
+  readonly step: number;
 }
 
 const FULL_SHAPE: CardShape = {
@@ -85,6 +89,8 @@ const FULL_SHAPE: CardShape = {
   notesShown: NOTES_SHOWN,
   acksShown: ACKS_SHOWN,
   promptsPerStage: 5,
+  voice: 600,
+  step: 400,
 };
 
 /**
@@ -93,11 +99,11 @@ const FULL_SHAPE: CardShape = {
  */
 const SHRINK_STEPS: readonly ((s: CardShape) => CardShape)[] = [
   (s) => ({ ...s, notesShown: 2, acksShown: 4 }),
-  (s) => ({ ...s, promptsPerStage: 3, notesShown: 1, strength: 100 }),
-  (s) => ({ ...s, promptsPerStage: 2, strength: 60, note: 500 }),
-  (s) => ({ ...s, analysis: 1500, impact: 1000, other: 150, note: 250 }),
-  (s) => ({ ...s, analysis: 700, impact: 500, other: 80, note: 120, strength: 40, promptsPerStage: 1 }),
-  (s) => ({ ...s, analysis: 300, impact: 200, other: 40, note: 60, acksShown: 1 }),
+  (s) => ({ ...s, promptsPerStage: 3, notesShown: 1, strength: 100, voice: 300, step: 200 }),
+  (s) => ({ ...s, promptsPerStage: 2, strength: 60, note: 500, voice: 200, step: 150 }),
+  (s) => ({ ...s, analysis: 1500, impact: 1000, other: 150, note: 250, voice: 120, step: 100 }),
+  (s) => ({ ...s, analysis: 700, impact: 500, other: 80, note: 120, strength: 40, promptsPerStage: 1, voice: 80, step: 80 }),
+  (s) => ({ ...s, analysis: 300, impact: 200, other: 40, note: 60, acksShown: 1, voice: 40, step: 50 }),
 ];
 
 /** A readable UTC time for acknowledgements and notes; shown in a TextRun, so no card date functions. */
@@ -124,15 +130,14 @@ function clip(text: string, max: number, why: string): string {
 
 const IN_CASE_RECORD = 'shortened to fit Teams; the full text is in the case record copy';
 
-/** The prompt's text, naming its Cs at the end when the question itself does not already name them all. */
-function withCs(p: SupervisionPrompt): string {
-  const unnamed = p.cs.filter((c) => !p.text.includes(getC(c).shortTitle));
-  return unnamed.length === 0 ? p.text : `${p.text} (About ${namesOf(p.cs)}.)`;
-}
-
-/** At most `n` prompts, always-asked ones kept, order preserved. */
+/**
+ * At most `n` prompts, order preserved. Always-asked and safety prompts are never cut, whatever `n`
+ * (the cap only ever trims the others).
+ */
 function keepFirst(prompts: readonly SupervisionPrompt[], n: number): SupervisionPrompt[] {
-  const kept = new Set([...prompts.filter((p) => p.always), ...prompts.filter((p) => !p.always)].slice(0, n));
+  const fixed = prompts.filter((p) => p.always || p.safety);
+  const rest = prompts.filter((p) => !p.always && !p.safety).slice(0, Math.max(0, n - fixed.length));
+  const kept = new Set([...fixed, ...rest]);
   return prompts.filter((p) => kept.has(p));
 }
 
@@ -141,7 +146,7 @@ function stagesOf(prompts: readonly SupervisionPrompt[], perStage: number) {
     title: SUPERVISION_STAGE_LABELS[stage].title,
     aim: SUPERVISION_STAGE_LABELS[stage].aim,
     // Prompts come most important first within a stage only for the always-asked ones; keep those.
-    prompts: keepFirst(prompts.filter((p) => p.stage === stage), perStage).map((p) => ({ text: withCs(p) })),
+    prompts: keepFirst(prompts.filter((p) => p.stage === stage), perStage).map((p) => ({ text: p.text })),
   })).filter((s) => s.prompts.length > 0);
 }
 
@@ -184,12 +189,19 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
       heading: `${getC(s.c).shortTitle} (resilience ${s.resilienceLabel.toLowerCase()})`,
       excerpt: s.excerpt ? excerpt(s.excerpt, shape.strength).text : 'No detail recorded.',
     })),
-    triangle: summary.triangle.map((t) => {
-      const offline = summary.picture.offlineFactors.filter((f) => t.offlineFactors.includes(f.id)).map((f) => f.label);
-      const parts = [t.cs.length > 0 ? namesOf(t.cs) : 'No concern flagged'];
-      if (offline.length > 0) parts.push(`offline: ${offline.join(', ')}`);
-      return { label: t.label, text: parts.join('; ') };
-    }),
+    ...safetyData(summary, shape),
+    hasVoices: summary.voices.length > 0,
+    voices: summary.voices.map((v) => ({
+      heading: getC(v.c).shortTitle,
+      youngPerson: v.youngPerson ? clip(v.youngPerson, shape.voice, IN_CASE_RECORD) : 'Not recorded.',
+      youngPersonMissing: !v.youngPerson,
+      hasParent: v.parent.length > 0,
+      parent: clip(v.parent, shape.voice, IN_CASE_RECORD),
+    })),
+    hasPlan: summary.plan.length > 0,
+    plan: summary.plan.map((p) => ({ text: planLine({ ...p, what: clip(p.what, shape.step, IN_CASE_RECORD) }) })),
+    triangleConfirmed: summary.triangle.confirmed,
+    triangle: triangleRows(summary),
     stages: stagesOf(prompts, shape.promptsPerStage),
     ackSummary: acks.length === 0 ? 'Not acknowledged yet.' : `Acknowledged by ${acks.length === 1 ? 'one person' : `${acks.length} people`}:`,
     hasAcks: acks.length > 0,
@@ -203,6 +215,29 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
     notes: notes.slice(0, shape.notesShown).map((n) => ({ author: excerpt(n.author, NAME_MAX_CHARS).text, when: formatWhen(n.at), text: clip(n.text, shape.note, 'shortened to fit Teams; the full note is kept') })),
     noteMaxChars: NOTE_MAX_CHARS,
   };
+}
+
+function safetyData(summary: AssessmentSummary, shape: CardShape) {
+  const s = summary.safety;
+  return {
+    hasSafety: s.shown,
+    safetyWhy: s.reasons.join(' '),
+    // Routes are never cut or shortened: they are our own words and always fit.
+    safetyRoutes: s.routes.map((r) => ({ name: r.name, purpose: r.where ? `${r.purpose} ${r.where}` : r.purpose })),
+    hasSafetyDone: s.done.length > 0,
+    safetyDone: s.done.map((d) => ({ text: clip(d, Math.max(shape.other, 300), IN_CASE_RECORD) })),
+  };
+}
+
+/** One row per placed concern, so no list of Cs repeats across the three domains. */
+function triangleRows(summary: AssessmentSummary): { label: string; text: string }[] {
+  const t = summary.triangle;
+  if (!t.confirmed) return [];
+  const placed = [...new Set(t.domains.flatMap((d) => d.cs))].sort((a, b) => getC(a).number - getC(b).number);
+  return [
+    ...placed.map((c) => ({ label: getC(c).shortTitle, text: t.domains.filter((d) => d.cs.includes(c)).map((d) => d.label).join('; ') })),
+    ...t.unplaced.map((c) => ({ label: getC(c).shortTitle, text: 'Not placed on any domain' })),
+  ];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
-import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, PlanStepSchema, SAFETY_FLAGS, TrianglePlacementSchema, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
+import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, PlanStepSchema, HARM_FROM, SAFETY_FLAGS, TrianglePlacementSchema, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
 import type { Owner } from '../tencs/owner.js';
 import { C_IDS, type CId } from '../tencs/ten-cs.js';
 import { ConflictError, CorruptEntityError } from './errors.js';
@@ -94,12 +94,14 @@ function optionalComposite(
 ) {
   const safetyDone = text('compositeSafetyDone');
   const flags = text('compositeSafetyFlags');
+  const harmFrom = text('compositeHarmFrom');
   const triangle = entity.compositeTriangle;
   const referral = entity.compositeReferralMadeOn;
   const strategy = entity.compositeStrategyDiscussionOn;
   return {
     ...(safetyDone ? { safetyDone } : {}),
     ...(flags ? { safetyFlags: parse(jsonList(SAFETY_FLAGS), flags, 'safety flags') } : {}),
+    ...(harmFrom ? { harmFrom: parse(jsonList(HARM_FROM), harmFrom, 'who is harming') } : {}),
     ...(typeof triangle === 'string' ? { triangle: parse(jsonText.pipe(TrianglePlacementSchema), triangle, 'triangle placement') } : {}),
     ...(entity.compositeTriangleConfirmed === true ? { triangleConfirmed: true } : {}),
     ...(typeof referral === 'string' ? { referralMadeOn: referral } : {}),
@@ -250,6 +252,7 @@ export class AssessmentRepository {
       // What calls for safety routes says a lot about the child: encrypted, though it is only ids.
       text('compositeSafetyDone', a.composite.safetyDone ?? '');
       if (a.composite.safetyFlags && a.composite.safetyFlags.length > 0) text('compositeSafetyFlags', JSON.stringify(a.composite.safetyFlags));
+      if (a.composite.harmFrom && a.composite.harmFrom.length > 0) text('compositeHarmFrom', JSON.stringify(a.composite.harmFrom));
       if (a.composite.triangle) entity.compositeTriangle = JSON.stringify(a.composite.triangle);
       if (a.composite.triangleConfirmed) entity.compositeTriangleConfirmed = true;
       if (a.composite.referralMadeOn) entity.compositeReferralMadeOn = a.composite.referralMadeOn;

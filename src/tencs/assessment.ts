@@ -150,6 +150,15 @@ export const SAFETY_FLAG_LABELS: Readonly<Record<SafetyFlag, string>> = {
   'professional-involved': 'A professional or volunteer who works with children is involved',
 };
 
+/** Who is harming or pressuring the young person, as far as the practitioner knows; never guessed. */
+export const HARM_FROM = ['peers', 'adult', 'not-known'] as const;
+export type HarmFrom = (typeof HARM_FROM)[number];
+export const HARM_FROM_LABELS: Readonly<Record<HarmFrom, string>> = {
+  peers: 'Other young people',
+  adult: 'An adult',
+  'not-known': 'Not known yet',
+};
+
 /** Where the practitioner places each concern on the Assessment Triangle (ids of Cs per domain). */
 const placedCs = z.array(z.enum(C_IDS)).max(C_IDS.length).default([]);
 export const TrianglePlacementSchema = z.object({
@@ -167,6 +176,7 @@ export const CompositeSchema = z.object({
   impact: answerText('Impact on identity, relationships, development and wellbeing').default(''),
   // The fields below came after the first release: optional, so older assessments (and callers) stay valid.
   safetyFlags: z.array(z.enum(SAFETY_FLAGS)).max(SAFETY_FLAGS.length).optional(),
+  harmFrom: z.array(z.enum(HARM_FROM)).max(HARM_FROM.length).optional(),
   /** The practitioner's own placement of concerns on the Triangle; only shown once confirmed. */
   triangle: TrianglePlacementSchema.optional(),
   triangleConfirmed: z.boolean().optional(),

@@ -13,6 +13,8 @@ import {
   RESILIENCE_LEVELS,
   RISK_LABELS,
   RISK_LEVELS,
+  HARM_FROM,
+  HARM_FROM_LABELS,
   SAFETY_FLAGS,
   SAFETY_FLAG_LABELS,
   SetupSchema,
@@ -97,6 +99,7 @@ export const COMPOSITE_FIELDS: readonly FieldSpec[] = [
   PARENT_VIEW,
   ...PLAN_FIELDS,
   { id: 'safetyFlags', label: 'Recorded in this assessment (ticks bring up the routes to safety)', kind: 'multi', choices: choices(SAFETY_FLAGS, SAFETY_FLAG_LABELS) },
+  { id: 'harmFrom', label: 'Who is harming or pressuring the young person, as far as you know', kind: 'multi', choices: choices(HARM_FROM, HARM_FROM_LABELS) },
   { id: 'referralMadeOn', label: 'Referral made on (optional)', kind: 'date' },
   { id: 'strategyDiscussionOn', label: 'Strategy discussion held on (optional)', kind: 'date' },
   { id: 'safetyDone', label: 'Other steps taken to keep the young person safe, and when', kind: 'text', max: LIMITS.otherText },
@@ -178,6 +181,8 @@ function safetyFromForm(form: FormValues): Partial<Composite> {
   const out: Record<string, unknown> = {};
   const flags = splitList(form.safetyFlags);
   if (flags.length > 0) out.safetyFlags = flags;
+  const harmFrom = splitList(form.harmFrom);
+  if (harmFrom.length > 0) out.harmFrom = harmFrom;
   if (form.referralMadeOn) out.referralMadeOn = form.referralMadeOn;
   if (form.strategyDiscussionOn) out.strategyDiscussionOn = form.strategyDiscussionOn;
   if (form.safetyDone) out.safetyDone = form.safetyDone;
@@ -248,6 +253,7 @@ function isBlankComposite(composite: Composite): boolean {
     composite.offlineFactors.length === 0 &&
     [composite.offlineOther, composite.analysis, composite.impact, composite.safetyDone ?? '', composite.referralMadeOn ?? '', composite.strategyDiscussionOn ?? ''].every((t) => t === '') &&
     (composite.safetyFlags ?? []).length === 0 &&
+    (composite.harmFrom ?? []).length === 0 &&
     composite.triangle === undefined &&
     !composite.triangleConfirmed
   );
@@ -334,6 +340,7 @@ export function formFromAssessment(a: Assessment, step: FormStep): FormValues {
     analysis: c?.analysis ?? '',
     impact: c?.impact ?? '',
     safetyFlags: (c?.safetyFlags ?? []).join(','),
+    harmFrom: (c?.harmFrom ?? []).join(','),
     referralMadeOn: c?.referralMadeOn ?? '',
     strategyDiscussionOn: c?.strategyDiscussionOn ?? '',
     safetyDone: c?.safetyDone ?? '',

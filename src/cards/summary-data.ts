@@ -63,6 +63,11 @@ export type SummaryCardMode =
       readonly acks: readonly AckView[];
       /** Newest first. */
       readonly notes: readonly NoteView[];
+      /**
+       * The named supervisors' own view (issue 15 part 6): the young person's and parent's words, the
+       * plan and what was done. Off for the card everyone in the channel sees.
+       */
+      readonly fullView?: boolean;
     };
 
 /** How much the card shows; FULL_SHAPE unless the card would be over Teams' size limit. */
@@ -78,6 +83,9 @@ interface CardShape {
   /** Each young person's or parent's view, and each next step. */
   readonly voice: number;
   readonly step: number;
+  /** How many Cs' views and how many next steps the card lists; the rest are counted (all are in the case record copy). */
+  readonly voicesShown: number;
+  readonly stepsShown: number;
 }
 
 const FULL_SHAPE: CardShape = {
@@ -91,6 +99,8 @@ const FULL_SHAPE: CardShape = {
   promptsPerStage: 5,
   voice: 600,
   step: 400,
+  voicesShown: 10,
+  stepsShown: 30,
 };
 
 /**
@@ -104,6 +114,8 @@ const SHRINK_STEPS: readonly ((s: CardShape) => CardShape)[] = [
   (s) => ({ ...s, analysis: 1500, impact: 1000, other: 150, note: 250, voice: 120, step: 100 }),
   (s) => ({ ...s, analysis: 700, impact: 500, other: 80, note: 120, strength: 40, promptsPerStage: 1, voice: 80, step: 80 }),
   (s) => ({ ...s, analysis: 300, impact: 200, other: 40, note: 60, acksShown: 1, voice: 40, step: 50 }),
+  (s) => ({ ...s, voice: 20, step: 30, strength: 20, voicesShown: 6, stepsShown: 8 }),
+  (s) => ({ ...s, voicesShown: 3, stepsShown: 4 }),
 ];
 
 /** A readable UTC time for acknowledgements and notes; shown in a TextRun, so no card date functions. */
@@ -157,6 +169,8 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
   const channel = mode.kind === 'channel' ? mode : undefined;
   const acks = channel?.acks ?? [];
   const notes = channel?.notes ?? [];
+  // What the practitioner typed about each C stays out of the card everyone in a channel reads.
+  const words = mode.kind === 'preview' || channel?.fullView === true;
   return {
     caseRef: summary.caseRef,
     facts: factParts.filter(Boolean).join(' · ') || 'Setup not recorded',
@@ -189,17 +203,24 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
       heading: `${getC(s.c).shortTitle} (resilience ${s.resilienceLabel.toLowerCase()})`,
       excerpt: s.excerpt ? excerpt(s.excerpt, shape.strength).text : 'No detail recorded.',
     })),
-    ...safetyData(summary, shape),
+    ...safetyData(summary, shape, words),
+    showWords: words,
     hasVoices: summary.voices.length > 0,
-    voices: summary.voices.map((v) => ({
+    voicesMore: summary.voices.length > shape.voicesShown ? `Views on ${summary.voices.length - shape.voicesShown} more Cs are in the case record copy.` : '',
+    stepsMore: summary.plan.length > shape.stepsShown ? `${summary.plan.length - shape.stepsShown} more next steps are in the case record copy.` : '',
+    voices: summary.voices.slice(0, shape.voicesShown).map((v) => ({
       heading: getC(v.c).shortTitle,
-      youngPerson: v.youngPerson ? clip(v.youngPerson, shape.voice, IN_CASE_RECORD) : 'Not recorded.',
+      youngPerson: v.youngPerson ? excerpt(v.youngPerson, shape.voice).text : 'Not recorded.',
       youngPersonMissing: !v.youngPerson,
-      hasParent: v.parent.length > 0,
-      parent: clip(v.parent, shape.voice, IN_CASE_RECORD),
+      parentLabel: v.parent ? ' Parent or carer: ' : '',
+      parent: excerpt(v.parent, shape.voice).text,
     })),
     hasPlan: summary.plan.length > 0,
-    plan: summary.plan.map((p) => ({ text: planLine({ ...p, what: clip(p.what, shape.step, IN_CASE_RECORD) }) })),
+    plan: summary.plan.slice(0, shape.stepsShown).map((p) => ({ text: planLine({ ...p, what: excerpt(p.what, shape.step).text, who: excerpt(p.who, Math.min(shape.step, 120)).text }) })),
+    // One note for every shortened view or step (each is marked with …), rather than one per line.
+    wordsShortened:
+      summary.voices.some((v) => v.youngPerson.length > shape.voice || v.parent.length > shape.voice) ||
+      summary.plan.some((p) => p.what.length > shape.step || p.who.length > Math.min(shape.step, 120)),
     triangleConfirmed: summary.triangle.confirmed,
     triangle: triangleRows(summary),
     stages: stagesOf(prompts, shape.promptsPerStage),
@@ -217,15 +238,16 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
   };
 }
 
-function safetyData(summary: AssessmentSummary, shape: CardShape) {
+function safetyData(summary: AssessmentSummary, shape: CardShape, words: boolean) {
   const s = summary.safety;
+  const done = words ? s.done : s.done.filter((d) => d !== summary.safety.doneText);
   return {
     hasSafety: s.shown,
     safetyWhy: s.reasons.join(' '),
     // Routes are never cut or shortened: they are our own words and always fit.
     safetyRoutes: s.routes.map((r) => ({ name: r.name, purpose: r.where ? `${r.purpose} ${r.where}` : r.purpose })),
-    hasSafetyDone: s.done.length > 0,
-    safetyDone: s.done.map((d) => ({ text: clip(d, Math.max(shape.other, 300), IN_CASE_RECORD) })),
+    hasSafetyDone: done.length > 0,
+    safetyDone: done.map((d) => ({ text: clip(d, Math.max(shape.other, 300), IN_CASE_RECORD) })),
   };
 }
 

@@ -20,7 +20,7 @@ export const LIMITS = {
    * limit stays well inside it; it only bites when most characters are multi-byte, and then the
    * practitioner is asked to shorten rather than the card failing to send.
    */
-  cardTextBytes: 16 * 1024,
+  cardTextBytes: 13.5 * 1024,
 } as const;
 
 export const RISK_LEVELS = ['not-explored', 'none-evident', 'low', 'medium', 'high'] as const;
@@ -141,13 +141,13 @@ export const SAFETY_FLAGS = [
 ] as const;
 export type SafetyFlag = (typeof SAFETY_FLAGS)[number];
 export const SAFETY_FLAG_LABELS: Readonly<Record<SafetyFlag, string>> = {
-  'immediate-risk': 'The young person is at immediate risk',
+  'immediate-risk': 'Immediate risk to the young person',
   images: 'Nude or sexual images shared or demanded',
-  sextortion: 'Money or more images demanded with threats (sextortion)',
+  sextortion: 'Threats for money or more images (sextortion)',
   exploitation: 'Sexual or criminal exploitation',
-  'extremist-content': 'Extremist content or radicalisation',
+  'extremist-content': 'Extremist content',
   'self-harm': 'Self-harm or suicidal thoughts',
-  'professional-involved': 'A professional or volunteer who works with children is involved',
+  'professional-involved': 'Someone who works with children is involved',
 };
 
 /** Who is harming or pressuring the young person, as far as the practitioner knows; never guessed. */

@@ -38,6 +38,8 @@ export interface SafetySection {
   readonly routes: readonly SafetyRoute[];
   /** What the practitioner recorded as done, with dates (includes their own words, user text). */
   readonly done: readonly string[];
+  /** The practitioner's own words among `done` ('' when none), so a channel card can leave them out. */
+  readonly doneText: string;
 }
 
 export interface SafetyInput {
@@ -62,7 +64,7 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
   const has = (f: SafetyFlag) => flags.has(f);
   const shown = input.anyHigh || flags.size > 0;
   const done = doneLines(input);
-  if (!shown) return { shown: false, reasons: [], routes: [], done };
+  if (!shown) return { shown: false, reasons: [], routes: [], done, doneText: input.safetyDone };
 
   const adult = input.ageBand !== undefined && ADULT.includes(input.ageBand);
   const reasons: string[] = [];
@@ -152,7 +154,7 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
       where: '999 or NHS 111',
     });
   }
-  return { shown, reasons, routes, done };
+  return { shown, reasons, routes, done, doneText: input.safetyDone };
 }
 
 function doneLines(input: SafetyInput): string[] {

@@ -77,13 +77,17 @@ const PLAN_FIELDS: readonly FieldSpec[] = [
 
 export const C_FIELDS: readonly FieldSpec[] = [STRENGTHS, VULNERABILITIES, RISK, RESILIENCE, YOUNG_PERSON_VIEW, PARENT_VIEW, ...PLAN_FIELDS];
 
-/** The Triangle inputs on C10: one multi-select of Cs per domain. */
-export const TRIANGLE_FIELD_IDS: Readonly<Record<TriangleDomain, string>> = {
-  'developmental-needs': 'triangleDevelopmental',
-  'parenting-capacity': 'triangleParenting',
-  'family-environment': 'triangleFamily',
+/** The Triangle input on C10 for one C: which domains it touches (shown only for the Cs of concern). */
+export const triangleFieldId = (c: CId): string => `tri-${c}`;
+const AREA_IDS = C_IDS.filter((c) => c !== 'composite');
+/** Short values keep the C10 card inside Teams' size limit with a Triangle input for each of nine Cs. */
+export const DOMAIN_CODES: Readonly<Record<TriangleDomain, string>> = { 'developmental-needs': 'd', 'parenting-capacity': 'p', 'family-environment': 'f' };
+export const DOMAIN_SHORT_LABELS: Readonly<Record<TriangleDomain, string>> = {
+  'developmental-needs': 'Developmental needs',
+  'parenting-capacity': 'Parenting capacity',
+  'family-environment': 'Family and environment',
 };
-const AREA_CHOICES = TEN_CS.filter((c) => c.id !== 'composite').map((c) => ({ title: `C${c.number} ${c.shortTitle}`, value: c.id }));
+const DOMAIN_CHOICES = TRIANGLE_DOMAINS.map((d) => ({ title: DOMAIN_SHORT_LABELS[d], value: DOMAIN_CODES[d] }));
 export const TRIANGLE_CONFIRMED = 'confirmed';
 
 /** C10 asks about the combined picture instead of this C's own vulnerabilities. */
@@ -97,13 +101,13 @@ export const COMPOSITE_FIELDS: readonly FieldSpec[] = [
   { ...RESILIENCE, label: 'Overall resilience' },
   YOUNG_PERSON_VIEW,
   PARENT_VIEW,
-  ...PLAN_FIELDS,
-  { id: 'safetyFlags', label: 'Recorded in this assessment (ticks bring up the routes to safety)', kind: 'multi', choices: choices(SAFETY_FLAGS, SAFETY_FLAG_LABELS) },
+  ...PLAN_FIELDS.slice(0, 3),
+  { id: 'safetyFlags', label: 'Recorded in this assessment', kind: 'multi', choices: choices(SAFETY_FLAGS, SAFETY_FLAG_LABELS) },
   { id: 'harmFrom', label: 'Who is harming or pressuring the young person, as far as you know', kind: 'multi', choices: choices(HARM_FROM, HARM_FROM_LABELS) },
   { id: 'referralMadeOn', label: 'Referral made on (optional)', kind: 'date' },
   { id: 'strategyDiscussionOn', label: 'Strategy discussion held on (optional)', kind: 'date' },
   { id: 'safetyDone', label: 'Other steps taken to keep the young person safe, and when', kind: 'text', max: LIMITS.otherText },
-  ...TRIANGLE_DOMAINS.map((d): FieldSpec => ({ id: TRIANGLE_FIELD_IDS[d], label: `Concerns that touch ${TRIANGLE_DOMAIN_LABELS[d]}`, kind: 'multi', choices: AREA_CHOICES })),
+  ...AREA_IDS.map((c): FieldSpec => ({ id: triangleFieldId(c), label: `${TEN_CS.find((x) => x.id === c)?.shortTitle} on the Assessment Triangle`, kind: 'multi', choices: DOMAIN_CHOICES })),
   {
     id: 'triangleConfirmed',
     label: 'Triangle placement',
@@ -126,8 +130,10 @@ const inputValue = z
 /** Picks this step's inputs out of card data (client-controlled), as strings. */
 export function readForm(step: FormStep, data: Record<string, unknown>): FormValues {
   const form: FormValues = {};
+  // A conflict card carries some inputs in its button's data ("carried"); inputs on the card win.
+  const carried = data.carried && typeof data.carried === 'object' && !Array.isArray(data.carried) ? (data.carried as Record<string, unknown>) : {};
   for (const field of fieldsFor(step)) {
-    const parsed = inputValue.safeParse(data[field.id]);
+    const parsed = inputValue.safeParse(data[field.id] ?? carried[field.id]);
     form[field.id] = parsed.success ? parsed.data : '';
   }
   return form;
@@ -186,8 +192,10 @@ function safetyFromForm(form: FormValues): Partial<Composite> {
   if (form.referralMadeOn) out.referralMadeOn = form.referralMadeOn;
   if (form.strategyDiscussionOn) out.strategyDiscussionOn = form.strategyDiscussionOn;
   if (form.safetyDone) out.safetyDone = form.safetyDone;
-  const placed = TRIANGLE_DOMAINS.map((d) => [d, splitList(form[TRIANGLE_FIELD_IDS[d]])] as const);
-  if (placed.some(([, cs]) => cs.length > 0)) out.triangle = Object.fromEntries(placed);
+  const domainsOf = new Map(AREA_IDS.map((c) => [c, splitList(form[triangleFieldId(c)])]));
+  if ([...domainsOf.values()].some((ds) => ds.length > 0)) {
+    out.triangle = Object.fromEntries(TRIANGLE_DOMAINS.map((d) => [d, AREA_IDS.filter((c) => domainsOf.get(c)?.includes(DOMAIN_CODES[d]))]));
+  }
   if (splitList(form.triangleConfirmed).includes(TRIANGLE_CONFIRMED)) out.triangleConfirmed = true;
   return out as Partial<Composite>;
 }
@@ -344,7 +352,7 @@ export function formFromAssessment(a: Assessment, step: FormStep): FormValues {
     referralMadeOn: c?.referralMadeOn ?? '',
     strategyDiscussionOn: c?.strategyDiscussionOn ?? '',
     safetyDone: c?.safetyDone ?? '',
-    ...Object.fromEntries(TRIANGLE_DOMAINS.map((d) => [TRIANGLE_FIELD_IDS[d], placement[d].join(',')])),
+    ...Object.fromEntries(AREA_IDS.map((id) => [triangleFieldId(id), TRIANGLE_DOMAINS.filter((d) => placement[d].includes(id)).map((d) => DOMAIN_CODES[d]).join(',')])),
     triangleConfirmed: c?.triangleConfirmed ? TRIANGLE_CONFIRMED : '',
   };
 }

@@ -143,6 +143,8 @@ export interface AssessmentSummary {
   readonly safety: SafetySection;
   readonly triangle: TrianglePicture;
   readonly judgementNote: string;
+  /** Lists of Cs the summary has named, and how to refer back to each, so the prompts never repeat one. */
+  readonly namedLists: readonly { readonly cs: readonly CId[]; readonly reference: string }[];
 }
 
 const EMPTY_ANSWER: CAnswer = {
@@ -300,6 +302,7 @@ export function summarise(assessment: Assessment, local: LocalSafeguarding = {})
     safety,
     triangle: trianglePicture(assessment, judgementList),
     judgementNote: JUDGEMENT_NOTE,
+    namedLists: namer.lists('the same areas (above)'),
   };
 }
 

@@ -147,6 +147,7 @@ export function supervisionPrompts(summary: AssessmentSummary): SupervisionPromp
   const namer = new ListNamer();
   // The summary's picture (shown above the prompts) already named these lists.
   namer.known(concerns, CONCERNS_REFERENCE);
+  for (const l of summary.namedLists) namer.known(l.cs, l.reference);
   namer.known(AREA_CS, 'all nine areas');
   const n = (cs: readonly CId[]) => namer.name(cs, cs.length === focus.length && cs.every((c) => focus.includes(c)) ? 'these areas' : 'the same areas');
   const prompts: SupervisionPrompt[] = [];
@@ -276,7 +277,9 @@ export function supervisionPrompts(summary: AssessmentSummary): SupervisionPromp
   );
   for (const c of pressing) {
     const action = ACTION_BY_C[c.id];
-    if (action) add('action-planning', `c-${c.id}`, `${c.shortTitle}: ${action}`, [c.id]);
+    // With a route to safety in play, how conduct such as sextortion is handled is a safety question too: never cut.
+    const safety = c.id === 'conduct' && summary.safety.shown;
+    if (action) add('action-planning', `c-${c.id}`, `${c.shortTitle}: ${action}`, [c.id], 2, safety);
   }
   const noSteps = pressing.filter((c) => !c.nextStepsRecorded).map((c) => c.id);
   if (noSteps.length > 0) {

@@ -68,6 +68,11 @@ export class ListNamer {
     if (cs.length >= 2 && !this.named.has(key)) this.named.set(key, reference);
   }
 
+  /** Every list named so far, with how to refer back to it (for a later part of the same summary). */
+  lists(fallback: string): { cs: CId[]; reference: string }[] {
+    return [...this.named.entries()].map(([key, ref]) => ({ cs: key.split(',') as CId[], reference: ref ?? fallback }));
+  }
+
   /** True when this list (two or more Cs) has already been named. */
   isNamed(cs: readonly CId[]): boolean {
     return cs.length >= 2 && this.named.has(inGuideOrder(cs).join(','));

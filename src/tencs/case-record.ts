@@ -32,7 +32,7 @@ export function caseRecordText(summary: AssessmentSummary): string {
   const safety = summary.safety;
   if (safety.shown) {
     section('Routes to safety');
-    lines.push(`Why this section appears: ${safety.reasons.join(' ')}`);
+    lines.push(`Why this appears: ${safety.reasons.join(' ')}`);
     for (const r of safety.routes) lines.push(`- ${r.name}: ${r.purpose}${r.where ? ` (${r.where})` : ''}`);
     lines.push('', 'Done so far:');
     if (safety.done.length === 0) lines.push('- Nothing recorded yet.');

@@ -68,10 +68,10 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
 
   const adult = input.ageBand !== undefined && ADULT.includes(input.ageBand);
   const reasons: string[] = [];
-  if (input.anyHigh) reasons.push('Risk of harm is rated high in at least one C (see the map).');
+  if (input.anyHigh) reasons.push('High risk in the map.');
   if (input.flags.length > 0) {
     const said = input.flags.map((f) => `${SAFETY_FLAG_LABELS[f].charAt(0).toLowerCase()}${SAFETY_FLAG_LABELS[f].slice(1)}`);
-    reasons.push(`Recorded on the assessment: ${said.join('; ')}.`);
+    reasons.push(`Recorded: ${said.join('; ')}.`);
   }
 
   const routes: SafetyRoute[] = [];
@@ -79,7 +79,7 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
     id: 'immediate-danger',
     name: 'Immediate danger',
     purpose: has('immediate-risk')
-      ? 'Immediate risk is recorded: if the young person is in danger now, call the police on 999 and tell your manager straight away.'
+      ? 'Immediate risk is recorded: if the young person is in danger now, call the police on 999, then tell your manager.'
       : 'If the young person is in danger now, call the police on 999, then tell your manager.',
     where: '',
   });
@@ -87,7 +87,7 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
   routes.push({
     id: 'council-procedures',
     name: "The council's safeguarding procedures",
-    purpose: `Talk to your manager today about a referral and whether a strategy discussion with police and health is needed.${outOfHours}`,
+    purpose: `Agree with your manager today on a referral, and whether a strategy discussion is needed.${outOfHours}`,
     where: local.proceduresUrl ?? '',
   });
   if (adult && (has('exploitation') || has('sextortion') || has('images'))) {
@@ -102,7 +102,7 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
     routes.push({
       id: 'ceop',
       name: 'CEOP (Child Exploitation and Online Protection, part of the National Crime Agency)',
-      purpose: 'For reporting online sexual abuse, grooming or sexual pressure of a child; a young person can report themselves.',
+      purpose: 'To report online sexual abuse or grooming of a child; young people can report too.',
       where: 'ceop.police.uk',
     });
   }
@@ -110,7 +110,7 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
     routes.push({
       id: 'report-remove',
       name: 'Report Remove (Childline and the Internet Watch Foundation)',
-      purpose: 'Helps a young person under 18 get nude images of themselves taken down from the internet.',
+      purpose: 'Helps a young person under 18 get nude images of themselves taken down.',
       where: 'childline.org.uk/report-remove',
     });
   }
@@ -126,7 +126,7 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
     routes.push({
       id: 'ukcis-nudes',
       name: 'UKCIS guidance on sharing nudes and semi-nudes (education settings)',
-      purpose: "How the school's designated safeguarding lead responds when images are shared, so the young person is supported and not criminalised.",
+      purpose: "How the school's safeguarding lead responds, so the young person is supported, not criminalised.",
       where: '',
     });
   }

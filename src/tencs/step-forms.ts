@@ -71,8 +71,8 @@ const PLAN_FIELDS: readonly FieldSpec[] = [
   { id: 'nextStepsWho', label: 'Who will do it (a role, optional)', kind: 'text', max: LIMITS.actionWho },
   { id: 'nextStepsBy', label: 'By when (optional)', kind: 'date' },
   { id: 'nextSteps2', label: 'Another next step (optional)', kind: 'text', max: LIMITS.actionWhat },
-  { id: 'nextSteps2Who', label: 'Who will do it (a role, optional)', kind: 'text', max: LIMITS.actionWho },
-  { id: 'nextSteps2By', label: 'By when (optional)', kind: 'date' },
+  { id: 'nextSteps2Who', label: 'Who takes the other step (optional)', kind: 'text', max: LIMITS.actionWho },
+  { id: 'nextSteps2By', label: 'Other step by when (optional)', kind: 'date' },
 ];
 
 export const C_FIELDS: readonly FieldSpec[] = [STRENGTHS, VULNERABILITIES, RISK, RESILIENCE, YOUNG_PERSON_VIEW, PARENT_VIEW, ...PLAN_FIELDS];

@@ -97,11 +97,11 @@ describe('the guided assessment over real HTTP', () => {
     const { vulnerabilities: _none, ...c10Answers } = answersFor(10);
     expect(inputsOf(card)).not.toHaveProperty('vulnerabilities');
 
-    // C10: the picture so far names the medium/high or low-resilience Cs.
+    // C10: the picture so far names the medium/high or low-resilience Cs, each with its Triangle input.
     const picture = cardText(card);
-    expect(picture).toMatch(/C2 Connection: risk of harm medium/);
-    expect(picture).toMatch(/C6 Conduct: risk of harm high/);
-    expect(picture).toMatch(/C8 Consumption: risk of harm medium, resilience low \(both together\)/);
+    expect(picture).toMatch(/C2 Connection: risk medium/);
+    expect(picture).toMatch(/C6 Conduct: risk high/);
+    expect(picture).toMatch(/C8 Consumption: risk medium, resilience low/);
     expect(picture).not.toMatch(/C1 Confidentiality: risk/);
     card = await go(
       press(bot, user, card, 'tencs.step.next', {

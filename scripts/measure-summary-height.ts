@@ -36,8 +36,10 @@ async function main(): Promise<void> {
       for (const mode of [{ kind: 'preview', assessmentId: c.assessment.id }, { kind: 'channel', shareId: 's-1', sharedBy: 'A practitioner', acks: [], notes: [] }] as const) {
         const card = renderSummaryCard(s, prompts, mode);
         const heights = await page.evaluate((json) => {
-          const AC = (globalThis as any).AdaptiveCards;
-          const host = document.getElementById('host')!;
+          // Runs in the page: no DOM types in this project's compiler settings, so the globals are untyped.
+          const g = globalThis as any;
+          const AC = g.AdaptiveCards;
+          const host = g.document.getElementById('host');
           host.innerHTML = '';
           const ac = new AC.AdaptiveCard();
           ac.hostConfig = new AC.HostConfig({ fontFamily: 'Segoe UI, sans-serif', spacing: { small: 4, default: 8, medium: 12, large: 16, extraLarge: 20, padding: 16 } });
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
           host.appendChild(el);
           const opened = el.getBoundingClientRect().height;
           // Every show/hide opened, for comparison.
-          for (const node of Array.from(el.querySelectorAll('[style*="display: none"]')) as HTMLElement[]) node.style.display = '';
+          for (const node of Array.from(el.querySelectorAll('[style*="display: none"]')) as any[]) node.style.display = '';
           return { opened, all: el.getBoundingClientRect().height };
         }, card);
         console.log(`${c.assessment.setup?.caseRef}\t${mode.kind}\topened ${Math.round(heights.opened)} px\tall sections open ${Math.round(heights.all)} px`);

@@ -149,7 +149,8 @@ export function supervisionPrompts(summary: AssessmentSummary): SupervisionPromp
   namer.known(concerns, CONCERNS_REFERENCE);
   for (const l of summary.namedLists) namer.known(l.cs, l.reference);
   namer.known(AREA_CS, 'all nine areas');
-  const n = (cs: readonly CId[]) => namer.name(cs, cs.length === focus.length && cs.every((c) => focus.includes(c)) ? 'these areas' : 'the same areas');
+  const n = (cs: readonly CId[], fallback?: string) =>
+    namer.name(cs, fallback ?? (cs.length === focus.length && cs.every((c) => focus.includes(c)) ? 'these areas' : 'the same areas'));
   const prompts: SupervisionPrompt[] = [];
   const rank = new Map<SupervisionPrompt, number>();
   /** Lower priority numbers survive trimming first; ALWAYS and safety prompts are never trimmed. */
@@ -207,7 +208,7 @@ export function supervisionPrompts(summary: AssessmentSummary): SupervisionPromp
     add(
       'reflection',
       'strengths-identity',
-      `What do the strengths in ${n(strong)} say about who this young person is beyond the risks, and do they know these strengths themselves?`,
+      `What do the strengths in ${n(strong, 'the areas of strength above')} say about who this young person is beyond the risks, and do they know these strengths themselves?`,
       strong,
     );
   }
@@ -239,7 +240,10 @@ export function supervisionPrompts(summary: AssessmentSummary): SupervisionPromp
   }
   const gaps = summary.picture.notExplored.filter((c) => c !== 'composite');
   if (gaps.length > 0 && explored.length > 0) {
-    add('analysis', 'not-explored', `${n(gaps)} ${gaps.length === 1 ? 'was' : 'were'} not explored. Does that gap matter for this young person, and what would exploring it need?`.replace(/^t/, 'T'), gaps);
+    const gapText = namer.isNamed(gaps)
+      ? 'Some areas were not explored (see above). Does that gap matter for this young person, and what would exploring it need?'
+      : `${n(gaps)} ${gaps.length === 1 ? 'was' : 'were'} not explored. Does that gap matter for this young person, and what would exploring it need?`;
+    add('analysis', 'not-explored', gapText, gaps);
   }
   if (strong.length > 0 && concerns.length > 0) {
     add('analysis', 'strengths-offset', `Which strengths in ${n(strong)} could offset the risks in ${n(concerns)}?`, [...strong, ...concerns]);

@@ -84,7 +84,7 @@ export class ListNamer {
     if (ordered.length < 2) return namesOf(ordered);
     const key = ordered.join(',');
     if (this.named.has(key)) return this.named.get(key) ?? fallback;
-    this.named.set(key, undefined);
+    this.named.set(key, fallback);
     return namesOf(ordered);
   }
 }

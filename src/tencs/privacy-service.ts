@@ -8,13 +8,13 @@ import type { ShareRepository } from '../storage/share-repository.js';
 import type { TableFactory } from '../storage/tables.js';
 import {
   AGE_BAND_LABELS,
+  HARM_FROM_LABELS,
   OFFLINE_FACTOR_LABELS,
   PARTICIPANT_LABELS,
   RESILIENCE_LABELS,
   RISK_LABELS,
-  type Assessment,
-  HARM_FROM_LABELS,
   SAFETY_FLAG_LABELS,
+  type Assessment,
 } from './assessment.js';
 import { AUDIT_ACTION_LABELS, sameCaseRef, type AuditEntry } from './audit.js';
 import { ConnectorFailure } from './connector-retry.js';

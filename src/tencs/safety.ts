@@ -68,7 +68,7 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
 
   const adult = input.ageBand !== undefined && ADULT.includes(input.ageBand);
   const reasons: string[] = [];
-  if (input.anyHigh) reasons.push('High risk in the map.');
+  if (input.anyHigh) reasons.push('Risk of harm is high in at least one C.');
   if (input.flags.length > 0) {
     const said = input.flags.map((f) => `${SAFETY_FLAG_LABELS[f].charAt(0).toLowerCase()}${SAFETY_FLAG_LABELS[f].slice(1)}`);
     reasons.push(`Recorded: ${said.join('; ')}.`);

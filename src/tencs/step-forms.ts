@@ -64,7 +64,7 @@ const RISK: FieldSpec = { id: 'risk', label: 'Risk of harm', kind: 'choice', cho
 const RESILIENCE: FieldSpec = { id: 'resilience', label: 'Resilience', kind: 'choice', choices: choices(RESILIENCE_LEVELS, RESILIENCE_LABELS) };
 const YOUNG_PERSON_VIEW: FieldSpec = { id: 'youngPersonView', label: "The young person's own view", kind: 'text', max: LIMITS.answerText };
 const PARENT_VIEW: FieldSpec = { id: 'parentView', label: "The parent or carer's view", kind: 'text', max: LIMITS.answerText };
-const NEXT_STEPS: FieldSpec = { id: 'nextSteps', label: 'Next step: what will be done', kind: 'text', max: LIMITS.answerText };
+const NEXT_STEPS: FieldSpec = { id: 'nextSteps', label: 'Next steps: what will be done', kind: 'text', max: LIMITS.answerText };
 /** The plan: the first next step (its "what" keeps the old "Next steps" box), who and by when, and one more. */
 const PLAN_FIELDS: readonly FieldSpec[] = [
   NEXT_STEPS,

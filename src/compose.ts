@@ -48,7 +48,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     auditRetentionDays: config.auditRetentionDays,
     shares: { cleanup: new ShareCleanup(tables), repository: shares },
   });
-  const sharing = { teams, shares, lookup: assessmentRepository, audit, botAppId: config.auth.enabled ? config.auth.appId : '' };
+  const sharing = { teams, shares, lookup: assessmentRepository, audit, botAppId: config.auth.enabled ? config.auth.appId : '', safeguarding: config.safeguarding };
   const bot = createBot(config, { logger, assessments, privacy, sharing, rateLimit: config.rateLimit, retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays } });
   return {
     config,

@@ -69,6 +69,22 @@ const EnvSchema = z
     FOLLOW_UP_PERIOD_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
     ENCRYPTION_KEYS: optionalNonEmpty,
     DEV_KEY_FILE: z.string().min(1).default('.localdata/dev-encryption-key'),
+    /** The council's safeguarding procedures, shown in a summary's routes to safety (https only). */
+    SAFEGUARDING_PROCEDURES_URL: optionalNonEmpty.pipe(
+      z
+        .string()
+        .url('must be a full https:// address')
+        .refine((v) => v.startsWith('https://'), 'must be an https:// address')
+        .refine((v) => v.length <= 300, 'must be at most 300 characters')
+        .optional(),
+    ),
+    /** The out-of-hours (emergency duty) team's number, shown in a summary's routes to safety. */
+    OUT_OF_HOURS_PHONE: optionalNonEmpty.pipe(
+      z
+        .string()
+        .regex(/^\+?[0-9][0-9 ]{4,19}$/, 'must be a phone number: digits and spaces, optionally starting with +, 5 to 20 characters')
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.ENCRYPTION_KEYS) {
@@ -166,6 +182,8 @@ export interface Config {
   /** Keys for field encryption, first active; empty means a local run that uses a generated development key. */
   readonly encryptionKeys: readonly EncryptionKey[];
   readonly devKeyFile: string;
+  /** The council's safeguarding procedures link and out-of-hours number, each shown only when set. */
+  readonly safeguarding: { readonly proceduresUrl: string | undefined; readonly outOfHoursPhone: string | undefined };
 }
 
 /** Thrown when the environment does not describe a runnable configuration. */
@@ -243,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: Object.freeze({ tickMs: e.JOB_TICK_MS, leaseMs: e.JOB_LEASE_MS, purgePeriodMs: e.PURGE_PERIOD_MS, followUpPeriodMs: e.FOLLOW_UP_PERIOD_MS }),
     encryptionKeys: Object.freeze(e.ENCRYPTION_KEYS ? parseEncryptionKeys(e.ENCRYPTION_KEYS) : []),
     devKeyFile: e.DEV_KEY_FILE,
+    safeguarding: Object.freeze({ proceduresUrl: e.SAFEGUARDING_PROCEDURES_URL, outOfHoursPhone: e.OUT_OF_HOURS_PHONE }),
   });
 }
 

@@ -10,17 +10,19 @@ import { CardReplacementQueue, DeletionQueue, type CardReplacement, type Pending
 import {
   AGE_BAND_LABELS,
   ASSESSMENT_ID_PATTERN,
+  HARM_FROM_LABELS,
   OFFLINE_FACTOR_LABELS,
   PARTICIPANT_LABELS,
   RESILIENCE_LABELS,
   RISK_LABELS,
+  SAFETY_FLAG_LABELS,
   type Assessment,
 } from './assessment.js';
 import { AUDIT_ACTION_LABELS, sameCaseRef, type AuditEntry } from './audit.js';
 import { ConnectorFailure } from './connector-retry.js';
 import type { Owner } from './owner.js';
 import { shareIdFor, type Share } from './sharing.js';
-import { C_IDS, getC, type CId } from './ten-cs.js';
+import { C_IDS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from './ten-cs.js';
 import { ukDate, ukDateTime } from './uk-dates.js';
 
 /** One labelled value in an export; values are exactly as stored. */
@@ -478,6 +480,11 @@ export function assessmentSections(a: Assessment): ExportSection[] {
         { label: "The young person's view", value: answer.youngPersonView },
         { label: "The parent or carer's view", value: answer.parentView },
         { label: 'Next steps', value: answer.nextSteps },
+        ...optionalLines([
+          ['Who takes the next step', answer.nextStepsWho ?? ''],
+          ['Next step by', answer.nextStepsBy ? ukDate(answer.nextStepsBy) : ''],
+          ...(answer.moreSteps ?? []).map((m): [string, string] => ['Another next step', [m.what, m.who && `who: ${m.who}`, m.by && `by ${ukDate(m.by)}`].filter(Boolean).join('; ')]),
+        ]),
       ],
     });
   }
@@ -489,10 +496,30 @@ export function assessmentSections(a: Assessment): ExportSection[] {
         { label: 'Other offline factors', value: a.composite.offlineOther },
         { label: 'How the risks combine', value: a.composite.analysis },
         { label: 'Impact', value: a.composite.impact },
+        ...optionalLines([
+          ['Recorded for routes to safety', (a.composite.safetyFlags ?? []).map((f) => SAFETY_FLAG_LABELS[f]).join(', ')],
+          ['Who is harming them, as far as known', (a.composite.harmFrom ?? []).map((f) => HARM_FROM_LABELS[f]).join(', ')],
+          ['Referral made on', a.composite.referralMadeOn ? ukDate(a.composite.referralMadeOn) : ''],
+          ['Strategy discussion held on', a.composite.strategyDiscussionOn ? ukDate(a.composite.strategyDiscussionOn) : ''],
+          ['Other steps taken to keep the young person safe', a.composite.safetyDone ?? ''],
+          ['Assessment Triangle placement', triangleLine(a)],
+        ]),
       ],
     });
   }
   return sections;
+}
+
+/** Lines for fields added after the first release, only where something is recorded. */
+function optionalLines(pairs: readonly (readonly [string, string])[]): ExportLine[] {
+  return pairs.filter(([, value]) => value !== '').map(([label, value]) => ({ label, value }));
+}
+
+function triangleLine(a: Assessment): string {
+  const t = a.composite?.triangle;
+  if (!t) return '';
+  const parts = TRIANGLE_DOMAINS.filter((d) => t[d].length > 0).map((d) => `${TRIANGLE_DOMAIN_LABELS[d]}: ${t[d].map((c) => getC(c).shortTitle).join(', ')}`);
+  return `${parts.join('; ')}${a.composite?.triangleConfirmed ? ' (confirmed)' : ' (not confirmed)'}`;
 }
 
 /** One audit entry as a line a person can read; the actor is "you" or their Entra object id. */

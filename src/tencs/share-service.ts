@@ -6,7 +6,7 @@ import { caseRecordText } from './case-record.js';
 import { CONNECTOR_RETRY, ConnectorFailure, REAL_CLOCK, withConnectorRetry, type Clock, type RetryPolicy } from './connector-retry.js';
 import type { Owner } from './owner.js';
 import { channelOf, NOTE_MAX_CHARS, shareIdFor, type Share, type SupervisionEntry, type TeamRef } from './sharing.js';
-import { cleanText, excerpt, summarise, type AssessmentSummary } from './summary.js';
+import { cleanText, excerpt, summarise, type AssessmentSummary, type LocalSafeguarding } from './summary.js';
 import { supervisionPrompts, type SupervisionPrompt } from './supervision-prompts.js';
 import { ukDate } from './uk-dates.js';
 
@@ -73,6 +73,8 @@ export interface ShareServiceDeps {
   readonly render: (view: SummaryView) => object;
   /** Paces supervision notes per person (on top of the per-user turn limit); keyed `${tenant}|${user}`. */
   readonly noteLimiter: { take(key: string): { readonly allowed: boolean } };
+  /** The council's safeguarding procedures link and out-of-hours number, shown in routes to safety when set. */
+  readonly safeguarding?: LocalSafeguarding;
   readonly retry?: RetryPolicy;
   readonly clock?: Clock;
   readonly now?: () => Date;
@@ -210,7 +212,7 @@ export class ShareService {
   /** The owner's summary and prompts (NotFoundError for anyone else's); recorded as viewed. */
   async preview(owner: Owner, assessmentId: string, detail = 'summary'): Promise<SummaryView & { kind: 'preview' }> {
     const { assessment } = await this.deps.owned.getOwned(owner, assessmentId);
-    const summary = summarise(assessment);
+    const summary = summarise(assessment, this.deps.safeguarding);
     await this.audit(owner, 'viewed', assessment, detail);
     return { kind: 'preview', assessmentId: assessment.id, summary, prompts: supervisionPrompts(summary) };
   }
@@ -248,7 +250,7 @@ export class ShareService {
 
     let posted: { conversationId: string; activityId: string };
     try {
-      const summary = summarise(assessment);
+      const summary = summarise(assessment, this.deps.safeguarding);
       const card = this.deps.render({ kind: 'channel', share, summary, prompts: supervisionPrompts(summary), acks: [], notes: [] });
       posted = await withConnectorRetry((signal) => this.deps.port.post(team, card, signal), this.retry, this.clock);
     } catch (error) {
@@ -345,7 +347,7 @@ export class ShareService {
   async channelView(share: Share): Promise<SummaryView> {
     const stored = await this.deps.lookup.get({ tenantId: share.tenantId, aadObjectId: share.ownerId }, share.assessmentId);
     if (!stored) return { kind: 'removed', share };
-    const summary = summarise(stored.assessment);
+    const summary = summarise(stored.assessment, this.deps.safeguarding);
     const { acks, notes } = await this.deps.shares.entries(share);
     return { kind: 'channel', share, summary, prompts: supervisionPrompts(summary), acks, notes };
   }

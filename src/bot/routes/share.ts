@@ -1,3 +1,4 @@
+import type { LocalSafeguarding } from '../../tencs/safety.js';
 import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
@@ -27,6 +28,8 @@ export interface SharingDeps {
   /** The bot's app id for proactive turns ('' when authentication is off on loopback). */
   readonly botAppId: string;
   readonly retry?: RetryPolicy;
+  /** The council's safeguarding procedures link and out-of-hours number for summaries' routes to safety. */
+  readonly safeguarding?: LocalSafeguarding;
 }
 
 export const NOT_YOURS_MESSAGE =
@@ -94,6 +97,7 @@ export function registerShare(app: Application<TurnState>, deps: BotDeps): void 
     render: renderSummaryView,
     noteLimiter: createRateLimiter(NOTE_RATE),
     ...(sharingDeps.retry ? { retry: sharingDeps.retry } : {}),
+    ...(sharingDeps.safeguarding ? { safeguarding: sharingDeps.safeguarding } : {}),
   });
 
   // Install and removal are bookkeeping beside whatever else answers the activity (the welcome card), so

@@ -4,6 +4,8 @@
  * outgoing token from Entra ID) and the same body parser. It stores nothing. Run as its own
  * process by bench/run.ts: `node --import tsx --import ./bench/login-redirect.ts bench/baseline-bot.ts`.
  */
+import { randomBytes } from 'node:crypto';
+import { TableClient } from '@azure/data-tables';
 import restify from 'restify';
 import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { PUBLIC_CLOUD_AUTH } from './public-cloud.js';
@@ -45,8 +47,41 @@ function card(text: string): object {
   };
 }
 
+/**
+ * The storage baseline (BASELINE_STORAGE=1): the same bare bot, but each turn makes one point read and
+ * one write (If-Match Replace, or insert the first time) of an entity the size of a tencs assessment in
+ * the same Azurite, keyed by the sender: the unavoidable cost of keeping state.
+ */
+const storage =
+  env.BASELINE_STORAGE === '1'
+    ? TableClient.fromConnectionString(required('TABLES_CONNECTION_STRING'), `${env.TABLE_PREFIX ?? 'bench'}baseline`, { allowInsecureConnection: true })
+    : undefined;
+let tableReady: Promise<unknown> | undefined;
+/** About 6 KB in 40 string properties, the size of a half-completed assessment with encrypted answers. */
+const PAYLOAD: Record<string, string> = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}`, randomBytes(110).toString('base64')]));
+
+async function readAndWrite(context: TurnContext): Promise<void> {
+  if (!storage) return;
+  tableReady ??= storage.createTable().catch(() => undefined);
+  await tableReady;
+  const pk = encodeURIComponent(context.activity.from?.aadObjectId ?? context.activity.from?.id ?? 'unknown');
+  let etag: string | undefined;
+  let rev = 0;
+  try {
+    const e = await storage.getEntity<{ rev?: number }>(pk, 'state');
+    etag = e.etag;
+    rev = Number(e.rev ?? 0);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
+  const entity = { partitionKey: pk, rowKey: 'state', rev: rev + 1, ...PAYLOAD };
+  if (etag) await storage.updateEntity(entity, 'Replace', { etag });
+  else await storage.upsertEntity(entity, 'Replace');
+}
+
 async function logic(context: TurnContext): Promise<void> {
   const activity = context.activity;
+  await readAndWrite(context);
   if (activity.type === 'message') {
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card(activity.text ?? ''))] });
     return;

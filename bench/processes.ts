@@ -8,7 +8,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** A bot process under test. */
 export interface BotProcess {
-  readonly name: 'ours' | 'baseline';
+  readonly name: 'ours' | 'baseline' | 'storage';
   readonly url: string;
   readonly pid: number;
   readonly child: ChildProcess;
@@ -49,7 +49,7 @@ export async function stopChild(child: ChildProcess): Promise<void> {
  * Starts a bot as its own Node process, with tsx and the two bench-only preloads (outgoing token
  * from the loopback login stub; CPU profiler on SIGUSR2), and waits until /healthz answers.
  */
-export async function startBot(name: 'ours' | 'baseline', entry: string, port: number, env: Record<string, string>): Promise<BotProcess> {
+export async function startBot(name: 'ours' | 'baseline' | 'storage', entry: string, port: number, env: Record<string, string>): Promise<BotProcess> {
   const child = spawn(
     process.execPath,
     // The production start command's heap cap (infra/azure.bicep), for both bots alike.

@@ -9,7 +9,8 @@ export type TurnError = 'http' | 'invoke-status' | 'no-reply' | 'turn-error-mess
 
 /** Which bot a request goes to. */
 export interface Target {
-  readonly name: 'ours' | 'baseline';
+  /** tencs; the bare bot; the bare bot doing one point read and one write of an entity of our size per turn. */
+  readonly name: 'ours' | 'baseline' | 'storage';
   readonly url: string;
 }
 

@@ -30,6 +30,8 @@ export interface Row {
   readonly concurrency: number;
   readonly ours: Aggregate | undefined;
   readonly baseline: Aggregate | undefined;
+  /** The bare bot with one point read and one write per turn (the storage baseline). */
+  readonly storage: Aggregate | undefined;
 }
 
 function aggregate(measures: StepMeasure[]): Aggregate | undefined {
@@ -74,6 +76,7 @@ export function rows(results: BenchResults): Row[] {
     concurrency,
     ours: aggregate(results.steps.filter((s) => s.concurrency === concurrency && s.target === 'ours')),
     baseline: aggregate(results.steps.filter((s) => s.concurrency === concurrency && s.target === 'baseline')),
+    storage: aggregate(results.steps.filter((s) => s.concurrency === concurrency && s.target === 'storage')),
   }));
 }
 
@@ -101,6 +104,7 @@ function tableLines(results: BenchResults): string[][] {
     ];
     out.push(line('tencs', row.ours));
     out.push(line('baseline', row.baseline));
+    out.push(line('storage baseline', row.storage));
     const o = row.ours;
     const b = row.baseline;
     out.push([
@@ -118,6 +122,22 @@ function tableLines(results: BenchResults): string[][] {
       '',
       '',
     ]);
+    const st = row.storage;
+    out.push([
+      String(row.concurrency),
+      'ratio vs storage',
+      '',
+      ratio(o?.turnsPerSecond, st?.turnsPerSecond),
+      ratio(o?.p50, st?.p50),
+      ratio(o?.p95, st?.p95),
+      ratio(o?.p99, st?.p99),
+      '',
+      '',
+      ratio(o?.cpuMsPerTurn, st?.cpuMsPerTurn),
+      ratio(o?.peakRssMb, st?.peakRssMb),
+      '',
+      '',
+    ]);
   }
   return out;
 }
@@ -127,7 +147,7 @@ export function printTable(results: BenchResults, log: (line: string) => void): 
   const lines = tableLines(results);
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
   log('');
-  log(`Medians of ${results.options.runs} run(s); ratio = tencs / baseline.`);
+  log(`Medians of ${results.options.runs} run(s); ratio = tencs / baseline; ratio vs storage = tencs / storage baseline.`);
   for (const l of lines) log(l.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
   log('');
 }
@@ -256,6 +276,9 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const cpuRatios = data
     .filter((r) => r.ours && r.baseline && r.ours.turns >= MIN_TURNS_FOR_CPU && r.baseline.turns >= MIN_TURNS_FOR_CPU)
     .map((r) => ({ c: r.concurrency, ratio: r.ours!.cpuMsPerTurn / r.baseline!.cpuMsPerTurn }));
+  const storageRatios = data
+    .filter((r) => r.ours && r.storage && r.ours.turns >= MIN_TURNS_FOR_CPU && r.storage.turns >= MIN_TURNS_FOR_CPU)
+    .map((r) => ({ c: r.concurrency, ratio: r.ours!.cpuMsPerTurn / r.storage!.cpuMsPerTurn }));
   const at = (c: number) => data.find((r) => r.concurrency === c);
   const c200 = at(200);
   const c400 = at(400);
@@ -277,6 +300,16 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       target: 'Per-turn CPU at most 2x the bare bot',
       measured: cpuRatios.length ? `${cpuRatios.map((r) => `${r.c}: ${r.ratio.toFixed(2)}x`).join(', ')} (steps with at least ${MIN_TURNS_FOR_CPU} turns per bot)` : `no step had ${MIN_TURNS_FOR_CPU} turns per bot`,
       met: cpuRatios.length ? cpuRatios.every((r) => r.ratio <= 2) : undefined,
+    },
+    {
+      target: 'Per-turn CPU at most 1.5x the storage baseline (bare bot + one point read and one write per turn), same run',
+      measured: storageRatios.length ? `${storageRatios.map((r) => `${r.c}: ${r.ratio.toFixed(2)}x`).join(', ')} (steps with at least ${MIN_TURNS_FOR_CPU} turns per bot)` : `no step had ${MIN_TURNS_FOR_CPU} turns per bot`,
+      met: storageRatios.length ? storageRatios.every((r) => r.ratio <= 1.5) : undefined,
+    },
+    {
+      target: '`audit CASE-REF` makes the same number of storage requests with 100 and 100,000 other cases\' audit entries',
+      measured: results.auditLookup?.length ? results.auditLookup.map((r) => `${r.otherEntries.toLocaleString('en-GB')}: ${r.lookup.total}`).join(', ') : 'not measured',
+      met: results.auditLookup?.length ? new Set(results.auditLookup.map((r) => r.lookup.total)).size === 1 : undefined,
     },
     {
       target: 'p99 under 250 ms at 200 concurrent practitioners',
@@ -378,6 +411,23 @@ function perRunTable(results: BenchResults): string {
 }
 
 /** Writes docs/benchmarks.md and its SVG chart next to it. */
+/** `audit CASE-REF` at 100 and 100,000 other cases' audit entries: storage requests must not grow. */
+export function auditLookupSection(results: BenchResults): string {
+  const rows = results.auditLookup ?? [];
+  if (rows.length === 0) return 'Not measured in this run.';
+  const same = new Set(rows.map((r) => r.lookup.total)).size === 1;
+  return [
+    `One owner's case (one live assessment, one deleted earlier) looked up with \`PrivacyService.auditTrail\` (what \`audit CASE-REF\` runs) while the audit table also holds the given number of other cases' entries (100 per assessment, other tenants). Requests counted by the proxy; the writes are the two \`audit-viewed\` entries. The case is found by key: the owner's partition of assessments and the case index partitions (README, Storage), so the count is ${same ? '**the same** at every size' : '**not** the same (a regression)'}.`,
+    '',
+    markdownTable([
+      ['Other cases\' audit entries', 'Storage requests', 'Queries', 'Point reads', 'Writes', 'ms (Azurite)', 'Old non-key filter: requests on Azurite', 'ms'],
+      ...rows.map((r) => [r.otherEntries.toLocaleString('en-GB'), String(r.lookup.total), String(r.lookup.queries), String(r.lookup.pointReads), String(r.lookup.writes), String(r.lookup.ms), String(r.oldScan.requests), String(r.oldScan.ms)]),
+    ], 1),
+    '',
+    'Azurite answers the old lookup (a filter on non-key columns across every partition) in one request whatever the size, which is why it hid the cost: Table Storage returns at most 1,000 rows a page and stops at partition boundaries and after 5 s, so there that scan takes a request per 1,000 rows at least (100 or more at 100,000 rows). Azurite keeps each table as one in-memory collection, so its time for any query grows with the table (the ms column); the request count is what carries over to Table Storage.',
+  ].join('\n');
+}
+
 export function writeReport(results: BenchResults, docsPath: string): void {
   const dir = path.dirname(docsPath);
   mkdirSync(dir, { recursive: true });
@@ -405,7 +455,7 @@ export function writeReport(results: BenchResults, docsPath: string): void {
       `${results.tokensIssued} issued in this run, ${results.tokensIssuedByWarmup} of them during warm-up, when the first turns in parallel each asked) and costs nothing per turn. The loopback connector checks every reply's bearer token (${unauth} without a valid one).`,
     `- **Load.** N virtual practitioners (N = ${o.steps.join(', ')}), each in their own personal chat, work through the scenario: send a turn, wait for the answer, pause 0–${2 * o.thinkMs} ms (uniform, mean ${o.thinkMs} ms), repeat. That is far busier than a practitioner filling in a card, so it is a harsh test. Each step stops issuing turns after ${o.maxTurns} turns or ${o.maxMs / 1000} s, whichever comes first, and waits for turns in flight. Practitioner 0 owns the seeded partition.`,
     '- **Latency** is from request sent to answer received: the HTTP response for card submits (invokes answer in the response), the connector\'s receipt of the last reply for messages. Teams\' 15 s limit is the timeout; a failed turn is a non-200, an invoke status other than 200, a message with no reply, or our "something went wrong" reply.',
-    '- **Storage requests** are counted by a transparent HTTP proxy in front of Azurite (`bench/counting-proxy.ts`), so no production code changes; it adds one loopback hop to each of our storage calls. The baseline does no storage. Point reads, queries, writes and batches are told apart from the REST method and path.',
+    '- **Storage requests** are counted by a transparent HTTP proxy in front of Azurite (`bench/counting-proxy.ts`), so no production code changes; it adds one loopback hop to each of our storage calls. The bare baseline does no storage; the storage baseline (`bench/baseline-bot.ts` with `BASELINE_STORAGE=1`) makes one point read and one If-Match write of a 6 KB entity per turn through the same proxy to the same Azurite. Point reads, queries, writes and batches are told apart from the REST method and path.',
     `- **CPU** is the bot process's user + system time from \`/proc/<pid>/stat\` over the step, divided by its turns (10 ms ticks, so steps with few turns are coarse; the CPU target is judged on steps with at least ${MIN_TURNS_FOR_CPU} turns per bot). **Peak RSS** is \`VmHWM\` from \`/proc/<pid>/status\` (the table shows the peak reached by the end of the step's first run; the target uses the peak over the whole bench); both bots run under tsx with the production heap cap (\`node --max-old-space-size=192 --import tsx src/index.ts\` in infra/azure.bicep), so tsx's share and the cap's effect are in both.`,
     '',
     '### Limits of this bench',
@@ -437,6 +487,10 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     '',
     markdownTable([['Target', 'Measured', 'Met?'], ...checks.map((c) => [c.target, c.measured, c.met === undefined ? 'not measured' : c.met ? 'yes' : '**no**'])], 3),
     '',
+    '## Audit lookup by case reference',
+    '',
+    auditLookupSection(results),
+    '',
     '## What dominates our extra cost',
     '',
     profileSection(results),
@@ -449,7 +503,7 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     '',
     results.backgroundJobs.length
       ? results.backgroundJobs.map((j) => `- tencs \`${j.event}\` took ${(j.ms / 1000).toFixed(1)} s (${j.detail}); it overlapped ${j.overlapped.length ? j.overlapped.join(', ') : 'no measured step'}.`).join('\n')
-      : 'None: the daily retention purge (first run 5 minutes after start) did not run during this bench.',
+      : 'None: the retention purge job (once a day across all instances, run by whichever instance holds its lease) did not run during this bench.',
     '',
     '## Problems the bots logged',
     '',

@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '../test/helpers/azurite.js';
+import { measureAuditLookup, type AuditLookupMeasure } from './audit-lookup.js';
 import { startBenchAzurite, type BenchAzurite } from './azurite.js';
 import { newIdentity, startAuthServer, type AuthServer } from './auth.js';
 import { diffCounts, startCountingProxy, totalOf, zeroCounts, type CountingProxy, type StorageCounts } from './counting-proxy.js';
@@ -49,6 +50,8 @@ export interface BenchOptions {
   readonly jsonPath?: string | undefined;
   /** Where to keep the raw .cpuprofile files (open them in Chrome DevTools); undefined discards them. */
   readonly profileOut?: string | undefined;
+  /** Audit entries of other cases for the `audit CASE-REF` request-count comparison (bench/audit-lookup.ts); empty skips it. */
+  readonly auditLookupSizes?: readonly number[];
   readonly log: (line: string) => void;
 }
 
@@ -66,6 +69,7 @@ export const FULL: BenchOptions = {
   seedSpread: 10_000,
   seedSpreadPractitioners: 1_000,
   profileConcurrency: 100,
+  auditLookupSizes: [100, 100_000],
   docsPath: path.join(ROOT, 'docs/benchmarks.md'),
   log: (line) => process.stdout.write(`${line}\n`),
 };
@@ -86,6 +90,7 @@ export const QUICK: BenchOptions = {
   seedSpread: 20,
   seedSpreadPractitioners: 4,
   profileConcurrency: undefined,
+  auditLookupSizes: [100, 1_500],
   docsPath: undefined,
 };
 
@@ -149,6 +154,8 @@ export interface BenchResults {
   readonly problems: { readonly ours: string[]; readonly baseline: string[] };
   /** tencs's background jobs (the daily retention purge, first run 5 minutes after start) and the steps they overlapped. */
   readonly backgroundJobs: { readonly event: string; readonly ms: number; readonly detail: string; readonly overlapped: string[] }[];
+  /** `audit CASE-REF` at each number of other cases' audit entries (its own Azurite, after the load steps). */
+  readonly auditLookup: AuditLookupMeasure[];
 }
 
 function countKinds(samples: TurnSample[]): Record<string, number> {
@@ -188,6 +195,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   let auth: AuthServer | undefined;
   let ours: BotProcess | undefined;
   let baseline: BotProcess | undefined;
+  let storageBaseline: BotProcess | undefined;
   let loadgen: LoadgenProcess | undefined;
   try {
     azurite = await startBenchAzurite();
@@ -227,8 +235,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       LOG_LEVEL: 'info',
     });
     baseline = await startBot('baseline', 'bench/baseline-bot.ts', await freePort(), botEnv);
-    const bots = { ours, baseline };
-    log(`tencs pid ${ours.pid} at ${ours.url}; baseline pid ${baseline.pid} at ${baseline.url}`);
+    // The second baseline: the same bare bot with one point read and one write per turn, through the same proxy to the same Azurite.
+    storageBaseline = await startBot('storage', 'bench/baseline-bot.ts', await freePort(), {
+      ...botEnv,
+      BASELINE_STORAGE: '1',
+      TABLES_CONNECTION_STRING: proxy.connectionString,
+      TABLE_PREFIX: tablePrefix,
+    });
+    const bots = { ours, baseline, storage: storageBaseline };
+    log(`tencs pid ${ours.pid} at ${ours.url}; baseline pid ${baseline.pid} at ${baseline.url}; storage baseline pid ${storageBaseline.pid} at ${storageBaseline.url}`);
 
     loadgen = forkLoadgen();
     const lg = loadgen;
@@ -265,7 +280,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
     log('Warming up both bots (JIT, signing keys, outgoing token, tables)...');
     // Twenty practitioners share the warm-up so none of them meets the per-user rate limit.
-    for (const name of ['ours', 'baseline'] as const) await step(name, Math.min(20, options.warmupTurns), options.warmupTurns, 60_000, 0);
+    for (const name of ['ours', 'baseline', 'storage'] as const) await step(name, Math.min(20, options.warmupTurns), options.warmupTurns, 60_000, 0);
 
     const tokensIssuedByWarmup = auth.issued();
 
@@ -278,7 +293,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     for (let run = 1; run <= options.runs; run += 1) {
       for (const concurrency of options.steps) {
         // Alternate which bot goes first so drift (thermal, Azurite growth) does not favour one.
-        const order: Target['name'][] = (run + options.steps.indexOf(concurrency)) % 2 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+        // Rotate which bot goes first so drift (thermal, Azurite growth) does not favour one.
+        const all: Target['name'][] = ['ours', 'baseline', 'storage'];
+        const shift = (run + options.steps.indexOf(concurrency)) % all.length;
+        const order: Target['name'][] = [...all.slice(shift), ...all.slice(0, shift)];
         for (const name of order) {
           const bot = bots[name];
           const stepStarted = Date.now();
@@ -311,12 +329,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             errors,
             errorKinds: countKinds(result.samples),
             cpuMsPerTurn: cpu / Math.max(1, turns),
-            storagePerTurn: name === 'ours' ? perTurn(storage, turns) : zeroCounts(),
+            storagePerTurn: name === 'baseline' ? zeroCounts() : perTurn(storage, turns),
             rssMb: mem.rss,
             peakRssMb: mem.peak,
             unauthenticatedReplies: result.unauthenticatedReplies,
-            azuriteCpuMsPerTurn: name === 'ours' ? azuriteCpu / Math.max(1, turns) : 0,
-            storageRequestMs: name === 'ours' && storageMs.length ? summarise(storageMs) : undefined,
+            azuriteCpuMsPerTurn: name === 'baseline' ? 0 : azuriteCpu / Math.max(1, turns),
+            storageRequestMs: name !== 'baseline' && storageMs.length ? summarise(storageMs) : undefined,
             startedAt: stepStarted,
             endedAt: Date.now(),
           };
@@ -354,6 +372,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       }
     }
 
+    let auditLookup: AuditLookupMeasure[] = [];
+    if (options.auditLookupSizes?.length) {
+      log(`Counting the storage requests of audit CASE-REF at ${options.auditLookupSizes.join(' and ')} other cases' audit entries...`);
+      auditLookup = await measureAuditLookup(options.auditLookupSizes);
+      for (const r of auditLookup) log(`  ${r.otherEntries} entries: ${r.lookup.total} requests (${r.lookup.queries} queries, ${r.lookup.pointReads} point reads, ${r.lookup.writes} writes), ${r.lookup.ms} ms`);
+    }
+
     const results: BenchResults = {
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
@@ -373,7 +398,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       profiles,
       tokensIssued: auth.issued(),
       tokensIssuedByWarmup,
-      problems: { ours: [...ours.problems], baseline: [...baseline.problems] },
+      auditLookup,
+      problems: { ours: [...ours.problems], baseline: [...baseline.problems, ...storageBaseline.problems.map((p) => `storage baseline: ${p}`)] },
       backgroundJobs: ours.backgroundJobs.map((job) => ({
         event: job.event,
         ms: job.ms,
@@ -392,6 +418,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await loadgen?.stop();
     await ours?.stop();
     await baseline?.stop();
+    await storageBaseline?.stop();
     await auth?.close();
     await proxy?.close();
     await azurite?.stop();

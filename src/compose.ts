@@ -15,6 +15,7 @@ import { ShareCleanup } from './storage/share-cleanup.js';
 import { TableRetentionScan } from './storage/retention-scan.js';
 import { TeamRepository } from './storage/team-repository.js';
 import { ShareRepository } from './storage/share-repository.js';
+import { CardReplacementQueue, DeletionQueue } from './storage/work-queues.js';
 import type { AssessmentService } from './tencs/assessment-service.js';
 import { AuditedAssessmentService } from './tencs/audited-assessment-service.js';
 import { CONNECTOR_RETRY } from './tencs/connector-retry.js';
@@ -65,13 +66,25 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   const privacy = new PrivacyService(new TableRetentionScan(tables), assessmentRepository, audit, {
     retentionDays: config.retentionDays,
     auditRetentionDays: config.auditRetentionDays,
+    queues: { deletions: new DeletionQueue(tables), cards: new CardReplacementQueue(tables) },
     shares: {
       cleanup: new ShareCleanup(tables),
       repository: shares,
       notifyRemoved: createRemovalNotifier({ port, render: renderSummaryView, retry, logger }),
     },
   });
-  const sharing = new ShareService({ teams, shares, owned: assessments, lookup: assessmentRepository, audit, port, render: renderSummaryView, noteLimiter: createRateLimiter(NOTE_RATE), retry });
+  const sharing = new ShareService({
+    teams,
+    shares,
+    owned: assessments,
+    lookup: assessmentRepository,
+    audit,
+    port,
+    render: renderSummaryView,
+    noteLimiter: createRateLimiter(NOTE_RATE),
+    retry,
+    safeguarding: config.safeguarding,
+  });
 
   const table = buildInteractions({
     assessments,

@@ -63,8 +63,29 @@ const EnvSchema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    /** Scheduled jobs: each instance checks every JOB_TICK_MS; only the lease holder runs a period's work. */
+    JOB_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    JOB_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+    PURGE_PERIOD_MS: z.coerce.number().int().min(1000).max(30 * 86_400_000).default(86_400_000),
+    FOLLOW_UP_PERIOD_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
     ENCRYPTION_KEYS: optionalNonEmpty,
     DEV_KEY_FILE: z.string().min(1).default('.localdata/dev-encryption-key'),
+    /** The council's safeguarding procedures, shown in a summary's routes to safety (https only). */
+    SAFEGUARDING_PROCEDURES_URL: optionalNonEmpty.pipe(
+      z
+        .string()
+        .url('must be a full https:// address')
+        .refine((v) => v.startsWith('https://'), 'must be an https:// address')
+        .refine((v) => v.length <= 300, 'must be at most 300 characters')
+        .optional(),
+    ),
+    /** The out-of-hours (emergency duty) team's number, shown in a summary's routes to safety. */
+    OUT_OF_HOURS_PHONE: optionalNonEmpty.pipe(
+      z
+        .string()
+        .regex(/^\+?[0-9][0-9 ]{4,19}$/, 'must be a phone number: digits and spaces, optionally starting with +, 5 to 20 characters')
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.ENCRYPTION_KEYS) {
@@ -159,9 +180,13 @@ export interface Config {
   readonly retentionDays: number;
   /** Audit entries older than this many days are deleted by the purge. */
   readonly auditRetentionDays: number;
+  /** Scheduled jobs (the purge, the deletion follow-up): tick, lease length and periods, in ms. */
+  readonly jobs: { readonly tickMs: number; readonly leaseMs: number; readonly purgePeriodMs: number; readonly followUpPeriodMs: number };
   /** Keys for field encryption, first active; empty means a local run that uses a generated development key. */
   readonly encryptionKeys: readonly EncryptionKey[];
   readonly devKeyFile: string;
+  /** The council's safeguarding procedures link and out-of-hours number, each shown only when set. */
+  readonly safeguarding: { readonly proceduresUrl: string | undefined; readonly outOfHoursPhone: string | undefined };
 }
 
 /** Thrown when the environment does not describe a runnable configuration. */
@@ -237,8 +262,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     retentionDays: e.RETENTION_DAYS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    jobs: Object.freeze({ tickMs: e.JOB_TICK_MS, leaseMs: e.JOB_LEASE_MS, purgePeriodMs: e.PURGE_PERIOD_MS, followUpPeriodMs: e.FOLLOW_UP_PERIOD_MS }),
     encryptionKeys: Object.freeze(e.ENCRYPTION_KEYS ? parseEncryptionKeys(e.ENCRYPTION_KEYS) : []),
     devKeyFile: e.DEV_KEY_FILE,
+    safeguarding: Object.freeze({ proceduresUrl: e.SAFEGUARDING_PROCEDURES_URL, outOfHoursPhone: e.OUT_OF_HOURS_PHONE }),
   });
 }
 

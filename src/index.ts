@@ -2,7 +2,10 @@ import { loadConfigOrExit } from './config.js';
 import { createLogger } from './log.js';
 import { buildDependencies } from './compose.js';
 import { createServer, listen } from './server.js';
-import { startDailyPurge } from './retention.js';
+import { hostname } from 'node:os';
+import { JobRunner } from './jobs/job-runner.js';
+import { registerRetentionJobs } from './retention.js';
+import { TableLeaseStore } from './storage/lease-store.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -11,14 +14,25 @@ async function main(): Promise<void> {
   const server = createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes });
   const running = await listen(server, config.host, config.port);
   logger.info({ event: 'server.listening', url: running.url, auth: config.auth.enabled ? 'on' : 'off' }, `tencs listening on ${running.url}/api/messages`);
-  // Retention: assessments unchanged for RETENTION_DAYS are deleted daily (also: npm run purge).
-  const purge = startDailyPurge(deps.privacy, logger);
+  // Scheduled jobs: every instance ticks, only the holder of a period's lease (in Table Storage) runs it.
+  // Retention: assessments unchanged for RETENTION_DAYS are deleted once a period (also: npm run purge).
+  const leases = new TableLeaseStore(deps.tables);
+  const jobs = new JobRunner({ store: leases, holder: `${hostname()}:${process.pid}`, logger, leaseMs: config.jobs.leaseMs });
+  registerRetentionJobs(jobs, deps.privacy, logger, {
+    purgePeriodMs: config.jobs.purgePeriodMs,
+    followUpPeriodMs: config.jobs.followUpPeriodMs,
+    afterPurge: async (now) => {
+      // A done period must outlive its period, or it could be run again.
+      await leases.prune(now.getTime() - Math.max(7 * 24 * 60 * 60 * 1000, 2 * config.jobs.purgePeriodMs));
+    },
+  });
+  jobs.start(config.jobs.tickMs);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    purge.stop();
+    void jobs.stop();
     logger.info({ event: 'server.stopping', signal }, 'Stopping: no new requests, finishing turns in flight');
     const force = setTimeout(() => {
       logger.error({ event: 'server.stop-timeout', graceMs: config.shutdownGraceMs }, 'Turns still in flight after the shutdown grace; exiting');

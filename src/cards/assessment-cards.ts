@@ -5,6 +5,8 @@ import {
   PARTICIPANT_LABELS,
   RESILIENCE_LABELS,
   RISK_LABELS,
+  SAFETY_FLAG_LABELS,
+  HARM_FROM_LABELS,
   isCStep,
   type Assessment,
   type CAnswer,
@@ -12,8 +14,8 @@ import {
 } from '../tencs/assessment.js';
 import type { AssessmentMeta } from '../tencs/ports.js';
 import type { CardRef, Mode, Outcome } from '../tencs/assessment-service.js';
-import { C_FIELDS, fieldsFor, firstLine, formFromAssessment, isFormStep, type FieldSpec, type FormStep, type FormValues } from '../tencs/step-forms.js';
-import { C_IDS, TEN_CS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';
+import { C_FIELDS, fieldsFor, triangleFieldId, firstLine, formFromAssessment, isFormStep, type FieldSpec, type FormStep, type FormValues } from '../tencs/step-forms.js';
+import { C_IDS, TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';
 import { ukDate } from '../tencs/uk-dates.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
 import { carriedCardData } from '../tencs/cycle/reassess.js';
@@ -105,13 +107,24 @@ function cCard(v: StepView, id: CId): AdaptiveCardJson {
     nextTitle: v.ref.mode === 'review' ? 'Save & back to review' : last ? 'Save & review' : 'Save & next',
   };
   if (!last) return renderCard('c-step', base);
-  const picture = v.assessment ? compositePicture(v.assessment) : [];
+  // Each C of concern with its Triangle input, pre-filled from the form (the stored or suggested placement).
+  const picture = (v.assessment ? compositePicture(v.assessment) : []).map((p) => ({ ...p, label: shortPictureLine(v.assessment, p.id), triId: triangleFieldId(p.id), triValue: form[triangleFieldId(p.id)] ?? '' }));
   return renderCard('composite-step', {
     ...base,
     picture,
     hasPicture: picture.length > 0,
     offlineChoices: Object.entries(OFFLINE_FACTOR_LABELS).map(([value, title]) => ({ title, value })),
+    safetyChoices: Object.entries(SAFETY_FLAG_LABELS).map(([value, title]) => ({ title, value })),
+    harmFromChoices: Object.entries(HARM_FROM_LABELS).map(([value, title]) => ({ title, value })),
+    domainChoices: fieldsFor('composite').find((f) => f.id === triangleFieldId('contact'))?.choices ?? [],
   });
+}
+
+/** "C5 Contact: risk high, resilience low", the label of a C's Triangle input on C10 (short, for the card's size). */
+function shortPictureLine(a: Assessment | undefined, id: CId): string {
+  const answer = a?.answers[id];
+  const c = getC(id);
+  return `C${c.number} ${c.shortTitle}: risk ${RISK_LABELS[answer?.risk ?? 'not-explored'].toLowerCase()}, resilience ${RESILIENCE_LABELS[answer?.resilience ?? 'not-explored'].toLowerCase()}`;
 }
 
 /** The Cs (other than C10) with medium or high risk of harm, or low resilience, in the guide's order. */
@@ -138,12 +151,15 @@ function glanceOf(answer: CAnswer | undefined, hasCompositeAnswers: boolean): { 
   return { status: explored ? `Skipped for now · ${judged}` : 'Skipped for now', statusColor: color };
 }
 
+/** Plan details and what was done stay on their own cards; the review shows the first next step only. */
+const GLANCE_SKIPS: ReadonlySet<string> = new Set(['nextStepsWho', 'nextSteps2', 'nextSteps2Who', 'safetyDone']);
+
 function glanceData(a: Assessment) {
   const setup = a.setup;
   const cs = TEN_CS.map((c) => {
     const answer = a.answers[c.id];
     const previews = (c.id === 'composite' ? [...fieldsFor('composite')] : [...C_FIELDS])
-      .filter((f) => f.kind === 'text')
+      .filter((f) => f.kind === 'text' && !GLANCE_SKIPS.has(f.id))
       .map((f) => ({ label: f.label, text: firstLine(formFromAssessment(a, c.id)[f.id] ?? '', GLANCE_CHARS) }))
       .filter((p) => p.text !== '');
     if (c.id === 'composite' && a.composite && a.composite.offlineFactors.length > 0) {
@@ -220,8 +236,11 @@ export function renderStepCard(v: StepView): AdaptiveCardJson {
   return renderCompletedCard(v.assessment);
 }
 
+/** Inputs the conflict card carries in "Keep my version" instead of showing them again. */
+const CONFLICT_CARRIED = (id: string): boolean => id.startsWith('tri-') || id === 'triangleConfirmed';
+
 /** How much of a saved answer the conflict card shows, longest first, until the card fits. */
-export const CONFLICT_PREVIEW_CHARS = [Infinity, 600, 200] as const;
+export const CONFLICT_PREVIEW_CHARS = [Infinity, 600, 200, 60] as const;
 
 function displayValue(field: FieldSpec, value: string): string {
   if (field.kind === 'choice') return field.choices?.find((c) => c.value === value)?.title ?? value;
@@ -236,7 +255,9 @@ function displayValue(field: FieldSpec, value: string): string {
 export function renderConflictCard(outcome: Extract<Outcome, { kind: 'conflict' }>, previewChars: number = Infinity): AdaptiveCardJson {
   const { assessment: a, step, mine } = outcome;
   const saved = formFromAssessment(a, step);
-  const fields = fieldsFor(step).map((f) => {
+  // The Triangle inputs ride along in the button's data rather than as inputs, so the card fits Teams' limit.
+  const carried = Object.fromEntries(fieldsFor(step).filter((f) => CONFLICT_CARRIED(f.id)).map((f) => [f.id, mine[f.id] ?? '']));
+  const fields = fieldsFor(step).filter((f) => !CONFLICT_CARRIED(f.id)).map((f) => {
     const theirsFull = displayValue(f, saved[f.id] ?? '');
     const chars = [...theirsFull];
     const shortened = chars.length > previewChars;
@@ -258,6 +279,7 @@ export function renderConflictCard(outcome: Extract<Outcome, { kind: 'conflict' 
     action: outcome.action,
     stepTitle: step === 'setup' ? 'The assessment details' : stepLabel(step),
     fields,
+    carried,
   });
 }
 

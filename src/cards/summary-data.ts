@@ -5,6 +5,7 @@ import { excerpt, namesOf, type AssessmentSummary } from '../tencs/summary.js';
 import { ASSESSMENT_ID_PATTERN } from '../tencs/assessment.js';
 import { NOTE_MAX_CHARS, SHARE_ID_PATTERN, TEAM_ID_PATTERN } from '../tencs/sharing.js';
 import { wellFormed } from '../tencs/well-formed.js';
+import { planLine } from '../tencs/case-record.js';
 import { getC } from '../tencs/ten-cs.js';
 import { ukDate } from '../tencs/uk-dates.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
@@ -67,6 +68,11 @@ export type SummaryCardMode =
       readonly acks: readonly AckView[];
       /** Newest first. */
       readonly notes: readonly NoteView[];
+      /**
+       * The named supervisors' own view (issue 15 part 6): the young person's and parent's words, the
+       * plan and what was done. Off for the card everyone in the channel sees.
+       */
+      readonly fullView?: boolean;
     };
 
 /** How much the card shows; FULL_SHAPE unless the card would be over Teams' size limit. */
@@ -79,6 +85,12 @@ interface CardShape {
   readonly notesShown: number;
   readonly acksShown: number;
   readonly promptsPerStage: number;
+  /** Each young person's or parent's view, and each next step. */
+  readonly voice: number;
+  readonly step: number;
+  /** How many Cs' views and how many next steps the card lists; the rest are counted (all are in the case record copy). */
+  readonly voicesShown: number;
+  readonly stepsShown: number;
 }
 
 const FULL_SHAPE: CardShape = {
@@ -90,6 +102,10 @@ const FULL_SHAPE: CardShape = {
   notesShown: NOTES_SHOWN,
   acksShown: ACKS_SHOWN,
   promptsPerStage: 5,
+  voice: 600,
+  step: 400,
+  voicesShown: 10,
+  stepsShown: 30,
 };
 
 /**
@@ -98,11 +114,13 @@ const FULL_SHAPE: CardShape = {
  */
 const SHRINK_STEPS: readonly ((s: CardShape) => CardShape)[] = [
   (s) => ({ ...s, notesShown: 2, acksShown: 4 }),
-  (s) => ({ ...s, promptsPerStage: 3, notesShown: 1, strength: 100 }),
-  (s) => ({ ...s, promptsPerStage: 2, strength: 60, note: 500 }),
-  (s) => ({ ...s, analysis: 1500, impact: 1000, other: 150, note: 250 }),
-  (s) => ({ ...s, analysis: 700, impact: 500, other: 80, note: 120, strength: 40, promptsPerStage: 1 }),
-  (s) => ({ ...s, analysis: 300, impact: 200, other: 40, note: 60, acksShown: 1 }),
+  (s) => ({ ...s, promptsPerStage: 3, notesShown: 1, strength: 100, voice: 300, step: 200 }),
+  (s) => ({ ...s, promptsPerStage: 2, strength: 60, note: 500, voice: 200, step: 150 }),
+  (s) => ({ ...s, analysis: 1500, impact: 1000, other: 150, note: 250, voice: 120, step: 100 }),
+  (s) => ({ ...s, analysis: 700, impact: 500, other: 80, note: 120, strength: 40, promptsPerStage: 1, voice: 80, step: 80 }),
+  (s) => ({ ...s, analysis: 300, impact: 200, other: 40, note: 60, acksShown: 1, voice: 40, step: 50 }),
+  (s) => ({ ...s, voice: 20, step: 30, strength: 20, voicesShown: 6, stepsShown: 8 }),
+  (s) => ({ ...s, voicesShown: 3, stepsShown: 4 }),
 ];
 
 /** A readable UTC time for acknowledgements and notes; shown in a TextRun, so no card date functions. */
@@ -129,15 +147,14 @@ function clip(text: string, max: number, why: string): string {
 
 const IN_CASE_RECORD = 'shortened to fit Teams; the full text is in the case record copy';
 
-/** The prompt's text, naming its Cs at the end when the question itself does not already name them all. */
-function withCs(p: SupervisionPrompt): string {
-  const unnamed = p.cs.filter((c) => !p.text.includes(getC(c).shortTitle));
-  return unnamed.length === 0 ? p.text : `${p.text} (About ${namesOf(p.cs)}.)`;
-}
-
-/** At most `n` prompts, always-asked ones kept, order preserved. */
+/**
+ * At most `n` prompts, order preserved. Always-asked and safety prompts are never cut, whatever `n`
+ * (the cap only ever trims the others).
+ */
 function keepFirst(prompts: readonly SupervisionPrompt[], n: number): SupervisionPrompt[] {
-  const kept = new Set([...prompts.filter((p) => p.always), ...prompts.filter((p) => !p.always)].slice(0, n));
+  const fixed = prompts.filter((p) => p.always || p.safety);
+  const rest = prompts.filter((p) => !p.always && !p.safety).slice(0, Math.max(0, n - fixed.length));
+  const kept = new Set([...fixed, ...rest]);
   return prompts.filter((p) => kept.has(p));
 }
 
@@ -146,7 +163,7 @@ function stagesOf(prompts: readonly SupervisionPrompt[], perStage: number) {
     title: SUPERVISION_STAGE_LABELS[stage].title,
     aim: SUPERVISION_STAGE_LABELS[stage].aim,
     // Prompts come most important first within a stage only for the always-asked ones; keep those.
-    prompts: keepFirst(prompts.filter((p) => p.stage === stage), perStage).map((p) => ({ text: withCs(p) })),
+    prompts: keepFirst(prompts.filter((p) => p.stage === stage), perStage).map((p) => ({ text: p.text })),
   })).filter((s) => s.prompts.length > 0);
 }
 
@@ -157,6 +174,8 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
   const channel = mode.kind === 'channel' ? mode : undefined;
   const acks = channel?.acks ?? [];
   const notes = channel?.notes ?? [];
+  // What the practitioner typed about each C stays out of the card everyone in a channel reads.
+  const words = mode.kind === 'preview' || channel?.fullView === true;
   return {
     caseRef: summary.caseRef,
     facts: factParts.filter(Boolean).join(' · ') || 'Setup not recorded',
@@ -189,12 +208,26 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
       heading: `${getC(s.c).shortTitle} (resilience ${s.resilienceLabel.toLowerCase()})`,
       excerpt: s.excerpt ? excerpt(s.excerpt, shape.strength).text : 'No detail recorded.',
     })),
-    triangle: summary.triangle.map((t) => {
-      const offline = summary.picture.offlineFactors.filter((f) => t.offlineFactors.includes(f.id)).map((f) => f.label);
-      const parts = [t.cs.length > 0 ? namesOf(t.cs) : 'No concern flagged'];
-      if (offline.length > 0) parts.push(`offline: ${offline.join(', ')}`);
-      return { label: t.label, text: parts.join('; ') };
-    }),
+    ...safetyData(summary, shape, words),
+    showWords: words,
+    hasVoices: summary.voices.length > 0,
+    voicesMore: summary.voices.length > shape.voicesShown ? `Views on ${summary.voices.length - shape.voicesShown} more Cs are in the case record copy.` : '',
+    stepsMore: summary.plan.length > shape.stepsShown ? `${summary.plan.length - shape.stepsShown} more next steps are in the case record copy.` : '',
+    voices: summary.voices.slice(0, shape.voicesShown).map((v) => ({
+      heading: getC(v.c).shortTitle,
+      youngPerson: v.youngPerson ? excerpt(v.youngPerson, shape.voice).text : 'Not recorded.',
+      youngPersonMissing: !v.youngPerson,
+      parentLabel: v.parent ? ' Parent or carer: ' : '',
+      parent: excerpt(v.parent, shape.voice).text,
+    })),
+    hasPlan: summary.plan.length > 0,
+    plan: summary.plan.slice(0, shape.stepsShown).map((p) => ({ text: planLine({ ...p, what: excerpt(p.what, shape.step).text, who: excerpt(p.who, Math.min(shape.step, 120)).text }) })),
+    // One note for every shortened view or step (each is marked with …), rather than one per line.
+    wordsShortened:
+      summary.voices.some((v) => v.youngPerson.length > shape.voice || v.parent.length > shape.voice) ||
+      summary.plan.some((p) => p.what.length > shape.step || p.who.length > Math.min(shape.step, 120)),
+    triangleConfirmed: summary.triangle.confirmed,
+    triangle: triangleRows(summary),
     stages: stagesOf(prompts, shape.promptsPerStage),
     ackSummary: acks.length === 0 ? 'Not acknowledged yet.' : `Acknowledged by ${acks.length === 1 ? 'one person' : `${acks.length} people`}:`,
     hasAcks: acks.length > 0,
@@ -208,6 +241,30 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
     notes: notes.slice(0, shape.notesShown).map((n) => ({ author: excerpt(n.author, NAME_MAX_CHARS).text, when: formatWhen(n.at), text: clip(n.text, shape.note, 'shortened to fit Teams; the full note is kept') })),
     noteMaxChars: NOTE_MAX_CHARS,
   };
+}
+
+function safetyData(summary: AssessmentSummary, shape: CardShape, words: boolean) {
+  const s = summary.safety;
+  const done = words ? s.done : s.done.filter((d) => d !== summary.safety.doneText);
+  return {
+    hasSafety: s.shown,
+    safetyWhy: s.reasons.join(' '),
+    // Routes are never cut or shortened: they are our own words and always fit.
+    safetyRoutes: s.routes.map((r) => ({ name: r.name, purpose: r.where ? `${r.purpose} ${r.where}` : r.purpose })),
+    hasSafetyDone: done.length > 0,
+    safetyDone: done.map((d) => ({ text: clip(d, Math.max(shape.other, 300), IN_CASE_RECORD) })),
+  };
+}
+
+/** One row per placed concern, so no list of Cs repeats across the three domains. */
+function triangleRows(summary: AssessmentSummary): { label: string; text: string }[] {
+  const t = summary.triangle;
+  if (!t.confirmed) return [];
+  const placed = [...new Set(t.domains.flatMap((d) => d.cs))].sort((a, b) => getC(a).number - getC(b).number);
+  return [
+    ...placed.map((c) => ({ label: getC(c).shortTitle, text: t.domains.filter((d) => d.cs.includes(c)).map((d) => d.label).join('; ') })),
+    ...t.unplaced.map((c) => ({ label: getC(c).shortTitle, text: 'Not placed on any domain' })),
+  ];
 }
 
 /**

@@ -39,6 +39,8 @@ export const MESSAGES = {
   deletedTitle: 'Assessment deleted',
   deleted:
     'Every answer in it has been removed from tencs. If you shared its summary to a team, the channel card now says it was removed, and its acknowledgements and notes are deleted too. The audit trail keeps a note that you deleted it.',
+  deletedCardPending:
+    "Every answer in it has been removed from tencs, with the shared summary's acknowledgements and notes. Teams did not let me update the channel card just now, so it may still show the summary for a while: I'll keep trying until it says the assessment was removed. The audit trail keeps a note that you deleted it.",
   keptTitle: 'Nothing deleted',
   kept: 'The assessment is kept as it was.',
   notStartedTitle: 'No assessment started',

@@ -61,9 +61,9 @@ export function privacyEntries(privacy: PrivacyService, isMember: TeamMembership
     }),
     verb(VERBS.privacyDeleteAsk, async (f, id) => renderDeleteConfirmCard(await privacy.describe(f.who, id))),
     verb(VERBS.privacyDeleteConfirm, async (f, id, turn) => {
-      const deleted = await privacy.deleteAssessment(f.who, id);
-      turn.log.info({ event: 'privacy.deleted', assessmentId: id }, 'Assessment deleted by owner');
-      return renderPrivacyNotice(MESSAGES.deletedTitle, MESSAGES.deleted, deleted.setup?.caseRef);
+      const { assessment: deleted, channelCardsPending } = await privacy.deleteAssessment(f.who, id);
+      turn.log.info({ event: 'privacy.deleted', assessmentId: id, channelCardsPending }, 'Assessment deleted by owner');
+      return renderPrivacyNotice(MESSAGES.deletedTitle, channelCardsPending > 0 ? MESSAGES.deletedCardPending : MESSAGES.deleted, deleted.setup?.caseRef);
     }),
     verb(VERBS.cautionsNotNow, async (f, id, turn) => {
       const rev = NotNowData.safeParse(turn.raw);

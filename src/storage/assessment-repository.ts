@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
-import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
+import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, PlanStepSchema, HARM_FROM, SAFETY_FLAGS, TrianglePlacementSchema, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
 import type { Owner } from '../tencs/owner.js';
 import { assessmentIdFor } from '../tencs/assessment.js';
 import type { AssessmentMeta, AssessmentStore, StoredAssessment } from '../tencs/ports.js';
@@ -8,6 +8,7 @@ import { C_IDS, type CId } from '../tencs/ten-cs.js';
 import { ConflictError, CorruptEntityError } from './errors.js';
 import type { FieldCipher } from './field-cipher.js';
 import { ownerKey } from './owner-key.js';
+import { forEachPage } from './batch.js';
 import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
 
@@ -51,6 +52,45 @@ const jsonText = z.string().transform((s, ctx) => {
 const jsonList = <T extends string>(values: readonly [T, ...T[]]) => jsonText.pipe(z.array(z.enum(values)));
 
 const jsonObject = jsonText.pipe(z.record(z.string(), z.number().int().nonnegative()));
+
+function toMeta(entity: Record<string, unknown>): AssessmentMeta {
+  const parsed = MetaEntitySchema.safeParse(entity);
+  if (!parsed.success) throw new CorruptEntityError(`Assessment listing row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
+  const m = parsed.data;
+  return { id: m.rowKey, caseRef: m.caseRef, status: m.status, step: m.step, rev: m.rev, createdAt: m.createdAt, updatedAt: m.updatedAt, completedAt: m.completedAt };
+}
+
+/** The plan fields added after the first release: absent on older entities, so they stay readable. */
+function optionalPlan(who: string, by: string, more: string, parse: <T>(schema: z.ZodType<T>, value: unknown, what: string) => T) {
+  return {
+    ...(who ? { nextStepsWho: who } : {}),
+    ...(by ? { nextStepsBy: by } : {}),
+    ...(more ? { moreSteps: parse(jsonText.pipe(z.array(PlanStepSchema)), more, 'next steps') } : {}),
+  };
+}
+
+/** The C10 fields added after the first release, present only when they were stored. */
+function optionalComposite(
+  entity: Record<string, unknown>,
+  text: (name: string) => string,
+  parse: <T>(schema: z.ZodType<T>, value: unknown, what: string) => T,
+) {
+  const safetyDone = text('compositeSafetyDone');
+  const flags = text('compositeSafetyFlags');
+  const harmFrom = text('compositeHarmFrom');
+  const triangle = entity.compositeTriangle;
+  const referral = entity.compositeReferralMadeOn;
+  const strategy = entity.compositeStrategyDiscussionOn;
+  return {
+    ...(safetyDone ? { safetyDone } : {}),
+    ...(flags ? { safetyFlags: parse(jsonList(SAFETY_FLAGS), flags, 'safety flags') } : {}),
+    ...(harmFrom ? { harmFrom: parse(jsonList(HARM_FROM), harmFrom, 'who is harming') } : {}),
+    ...(typeof triangle === 'string' ? { triangle: parse(jsonText.pipe(TrianglePlacementSchema), triangle, 'triangle placement') } : {}),
+    ...(entity.compositeTriangleConfirmed === true ? { triangleConfirmed: true } : {}),
+    ...(typeof referral === 'string' ? { referralMadeOn: referral } : {}),
+    ...(typeof strategy === 'string' ? { strategyDiscussionOn: strategy } : {}),
+  };
+}
 
 /** Options for the repository; every storage call has a deadline so a turn stays inside Teams' 15 seconds. */
 export interface AssessmentRepositoryOptions {
@@ -123,12 +163,20 @@ export class AssessmentRepository implements AssessmentStore {
       }
       return rows;
     });
-    return page.slice(0, top).map((entity) => {
-      const parsed = MetaEntitySchema.safeParse(entity);
-      if (!parsed.success) throw new CorruptEntityError(`Assessment listing row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
-      const m = parsed.data;
-      return { id: m.rowKey, caseRef: m.caseRef, status: m.status, step: m.step, rev: m.rev, createdAt: m.createdAt, updatedAt: m.updatedAt, completedAt: m.completedAt };
+    return page.slice(0, top).map(toMeta);
+  }
+
+  /**
+   * Every one of the owner's assessments (meta columns only), following every page: for the data-rights
+   * commands, which must be complete however many assessments the owner has. One partition, never a scan.
+   */
+  async listAllForOwner(owner: Owner): Promise<AssessmentMeta[]> {
+    const pk = ownerKey(owner);
+    const out: AssessmentMeta[] = [];
+    await forEachPage(this.table, 'list-all', { filter: odata`PartitionKey eq ${pk}`, select: META_COLUMNS }, (rows) => {
+      for (const entity of rows) out.push(toMeta(entity));
     });
+    return out;
   }
 
   /** Deletes one of the owner's assessments; false when there was nothing to delete. */
@@ -191,10 +239,22 @@ export class AssessmentRepository implements AssessmentStore {
       entity[prop(p, 'resilience')] = answer.resilience;
       entity[prop(p, 'skipped')] = answer.skipped;
       for (const field of C_TEXT) text(prop(p, field), answer[field]);
+      // Who and when are part of the plan about the child: encrypted like the rest of it.
+      text(prop(p, 'nextStepsWho'), answer.nextStepsWho ?? '');
+      text(prop(p, 'nextStepsBy'), answer.nextStepsBy ?? '');
+      if (answer.moreSteps && answer.moreSteps.length > 0) text(prop(p, 'moreSteps'), JSON.stringify(answer.moreSteps));
     }
     if (a.composite) {
       entity.compositeFactors = JSON.stringify(a.composite.offlineFactors);
       for (const field of COMPOSITE_TEXT) text(prop('composite', field), a.composite[field]);
+      // What calls for safety routes says a lot about the child: encrypted, though it is only ids.
+      text('compositeSafetyDone', a.composite.safetyDone ?? '');
+      if (a.composite.safetyFlags && a.composite.safetyFlags.length > 0) text('compositeSafetyFlags', JSON.stringify(a.composite.safetyFlags));
+      if (a.composite.harmFrom && a.composite.harmFrom.length > 0) text('compositeHarmFrom', JSON.stringify(a.composite.harmFrom));
+      if (a.composite.triangle) entity.compositeTriangle = JSON.stringify(a.composite.triangle);
+      if (a.composite.triangleConfirmed) entity.compositeTriangleConfirmed = true;
+      if (a.composite.referralMadeOn) entity.compositeReferralMadeOn = a.composite.referralMadeOn;
+      if (a.composite.strategyDiscussionOn) entity.compositeStrategyDiscussionOn = a.composite.strategyDiscussionOn;
     }
     return entity;
   }
@@ -228,6 +288,7 @@ export class AssessmentRepository implements AssessmentStore {
         youngPersonView: text(prop(p, 'youngPersonView')),
         parentView: text(prop(p, 'parentView')),
         nextSteps: text(prop(p, 'nextSteps')),
+        ...optionalPlan(text(prop(p, 'nextStepsWho')), text(prop(p, 'nextStepsBy')), text(prop(p, 'moreSteps')), parse),
       };
     }
     const candidate = {
@@ -264,6 +325,7 @@ export class AssessmentRepository implements AssessmentStore {
               offlineOther: text('compositeOfflineOther'),
               analysis: text('compositeAnalysis'),
               impact: text('compositeImpact'),
+              ...optionalComposite(entity, text, parse),
             },
     };
     const parsed = AssessmentSchema.safeParse(candidate);

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Logger } from '../log.js';
 import { AuditEntrySchema, REFUSAL_AUDIT_WINDOW_MS, RefusalBudget, type AuditEntry, type AuditRecord } from '../tencs/audit.js';
-import type { AuditStore } from '../tencs/ports.js';
+import type { AuditStore, RecordOptions } from '../tencs/ports.js';
 import { CorruptEntityError, statusOf } from './errors.js';
+import { deleteWhere, forEachPage } from './batch.js';
 import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
 
@@ -18,12 +19,12 @@ function partitionFor(assessmentId: string): string {
 }
 
 /**
- * The row key of an entry. Ordinary entries: time and a random suffix (every one kept). Refusals: the
+ * The row key of an entry. Ordinary entries: time and a suffix, random or from an idempotency key (every one kept). Refusals: the
  * start of their window and a hash of who and what, so a repeat in the same window is the same row
  * and is not written again (REFUSAL_AUDIT_WINDOW_MS).
  */
-function rowKeyFor(entry: AuditEntry): string {
-  if (entry.action !== 'refused') return `${entry.at}~${randomBytes(6).toString('hex')}`;
+function rowKeyFor(entry: AuditEntry, suffix: string): string {
+  if (entry.action !== 'refused') return `${entry.at}~${suffix}`;
   const t = new Date(entry.at).getTime();
   const window = new Date(Math.floor((Number.isNaN(t) ? 0 : t) / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
   const who = createHash('sha256').update(`${entry.actorTenantId}\n${entry.actorId}\n${entry.detail ?? ''}`, 'utf8').digest('base64url').slice(0, 16);
@@ -31,6 +32,21 @@ function rowKeyFor(entry: AuditEntry): string {
 }
 
 const normaliseCaseRef = (ref: string) => ref.trim().toLowerCase();
+
+const hash = (text: string, length = 32) => createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, length);
+
+/**
+ * Index partitions kept in the audit table beside the entries, so a case reference is found by key, not
+ * by scanning every tenant's trail. A case reference is never a key as typed: only its hash is.
+ * - `case~<hash(ownerKey, case ref)>`: RowKey = assessment id, for every assessment that owner deleted
+ *   (or retention purged) under that case reference: the trail remembers them after the assessment goes.
+ * - `shared~<hash(tenant, case ref)>`: RowKey = `${assessmentId}|${hash(teamId)}`, for every share.
+ * Index rows carry `at`, so the audit purge removes them with the entries they point to.
+ */
+const caseIndexKey = (ownerKey: string, caseRef: string) => `case~${hash(`${ownerKey}\n${normaliseCaseRef(caseRef)}`)}`;
+const shareIndexKey = (tenantId: string, caseRef: string) => `shared~${hash(`${tenantId}\n${normaliseCaseRef(caseRef)}`)}`;
+
+export type { RecordOptions };
 
 /**
  * The audit trail in Table Storage: PartitionKey = assessment id, RowKey = time and a random
@@ -52,11 +68,12 @@ export class AuditRepository implements AuditStore {
     this.table = new TableCall(this.client, timeoutMs);
   }
 
-  async record(entry: AuditRecord): Promise<void> {
+  async record(entry: AuditRecord, options: RecordOptions = {}): Promise<void> {
     const parsed = AuditEntrySchema.parse({ ...entry, at: entry.at ?? this.now().toISOString() });
+    const suffix = options.idempotencyKey ? hash(options.idempotencyKey, 12) : randomBytes(6).toString('hex');
     const entity = {
       partitionKey: partitionFor(parsed.assessmentId),
-      rowKey: rowKeyFor(parsed),
+      rowKey: rowKeyFor(parsed, suffix),
       ...parsed,
       ...(parsed.caseRef !== undefined ? { caseRefKey: normaliseCaseRef(parsed.caseRef) } : {}),
     };
@@ -82,6 +99,7 @@ export class AuditRepository implements AuditStore {
         return;
       }
     }
+    await this.index(parsed);
     // A second, ids-only copy in the structured log, for the council's log workspace.
     this.logger?.info(
       { event: 'audit', action: parsed.action, actorId: parsed.actorId, actorTenantId: parsed.actorTenantId, assessmentId: parsed.assessmentId, detail: parsed.detail },
@@ -107,58 +125,51 @@ export class AuditRepository implements AuditStore {
     return out.sort((a, b) => a.at.localeCompare(b.at));
   }
 
+  /** One partition read (the case index): the owner's assessments recorded as deleted or purged under this case reference. */
   async assessmentIdsForCaseRef(ownerKey: string, caseRef: string): Promise<string[]> {
-    const key = normaliseCaseRef(caseRef);
-    const ids = await this.call('find', async () => {
-      const found = new Set<string>();
-      for await (const e of this.client.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: odata`ownerKey eq ${ownerKey} and caseRefKey eq ${key}`, select: ['assessmentId'] },
-        abortSignal: AbortSignal.timeout(this.timeoutMs),
-      })) {
-        if (typeof e.assessmentId === 'string') found.add(e.assessmentId);
-      }
-      return found;
+    const pk = caseIndexKey(ownerKey, caseRef);
+    const ids = new Set<string>();
+    await forEachPage(this.table, 'audit find', { filter: odata`PartitionKey eq ${pk}`, select: ['RowKey'] }, (rows) => {
+      for (const e of rows) ids.add(String(e.rowKey));
     });
     return [...ids];
   }
 
-  /** Assessments in this tenant shared under this case reference, with the team each went to (from 'shared' entries). */
+  /** Assessments in this tenant shared under this case reference, with the team each went to (one partition read of the share index). */
   async sharesForCaseRef(tenantId: string, caseRef: string): Promise<{ assessmentId: string; teamId: string }[]> {
-    const key = normaliseCaseRef(caseRef);
-    return this.call('find-shares', async () => {
-      const found = new Map<string, { assessmentId: string; teamId: string }>();
-      for await (const e of this.client.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: odata`action eq 'shared' and actorTenantId eq ${tenantId} and caseRefKey eq ${key}`, select: ['assessmentId', 'detail'] },
-        abortSignal: AbortSignal.timeout(this.timeoutMs),
-      })) {
-        if (typeof e.assessmentId === 'string' && typeof e.detail === 'string') found.set(`${e.assessmentId}\n${e.detail}`, { assessmentId: e.assessmentId, teamId: e.detail });
-      }
-      return [...found.values()];
+    const pk = shareIndexKey(tenantId, caseRef);
+    const found: { assessmentId: string; teamId: string }[] = [];
+    await forEachPage(this.table, 'audit find-shares', { filter: odata`PartitionKey eq ${pk}`, select: ['assessmentId', 'teamId'] }, (rows) => {
+      for (const e of rows) if (typeof e.assessmentId === 'string' && typeof e.teamId === 'string') found.push({ assessmentId: e.assessmentId, teamId: e.teamId });
     });
+    return found;
   }
 
-  /** Deletes entries recorded before `cutoff`; returns how many. Used only by the retention purge. */
-  async purgeOlderThan(cutoff: Date): Promise<number> {
+  /** Writes the case index rows an entry implies (idempotent upserts; ids and hashes only). */
+  private async index(entry: AuditEntry): Promise<void> {
+    if (!entry.caseRef) return;
+    let row: Record<string, unknown> & { partitionKey: string; rowKey: string };
+    if ((entry.action === 'deleted' || entry.action === 'purged') && entry.ownerKey) {
+      row = { partitionKey: caseIndexKey(entry.ownerKey, entry.caseRef), rowKey: partitionFor(entry.assessmentId), at: entry.at };
+    } else if (entry.action === 'shared' && entry.detail) {
+      row = {
+        partitionKey: shareIndexKey(entry.actorTenantId, entry.caseRef),
+        rowKey: `${partitionFor(entry.assessmentId)}|${hash(entry.detail, 16)}`,
+        assessmentId: entry.assessmentId,
+        teamId: entry.detail,
+        at: entry.at,
+      };
+    } else return;
+    await this.call('index', () => this.client.upsertEntity(row, 'Replace', { abortSignal: AbortSignal.timeout(this.timeoutMs) }));
+  }
+
+  /**
+   * Deletes entries (and index rows) recorded before `cutoff`, a page at a time in batches per partition;
+   * returns how many. Used only by the retention purge job; a run cut short is finished by the next.
+   */
+  async purgeOlderThan(cutoff: Date, signal?: AbortSignal): Promise<number> {
     const before = cutoff.toISOString();
-    let deleted = 0;
-    const stale: { partitionKey: string; rowKey: string }[] = [];
-    await this.call('purge-scan', async () => {
-      for await (const e of this.client.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: odata`at lt ${before}`, select: ['PartitionKey', 'RowKey'] },
-      })) {
-        stale.push({ partitionKey: String(e.partitionKey), rowKey: String(e.rowKey) });
-      }
-    });
-    for (const key of stale) {
-      try {
-        await this.client.deleteEntity(key.partitionKey, key.rowKey, { abortSignal: AbortSignal.timeout(this.timeoutMs) });
-        deleted++;
-      } catch (error) {
-        // 404: already gone (a concurrent purge); nothing else is expected.
-        if (statusOf(error) !== 404) throw error;
-      }
-    }
-    return deleted;
+    return deleteWhere(this.table, odata`at lt ${before}`, signal);
   }
 
   private parse(row: Record<string, unknown>): AuditEntry {

@@ -3,6 +3,7 @@ import { ShareSchema, type Share } from '../tencs/sharing.js';
 import { CorruptEntityError } from './errors.js';
 import type { ShareCleanupPort } from '../tencs/ports.js';
 import { SHARES_TABLE, SUPERVISION_TABLE } from './share-repository.js';
+import { deleteWhere } from './batch.js';
 import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
 
@@ -36,20 +37,13 @@ export class ShareCleanup implements ShareCleanupPort {
     });
   }
 
-  /** Deletes a share's acknowledgements and notes, then the share itself. Idempotent. */
-  async deleteShare(share: Share): Promise<void> {
+  /**
+   * Deletes a share's acknowledgements and notes (in batches of up to 100, a page at a time, however many
+   * there are), then the share itself. Idempotent and resumable: run again after a failure, it deletes what is left.
+   */
+  async deleteShare(share: Share, signal?: AbortSignal): Promise<void> {
     const pk = `${share.tenantId}|${share.id}`;
-    const keys = await this.supervision.run('supervision-keys', async () => {
-      const out: string[] = [];
-      for await (const e of this.supervision.client.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ['RowKey'] },
-        abortSignal: this.supervision.deadline(),
-      })) {
-        out.push(String(e.rowKey));
-      }
-      return out;
-    });
-    for (const rk of keys) await this.deleteIgnoringAbsent(this.supervision, pk, rk);
+    await deleteWhere(this.supervision, odata`PartitionKey eq ${pk}`, signal);
     await this.deleteIgnoringAbsent(this.shares, share.tenantId, share.id);
   }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SHARE_ID_PATTERN, ShareSchema, type Share, type SupervisionEntry } from '../tencs/sharing.js';
 import { ConflictError, CorruptEntityError } from './errors.js';
 import type { FieldCipher } from './field-cipher.js';
+import { forEachPage } from './batch.js';
 import { TableCall } from './table-call.js';
 import type { TableFactory } from './tables.js';
 
@@ -126,15 +127,10 @@ export class ShareRepository {
   /** Every acknowledgement (oldest first) and note (newest first) on a share. */
   async entries(share: Share): Promise<{ acks: Extract<SupervisionEntry, { kind: 'ack' }>[]; notes: Extract<SupervisionEntry, { kind: 'note' }>[] }> {
     const pk = supervisionKey(share);
-    const rows = await this.supervision.run('entries', async () => {
-      const out: Record<string, unknown>[] = [];
-      for await (const e of this.supervision.client.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: odata`PartitionKey eq ${pk}` },
-        abortSignal: this.supervision.deadline(),
-      })) {
-        out.push(e);
-      }
-      return out;
+    // Page by page, each page its own request and deadline: a share with thousands of notes is read whole.
+    const rows: Record<string, unknown>[] = [];
+    await forEachPage(this.supervision, 'entries', { filter: odata`PartitionKey eq ${pk}` }, (page) => {
+      rows.push(...page);
     });
     const acks: Extract<SupervisionEntry, { kind: 'ack' }>[] = [];
     const notes: Extract<SupervisionEntry, { kind: 'note' }>[] = [];

@@ -12,12 +12,16 @@ export const LIMITS = {
   analysisText: 3000,
   caseRef: 40,
   otherText: 300,
+  /** Who takes a next step: a role, not a name. */
+  actionWho: 120,
+  /** A second next step on a card (the first keeps the answer limit, so older plans stay readable). */
+  actionWhat: 500,
   /**
    * UTF-8 bytes of free text one card may carry back to Teams. Plain English at every character
    * limit stays well inside it; it only bites when most characters are multi-byte, and then the
    * practitioner is asked to shorten rather than the card failing to send.
    */
-  cardTextBytes: 16 * 1024,
+  cardTextBytes: 13.5 * 1024,
 } as const;
 
 export const RISK_LEVELS = ['not-explored', 'none-evident', 'low', 'medium', 'high'] as const;
@@ -92,6 +96,18 @@ export const CaseRefSchema = z
 const answerText = (label: string, max: number = LIMITS.answerText) =>
   z.string().max(max, `${label} can be at most ${max} characters.`);
 
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must be in the form YYYY-MM-DD.');
+/** An optional date: '' when not given. */
+const optionalDate = z.union([z.literal(''), isoDate]).default('');
+
+/** One more next step after the first: what, who (a role) and by when. */
+export const PlanStepSchema = z.object({
+  what: answerText('Next step', LIMITS.actionWhat),
+  who: answerText('Who will do it', LIMITS.actionWho).default(''),
+  by: optionalDate,
+});
+export type PlanStep = z.infer<typeof PlanStepSchema>;
+
 export const CAnswerSchema = z.object({
   strengths: answerText('Strengths and protective factors').default(''),
   vulnerabilities: answerText('Vulnerabilities and risks').default(''),
@@ -99,10 +115,59 @@ export const CAnswerSchema = z.object({
   resilience: z.enum(RESILIENCE_LEVELS).default('not-explored'),
   youngPersonView: answerText("The young person's view").default(''),
   parentView: answerText("The parent or carer's view").default(''),
+  /** The first next step: what will be done. Plain "next steps" text from before the plan had who and when. */
   nextSteps: answerText('Next steps').default(''),
+  /** Who takes the first next step (a role); optional. */
+  nextStepsWho: answerText('Who will do it', LIMITS.actionWho).optional(),
+  /** By when the first next step is due (YYYY-MM-DD); optional. */
+  nextStepsBy: z.union([z.literal(''), isoDate]).optional(),
+  /** Further next steps, each with who and by when. */
+  moreSteps: z.array(PlanStepSchema).max(2).optional(),
   skipped: z.boolean().default(false),
 });
 export type CAnswer = z.infer<typeof CAnswerSchema>;
+
+/**
+ * What the practitioner recorded that calls for routes to safety. Ticked by the practitioner on C10;
+ * never guessed from free text.
+ */
+export const SAFETY_FLAGS = [
+  'immediate-risk',
+  'images',
+  'sextortion',
+  'exploitation',
+  'extremist-content',
+  'self-harm',
+  'professional-involved',
+] as const;
+export type SafetyFlag = (typeof SAFETY_FLAGS)[number];
+export const SAFETY_FLAG_LABELS: Readonly<Record<SafetyFlag, string>> = {
+  'immediate-risk': 'Immediate risk to the young person',
+  images: 'Nude or sexual images shared or demanded',
+  sextortion: 'Threats for money or more images (sextortion)',
+  exploitation: 'Sexual or criminal exploitation',
+  'extremist-content': 'Extremist content',
+  'self-harm': 'Self-harm or suicidal thoughts',
+  'professional-involved': 'Someone who works with children is involved',
+};
+
+/** Who is harming or pressuring the young person, as far as the practitioner knows; never guessed. */
+export const HARM_FROM = ['peers', 'adult', 'not-known'] as const;
+export type HarmFrom = (typeof HARM_FROM)[number];
+export const HARM_FROM_LABELS: Readonly<Record<HarmFrom, string>> = {
+  peers: 'Other young people',
+  adult: 'An adult',
+  'not-known': 'Not known yet',
+};
+
+/** Where the practitioner places each concern on the Assessment Triangle (ids of Cs per domain). */
+const placedCs = z.array(z.enum(C_IDS)).max(C_IDS.length).default([]);
+export const TrianglePlacementSchema = z.object({
+  'developmental-needs': placedCs,
+  'parenting-capacity': placedCs,
+  'family-environment': placedCs,
+});
+export type TrianglePlacement = z.infer<typeof TrianglePlacementSchema>;
 
 /** Extra answers on C10, the composite picture. */
 export const CompositeSchema = z.object({
@@ -110,6 +175,18 @@ export const CompositeSchema = z.object({
   offlineOther: answerText('Other offline factors', LIMITS.otherText).default(''),
   analysis: answerText('Your analysis of how the risks combine', LIMITS.analysisText).default(''),
   impact: answerText('Impact on identity, relationships, development and wellbeing').default(''),
+  // The fields below came after the first release: optional, so older assessments (and callers) stay valid.
+  safetyFlags: z.array(z.enum(SAFETY_FLAGS)).max(SAFETY_FLAGS.length).optional(),
+  harmFrom: z.array(z.enum(HARM_FROM)).max(HARM_FROM.length).optional(),
+  /** The practitioner's own placement of concerns on the Triangle; only shown once confirmed. */
+  triangle: TrianglePlacementSchema.optional(),
+  triangleConfirmed: z.boolean().optional(),
+  /** When a referral to children's social care or the police was made (YYYY-MM-DD), if it was. */
+  referralMadeOn: z.union([z.literal(''), isoDate]).optional(),
+  /** When a strategy discussion was held (YYYY-MM-DD), if it was. */
+  strategyDiscussionOn: z.union([z.literal(''), isoDate]).optional(),
+  /** Other steps taken to keep the young person safe, and when, in the practitioner's words. */
+  safetyDone: answerText('Other steps taken to keep the young person safe', LIMITS.otherText).optional(),
 });
 export type Composite = z.infer<typeof CompositeSchema>;
 

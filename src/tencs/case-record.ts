@@ -1,11 +1,21 @@
-import type { AssessmentSummary } from './summary.js';
+import type { AssessmentSummary, PlanItem } from './summary.js';
 import { getC } from './ten-cs.js';
+import { ukDate } from './uk-dates.js';
 
 const RULE = '----------------------------------------';
 
+/** "Report Remove with her (Confidentiality). Who: social worker. By: 3 June 2020." */
+export function planLine(p: PlanItem): string {
+  const parts = [`${p.what.replace(/[.;\s]+$/, '')} (${getC(p.c).shortTitle}).`];
+  if (p.who) parts.push(`Who: ${p.who}.`);
+  if (p.by) parts.push(`By: ${ukDate(p.by)}.`);
+  return parts.join(' ');
+}
+
 /**
  * The summary as plain text for pasting into a case management system: no markdown, no
- * formatting that a case system would show literally, one fact per line.
+ * formatting that a case system would show literally, one fact per line. Safety first when it
+ * applies; the young person's own words before the adults' analysis.
  */
 export function caseRecordText(summary: AssessmentSummary): string {
   const lines: string[] = [];
@@ -15,14 +25,32 @@ export function caseRecordText(summary: AssessmentSummary): string {
   lines.push('(PCFSW / Social Work England 10 Cs Risk and Resilience Mapping Tool)');
   lines.push(`Case reference: ${summary.caseRef}`);
   if (summary.ageBandLabel) lines.push(`Age band: ${summary.ageBandLabel}`);
-  if (summary.assessedOn) lines.push(`Assessed on: ${summary.assessedOn}`);
+  if (summary.assessedOn) lines.push(`Assessed on: ${ukDate(summary.assessedOn)}`);
   if (summary.participants.length > 0) lines.push(`Took part: ${summary.participants.join(', ')}`);
-  if (summary.completedAt) lines.push(`Completed: ${summary.completedAt.slice(0, 10)}`);
+  if (summary.completedAt) lines.push(`Completed: ${ukDate(summary.completedAt.slice(0, 10))}`);
+
+  const safety = summary.safety;
+  if (safety.shown) {
+    section('Routes to safety');
+    lines.push(`Why this appears: ${safety.reasons.join(' ')}`);
+    for (const r of safety.routes) lines.push(`- ${r.name}: ${r.purpose}${r.where ? ` (${r.where})` : ''}`);
+    lines.push('', 'Done so far:');
+    if (safety.done.length === 0) lines.push('- Nothing recorded yet.');
+    for (const d of safety.done) lines.push(`- ${d}`);
+  }
 
   section('Risk and resilience map');
   for (const j of summary.judgements) {
     const skipped = j.skipped ? ' (skipped)' : '';
     lines.push(`C${j.number} ${j.title}: risk ${j.riskLabel.toLowerCase()}; resilience ${j.resilienceLabel.toLowerCase()}${skipped}`);
+  }
+
+  section("The young person's and family's views");
+  if (summary.voices.length === 0) lines.push('No views recorded yet. The young person\'s own words are the first thing to add.');
+  for (const v of summary.voices) {
+    lines.push(`${getC(v.c).shortTitle}:`);
+    lines.push(`- Young person: ${v.youngPerson || 'not recorded'}`);
+    if (v.parent) lines.push(`- Parent or carer: ${v.parent}`);
   }
 
   section('Composite picture');
@@ -45,15 +73,23 @@ export function caseRecordText(summary: AssessmentSummary): string {
     lines.push(`- ${getC(s.c).shortTitle} (resilience ${s.resilienceLabel.toLowerCase()}): ${s.excerpt || 'no detail recorded'}`);
   }
 
-  section('Concerns on the Assessment Triangle');
-  for (const t of summary.triangle) {
-    const cs = t.cs.map((c) => getC(c).shortTitle);
-    const parts = [cs.length > 0 ? cs.join(', ') : 'none flagged'];
-    if (t.offlineFactors.length > 0) {
-      const offline = summary.picture.offlineFactors.filter((f) => t.offlineFactors.includes(f.id)).map((f) => f.label);
-      parts.push(`offline: ${offline.join(', ')}`);
+  section('Plan: next steps');
+  if (summary.plan.length === 0) lines.push('No next steps recorded yet.');
+  for (const p of summary.plan) lines.push(`- ${planLine(p)}`);
+
+  section('Assessment Triangle: where the practitioner places the concerns');
+  const t = summary.triangle;
+  if (!t.confirmed) {
+    lines.push('Not placed yet: the practitioner has not confirmed where the concerns sit on the Assessment Triangle.');
+  } else {
+    // One line per concern, so no list of Cs is repeated across the three domains.
+    const placedCs = [...new Set(t.domains.flatMap((d) => d.cs))].sort((a, b) => getC(a).number - getC(b).number);
+    if (placedCs.length === 0 && t.unplaced.length === 0) lines.push('No concerns to place.');
+    for (const c of placedCs) {
+      const domains = t.domains.filter((d) => d.cs.includes(c)).map((d) => d.label.toLowerCase());
+      lines.push(`- ${getC(c).shortTitle}: ${domains.join('; ')}`);
     }
-    lines.push(`- ${t.label}: ${parts.join('; ')}`);
+    for (const c of t.unplaced) lines.push(`- ${getC(c).shortTitle}: not placed on any domain`);
   }
 
   lines.push('', summary.judgementNote);

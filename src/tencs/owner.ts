@@ -22,3 +22,9 @@ function encodePart(part: string): string {
 export function tenantOfOwnerKey(key: string): string {
   return decodeURIComponent(key.slice(0, key.indexOf(':')));
 }
+
+/** The owner an owner's partition key stands for (the inverse of ownerKey). */
+export function ownerOfKey(key: string): Owner {
+  const i = key.indexOf(':');
+  return { tenantId: decodeURIComponent(key.slice(0, i)), aadObjectId: decodeURIComponent(key.slice(i + 1)) };
+}

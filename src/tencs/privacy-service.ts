@@ -1,21 +1,23 @@
 import { NotFoundError } from './errors.js';
-import { ownerKey, tenantOfOwnerKey } from './owner.js';
-import type { AssessmentMeta, AssessmentStore, AuditStore, RetentionScan, ShareCleanupPort } from './ports.js';
+import { ownerKey, ownerOfKey, tenantOfOwnerKey } from './owner.js';
+import type { AssessmentMeta, AssessmentStore, AuditStore, CardQueuePort, CardReplacement, DeletionQueuePort, PendingDeletion, RetentionScan, ShareCleanupPort } from './ports.js';
 import type { ShareStore } from './share-service.js';
 import {
   AGE_BAND_LABELS,
   ASSESSMENT_ID_PATTERN,
+  HARM_FROM_LABELS,
   OFFLINE_FACTOR_LABELS,
   PARTICIPANT_LABELS,
   RESILIENCE_LABELS,
   RISK_LABELS,
+  SAFETY_FLAG_LABELS,
   type Assessment,
 } from './assessment.js';
 import { AUDIT_ACTION_LABELS, sameCaseRef, type AuditEntry } from './audit.js';
 import { ConnectorFailure } from './connector-retry.js';
 import type { Owner } from './owner.js';
 import { shareIdFor, type Share } from './sharing.js';
-import { C_IDS, getC, type CId } from './ten-cs.js';
+import { C_IDS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from './ten-cs.js';
 import { ukDate, ukDateTime } from './uk-dates.js';
 
 /** One labelled value in an export; values are exactly as stored. */
@@ -48,13 +50,35 @@ export interface PurgeResult {
   readonly auditEntries: number;
 }
 
+/** What an owner's deletion did: the assessment and its rows are gone; some channel cards may still be queued for replacement. */
+export interface DeletionOutcome {
+  readonly assessment: Assessment;
+  /** Channel cards Teams did not take the "removed" card for yet; the follow-up job keeps trying. */
+  readonly channelCardsPending: number;
+}
+
+/** What one pass over the queued channel-card replacements did. */
+export interface CardReplacementResult {
+  readonly replaced: number;
+  readonly deferred: number;
+}
+
+/** Teams allows about 7 messages a second and 60 in 30 s per conversation; we stay well inside both. */
+export const CARD_PACING = { minGapMs: 200, maxPerConversationPerPass: 50 } as const;
+/** Retries back off from a minute to six hours; a card unreachable for 30 days is given up (and audited). */
+const CARD_BACKOFF = { firstMs: 60_000, maxMs: 6 * 60 * 60_000, giveUpMs: 30 * 24 * 60 * 60_000 } as const;
+
 /** Options for retention, and the channel shares that go when their assessment goes. */
 export interface PrivacyOptions {
   readonly retentionDays: number;
   readonly auditRetentionDays: number;
   readonly now?: () => Date;
+  /** Deletions under way and channel cards still to replace, kept durably so a deletion cut short is finished. */
+  readonly queues: { readonly deletions: DeletionQueuePort; readonly cards: CardQueuePort };
   /** Summaries shared to teams: their clean-up, and the replacement of a posted channel card when its assessment goes. */
   readonly shares?: { readonly cleanup: ShareCleanupPort; readonly repository: Pick<ShareStore, 'entries' | 'get'>; readonly notifyRemoved: ChannelNotifier };
+  /** Sleeps between channel updates (pacing); tests may pass a fake. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** Replaces a posted channel card with the "removed" card (built in compose.ts over the channel port). */
@@ -73,6 +97,10 @@ export const SYSTEM_ACTOR = { actorTenantId: 'system', actorId: 'retention-purge
  */
 export class PrivacyService {
   private readonly now: () => Date;
+  private readonly notifier: ChannelNotifier | undefined;
+  private readonly deletions: DeletionQueuePort;
+  private readonly cards: CardQueuePort;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly retention: RetentionScan,
@@ -81,11 +109,16 @@ export class PrivacyService {
     private readonly options: PrivacyOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.deletions = options.queues.deletions;
+    this.cards = options.queues.cards;
+    this.notifier = options.shares?.notifyRemoved;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /** The owner's assessments with this case reference (any letter case), newest first. */
   async findByCaseRef(owner: Owner, caseRef: string): Promise<AssessmentMeta[]> {
-    const all = await this.repository.listForOwner(owner, 1000);
+    // Every page of the owner's partition: data-rights commands must be complete, however many there are.
+    const all = await this.repository.listAllForOwner(owner);
     return all.filter((m) => sameCaseRef(m.caseRef, caseRef));
   }
 
@@ -121,15 +154,82 @@ export class PrivacyService {
     return 'discarded';
   }
 
-  /** Deletes one of the owner's assessments and everything stored with it. */
-  async deleteAssessment(owner: Owner, id: string, detail?: string): Promise<Assessment> {
+  /**
+   * Deletes one of the owner's assessments and everything stored with it. A marker is written first, so
+   * a deletion cut short is finished by the follow-up job; channel cards are queued durably and replaced
+   * now if Teams lets us, otherwise later (`channelCardsPending` says how many are still showing).
+   */
+  async deleteAssessment(owner: Owner, id: string, detail?: string): Promise<DeletionOutcome> {
     const assessment = await this.describe(owner, id);
-    const key = ownerKey(owner);
-    // Shares first: if the channel card cannot be replaced now, a retried delete still finds them.
-    await this.removeShares(owner.tenantId, id);
-    await this.repository.delete(owner, id);
-    await this.audit.record({ ...this.actor(owner), action: 'deleted', assessmentId: id, ownerKey: key, ...caseRefOf(assessment), ...(detail ? { detail } : {}) });
-    return assessment;
+    const marker: PendingDeletion = {
+      ownerKey: ownerKey(owner),
+      assessmentId: id,
+      action: 'deleted',
+      ...this.actor(owner),
+      ...caseRefOf(assessment),
+      ...(detail ? { detail } : {}),
+      at: this.now().toISOString(),
+    };
+    await this.deletions.put(marker);
+    const { queued } = await this.finishDeletion(marker);
+    let pending = 0;
+    for (const share of queued) if (!(await this.replaceCardNow(share))) pending++;
+    return { assessment, channelCardsPending: pending };
+  }
+
+  /**
+   * The steps of a deletion, each idempotent, in an order that leaves nothing orphaned if cut short:
+   * the assessment (only if unchanged, for retention), each share's card queued then its notes and row,
+   * the audit entry (keyed by the marker, so recorded once), and last the marker. Returns the shares
+   * whose channel cards were queued. 'kept' when retention finds the assessment changed since its scan.
+   */
+  private async finishDeletion(marker: PendingDeletion, signal?: AbortSignal): Promise<{ deletedNow: boolean; queued: Share[] }> {
+    const tenantId = tenantOfOwnerKey(marker.ownerKey);
+    const deleted = await this.retention.deleteIfUnchanged({
+      partitionKey: marker.ownerKey,
+      rowKey: marker.assessmentId,
+      etag: marker.etag ?? '*',
+      caseRef: marker.caseRef,
+      status: undefined,
+    });
+    if (!deleted && marker.etag) {
+      // Retention only: 412 (changed since the scan: in use again, so kept) or 404 (already deleted, perhaps by
+      // a run cut short after this step). Told apart by whether the assessment is still there.
+      const still = await this.repository.get(ownerOfKey(marker.ownerKey), marker.assessmentId);
+      if (still) {
+        await this.deletions.remove(marker);
+        return { deletedNow: false, queued: [] };
+      }
+    }
+    const queued = await this.removeShares(tenantId, marker.assessmentId, signal);
+    await this.audit.record(
+      {
+        ...(marker.action === 'purged' ? SYSTEM_ACTOR : { actorTenantId: marker.actorTenantId, actorId: marker.actorId }),
+        action: marker.action,
+        assessmentId: marker.assessmentId,
+        ownerKey: marker.ownerKey,
+        at: marker.at,
+        ...(marker.caseRef ? { caseRef: marker.caseRef } : {}),
+        ...(marker.detail ? { detail: marker.detail } : {}),
+      },
+      { idempotencyKey: `${marker.action}|${marker.ownerKey}|${marker.assessmentId}` },
+    );
+    await this.deletions.remove(marker);
+    return { deletedNow: deleted, queued };
+  }
+
+  /** Finishes deletions an earlier run or turn left unfinished; returns how many. */
+  async finishPendingDeletions(signal?: AbortSignal): Promise<number> {
+    let finished = 0;
+    for (;;) {
+      const pending = await this.deletions.list();
+      if (pending.length === 0) return finished;
+      for (const marker of pending) {
+        signal?.throwIfAborted();
+        await this.finishDeletion(marker, signal);
+        finished++;
+      }
+    }
   }
 
   /** Every stored field of the owner's assessments with this case reference, and their audit trail. */
@@ -173,52 +273,121 @@ export class PrivacyService {
     return { caseRef, entries: await this.audit.listForAssessments([...own, ...viaTeam]) };
   }
 
-  /** Deletes assessments unchanged for the retention period, and audit entries past theirs. */
-  async purgeExpired(): Promise<PurgeResult> {
+  /**
+   * Deletes assessments unchanged for the retention period, and audit entries past theirs. Resumable:
+   * deletions an earlier run left unfinished are finished first, each deletion is marked before it
+   * starts, and the audit purge deletes a page at a time. `signal` stops it between steps (a lost lease).
+   */
+  async purgeExpired(signal?: AbortSignal): Promise<PurgeResult> {
     const now = this.now();
     const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
     let assessments = 0;
+    await this.finishPendingDeletions(signal);
     for (const stale of await this.retention.findStale(cutoff)) {
-      // The assessment first: if it changed since the scan it is in use again, and what hangs off it stays.
-      if (await this.retention.deleteIfUnchanged(stale)) {
-        await this.removeShares(tenantOfOwnerKey(stale.partitionKey), stale.rowKey);
-        assessments++;
-        await this.audit.record({
-          ...SYSTEM_ACTOR,
-          action: 'purged',
-          assessmentId: stale.rowKey,
-          ownerKey: stale.partitionKey,
-          ...(stale.caseRef ? { caseRef: stale.caseRef } : {}),
-          ...(stale.status ? { detail: stale.status } : {}),
-        });
-      }
+      signal?.throwIfAborted();
+      const marker: PendingDeletion = {
+        ownerKey: stale.partitionKey,
+        assessmentId: stale.rowKey,
+        action: 'purged',
+        ...SYSTEM_ACTOR,
+        etag: stale.etag,
+        ...(stale.caseRef ? { caseRef: stale.caseRef } : {}),
+        ...(stale.status ? { detail: stale.status } : {}),
+        at: this.now().toISOString(),
+      };
+      await this.deletions.put(marker);
+      // The assessment first, only if unchanged since the scan: if it changed it is in use again, and what hangs off it stays.
+      if ((await this.finishDeletion(marker, signal)).deletedNow) assessments++;
     }
-    const auditEntries = await this.audit.purgeOlderThan(new Date(now.getTime() - this.options.auditRetentionDays * DAY_MS));
+    const auditEntries = await this.audit.purgeOlderThan(new Date(now.getTime() - this.options.auditRetentionDays * DAY_MS), signal);
+    await this.replaceQueuedCards(signal);
     return { assessments, auditEntries };
   }
 
   /**
-   * Replaces each posted channel card with the "removed" card, then deletes the share with its
-   * acknowledgements and notes. A channel that cannot be reached (the team removed tencs) does not stop
-   * the deletion: the stored copy is what we control.
+   * Queues each posted share's channel card for replacement with the "removed" card (durably, before
+   * anything is deleted), then deletes the share with its acknowledgements and notes. A channel that
+   * cannot be reached now does not stop the deletion: the queued card is retried until Teams takes it.
    */
-  private async removeShares(tenantId: string, assessmentId: string): Promise<void> {
+  private async removeShares(tenantId: string, assessmentId: string, signal?: AbortSignal): Promise<Share[]> {
     const shares = this.options.shares;
-    if (!shares) return;
+    if (!shares) return [];
+    const queued: Share[] = [];
     for (const share of await shares.cleanup.sharesOf(tenantId, assessmentId)) {
-      if (share.status === 'posted') {
-        let outcome = 'channel-card-removed';
-        try {
-          await shares.notifyRemoved(share);
-        } catch (error) {
-          // Teams could not be reached or tencs was removed from the team: noted, and the stored copy still goes.
-          if (!(error instanceof ConnectorFailure)) throw error;
-          outcome = `channel-card-unreachable-${error.kind}`;
-        }
-        await this.audit.record({ ...SYSTEM_ACTOR, action: 'unshared', assessmentId, detail: `${outcome}:${share.id}` });
+      signal?.throwIfAborted();
+      if (share.status === 'posted' && share.activityId) {
+        await this.cards.put(share, this.now().getTime());
+        queued.push(share);
       }
-      await shares.cleanup.deleteShare(share);
+      await shares.cleanup.deleteShare(share, signal);
     }
+    return queued;
+  }
+
+  /** Tries one queued card now; true when it is replaced (or nothing is left to replace). */
+  private async replaceCardNow(share: Share): Promise<boolean> {
+    const item = await this.cards.get(share.tenantId, share.id);
+    if (!item) return true;
+    return (await this.attemptCard(item)) === 'replaced';
+  }
+
+  /**
+   * Replaces queued channel cards that are due, paced within Teams' per-conversation limits; a throttled
+   * conversation waits for its Retry-After, other failures back off. Run by the follow-up job.
+   */
+  async replaceQueuedCards(signal?: AbortSignal, at: Date = this.now()): Promise<CardReplacementResult> {
+    if (!this.notifier) return { replaced: 0, deferred: 0 };
+    const due = await this.cards.due(at.getTime());
+    // Paced per channel (every thread of a channel counted together), which keeps inside the per-conversation limit.
+    const byConversation = new Map<string, CardReplacement[]>();
+    for (const item of due) {
+      const key = item.share.channelId;
+      byConversation.set(key, [...(byConversation.get(key) ?? []), item]);
+    }
+    let replaced = 0;
+    let deferred = 0;
+    for (const items of byConversation.values()) {
+      let sent = 0;
+      for (const item of items) {
+        signal?.throwIfAborted();
+        if (sent >= CARD_PACING.maxPerConversationPerPass) break;
+        if (sent > 0) await this.sleep(CARD_PACING.minGapMs);
+        sent++;
+        const outcome = await this.attemptCard(item);
+        if (outcome === 'replaced') replaced++;
+        else deferred++;
+        // Throttled: this conversation waits; the rest of its cards are left for a later pass.
+        if (outcome === 'throttled') break;
+      }
+    }
+    return { replaced, deferred };
+  }
+
+  private async attemptCard(item: CardReplacement): Promise<'replaced' | 'throttled' | 'failed'> {
+    const { share } = item;
+    const notifier = this.notifier;
+    if (!notifier) return 'failed';
+    try {
+      await notifier(share);
+    } catch (error) {
+      if (!(error instanceof ConnectorFailure)) throw error;
+      const nowMs = this.now().getTime();
+      if (nowMs - item.queuedAt > CARD_BACKOFF.giveUpMs) {
+        await this.audit.record({ ...SYSTEM_ACTOR, action: 'unshared', assessmentId: share.assessmentId, detail: `channel-card-given-up-${error.kind}:${share.id}` });
+        await this.cards.done(share.tenantId, share.id);
+        return 'failed';
+      }
+      const backoff = Math.min(CARD_BACKOFF.maxMs, CARD_BACKOFF.firstMs * 2 ** Math.min(item.attempts, 20));
+      const wait = error.kind === 'throttled' && error.retryAfterMs ? Math.max(error.retryAfterMs, 1000) : backoff;
+      if (item.attempts === 0) {
+        await this.audit.record({ ...SYSTEM_ACTOR, action: 'unshared', assessmentId: share.assessmentId, detail: `channel-card-unreachable-${error.kind}:${share.id}` });
+      }
+      await this.cards.failed(item, nowMs + wait, error.kind);
+      return error.kind === 'throttled' ? 'throttled' : 'failed';
+    }
+    await this.audit.record({ ...SYSTEM_ACTOR, action: 'unshared', assessmentId: share.assessmentId, detail: `channel-card-removed:${share.id}` }, { idempotencyKey: `card|${share.id}` });
+    await this.cards.done(share.tenantId, share.id);
+    return 'replaced';
   }
 
   /** The shares of an assessment, with every acknowledgement and note, for an export. */
@@ -296,6 +465,11 @@ export function assessmentSections(a: Assessment): ExportSection[] {
         { label: "The young person's view", value: answer.youngPersonView },
         { label: "The parent or carer's view", value: answer.parentView },
         { label: 'Next steps', value: answer.nextSteps },
+        ...optionalLines([
+          ['Who takes the next step', answer.nextStepsWho ?? ''],
+          ['Next step by', answer.nextStepsBy ? ukDate(answer.nextStepsBy) : ''],
+          ...(answer.moreSteps ?? []).map((m): [string, string] => ['Another next step', [m.what, m.who && `who: ${m.who}`, m.by && `by ${ukDate(m.by)}`].filter(Boolean).join('; ')]),
+        ]),
       ],
     });
   }
@@ -307,10 +481,30 @@ export function assessmentSections(a: Assessment): ExportSection[] {
         { label: 'Other offline factors', value: a.composite.offlineOther },
         { label: 'How the risks combine', value: a.composite.analysis },
         { label: 'Impact', value: a.composite.impact },
+        ...optionalLines([
+          ['Recorded for routes to safety', (a.composite.safetyFlags ?? []).map((f) => SAFETY_FLAG_LABELS[f]).join(', ')],
+          ['Who is harming them, as far as known', (a.composite.harmFrom ?? []).map((f) => HARM_FROM_LABELS[f]).join(', ')],
+          ['Referral made on', a.composite.referralMadeOn ? ukDate(a.composite.referralMadeOn) : ''],
+          ['Strategy discussion held on', a.composite.strategyDiscussionOn ? ukDate(a.composite.strategyDiscussionOn) : ''],
+          ['Other steps taken to keep the young person safe', a.composite.safetyDone ?? ''],
+          ['Assessment Triangle placement', triangleLine(a)],
+        ]),
       ],
     });
   }
   return sections;
+}
+
+/** Lines for fields added after the first release, only where something is recorded. */
+function optionalLines(pairs: readonly (readonly [string, string])[]): ExportLine[] {
+  return pairs.filter(([, value]) => value !== '').map(([label, value]) => ({ label, value }));
+}
+
+function triangleLine(a: Assessment): string {
+  const t = a.composite?.triangle;
+  if (!t) return '';
+  const parts = TRIANGLE_DOMAINS.filter((d) => t[d].length > 0).map((d) => `${TRIANGLE_DOMAIN_LABELS[d]}: ${t[d].map((c) => getC(c).shortTitle).join(', ')}`);
+  return `${parts.join('; ')}${a.composite?.triangleConfirmed ? ' (confirmed)' : ' (not confirmed)'}`;
 }
 
 /** One audit entry as a line a person can read; the actor is "you" or their Entra object id. */

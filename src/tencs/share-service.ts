@@ -6,7 +6,7 @@ import { caseRecordText } from './case-record.js';
 import { CONNECTOR_RETRY, ConnectorFailure, REAL_CLOCK, withConnectorRetry, type Clock, type RetryPolicy } from './connector-retry.js';
 import type { Owner } from './owner.js';
 import { channelOf, NOTE_MAX_CHARS, shareIdFor, type Share, type SupervisionEntry, type TeamRef } from './sharing.js';
-import { cleanText, excerpt, summarise, type AssessmentSummary } from './summary.js';
+import { cleanText, excerpt, summarise, type AssessmentSummary, type LocalSafeguarding } from './summary.js';
 import { supervisionPrompts, type SupervisionPrompt } from './supervision-prompts.js';
 import { ukDate } from './uk-dates.js';
 
@@ -73,6 +73,8 @@ export interface ShareServiceDeps {
   readonly render: (view: SummaryView) => object;
   /** Paces supervision notes per person (on top of the per-user turn limit); keyed `${tenant}|${user}`. */
   readonly noteLimiter: { take(key: string): { readonly allowed: boolean } };
+  /** The council's safeguarding procedures link and out-of-hours number, shown in routes to safety when set. */
+  readonly safeguarding?: LocalSafeguarding;
   readonly retry?: RetryPolicy;
   readonly clock?: Clock;
   readonly now?: () => Date;
@@ -210,7 +212,7 @@ export class ShareService {
   /** The owner's summary and prompts (NotFoundError for anyone else's); recorded as viewed. */
   async preview(owner: Owner, assessmentId: string, detail = 'summary'): Promise<SummaryView & { kind: 'preview' }> {
     const { assessment } = await this.deps.owned.getOwned(owner, assessmentId);
-    const summary = summarise(assessment);
+    const summary = summarise(assessment, this.deps.safeguarding);
     await this.audit(owner, 'viewed', assessment, detail);
     return { kind: 'preview', assessmentId: assessment.id, summary, prompts: supervisionPrompts(summary) };
   }
@@ -248,7 +250,7 @@ export class ShareService {
 
     let posted: { conversationId: string; activityId: string };
     try {
-      const summary = summarise(assessment);
+      const summary = summarise(assessment, this.deps.safeguarding);
       const card = this.deps.render({ kind: 'channel', share, summary, prompts: supervisionPrompts(summary), acks: [], notes: [] });
       posted = await withConnectorRetry((signal) => this.deps.port.post(team, card, signal), this.retry, this.clock);
     } catch (error) {
@@ -266,8 +268,13 @@ export class ShareService {
   /** An acknowledgement or a note from someone in the thread (or the owner), then the card to show. */
   async act(request: ActRequest): Promise<ActOutcome> {
     const found = await this.deps.shares.get(request.actor.tenantId, request.shareId);
-    if (!found || found.share.status !== 'posted') return { kind: 'refused', reason: 'unknown-share' };
-    const share = found.share;
+    if (!found) return { kind: 'refused', reason: 'unknown-share' };
+    let share = found.share;
+    if (share.status !== 'posted') {
+      const adopted = await this.adoptLateThread(found, request);
+      if (!adopted) return { kind: 'refused', reason: 'unknown-share' };
+      share = adopted;
+    }
     const isOwner = share.ownerId === request.actor.aadObjectId;
     const inThread = request.origin.conversationType === 'channel' && channelOf(request.origin.conversationId) === share.channelId;
     const personal = (request.origin.conversationType ?? 'personal') === 'personal';
@@ -309,11 +316,38 @@ export class ShareService {
     return { kind: 'recorded', first, view, updated };
   }
 
+  /**
+   * A post we gave up on (no answer within the budget) may still have created its thread: Teams tells us
+   * only when someone acts on that card, from a thread of the share's own channel. Then the thread is
+   * recorded as the share's post, so a later delete replaces that card and "Try again" posts no second
+   * thread. Only a failed share is adopted (a "posting" one is still being answered).
+   */
+  private async adoptLateThread(found: { share: Share; etag: string }, request: ActRequest): Promise<Share | undefined> {
+    const { share, etag } = found;
+    const conversationId = request.origin.conversationId;
+    const rootId = /;messageid=([^;]+)$/.exec(conversationId)?.[1];
+    if (share.status !== 'failed' || request.origin.conversationType !== 'channel' || channelOf(conversationId) !== share.channelId || !rootId) return undefined;
+    const at = this.now().toISOString();
+    const adopted: Share = { ...share, status: 'posted', conversationId, activityId: rootId, postedAt: at, updatedAt: at };
+    try {
+      await this.deps.shares.replace(adopted, etag);
+    } catch (error) {
+      // Changed meanwhile (the owner pressed "Try again"): read it again on the next action.
+      if (error instanceof ConflictError) return undefined;
+      throw error;
+    }
+    // Audited as the owner's share, as an answered post would have been (with the case reference, for the case index).
+    const owner = { tenantId: share.tenantId, aadObjectId: share.ownerId };
+    const stored = await this.deps.lookup.get(owner, share.assessmentId);
+    if (stored) await this.audit(owner, 'shared', stored.assessment, share.teamId);
+    return adopted;
+  }
+
   /** The thread's card as it should look now: the summary re-made from the assessment, with acks and notes. */
   async channelView(share: Share): Promise<SummaryView> {
     const stored = await this.deps.lookup.get({ tenantId: share.tenantId, aadObjectId: share.ownerId }, share.assessmentId);
     if (!stored) return { kind: 'removed', share };
-    const summary = summarise(stored.assessment);
+    const summary = summarise(stored.assessment, this.deps.safeguarding);
     const { acks, notes } = await this.deps.shares.entries(share);
     return { kind: 'channel', share, summary, prompts: supervisionPrompts(summary), acks, notes };
   }

@@ -13,6 +13,10 @@ import {
   RESILIENCE_LEVELS,
   RISK_LABELS,
   RISK_LEVELS,
+  HARM_FROM,
+  HARM_FROM_LABELS,
+  SAFETY_FLAGS,
+  SAFETY_FLAG_LABELS,
   SetupSchema,
   isCStep,
   type Assessment,
@@ -21,7 +25,7 @@ import {
   type Setup,
   type Step,
 } from './assessment.js';
-import type { CId } from './ten-cs.js';
+import { C_IDS, TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, type CId, type TriangleDomain } from './ten-cs.js';
 import { wellFormed } from './well-formed.js';
 
 /** A step whose card has inputs the practitioner fills in. */
@@ -61,9 +65,31 @@ const RISK: FieldSpec = { id: 'risk', label: 'Risk of harm', kind: 'choice', cho
 const RESILIENCE: FieldSpec = { id: 'resilience', label: 'Resilience', kind: 'choice', choices: choices(RESILIENCE_LEVELS, RESILIENCE_LABELS) };
 const YOUNG_PERSON_VIEW: FieldSpec = { id: 'youngPersonView', label: "The young person's own view", kind: 'text', max: LIMITS.answerText };
 const PARENT_VIEW: FieldSpec = { id: 'parentView', label: "The parent or carer's view", kind: 'text', max: LIMITS.answerText };
-const NEXT_STEPS: FieldSpec = { id: 'nextSteps', label: 'Next steps', kind: 'text', max: LIMITS.answerText };
+const NEXT_STEPS: FieldSpec = { id: 'nextSteps', label: 'Next steps: what will be done', kind: 'text', max: LIMITS.answerText };
+/** The plan: the first next step (its "what" keeps the old "Next steps" box), who and by when, and one more. */
+const PLAN_FIELDS: readonly FieldSpec[] = [
+  NEXT_STEPS,
+  { id: 'nextStepsWho', label: 'Who will do it (a role, optional)', kind: 'text', max: LIMITS.actionWho },
+  { id: 'nextStepsBy', label: 'By when (optional)', kind: 'date' },
+  { id: 'nextSteps2', label: 'Another next step (optional)', kind: 'text', max: LIMITS.actionWhat },
+  { id: 'nextSteps2Who', label: 'Who takes the other step (optional)', kind: 'text', max: LIMITS.actionWho },
+  { id: 'nextSteps2By', label: 'Other step by when (optional)', kind: 'date' },
+];
 
-export const C_FIELDS: readonly FieldSpec[] = [STRENGTHS, VULNERABILITIES, RISK, RESILIENCE, YOUNG_PERSON_VIEW, PARENT_VIEW, NEXT_STEPS];
+export const C_FIELDS: readonly FieldSpec[] = [STRENGTHS, VULNERABILITIES, RISK, RESILIENCE, YOUNG_PERSON_VIEW, PARENT_VIEW, ...PLAN_FIELDS];
+
+/** The Triangle input on C10 for one C: which domains it touches (shown only for the Cs of concern). */
+export const triangleFieldId = (c: CId): string => `tri-${c}`;
+const AREA_IDS = C_IDS.filter((c) => c !== 'composite');
+/** Short values keep the C10 card inside Teams' size limit with a Triangle input for each of nine Cs. */
+export const DOMAIN_CODES: Readonly<Record<TriangleDomain, string>> = { 'developmental-needs': 'd', 'parenting-capacity': 'p', 'family-environment': 'f' };
+export const DOMAIN_SHORT_LABELS: Readonly<Record<TriangleDomain, string>> = {
+  'developmental-needs': 'Developmental needs',
+  'parenting-capacity': 'Parenting capacity',
+  'family-environment': 'Family and environment',
+};
+const DOMAIN_CHOICES = TRIANGLE_DOMAINS.map((d) => ({ title: DOMAIN_SHORT_LABELS[d], value: DOMAIN_CODES[d] }));
+export const TRIANGLE_CONFIRMED = 'confirmed';
 
 /** C10 asks about the combined picture instead of this C's own vulnerabilities. */
 export const COMPOSITE_FIELDS: readonly FieldSpec[] = [
@@ -76,7 +102,19 @@ export const COMPOSITE_FIELDS: readonly FieldSpec[] = [
   { ...RESILIENCE, label: 'Overall resilience' },
   YOUNG_PERSON_VIEW,
   PARENT_VIEW,
-  NEXT_STEPS,
+  ...PLAN_FIELDS.slice(0, 3),
+  { id: 'safetyFlags', label: 'Recorded in this assessment', kind: 'multi', choices: choices(SAFETY_FLAGS, SAFETY_FLAG_LABELS) },
+  { id: 'harmFrom', label: 'Who is harming or pressuring the young person, as far as you know', kind: 'multi', choices: choices(HARM_FROM, HARM_FROM_LABELS) },
+  { id: 'referralMadeOn', label: 'Referral made on (optional)', kind: 'date' },
+  { id: 'strategyDiscussionOn', label: 'Strategy discussion held on (optional)', kind: 'date' },
+  { id: 'safetyDone', label: 'Other steps taken to keep the young person safe, and when', kind: 'text', max: LIMITS.otherText },
+  ...AREA_IDS.map((c): FieldSpec => ({ id: triangleFieldId(c), label: `${TEN_CS.find((x) => x.id === c)?.shortTitle} on the Assessment Triangle`, kind: 'multi', choices: DOMAIN_CHOICES })),
+  {
+    id: 'triangleConfirmed',
+    label: 'Triangle placement',
+    kind: 'multi',
+    choices: [{ title: 'I have checked where these concerns sit on the Assessment Triangle', value: TRIANGLE_CONFIRMED }],
+  },
 ];
 
 /** The inputs on the card for this step. */
@@ -93,8 +131,10 @@ const inputValue = z
 /** Picks this step's inputs out of card data (client-controlled), as strings. */
 export function readForm(step: FormStep, data: Record<string, unknown>): FormValues {
   const form: FormValues = {};
+  // A conflict card carries some inputs in its button's data ("carried"); inputs on the card win.
+  const carried = data.carried && typeof data.carried === 'object' && !Array.isArray(data.carried) ? (data.carried as Record<string, unknown>) : {};
   for (const field of fieldsFor(step)) {
-    const parsed = inputValue.safeParse(data[field.id]);
+    const parsed = inputValue.safeParse(data[field.id] ?? carried[field.id]);
     form[field.id] = parsed.success ? parsed.data : '';
   }
   return form;
@@ -132,6 +172,35 @@ function textBytes(step: FormStep, form: FormValues): number {
     .reduce((sum, f) => sum + Buffer.byteLength(form[f.id] ?? '', 'utf8'), 0);
 }
 
+/** The optional plan inputs as the answer stores them: present only when something was given. */
+function planFromForm(form: FormValues): Partial<CAnswer> {
+  const out: { nextStepsWho?: string; nextStepsBy?: string; moreSteps?: { what: string; who: string; by: string }[] } = {};
+  if (form.nextStepsWho) out.nextStepsWho = form.nextStepsWho;
+  if (form.nextStepsBy) out.nextStepsBy = form.nextStepsBy;
+  if (form.nextSteps2 || form.nextSteps2Who || form.nextSteps2By) {
+    out.moreSteps = [{ what: form.nextSteps2 ?? '', who: form.nextSteps2Who ?? '', by: form.nextSteps2By ?? '' }];
+  }
+  return out as Partial<CAnswer>;
+}
+
+/** The C10 safety and Triangle inputs as the composite stores them: present only when given. */
+function safetyFromForm(form: FormValues): Partial<Composite> {
+  const out: Record<string, unknown> = {};
+  const flags = splitList(form.safetyFlags);
+  if (flags.length > 0) out.safetyFlags = flags;
+  const harmFrom = splitList(form.harmFrom);
+  if (harmFrom.length > 0) out.harmFrom = harmFrom;
+  if (form.referralMadeOn) out.referralMadeOn = form.referralMadeOn;
+  if (form.strategyDiscussionOn) out.strategyDiscussionOn = form.strategyDiscussionOn;
+  if (form.safetyDone) out.safetyDone = form.safetyDone;
+  const domainsOf = new Map(AREA_IDS.map((c) => [c, splitList(form[triangleFieldId(c)])]));
+  if ([...domainsOf.values()].some((ds) => ds.length > 0)) {
+    out.triangle = Object.fromEntries(TRIANGLE_DOMAINS.map((d) => [d, AREA_IDS.filter((c) => domainsOf.get(c)?.includes(DOMAIN_CODES[d]))]));
+  }
+  if (splitList(form.triangleConfirmed).includes(TRIANGLE_CONFIRMED)) out.triangleConfirmed = true;
+  return out as Partial<Composite>;
+}
+
 /** Checks a form against the assessment schema, with messages a practitioner can act on. */
 export function checkForm(step: FormStep, form: FormValues, skipped = false): FormCheck {
   const errors: string[] = [];
@@ -149,6 +218,7 @@ export function checkForm(step: FormStep, form: FormValues, skipped = false): Fo
       youngPersonView: form.youngPersonView,
       parentView: form.parentView,
       nextSteps: form.nextSteps,
+      ...planFromForm(form),
       skipped,
     });
     if (!answer.success) errors.push(...messages(answer.error, form));
@@ -158,6 +228,7 @@ export function checkForm(step: FormStep, form: FormValues, skipped = false): Fo
         offlineOther: form.offlineOther,
         analysis: form.analysis,
         impact: form.impact,
+        ...safetyFromForm(form),
       });
       if (!composite.success) errors.push(...messages(composite.error, form));
       else if (answer.success) value = { kind: 'composite', answer: answer.data, composite: composite.data };
@@ -181,12 +252,20 @@ export function isBlankAnswer(answer: CAnswer): boolean {
     !answer.skipped &&
     answer.risk === 'not-explored' &&
     answer.resilience === 'not-explored' &&
-    [answer.strengths, answer.vulnerabilities, answer.youngPersonView, answer.parentView, answer.nextSteps].every((t) => t === '')
+    [answer.strengths, answer.vulnerabilities, answer.youngPersonView, answer.parentView, answer.nextSteps, answer.nextStepsWho ?? '', answer.nextStepsBy ?? ''].every((t) => t === '') &&
+    (answer.moreSteps ?? []).length === 0
   );
 }
 
 function isBlankComposite(composite: Composite): boolean {
-  return composite.offlineFactors.length === 0 && [composite.offlineOther, composite.analysis, composite.impact].every((t) => t === '');
+  return (
+    composite.offlineFactors.length === 0 &&
+    [composite.offlineOther, composite.analysis, composite.impact, composite.safetyDone ?? '', composite.referralMadeOn ?? '', composite.strategyDiscussionOn ?? ''].every((t) => t === '') &&
+    (composite.safetyFlags ?? []).length === 0 &&
+    (composite.harmFrom ?? []).length === 0 &&
+    composite.triangle === undefined &&
+    !composite.triangleConfirmed
+  );
 }
 
 /** The step's stored value in the same shape `checkForm` gives, blank answers counted as absent. */
@@ -254,16 +333,45 @@ export function formFromAssessment(a: Assessment, step: FormStep): FormValues {
     youngPersonView: answer?.youngPersonView ?? '',
     parentView: answer?.parentView ?? '',
     nextSteps: answer?.nextSteps ?? '',
+    nextStepsWho: answer?.nextStepsWho ?? '',
+    nextStepsBy: answer?.nextStepsBy ?? '',
+    nextSteps2: answer?.moreSteps?.[0]?.what ?? '',
+    nextSteps2Who: answer?.moreSteps?.[0]?.who ?? '',
+    nextSteps2By: answer?.moreSteps?.[0]?.by ?? '',
   };
   if (step !== 'composite') return form;
   const c = a.composite;
+  const placement = c?.triangle ?? suggestedPlacement(a);
   return {
     ...form,
     offlineFactors: (c?.offlineFactors ?? []).join(','),
     offlineOther: c?.offlineOther ?? '',
     analysis: c?.analysis ?? '',
     impact: c?.impact ?? '',
+    safetyFlags: (c?.safetyFlags ?? []).join(','),
+    harmFrom: (c?.harmFrom ?? []).join(','),
+    referralMadeOn: c?.referralMadeOn ?? '',
+    strategyDiscussionOn: c?.strategyDiscussionOn ?? '',
+    safetyDone: c?.safetyDone ?? '',
+    ...Object.fromEntries(AREA_IDS.map((id) => [triangleFieldId(id), TRIANGLE_DOMAINS.filter((d) => placement[d].includes(id)).map((d) => DOMAIN_CODES[d]).join(',')])),
+    triangleConfirmed: c?.triangleConfirmed ? TRIANGLE_CONFIRMED : '',
   };
+}
+
+/**
+ * The guide's suggestion of where each concern (medium or high risk, or low resilience) sits on the
+ * Assessment Triangle. Only ever a suggestion that pre-fills C10: the summary shows the practitioner's
+ * confirmed placement, never this.
+ */
+export function suggestedPlacement(a: Assessment): Record<TriangleDomain, CId[]> {
+  const flagged = C_IDS.filter((id) => {
+    const x = a.answers[id];
+    return id !== 'composite' && x !== undefined && (x.risk === 'medium' || x.risk === 'high' || x.resilience === 'low');
+  });
+  return Object.fromEntries(TRIANGLE_DOMAINS.map((d) => [d, TEN_CS.filter((c) => flagged.includes(c.id) && c.triangle.includes(d)).map((c) => c.id)])) as Record<
+    TriangleDomain,
+    CId[]
+  >;
 }
 
 /** The first line of a text, at most `max` characters, with an ellipsis when it was shortened for display. */

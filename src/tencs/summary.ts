@@ -4,19 +4,27 @@ import {
   PARTICIPANT_LABELS,
   RESILIENCE_LABELS,
   RISK_LABELS,
+  type AgeBand,
   type Assessment,
   type CAnswer,
   type OfflineFactor,
   type ResilienceLevel,
   type RiskLevel,
 } from './assessment.js';
+import { AREA_CS, findPatterns, type CompoundingPattern } from './patterns.js';
+import { safetySection, type LocalSafeguarding, type SafetySection } from './safety.js';
+import { ListNamer, cleanText, countOf, excerpt, inGuideOrder, namesOf } from './text.js';
 import { TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, getC, type CId, type TriangleDomain } from './ten-cs.js';
 
-/** The nine Cs that are areas of a young person's life; C10 brings them together. */
-export const AREA_CS: readonly CId[] = TEN_CS.filter((c) => c.id !== 'composite').map((c) => c.id);
+export { AREA_CS, type CompoundingPattern, type PatternId } from './patterns.js';
+export { cleanText, excerpt, listOf, namesOf } from './text.js';
+export type { LocalSafeguarding, SafetySection } from './safety.js';
 
 /** Longest excerpt of a practitioner's strengths text carried into the summary. */
 export const STRENGTH_EXCERPT_CHARS = 160;
+
+/** How the summary refers back to the list of areas of concern once it has named them. */
+export const CONCERNS_REFERENCE = 'the areas of concern above';
 
 /** Said on every summary: it shows patterns, it never decides. */
 export const JUDGEMENT_NOTE =
@@ -42,27 +50,13 @@ export interface CJudgement {
   readonly nextStepsRecorded: boolean;
 }
 
-/** A combination of judgements the guide treats as compounding, stated as a pattern to weigh. */
-export interface CompoundingPattern {
-  readonly id: PatternId;
-  /** The Cs the pattern is about, in the guide's order. */
-  readonly cs: readonly CId[];
-  readonly offlineFactors: readonly OfflineFactor[];
-  /** Our own words; never holds anything the practitioner typed. */
-  readonly text: string;
+/** The next steps recorded on one C, in the order they were written. */
+export function planOf(c: CId, answer: CAnswer | undefined): PlanItem[] {
+  if (!answer) return [];
+  const first: PlanItem = { c, what: cleanText(answer.nextSteps), who: cleanText(answer.nextStepsWho ?? ''), by: answer.nextStepsBy ?? '' };
+  const more = (answer.moreSteps ?? []).map((m) => ({ c, what: cleanText(m.what), who: cleanText(m.who), by: m.by }));
+  return [first, ...more].filter((p) => p.what !== '');
 }
-
-export type PatternId =
-  | 'several-at-once'
-  | 'risk-without-resilience'
-  | 'disclosure-contact-conduct'
-  | 'content-context'
-  | 'peer-networks'
-  | 'anxious-use'
-  | 'self-narrative'
-  | 'exploitation'
-  | 'offline-combination'
-  | 'online-on-offline';
 
 /** The composite picture across all ten Cs and the offline factors. */
 export interface CompositePicture {
@@ -94,18 +88,43 @@ export interface StrengthToBuildOn {
   readonly shortened: boolean;
 }
 
-/** Concerns placed on one domain of the Assessment Triangle. */
+/** The Cs the practitioner placed on one domain of the Assessment Triangle (confirmed placements only). */
 export interface TriangleConcerns {
   readonly domain: TriangleDomain;
   readonly label: string;
   readonly cs: readonly CId[];
-  readonly offlineFactors: readonly OfflineFactor[];
+}
+
+/** The practitioner's placement of the concerns on the Triangle; empty until they confirm it. */
+export interface TrianglePicture {
+  readonly confirmed: boolean;
+  /** Only when confirmed: the domains, each with the concerns placed there. */
+  readonly domains: readonly TriangleConcerns[];
+  /** Concerns (medium or high risk, or low resilience) not placed on any domain, once confirmed. */
+  readonly unplaced: readonly CId[];
+}
+
+/** The voices the guide asks for, for one C (user text). */
+export interface Voices {
+  readonly c: CId;
+  readonly youngPerson: string;
+  readonly parent: string;
+}
+
+/** One next step in the plan (user text), with who and by when when recorded. */
+export interface PlanItem {
+  readonly c: CId;
+  readonly what: string;
+  readonly who: string;
+  /** YYYY-MM-DD, or '' when not given. */
+  readonly by: string;
 }
 
 /** Everything a manager, or a case record, needs from a completed assessment. */
 export interface AssessmentSummary {
   readonly assessmentId: string;
   readonly caseRef: string;
+  readonly ageBand: AgeBand | undefined;
   readonly ageBandLabel: string;
   readonly assessedOn: string;
   readonly participants: readonly string[];
@@ -117,24 +136,16 @@ export interface AssessmentSummary {
   /** The practitioner's view of the impact on identity, relationships, development and wellbeing (user text). */
   readonly impact: string;
   readonly strengths: readonly StrengthToBuildOn[];
-  readonly triangle: readonly TriangleConcerns[];
+  /** The young person's and the parent's or carer's own views, C by C, where recorded. */
+  readonly voices: readonly Voices[];
+  /** Every next step recorded, C by C, gathered into one plan. */
+  readonly plan: readonly PlanItem[];
+  readonly safety: SafetySection;
+  readonly triangle: TrianglePicture;
   readonly judgementNote: string;
+  /** Lists of Cs the summary has named, and how to refer back to each, so the prompts never repeat one. */
+  readonly namedLists: readonly { readonly cs: readonly CId[]; readonly reference: string }[];
 }
-
-/** Which Assessment Triangle domains each offline factor bears on most directly. */
-const OFFLINE_TRIANGLE: Readonly<Record<OfflineFactor, readonly TriangleDomain[]>> = {
-  'domestic-abuse': ['parenting-capacity', 'family-environment'],
-  'parental-mental-health': ['parenting-capacity'],
-  'substance-misuse': ['parenting-capacity'],
-  neglect: ['parenting-capacity'],
-  exploitation: ['developmental-needs', 'family-environment'],
-  send: ['developmental-needs'],
-  'young-person-mental-health': ['developmental-needs'],
-  'going-missing': ['developmental-needs', 'family-environment'],
-};
-
-/** The offline combination the guide uses as its example of composite and complex risk. */
-const GUIDE_OFFLINE_TRIAD: readonly OfflineFactor[] = ['domestic-abuse', 'parental-mental-health', 'substance-misuse'];
 
 const EMPTY_ANSWER: CAnswer = {
   strengths: '',
@@ -146,46 +157,6 @@ const EMPTY_ANSWER: CAnswer = {
   nextSteps: '',
   skipped: false,
 };
-
-/**
- * Removes control characters other than line breaks and tabs, and trims. Keeps pasted text readable
- * and stops a field of escaped control characters from multiplying the size of a card.
- */
-export function cleanText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-    .trim();
-}
-
-/** The start of `text` up to `max` characters, cut at a word boundary where one is near, marked when shortened. */
-export function excerpt(text: string, max: number): { text: string; shortened: boolean } {
-  const clean = cleanText(text);
-  if (clean.length <= max) return { text: clean, shortened: false };
-  let cut = clean.slice(0, max - 1);
-  const space = cut.search(/\s\S*$/);
-  if (space > max * 0.6) cut = cut.slice(0, space);
-  // Never end on half of a surrogate pair.
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return { text: `${cut.trimEnd()}…`, shortened: true };
-}
-
-/** "A", "A and B", "A, B and C". */
-export function listOf(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
-/** The short titles of these Cs as an English list. */
-export function namesOf(cs: readonly CId[]): string {
-  return listOf(cs.map((c) => getC(c).shortTitle));
-}
-
-function inGuideOrder(cs: Iterable<CId>): CId[] {
-  const set = new Set(cs);
-  return TEN_CS.map((c) => c.id).filter((id) => set.has(id));
-}
 
 function judge(id: CId, answer: CAnswer | undefined): CJudgement {
   const c = getC(id);
@@ -205,180 +176,62 @@ function judge(id: CId, answer: CAnswer | undefined): CJudgement {
     concern: a.risk === 'medium' || a.risk === 'high',
     youngPersonViewRecorded: cleanText(a.youngPersonView).length > 0,
     parentViewRecorded: cleanText(a.parentView).length > 0,
-    nextStepsRecorded: cleanText(a.nextSteps).length > 0,
+    nextStepsRecorded: planOf(id, a).length > 0,
   };
 }
 
-interface PatternContext {
-  readonly concern: ReadonlySet<CId>;
-  readonly judgements: ReadonlyMap<CId, CJudgement>;
-  readonly offline: ReadonlySet<OfflineFactor>;
-  readonly hasOfflineOther: boolean;
-}
-
-function concernsAmong(ctx: PatternContext, cs: readonly CId[]): CId[] {
-  return cs.filter((c) => ctx.concern.has(c));
-}
-
-/** The combinations the guide names, or that its practice example and cautions point to. */
-function findPatterns(ctx: PatternContext): CompoundingPattern[] {
-  const out: CompoundingPattern[] = [];
-  const add = (id: PatternId, cs: CId[], offlineFactors: OfflineFactor[], text: string) =>
-    out.push({ id, cs: inGuideOrder(cs), offlineFactors, text });
-  const areaConcerns = concernsAmong(ctx, AREA_CS);
-
-  if (areaConcerns.length >= 3) {
-    add(
-      'several-at-once',
-      areaConcerns,
-      [],
-      `${areaConcerns.length} of the nine areas carry medium or high risk at the same time (${namesOf(inGuideOrder(areaConcerns))}). Risks that sit together build on each other: the combined risk is different from, and more than, each one alone.`,
-    );
-  }
-
-  const thin = AREA_CS.filter((c) => ctx.concern.has(c) && ctx.judgements.get(c)?.resilience === 'low');
-  if (thin.length > 0) {
-    add(
-      'risk-without-resilience',
-      thin,
-      [],
-      `Risk is medium or high and resilience is low in ${namesOf(thin)}: little is yet holding the young person in ${thin.length === 1 ? 'this area' : 'these areas'}.`,
-    );
-  }
-
-  if (ctx.concern.has('confidentiality')) {
-    const partners = concernsAmong(ctx, ['contact', 'conduct']);
-    if (partners.length > 0) {
-      add(
-        'disclosure-contact-conduct',
-        ['confidentiality', ...partners],
-        [],
-        `${namesOf(['confidentiality', ...partners])} together: a breach of confidentiality alongside risky ${partners.length === 2 ? 'contact and conduct' : partners[0]} is the combination in the guide's practice example of images shared without consent. Who can now see the material, who is helping or harming, and whether there is bullying or sextortion all bear on one another.`,
-      );
-    }
-  }
-
-  if (ctx.concern.has('content') && ctx.concern.has('context')) {
-    add(
-      'content-context',
-      ['content', 'context'],
-      [],
-      'Content and Context together: where harmful material sits, how openly it can be reached and whether it can be removed decide how far the harm can spread.',
-    );
-  }
-
-  if (ctx.concern.has('connection')) {
-    const partners = concernsAmong(ctx, ['contact', 'conduct']);
-    if (partners.length > 0) {
-      add(
-        'peer-networks',
-        ['connection', ...partners],
-        [],
-        `${namesOf(['connection', ...partners])} together: the young person's friends and networks can be a source of support or of abuse. Many young people know about the danger from strangers; fewer recognise grooming and exploitation by other young people.`,
-      );
-    }
-  }
-
-  if (ctx.concern.has('consumption')) {
-    const partners = concernsAmong(ctx, ['confidentiality', 'contact', 'conduct', 'compatibility']);
-    const anxious = ctx.offline.has('young-person-mental-health');
-    if (partners.length > 0 || anxious) {
-      add(
-        'anxious-use',
-        ['consumption', ...partners],
-        anxious ? ['young-person-mental-health'] : [],
-        `Consumption alongside ${partners.length > 0 ? namesOf(partners) : "the young person's own mental health"}: young people affected by online harm often check profiles and messages again and again, which can feed anxiety and cost sleep.`,
-      );
-    }
-  }
-
-  if (ctx.concern.has('compatibility')) {
-    const others = areaConcerns.filter((c) => c !== 'compatibility');
-    if (others.length > 0) {
-      add(
-        'self-narrative',
-        ['compatibility', ...others],
-        [],
-        `Compatibility alongside ${namesOf(others)}: what has happened may be changing how the young person sees and presents themselves. Their self-narrative is part of the harm, and part of the recovery.`,
-      );
-    }
-  }
-
-  if (ctx.concern.has('commercial')) {
-    const partners = concernsAmong(ctx, ['contact', 'content']);
-    const exploited = ctx.offline.has('exploitation');
-    if (partners.length > 0 || exploited) {
-      add(
-        'exploitation',
-        ['commercial', ...partners],
-        exploited ? ['exploitation'] : [],
-        `Commercial alongside ${partners.length > 0 ? namesOf(partners) : 'offline exploitation concerns'}: when someone gains from the young person's accounts, images or time, together with risky contacts or content, sexual or criminal exploitation needs to be considered.`,
-      );
-    }
-  }
-
-  const triad = GUIDE_OFFLINE_TRIAD.filter((f) => ctx.offline.has(f));
-  if (triad.length >= 2) {
-    add(
-      'offline-combination',
-      [],
-      triad,
-      `${listOf(triad.map((f) => OFFLINE_FACTOR_LABELS[f]))} are present together${triad.length === 3 ? ', the very combination the guide gives as its example of composite risk' : ', part of the combination the guide gives as its example of composite risk'}: their cumulative effect creates risks in addition to, and different from, each one.`,
-    );
-  }
-
-  const offlinePresent = ctx.offline.size > 0 || ctx.hasOfflineOther;
-  if (areaConcerns.length > 0 && offlinePresent) {
-    const factors = [...ctx.offline];
-    add(
-      'online-on-offline',
-      areaConcerns,
-      factors,
-      `Online risk in ${namesOf(inGuideOrder(areaConcerns))} sits on top of offline adversity (${factors.length > 0 ? listOf(factors.map((f) => OFFLINE_FACTOR_LABELS[f].toLowerCase())) : 'other factors recorded'}${factors.length > 0 && ctx.hasOfflineOther ? ', and other factors recorded' : ''}): online and offline risks can feed each other.`,
-    );
-  }
-  return out;
-}
-
-function describePicture(picture: Omit<CompositePicture, 'statements'>, judgements: ReadonlyMap<CId, CJudgement>): string[] {
+function describePicture(picture: Omit<CompositePicture, 'statements'>, judgements: ReadonlyMap<CId, CJudgement>, namer: ListNamer): string[] {
   const s: string[] = [];
   const explored = [...judgements.values()].filter((j) => j.explored);
   if (explored.length === 0) {
     s.push('None of the ten Cs has been explored yet, so there is no picture of risk or resilience to summarise.');
   }
-  if (picture.concerns.length > 0) {
-    const parts = picture.concerns.map((c) => `${getC(c).shortTitle} (${judgements.get(c)?.riskLabel.toLowerCase()})`);
-    s.push(`Medium or high risk in ${picture.concerns.length} of the ten Cs: ${listOf(parts)}.`);
+  // One count: the nine areas; the combined risk (C10) is said separately, never added in.
+  const areas = picture.concerns.filter((c) => c !== 'composite');
+  if (areas.length > 0) {
+    const parts = areas.map((c) => `${getC(c).shortTitle} (${judgements.get(c)?.riskLabel.toLowerCase()})`);
+    s.push(`Medium or high risk in ${countOf(areas.length, 'of the nine areas', 'of the nine areas').replace(/^(\w+) /, '$1 ')}: ${listOfParts(parts)}.`);
+    namer.known(areas, CONCERNS_REFERENCE);
   } else if (explored.length > 0) {
-    s.push('No C is rated medium or high risk.');
+    s.push('None of the nine areas is rated medium or high risk.');
   }
-  if (picture.lowResilience.length > 0) s.push(`Resilience is low in ${namesOf(picture.lowResilience)}.`);
-  const strong = [...judgements.values()].filter((j) => j.resilience === 'strong').map((j) => j.id);
-  if (strong.length > 0) s.push(`Resilience is strong in ${namesOf(strong)}.`);
+  const combined = judgements.get('composite');
+  if (combined && combined.risk !== 'not-explored') s.push(`The combined risk (C10) is rated ${combined.riskLabel.toLowerCase()}.`);
+  const low = picture.lowResilience.filter((c) => c !== 'composite');
+  if (low.length > 0) s.push(`Resilience is low in ${namer.name(low, 'the areas of low resilience above')}.`);
+  const strong = [...judgements.values()].filter((j) => j.resilience === 'strong' && j.id !== 'composite').map((j) => j.id);
+  if (strong.length > 0) s.push(`Resilience is strong in ${namer.name(strong, 'the areas of strong resilience above')}.`);
   if (picture.offlineFactors.length > 0 || picture.offlineOther) {
     const labels = picture.offlineFactors.map((f) => f.label);
     if (picture.offlineOther) labels.push('other factors in the practitioner\'s words (below)');
-    s.push(`Offline factors recorded: ${listOf(labels)}.`);
+    s.push(`Offline factors recorded: ${listOfParts(labels)}.`);
   } else if (explored.length > 0) {
     s.push('No offline factors recorded.');
   }
-  if (picture.notExplored.length > 0 && explored.length > 0) {
-    s.push(`Not explored: ${namesOf(picture.notExplored)}. Gaps are part of the picture too.`);
+  const gaps = picture.notExplored.filter((c) => c !== 'composite');
+  if (gaps.length > 0 && explored.length > 0) {
+    s.push(`Not explored: ${namer.name(gaps, 'the areas not explored above')}. Gaps are part of the picture too.`);
   }
   return s;
 }
 
-/** Builds the summary of a completed (or in-progress) assessment; a pure function of its answers. */
-export function summarise(assessment: Assessment): AssessmentSummary {
+function listOfParts(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Builds the summary of a completed (or in-progress) assessment; a pure function of its answers and the council's details. */
+export function summarise(assessment: Assessment, local: LocalSafeguarding = {}): AssessmentSummary {
   const judgementList = TEN_CS.map((c) => judge(c.id, assessment.answers[c.id]));
   const judgements = new Map(judgementList.map((j) => [j.id, j]));
   const concerns = judgementList.filter((j) => j.concern).map((j) => j.id);
   const composite = assessment.composite;
   const offline = new Set<OfflineFactor>(composite?.offlineFactors ?? []);
   const offlineOther = cleanText(composite?.offlineOther ?? '');
+  const setup = assessment.setup;
+  const namer = new ListNamer();
 
-  const patterns = findPatterns({ concern: new Set(concerns), judgements, offline, hasOfflineOther: offlineOther.length > 0 });
-  const base: Omit<CompositePicture, 'statements'> = {
+  const base0 = {
     highRisk: judgementList.filter((j) => j.risk === 'high').map((j) => j.id),
     mediumRisk: judgementList.filter((j) => j.risk === 'medium').map((j) => j.id),
     concerns,
@@ -389,9 +242,19 @@ export function summarise(assessment: Assessment): AssessmentSummary {
     skipped: judgementList.filter((j) => j.skipped).map((j) => j.id),
     offlineFactors: [...offline].map((id) => ({ id, label: OFFLINE_FACTOR_LABELS[id] })),
     offlineOther,
-    patterns,
   };
-  const picture: CompositePicture = { ...base, statements: describePicture(base, judgements) };
+  // The statements name the lists first; the patterns then refer back to them.
+  const statements = describePicture({ ...base0, patterns: [] }, judgements, namer);
+  const patterns = findPatterns({
+    concern: new Set(concerns),
+    resilience: new Map(judgementList.map((j) => [j.id, j.resilience])),
+    offline,
+    hasOfflineOther: offlineOther.length > 0,
+    ageBand: setup?.ageBand,
+    harmFrom: new Set(composite?.harmFrom ?? []),
+    namer,
+  });
+  const picture: CompositePicture = { ...base0, patterns, statements };
 
   const strengths: StrengthToBuildOn[] = judgementList
     .filter((j) => j.resilience === 'strong' || j.resilience === 'some')
@@ -401,18 +264,30 @@ export function summarise(assessment: Assessment): AssessmentSummary {
       return { c: j.id, resilience: j.resilience, resilienceLabel: j.resilienceLabel, excerpt: e.text, shortened: e.shortened };
     });
 
-  const flagged = new Set([...concerns, ...base.lowResilience]);
-  const triangle: TriangleConcerns[] = TRIANGLE_DOMAINS.map((domain) => ({
-    domain,
-    label: TRIANGLE_DOMAIN_LABELS[domain],
-    cs: TEN_CS.filter((c) => flagged.has(c.id) && c.triangle.includes(domain)).map((c) => c.id),
-    offlineFactors: [...offline].filter((f) => OFFLINE_TRIANGLE[f].includes(domain)),
-  }));
+  const voices: Voices[] = TEN_CS.flatMap((c) => {
+    const a = assessment.answers[c.id];
+    const youngPerson = cleanText(a?.youngPersonView ?? '');
+    const parent = cleanText(a?.parentView ?? '');
+    return youngPerson || parent ? [{ c: c.id, youngPerson, parent }] : [];
+  });
+  const plan = TEN_CS.flatMap((c) => planOf(c.id, assessment.answers[c.id]));
 
-  const setup = assessment.setup;
+  const safety = safetySection(
+    {
+      flags: composite?.safetyFlags ?? [],
+      anyHigh: base0.highRisk.length > 0,
+      ageBand: setup?.ageBand,
+      referralMadeOn: composite?.referralMadeOn ?? '',
+      strategyDiscussionOn: composite?.strategyDiscussionOn ?? '',
+      safetyDone: cleanText(composite?.safetyDone ?? ''),
+    },
+    local,
+  );
+
   return {
     assessmentId: assessment.id,
     caseRef: setup?.caseRef ?? '',
+    ageBand: setup?.ageBand,
     ageBandLabel: setup ? AGE_BAND_LABELS[setup.ageBand] : '',
     assessedOn: setup?.assessedOn ?? '',
     participants: (setup?.participants ?? []).map((p) => PARTICIPANT_LABELS[p]),
@@ -422,7 +297,27 @@ export function summarise(assessment: Assessment): AssessmentSummary {
     analysis: cleanText(composite?.analysis ?? ''),
     impact: cleanText(composite?.impact ?? ''),
     strengths,
-    triangle,
+    voices,
+    plan,
+    safety,
+    triangle: trianglePicture(assessment, judgementList),
     judgementNote: JUDGEMENT_NOTE,
+    namedLists: namer.lists('the same areas (above)'),
   };
+}
+
+/** Only what the practitioner confirmed: a suggestion never reaches the summary. */
+function trianglePicture(assessment: Assessment, judgements: readonly CJudgement[]): TrianglePicture {
+  const composite = assessment.composite;
+  if (!composite?.triangleConfirmed || !composite.triangle) return { confirmed: false, domains: [], unplaced: [] };
+  const flagged = judgements.filter((j) => j.id !== 'composite' && (j.concern || j.resilience === 'low')).map((j) => j.id);
+  const placement = composite.triangle;
+  const domains = TRIANGLE_DOMAINS.map((domain) => ({
+    domain,
+    label: TRIANGLE_DOMAIN_LABELS[domain],
+    // A C placed earlier that is no longer a concern is left out: the placement follows the judgements.
+    cs: inGuideOrder(placement[domain].filter((c) => flagged.includes(c))),
+  }));
+  const placed = new Set(domains.flatMap((d) => d.cs));
+  return { confirmed: true, domains, unplaced: flagged.filter((c) => !placed.has(c)) };
 }

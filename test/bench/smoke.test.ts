@@ -11,7 +11,7 @@ describe('npm run bench, tiny', () => {
     const log: string[] = [];
     const results: BenchResults = await runBench({ ...QUICK, log: (line) => log.push(line) });
 
-    for (const target of ['ours', 'baseline'] as const) {
+    for (const target of ['ours', 'baseline', 'storage'] as const) {
       const steps = results.steps.filter((s) => s.target === target);
       expect(steps.map((s) => s.concurrency)).toEqual(QUICK.steps);
       for (const s of steps) {
@@ -33,6 +33,15 @@ describe('npm run bench, tiny', () => {
     expect(new Set(results.probes.heavy.map((t) => t.kind))).toEqual(new Set(['message', 'submit', 'resume', 'list']));
     expect(results.seed.heavy).toBe(QUICK.seedHeavy);
     expect(results.probes.baseline.every((t) => t.storage.pointReads + t.storage.queries + t.storage.writes + t.storage.batches === 0)).toBe(true);
+    // The storage baseline makes one point read and one write per turn (its first turn inserts instead of reading a row).
+    for (const s of results.steps.filter((x) => x.target === 'storage')) {
+      expect(s.storagePerTurn.pointReads, `storage baseline at ${s.concurrency}`).toBeLessThanOrEqual(1);
+      expect(s.storagePerTurn.pointReads + s.storagePerTurn.writes, `storage baseline at ${s.concurrency}`).toBeGreaterThanOrEqual(1.5);
+    }
+    // audit CASE-REF: the same storage requests with few and many other cases' entries.
+    expect(results.auditLookup.map((r) => r.otherEntries)).toEqual(QUICK.auditLookupSizes);
+    expect(new Set(results.auditLookup.map((r) => r.lookup.total)).size).toBe(1);
+    expect(results.auditLookup[0]!.lookup.queries).toBeGreaterThan(0);
     expect(log.join('\n')).toMatch(/ratio/);
 
     // The report renders from these results: table, targets, chart.

@@ -97,11 +97,11 @@ describe('the guided assessment over real HTTP', () => {
     const { vulnerabilities: _none, ...c10Answers } = answersFor(10);
     expect(inputsOf(card)).not.toHaveProperty('vulnerabilities');
 
-    // C10: the picture so far names the medium/high or low-resilience Cs.
+    // C10: the picture so far names the medium/high or low-resilience Cs, each with its Triangle input.
     const picture = cardText(card);
-    expect(picture).toMatch(/C2 Connection: risk of harm medium/);
-    expect(picture).toMatch(/C6 Conduct: risk of harm high/);
-    expect(picture).toMatch(/C8 Consumption: risk of harm medium, resilience low \(both together\)/);
+    expect(picture).toMatch(/C2 Connection: risk medium/);
+    expect(picture).toMatch(/C6 Conduct: risk high/);
+    expect(picture).toMatch(/C8 Consumption: risk medium, resilience low/);
     expect(picture).not.toMatch(/C1 Confidentiality: risk/);
     card = await go(
       press(bot, user, card, 'tencs.step.next', {
@@ -151,7 +151,11 @@ describe('the guided assessment over real HTTP', () => {
       const expected = n === 2 ? { ...answersFor(2), strengths: 'Edited strength for C2' } : n === 10 ? { ...c10Answers, vulnerabilities: '' } : answersFor(n);
       expect(stored.answers[cid]).toMatchObject({ ...expected, skipped: false });
     }
-    expect(stored.composite).toEqual({ offlineFactors: ['domestic-abuse', 'parental-mental-health'], offlineOther: 'Older sibling recently left home', analysis: 'Contact and conduct risks compound with parental mental ill-health', impact: 'Withdrawn at school' });
+    const { triangle, ...composite } = stored.composite!;
+    expect(composite).toEqual({ offlineFactors: ['domestic-abuse', 'parental-mental-health'], offlineOther: 'Older sibling recently left home', analysis: 'Contact and conduct risks compound with parental mental ill-health', impact: 'Withdrawn at school' });
+    // The guide's suggestion came pre-ticked and was saved as the practitioner left it, but never confirmed: no summary shows it.
+    expect(triangle?.['parenting-capacity']).toEqual(['content', 'conduct', 'consumption']);
+    expect(stored.composite?.triangleConfirmed).toBeUndefined();
 
     // My assessments lists it as completed, with View.
     const list = await go(bot.send(message(bot, user, 'my assessments')));

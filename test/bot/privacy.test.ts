@@ -119,7 +119,7 @@ describe('export of a very long assessment', () => {
     const long = (field: string, step: string) => {
       const prefix = `${step}:${field}:`;
       // Long enough to need several export cards, short enough for one step card (LIMITS.cardTextBytes).
-      const max = field === 'analysis' ? 2000 : field.endsWith('Other') ? LIMITS.otherText : 500;
+      const max = field === 'analysis' ? 1700 : field.endsWith('Other') ? LIMITS.otherText : 500;
       return prefix + '€'.repeat(max - prefix.length);
     };
     await completeAssessment(bot, user, 'CR-LONG-1', long);

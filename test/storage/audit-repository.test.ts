@@ -49,14 +49,14 @@ describe('audit trail on Azurite', () => {
     expect(entries[0]!.assessmentId).toBe("../x#y?'z");
   });
 
-  it('when a case reference was recorded, then its assessments are found for that owner only, in any letter case', async () => {
+  it('when an assessment was deleted under a case reference, then the case index finds it for that owner only, in any letter case', async () => {
     const audit = new AuditRepository(await tables());
     const a = owner();
     const b = owner();
     const idA = assessmentIdFor(randomUUID(), new Date());
     const idB = assessmentIdFor(randomUUID(), new Date());
-    await audit.record({ actorTenantId: a.tenantId, actorId: a.aadObjectId, action: 'edited', assessmentId: idA, ownerKey: ownerKey(a), caseRef: 'CR-123' });
-    await audit.record({ actorTenantId: b.tenantId, actorId: b.aadObjectId, action: 'edited', assessmentId: idB, ownerKey: ownerKey(b), caseRef: 'CR-123' });
+    await audit.record({ actorTenantId: a.tenantId, actorId: a.aadObjectId, action: 'deleted', assessmentId: idA, ownerKey: ownerKey(a), caseRef: 'CR-123' });
+    await audit.record({ actorTenantId: b.tenantId, actorId: b.aadObjectId, action: 'purged', assessmentId: idB, ownerKey: ownerKey(b), caseRef: 'CR-123' });
     expect(await audit.assessmentIdsForCaseRef(ownerKey(a), ' cr-123 ')).toEqual([idA]);
     expect(await audit.assessmentIdsForCaseRef(ownerKey(a), 'CR-999')).toEqual([]);
   });

@@ -3,7 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { startDailyPurge } from '../../src/retention.js';
+import { JobRunner } from '../../src/jobs/job-runner.js';
+import { registerRetentionJobs } from '../../src/retention.js';
+import { TableLeaseStore } from '../../src/storage/lease-store.js';
 import { AssessmentRepository, assessmentIdFor } from '../../src/storage/assessment-repository.js';
 import { AuditRepository } from '../../src/storage/audit-repository.js';
 import { createFieldCipher } from '../../src/storage/field-cipher.js';
@@ -12,7 +14,10 @@ import { createTableFactory, type TableFactory } from '../../src/storage/tables.
 import type { Assessment } from '../../src/tencs/assessment.js';
 import type { Owner } from '../../src/tencs/owner.js';
 import { PrivacyService, SYSTEM_ACTOR } from '../../src/tencs/privacy-service.js';
+import { CardReplacementQueue, DeletionQueue } from '../../src/storage/work-queues.js';
 import { uniquePrefix } from '../helpers/bot-harness.js';
+
+const queuesOver = (t: TableFactory) => ({ deletions: new DeletionQueue(t), cards: new CardReplacementQueue(t) });
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -63,7 +68,7 @@ describe('retention', () => {
     const audit = new AuditRepository(t, undefined, () => NOW);
     await audit.record({ at: daysAgo(400).toISOString(), actorTenantId: o.tenantId, actorId: o.aadObjectId, action: 'viewed', assessmentId: recent.id });
     await audit.record({ at: daysAgo(10).toISOString(), actorTenantId: o.tenantId, actorId: o.aadObjectId, action: 'viewed', assessmentId: recent.id });
-    const privacy = new PrivacyService(new TableRetentionScan(t), repo, audit, { retentionDays: 90, auditRetentionDays: 365, now: () => NOW });
+    const privacy = new PrivacyService(new TableRetentionScan(t), repo, audit, { retentionDays: 90, auditRetentionDays: 365, now: () => NOW, queues: queuesOver(t) });
 
     expect(await privacy.purgeExpired()).toEqual({ assessments: 2, auditEntries: 1 });
     expect(await repo.get(o, completedOld.id)).toBeUndefined();
@@ -95,23 +100,21 @@ describe('retention', () => {
 
   it('when nothing was ever stored, then the purge finds nothing and does not fail', async () => {
     const t = await tables();
-    const privacy = new PrivacyService(new TableRetentionScan(t), new AssessmentRepository(t, cipher), new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365 });
+    const privacy = new PrivacyService(new TableRetentionScan(t), new AssessmentRepository(t, cipher), new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365, queues: queuesOver(t) });
     expect(await privacy.purgeExpired()).toEqual({ assessments: 0, auditEntries: 0 });
   });
 
-  it('when the daily purge is started, then it runs without being asked and logs counts only', async () => {
+  it('when the purge job is registered and a tick comes, then it runs without being asked and logs counts only', async () => {
     const t = await tables();
     const { repo, o, completedOld } = await seed(t);
-    const privacy = new PrivacyService(new TableRetentionScan(t), repo, new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365, now: () => NOW });
+    const privacy = new PrivacyService(new TableRetentionScan(t), repo, new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365, now: () => NOW, queues: queuesOver(t) });
     const stream = new PassThrough();
     const lines: string[] = [];
     stream.on('data', (d: Buffer) => lines.push(d.toString()));
-    const purge = startDailyPurge(privacy, createLogger('info', stream), { firstDelayMs: 0 });
-    try {
-      for (let i = 0; i < 200 && !lines.some((l) => l.includes('retention.purged')); i++) await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      purge.stop();
-    }
+    const logger = createLogger('info', stream);
+    const runner = new JobRunner({ store: new TableLeaseStore(t), holder: 'test', logger, now: () => NOW.getTime() });
+    registerRetentionJobs(runner, privacy, logger, { purgePeriodMs: DAY, followUpPeriodMs: 60_000 });
+    await runner.tick();
     expect(lines.find((l) => l.includes('retention.purged'))).toMatch(/"assessments":2/);
     expect(await repo.get(o, completedOld.id)).toBeUndefined();
   });

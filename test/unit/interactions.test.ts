@@ -27,7 +27,7 @@ const noConnector: ChannelPort = {
 
 function tableOver(stores = createMemoryStores()) {
   const assessments = new AuditedAssessmentService(stores.assessments, stores.audit);
-  const privacy = new PrivacyService(stores.retention, stores.assessments, stores.audit, { retentionDays: 90, auditRetentionDays: 365 });
+  const privacy = new PrivacyService(stores.retention, stores.assessments, stores.audit, { retentionDays: 90, auditRetentionDays: 365, queues: stores });
   const sharing = new ShareService({ teams: stores.teams, shares: stores.shares, owned: assessments, lookup: stores.assessments, audit: stores.audit, port: noConnector, render: renderSummaryView, noteLimiter: createRateLimiter(NOTE_RATE) });
   return buildInteractions({
     assessments,

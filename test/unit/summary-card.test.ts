@@ -154,10 +154,14 @@ describe('size at the limits', () => {
       notes: Array.from({ length: 6 }, () => ({ author: ch.repeat(60), at: '2020-05-27T10:00:00.000Z', text: ch.repeat(1000) })),
     });
 
-  it('when every field is at its limit in plain letters, with many notes and acknowledgements, then the card fits and the analysis is whole', () => {
+  it('when every field is at its limit in plain letters, with many notes and acknowledgements, then the card fits and every route to safety is whole', () => {
     const card = render(atLimits('x'), manyNotes('x'));
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(MAX_CARD_BYTES);
-    expect(JSON.stringify(card)).toContain('x'.repeat(3000));
+    // Routes to safety are never cut; the practitioner's long analysis gives way first, visibly.
+    const text = cardText(card);
+    for (const route of summarise(atLimits('x')).safety.routes) expect(text).toContain(route.purpose);
+    expect(text).toMatch(/x{300}/);
+    expect(text).toContain('shortened to fit Teams');
     expect(cardText(card)).toMatch(/6 supervision notes; the latest one is shown and all are kept/);
     expect(parseProblems(card)).toEqual([]);
   });

@@ -3,7 +3,20 @@ import type { Assessment, Status } from '../../tencs/assessment.js';
 import { AuditEntrySchema, REFUSAL_AUDIT_WINDOW_MS, RefusalBudget, type AuditEntry, type AuditRecord } from '../../tencs/audit.js';
 import { ConflictError } from '../../tencs/errors.js';
 import { ownerKey, type Owner } from '../../tencs/owner.js';
-import type { AssessmentMeta, AssessmentStore, AuditStore, RetentionScan, ShareCleanupPort, StaleAssessment, StoredAssessment } from '../../tencs/ports.js';
+import type {
+  AssessmentMeta,
+  AssessmentStore,
+  AuditStore,
+  CardQueuePort,
+  CardReplacement,
+  DeletionQueuePort,
+  PendingDeletion,
+  RecordOptions,
+  RetentionScan,
+  ShareCleanupPort,
+  StaleAssessment,
+  StoredAssessment,
+} from '../../tencs/ports.js';
 import type { ShareStore, TeamStore } from '../../tencs/share-service.js';
 import type { Share, SupervisionEntry, TeamRef } from '../../tencs/sharing.js';
 
@@ -26,6 +39,8 @@ export interface MemoryStores {
   readonly cleanup: ShareCleanupPort;
   readonly teams: TeamStore;
   readonly shares: ShareStore;
+  readonly deletions: DeletionQueuePort;
+  readonly cards: CardQueuePort;
 }
 
 export function createMemoryStores(now: () => Date = () => new Date()): MemoryStores {
@@ -35,6 +50,10 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
   /** Refusals already written: one row per assessment, person and detail in a window (as the Table Storage row key). */
   const refusalRows = new Set<string>();
   const refusals = new RefusalBudget();
+  /** Idempotent audit entries already written (key and time). */
+  const idempotent = new Set<string>();
+  const pending = new Map<string, PendingDeletion>();
+  const cardWork = new Map<string, CardReplacement>();
   const teams = new Map<string, TeamRef>();
   const shares = new Map<string, { share: Share; etag: string }>();
   const supervision = new Map<string, { acks: Map<string, Ack>; notes: Map<string, Note> }>();
@@ -84,14 +103,22 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
         (a): AssessmentMeta => ({ id: a.id, caseRef: a.setup?.caseRef, status: a.status, step: a.step, rev: a.rev, createdAt: a.createdAt, updatedAt: a.updatedAt, completedAt: a.completedAt }),
       );
     },
+    async listAllForOwner(owner) {
+      return assessmentStore.listForOwner(owner, Number.MAX_SAFE_INTEGER);
+    },
     async delete(owner, id) {
       return assessments.get(ownerKey(owner))?.delete(id) ?? false;
     },
   };
 
   const auditStore: AuditStore = {
-    async record(entry: AuditRecord) {
+    async record(entry: AuditRecord, options: RecordOptions = {}) {
       const parsed = AuditEntrySchema.parse({ ...entry, at: entry.at ?? now().toISOString() });
+      if (options.idempotencyKey !== undefined) {
+        const key = `${parsed.at}\n${options.idempotencyKey}`;
+        if (idempotent.has(key)) return;
+        idempotent.add(key);
+      }
       if (parsed.action === 'refused') {
         const t = new Date(parsed.at).getTime();
         const at = Number.isNaN(t) ? now().getTime() : t;
@@ -111,7 +138,8 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
     },
     async assessmentIdsForCaseRef(key, caseRef) {
       const ref = caseRefKey(caseRef);
-      return [...new Set(audit.filter((e) => e.ownerKey === key && e.caseRefKey === ref).map((e) => e.assessmentId))];
+      // The case index: assessments this owner deleted (or retention purged) under the reference.
+      return [...new Set(audit.filter((e) => (e.action === 'deleted' || e.action === 'purged') && e.ownerKey === key && e.caseRefKey === ref).map((e) => e.assessmentId))];
     },
     async sharesForCaseRef(tenantId, caseRef) {
       const ref = caseRefKey(caseRef);
@@ -143,7 +171,8 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
     },
     async deleteIfUnchanged(stale) {
       const p = assessments.get(stale.partitionKey);
-      if (p?.get(stale.rowKey)?.etag !== stale.etag) return false;
+      const found = p?.get(stale.rowKey);
+      if (!p || !found || (stale.etag !== '*' && found.etag !== stale.etag)) return false;
       return p.delete(stale.rowKey);
     },
   };
@@ -217,5 +246,45 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
     },
   };
 
-  return { assessments: assessmentStore, audit: auditStore, retention, cleanup, teams: teamStore, shares: shareStore };
+  const deletions: DeletionQueuePort = {
+    async put(d) {
+      pending.set(`${d.ownerKey}|${d.assessmentId}`, copy(d));
+    },
+    async remove(d) {
+      pending.delete(`${d.ownerKey}|${d.assessmentId}`);
+    },
+    async list(max = 1000) {
+      return [...pending.values()].slice(0, max).map(copy);
+    },
+  };
+
+  const cards: CardQueuePort = {
+    async put(share, nowMs) {
+      const key = `${share.tenantId}|${share.id}`;
+      if (!cardWork.has(key)) cardWork.set(key, { share: copy(share), attempts: 0, notBefore: nowMs, queuedAt: nowMs, lastFailure: undefined, etag: etag() });
+    },
+    async done(tenantId, shareId) {
+      cardWork.delete(`${tenantId}|${shareId}`);
+    },
+    async failed(item, notBefore, failure) {
+      const key = `${item.share.tenantId}|${item.share.id}`;
+      const current = cardWork.get(key);
+      if (!current || current.etag !== item.etag) return false;
+      cardWork.set(key, { ...current, attempts: item.attempts + 1, notBefore, lastFailure: failure, etag: etag() });
+      return true;
+    },
+    async get(tenantId, shareId) {
+      const found = cardWork.get(`${tenantId}|${shareId}`);
+      return found && copy(found);
+    },
+    async due(nowMs, max = 1000) {
+      return [...cardWork.values()]
+        .filter((c) => c.notBefore <= nowMs)
+        .sort((a, b) => a.queuedAt - b.queuedAt)
+        .slice(0, max)
+        .map(copy);
+    },
+  };
+
+  return { assessments: assessmentStore, audit: auditStore, retention, cleanup, teams: teamStore, shares: shareStore, deletions, cards };
 }

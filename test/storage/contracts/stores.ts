@@ -9,6 +9,7 @@ import { ShareCleanup } from '../../../src/storage/share-cleanup.js';
 import { ShareRepository } from '../../../src/storage/share-repository.js';
 import { createTableFactory } from '../../../src/storage/tables.js';
 import { TeamRepository } from '../../../src/storage/team-repository.js';
+import { CardReplacementQueue, DeletionQueue } from '../../../src/storage/work-queues.js';
 import { assessmentIdFor, type Assessment } from '../../../src/tencs/assessment.js';
 import type { Owner } from '../../../src/tencs/owner.js';
 import { shareIdFor, type Share, type TeamRef } from '../../../src/tencs/sharing.js';
@@ -35,6 +36,8 @@ export const STORES: readonly (readonly [string, () => Promise<Stores>])[] = [
         cleanup: new ShareCleanup(tables),
         teams: new TeamRepository(tables),
         shares: new ShareRepository(tables, cipher),
+        deletions: new DeletionQueue(tables),
+        cards: new CardReplacementQueue(tables),
       };
     },
   ],

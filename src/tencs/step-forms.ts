@@ -117,6 +117,12 @@ export const COMPOSITE_FIELDS: readonly FieldSpec[] = [
   },
 ];
 
+/** The inputs a step's card always shows: C10 shows a Triangle input only for the Cs of concern. */
+export function alwaysShownFields(step: FormStep): readonly FieldSpec[] {
+  const triangle = new Set(AREA_IDS.map(triangleFieldId));
+  return fieldsFor(step).filter((f) => !triangle.has(f.id));
+}
+
 /** The inputs on the card for this step. */
 export function fieldsFor(step: FormStep): readonly FieldSpec[] {
   if (step === 'setup') return SETUP_FIELDS;

@@ -1,7 +1,7 @@
 import { AGE_BANDS, LIMITS, isCStep, type AgeBand, type Assessment, type CAnswer } from './assessment.js';
 import { COMPLETED_MESSAGE, NOT_SAVED_MESSAGE, type AssessmentService, type CardRef, type Mode, type Outcome } from './assessment-service.js';
 import type { Owner } from './owner.js';
-import { fieldsFor, isBlankAnswer, type FormValues } from './step-forms.js';
+import { alwaysShownFields, isBlankAnswer, type FormValues } from './step-forms.js';
 import { C_IDS, type CId } from './ten-cs.js';
 
 /**
@@ -140,7 +140,7 @@ export class TogetherService {
   async openFromStep(owner: Owner, ref: CardRef, data: Record<string, unknown>): Promise<TogetherOutcome> {
     if (!isCStep(ref.step)) throw new Error(`Step ${ref.step} is not a C`);
     const c = ref.step;
-    const complete = fieldsFor(c).every((f) => f.id in data);
+    const complete = alwaysShownFields(c).every((f) => f.id in data);
     if (!complete) return this.open(owner, ref, c);
     const outcome = await this.assessments.submitStep(owner, ref, 'later', data);
     if (outcome.kind !== 'saved') return { kind: 'step', outcome };

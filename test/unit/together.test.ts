@@ -1,3 +1,4 @@
+import { alwaysShownFields } from '../../src/tencs/step-forms.js';
 import { describe, expect, it } from 'vitest';
 import { renderConsultTogether, renderTogether, renderTogetherOutcome, PARENT_LABEL, YOUNG_LABEL } from '../../src/cards/together-cards.js';
 import { VERBS } from '../../src/cards/verbs.js';
@@ -187,11 +188,21 @@ describe('switching between the practitioner\'s card and the together view', () 
   it('when the practitioner opens the together view from their card, then what they typed there is saved first', async () => {
     const a = hostile();
     const { repo, together } = setup(a);
-    const typed = { strengths: 'Typed strengths', vulnerabilities: 'Typed worries', risk: 'low', resilience: 'some', youngPersonView: 'I like drawing', parentView: 'She is kind', nextSteps: 'Typed plan' };
+    const typed = { strengths: 'Typed strengths', vulnerabilities: 'Typed worries', risk: 'low', resilience: 'some', youngPersonView: 'I like drawing', parentView: 'She is kind', nextSteps: 'Typed plan', nextStepsWho: '', nextStepsBy: '', nextSteps2: '', nextSteps2Who: '', nextSteps2By: '' };
     const out = await together.openFromStep(OWNER, refTo(a, 'contact'), typed);
     expect(out.kind).toBe('together');
     expect(repo.stored!.answers.contact).toMatchObject({ strengths: 'Typed strengths', risk: 'low', nextSteps: 'Typed plan' });
     expect((out as TogetherView).ref.rev).toBe(repo.stored!.rev);
+  });
+
+  it('when the practitioner opens the together view from C10, whose card shows Triangle inputs only for the Cs of concern, then what they typed is still saved first', async () => {
+    const a = hostile();
+    const { repo, together } = setup(a);
+    const typed: Record<string, unknown> = Object.fromEntries(alwaysShownFields('composite').map((f) => [f.id, '']));
+    Object.assign(typed, { analysis: 'Typed analysis of how the risks combine', risk: 'medium', resilience: 'some' });
+    const out = await together.openFromStep(OWNER, refTo(a, 'composite'), typed);
+    expect(out.kind).toBe('together');
+    expect(repo.stored!.composite).toMatchObject({ analysis: 'Typed analysis of how the risks combine' });
   });
 
   it('when the open comes without the practitioner\'s inputs, then nothing is written (their answers can never be blanked)', async () => {

@@ -40,6 +40,7 @@ describe('a Bot Connector that answers only after the time budget: the call is a
   });
   beforeEach(() => {
     bot.connector.clearFaults();
+    escaped.length = 0;
   });
 
   async function installedTeam(): Promise<TestTeam> {

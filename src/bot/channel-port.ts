@@ -41,10 +41,16 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function toConnectorError(error: unknown): ConnectorError {
+/**
+ * What a call failed with, for the retry loop. A call whose signal has fired was cut short by the budget,
+ * whatever error won the race out of the HTTP client: its abort listener rejects with an AbortError, but
+ * destroying the request also emits a socket error, which it rejects as a RestError (REQUEST_SEND_ERROR)
+ * when that comes first. Either way Teams did not answer in time, and the post may still have landed.
+ */
+function toConnectorError(error: unknown, signal: AbortSignal): ConnectorError {
   const e = error as { statusCode?: unknown; name?: unknown } | null;
   const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
-  const aborted = e?.name === 'AbortError';
+  const aborted = e?.name === 'AbortError' || (status === undefined && signal.aborted);
   return new ConnectorError(`Bot Connector call failed${status ? ` with ${status}` : ''}`, status, retryAfterMs(error), aborted, { cause: error });
 }
 
@@ -84,7 +90,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
         await withClient(teamReference(team), (c) => c.getConversationMember(team.teamId, userId, { abortSignal: signal }));
         return true;
       } catch (error) {
-        const e = toConnectorError(error);
+        const e = toConnectorError(error, signal);
         // Only this code means "not a member"; any other 404 (no such team) is the bot having gone.
         if (e.status === 404 && errorCode(error) === 'MemberNotFoundInConversation') return false;
         throw e;
@@ -103,7 +109,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
       try {
         created = await withClient(teamReference(team), (c) => c.createConversation(parameters, { abortSignal: signal }));
       } catch (error) {
-        throw toConnectorError(error);
+        throw toConnectorError(error, signal);
       }
       const conversationId = created.id;
       // Teams names the thread `${channel};messageid=${activityId}`; read the id from there if it is not given.
@@ -131,7 +137,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
           ),
         );
       } catch (error) {
-        throw toConnectorError(error);
+        throw toConnectorError(error, signal);
       }
     },
   };

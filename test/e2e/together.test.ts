@@ -153,6 +153,18 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     expect(worldText).toContain(PRACTITIONER_TEXT.next);
     expect(worldText).not.toContain(PARENT.c1);
     expectNothingPrivate(worldText);
+
+    // From consult, with no assessment: a 16-year-old's words for contact, then an under-8's.
+    await chat.say('consult contact for a 16-year-old');
+    let words = await chat.card('The people you talk to');
+    await shoot(words, 'consult-contact-16-17');
+    expect(await words.innerText()).toContain('Did you feel free to say no?');
+    await chat.press(words, 'Under 8');
+    words = await chat.card('People I talk to');
+    await shoot(words, 'consult-contact-under-8');
+    const under8 = await words.innerText();
+    expect(under8).toContain('Has anyone asked you to keep a secret from your grown-ups?');
+    expect(under8).toContain('A grown-up can read these out loud');
     expect(problems).toEqual([]);
   });
 });

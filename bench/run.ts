@@ -5,7 +5,7 @@
  * process), the tencs bot (src/index.ts) and the baseline bot (bench/baseline-bot.ts) each as their
  * own Node process, and the load generator (bench/loadgen.ts) forked as a third. Options:
  * --quick (seconds, for the smoke test), --runs N, --steps 1,10,50, --max-ms N, --max-turns N,
- * --think-ms N, --docs FILE (default docs/benchmarks.md), --no-docs, --no-profile, --report-from FILE (re-render a saved --json), --json FILE (every figure), --profile-out DIR (raw CPU profiles).
+ * --think-ms N, --docs FILE (default docs/benchmarks.md), --no-docs, --no-cold-start (skip bench/cold-start.ts after the report), --no-profile, --report-from FILE (re-render a saved --json), --json FILE (every figure), --profile-out DIR (raw CPU profiles).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ import { scenario } from './scenario.js';
 import { seedAssessments, type SeedResult } from './seed.js';
 import { summarise, type LatencySummary } from './stats.js';
 import { printTable, writeReport } from './report.js';
+import { measureColdStart, writeColdStartSection } from './cold-start.js';
 
 /** What to run. */
 export interface BenchOptions {
@@ -441,10 +442,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.arg
   printTable(results, options.log);
   writeReport(results, options.docsPath ?? FULL.docsPath!);
 } else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runBench(parseArgs(process.argv.slice(2))).then(
-    (results) => {
+  const options = parseArgs(process.argv.slice(2));
+  runBench(options).then(
+    async (results) => {
       const errors = results.steps.reduce((s, m) => s + m.errors, 0);
       process.stdout.write(`Done in ${(results.durationMs / 1000).toFixed(0)} s; ${errors} failed turns in all.\n`);
+      // Cold start and peak RSS, compiled against tsx (bench/cold-start.ts), as a section of the same report.
+      if (options.docsPath && !process.argv.includes('--no-cold-start')) {
+        writeColdStartSection(options.docsPath, await measureColdStart({ runs: 5, build: true, log: options.log }));
+      }
     },
     (error: unknown) => {
       process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

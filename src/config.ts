@@ -14,6 +14,12 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTS.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/**
+ * The Teams Bot Connector host of the public cloud: Teams sends https://smba.trafficmanager.net/<region>/
+ * (amer, emea, apac, uk, in, ...) as the serviceUrl. Government clouds use other hosts and are not supported.
+ */
+export const TEAMS_PUBLIC_CLOUD_SERVICE_HOSTS: readonly string[] = ['smba.trafficmanager.net'];
+
 const csv = z
   .string()
   .optional()
@@ -46,6 +52,10 @@ const EnvSchema = z
     BOT_AUTH: z.enum(['enabled', 'disabled']).default('enabled'),
     BOT_OPENID_METADATA: optionalNonEmpty.pipe(z.string().url().optional()),
     ALLOWED_TENANTS: csv,
+    TEAMS_SERVICE_URL_HOSTS: csv.pipe(
+      z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'must be host names such as smba.trafficmanager.net')),
+    ),
+    ALLOW_LOOPBACK_SERVICE_URL: z.enum(['true', 'false']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(30),
@@ -68,6 +78,13 @@ const EnvSchema = z
       }
     } else if (env.BOT_AUTH === 'enabled') {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ENCRYPTION_KEYS'], message: 'is required outside local runs: answers are encrypted before they are stored' });
+    }
+    if (env.ALLOW_LOOPBACK_SERVICE_URL === 'true' && !isLoopbackHost(env.HOST)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['ALLOW_LOOPBACK_SERVICE_URL'],
+        message: `is "true" but HOST is ${env.HOST}; replies to a loopback Bot Connector are only for local runs and tests on a loopback address`,
+      });
     }
     if (env.BOT_AUTH === 'disabled') {
       if (!isLoopbackHost(env.HOST)) {
@@ -121,6 +138,11 @@ export interface Config {
         readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
         readonly openIdMetadataUrl: string | undefined;
       };
+  /**
+   * Where the bot may send replies: https service URLs on these hosts (Teams, public cloud), and a
+   * loopback Bot Connector only when allowed (tests, local runs; never with a non-loopback HOST).
+   */
+  readonly serviceUrls: { readonly hosts: readonly string[]; readonly allowLoopback: boolean };
   /** Tenants whose activities are accepted; empty means any (only possible with auth disabled). */
   readonly allowedTenants: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -200,6 +222,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tablePrefix: e.TABLE_PREFIX,
     auth: Object.freeze(auth),
     allowedTenants: Object.freeze([...allowedTenants]),
+    serviceUrls: Object.freeze({
+      hosts: Object.freeze(e.TEAMS_SERVICE_URL_HOSTS.length > 0 ? e.TEAMS_SERVICE_URL_HOSTS : [...TEAMS_PUBLIC_CLOUD_SERVICE_HOSTS]),
+      // Local runs (auth off, loopback only) talk to a local connector by default; with auth on it must be asked for.
+      allowLoopback: (e.ALLOW_LOOPBACK_SERVICE_URL ?? (e.BOT_AUTH === 'disabled' ? 'true' : 'false')) === 'true',
+    }),
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     rateLimit: Object.freeze({ burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE }),

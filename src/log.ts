@@ -77,3 +77,15 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     destination ?? process.stdout,
   );
 }
+
+/**
+ * A value from a request, made safe to log before it is trusted: a string is cut to `max` characters
+ * and anything outside a short id charset becomes `_`; anything else is logged by its type only.
+ * Unauthenticated input (a path, a 200 KB channelId) never reaches a log line unbounded.
+ */
+export function safeLogId(value: unknown, max = 64): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') return `(${typeof value})`;
+  const safe = value.slice(0, max).replace(/[^A-Za-z0-9:._@\/-]/g, '_');
+  return value.length > max ? `${safe}…` : safe;
+}

@@ -7,7 +7,8 @@ import type {
   TurnContext,
 } from 'botbuilder';
 import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import { isLoopbackHost } from '../config.js';
+import { safeError, safeLogId, type Logger } from '../log.js';
 import { capConnectorRetries } from './connector-retry-cap.js';
 
 /** A kind message for the practitioner when a turn fails for a reason they cannot fix. */
@@ -19,7 +20,7 @@ export const TURN_ERROR_MESSAGE =
  * "empty app id means no auth" default: it is off only when config says so explicitly, and
  * config allows that only on a loopback host.
  */
-export function createAdapter(config: Pick<Config, 'auth' | 'allowedTenants'>, logger: Logger): TeamsAdapter {
+export function createAdapter(config: Pick<Config, 'auth' | 'allowedTenants' | 'serviceUrls'>, logger: Logger): TeamsAdapter {
   let adapter: TeamsAdapter;
   if (config.auth.enabled) {
     const a = config.auth;
@@ -34,10 +35,14 @@ export function createAdapter(config: Pick<Config, 'auth' | 'allowedTenants'>, l
       },
       config.allowedTenants,
       logger,
+      { serviceUrls: config.serviceUrls, appId: a.appId },
     );
   } else {
     logger.warn({ event: 'auth.disabled' }, 'Bot authentication is OFF (BOT_AUTH=disabled on a loopback host). Local use only.');
-    adapter = new GuardedTeamsAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '' }, config.allowedTenants, logger);
+    adapter = new GuardedTeamsAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '' }, config.allowedTenants, logger, {
+      serviceUrls: config.serviceUrls,
+      appId: undefined,
+    });
   }
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
@@ -90,6 +95,56 @@ export function activityTenant(activity: Partial<Activity>): string | undefined 
   return (a ?? b)?.toLowerCase();
 }
 
+/** The only issuer of the Teams channel's tokens (botframework-connector's ToBotFromChannelTokenIssuer). */
+const CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';
+
+/** True when the bot may send to this serviceUrl: https on an allowed Teams host, or a loopback connector when allowed. */
+export function serviceUrlAllowed(serviceUrl: unknown, allowed: Config['serviceUrls']): boolean {
+  if (typeof serviceUrl !== 'string' || serviceUrl.length > 2048) return false;
+  let url: URL;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  const host = url.hostname.toLowerCase();
+  if (allowed.allowLoopback && (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(host)) return true;
+  return url.protocol === 'https:' && (url.port === '' || url.port === '443') && allowed.hosts.includes(host);
+}
+
+/** The claims of a JWT, read without verifying it (for routing only; botbuilder verifies). */
+function unverifiedClaims(token: string): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    return claims && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a request cannot be a Teams channel request, checked before botbuilder sees the token: only
+ * the channel's tokens are accepted (issuer api.botframework.com), never the emulator's or a skill's
+ * (Entra ID issuers, which botbuilder would accept for the bot's own audience with any serviceUrl), nor
+ * the bot's own outbound token replayed. The token must carry `exp` and a `serviceurl` equal to the
+ * activity's. Returns undefined when botbuilder may go on to verify the signature and the rest.
+ */
+function channelTokenProblem(authHeader: string, activity: Partial<Activity>): string | undefined {
+  if (authHeader.length > 16_384) return 'header-too-long';
+  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authHeader);
+  if (!match?.[1]) return 'not-bearer';
+  const claims = unverifiedClaims(match[1]);
+  if (!claims) return 'not-jwt';
+  if (claims.iss !== CHANNEL_TOKEN_ISSUER) return 'not-channel-issuer';
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) return 'no-exp';
+  if (typeof claims.serviceurl !== 'string' || claims.serviceurl !== activity.serviceUrl) return 'serviceurl-mismatch';
+  if (activity.channelId !== 'msteams') return 'not-teams';
+  return undefined;
+}
+
 /** botframework-connector's ConnectorFactory, which botbuilder does not re-export by name. */
 type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
 
@@ -105,6 +160,7 @@ class GuardedTeamsAdapter extends TeamsAdapter {
     auth: ConfigurationBotFrameworkAuthenticationOptions,
     allowedTenants: readonly string[],
     private readonly logger: Logger,
+    private readonly checks: { readonly serviceUrls: Config['serviceUrls']; readonly appId: string | undefined },
   ) {
     super(auth);
     this.allowed = new Set(allowedTenants.map((t) => t.toLowerCase()));
@@ -130,15 +186,56 @@ class GuardedTeamsAdapter extends TeamsAdapter {
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {
     if (typeof authHeaderOrResult !== 'string') return super.processActivity(authHeaderOrResult, activity, logic);
+    // Before anything else: the bot replies (with its own bearer token) to the serviceUrl, so only Teams's.
+    if (!serviceUrlAllowed(activity.serviceUrl, this.checks.serviceUrls)) {
+      this.logger.warn(
+        { event: 'auth.rejected', reason: 'service-url-not-allowed', activityType: safeLogId(activity.type), channelId: safeLogId(activity.channelId) },
+        'Request rejected: serviceUrl is not an allowed Teams service URL',
+      );
+      return { status: 401 };
+    }
     let authenticated;
     try {
+      if (this.checks.appId !== undefined) {
+        const problem = channelTokenProblem(authHeaderOrResult, activity);
+        if (problem) {
+          this.logger.warn(
+            { event: 'auth.rejected', reason: problem, activityType: safeLogId(activity.type), channelId: safeLogId(activity.channelId) },
+            'Request rejected: not a Teams channel token',
+          );
+          return { status: 401 };
+        }
+      }
       authenticated = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeaderOrResult);
+      if (this.checks.appId !== undefined) {
+        // The same checks on the verified claims: the issuer, exp and serviceurl botbuilder accepted.
+        const identity = authenticated.claimsIdentity;
+        const exp = Number(identity.getClaimValue('exp'));
+        if (
+          identity.getClaimValue('iss') !== CHANNEL_TOKEN_ISSUER ||
+          identity.getClaimValue('serviceurl') !== activity.serviceUrl ||
+          identity.getClaimValue('aud') !== this.checks.appId ||
+          !Number.isFinite(exp) ||
+          exp <= 0
+        ) {
+          this.logger.warn(
+            { event: 'auth.rejected', reason: 'verified-claims', activityType: safeLogId(activity.type), channelId: safeLogId(activity.channelId) },
+            'Request rejected: verified claims are not a Teams channel token',
+          );
+          return { status: 401 };
+        }
+      }
     } catch (error) {
       // The reason stays in our log as an error name only; the caller learns nothing about the token or keys.
       const e = error as { name?: string; statusCode?: number };
       const upstream = e.name === 'FetchError' || (typeof e.statusCode === 'number' && e.statusCode >= 500);
       this.logger.warn(
-        { event: upstream ? 'auth.unavailable' : 'auth.rejected', errorName: e.name, activityType: activity.type, channelId: activity.channelId },
+        {
+          event: upstream ? 'auth.unavailable' : 'auth.rejected',
+          errorName: safeLogId(e.name),
+          activityType: safeLogId(activity.type),
+          channelId: safeLogId(activity.channelId),
+        },
         upstream ? 'Could not load the Bot Framework signing keys' : 'Request rejected: authentication failed',
       );
       return { status: upstream ? 503 : 401 };
@@ -147,12 +244,26 @@ class GuardedTeamsAdapter extends TeamsAdapter {
       const tenant = activityTenant(activity);
       if (!tenant || !this.allowed.has(tenant)) {
         this.logger.warn(
-          { event: 'tenant.rejected', tenantId: tenant ?? null, activityType: activity.type, conversationId: activity.conversation?.id },
+          {
+            event: 'tenant.rejected',
+            tenantId: safeLogId(tenant, 64),
+            activityType: safeLogId(activity.type),
+            conversationId: safeLogId(activity.conversation?.id, 256),
+          },
           'Request rejected: tenant not allowed',
         );
         return { status: 403 };
       }
     }
-    return super.processActivity(authenticated, activity, logic);
+    try {
+      return await super.processActivity(authenticated, activity, logic);
+    } catch (error) {
+      // CloudAdapter.process would answer 500 with the error's message and print the error itself.
+      this.logger.error(
+        { event: 'turn.failed', err: safeError(error), activityType: safeLogId(activity.type), activityId: safeLogId(activity.id, 128) },
+        'A turn failed outside the turn error handler',
+      );
+      return { status: 500 };
+    }
   }
 }

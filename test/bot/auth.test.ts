@@ -94,6 +94,8 @@ describe('authentication of every request, against locally signed Bot Framework 
       BOT_TENANT_ID: TEST_TENANT,
       BOT_TYPE: 'SingleTenant',
       BOT_OPENID_METADATA: `${METADATA_HOST}${METADATA_PATH}`,
+      // The loopback connector stands in for Teams's Bot Connector; fail closed otherwise.
+      ALLOW_LOOPBACK_SERVICE_URL: 'true',
     });
   });
 

@@ -40,9 +40,17 @@ function turnOf(raw: Record<string, unknown>, logger: Logger): Turn {
   return { activity, facts: f, log: logger.child({ activityId: f.activityId }) };
 }
 
-/** Posts one message into the turn's conversation, as a reply to the activity (as botbuilder's sendActivity does). */
+/**
+ * Posts one message into the turn's conversation as a reply to the activity (botbuilder's sendActivity
+ * sets replyToId the same way); the SDK sends replies to the conversation's activities with replyToId.
+ * Ids are encoded into the path, as botbuilder's connector client encodes them.
+ */
 async function post(ctx: Context, activity: Record<string, unknown>): Promise<void> {
-  await ctx.send({ type: 'message', ...activity, replyToId: ctx.activity.id } as never);
+  const a = ctx.activity;
+  const payload = { type: 'message', ...activity, from: a.recipient, recipient: a.from, conversation: a.conversation } as never;
+  const conversation = ctx.api.conversations.activities(encodeURIComponent(a.conversation.id));
+  if (a.id) await conversation.reply(a.id, payload);
+  else await conversation.create(payload);
 }
 
 /** Sends a reply as new messages into the turn's conversation (typed commands, events, guards on messages). */

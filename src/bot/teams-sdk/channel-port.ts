@@ -42,7 +42,8 @@ function toConnectorError(error: unknown): ConnectorError {
 /**
  * The domain's ChannelPort over the Teams SDK's API client, with the same contract as the botbuilder
  * host's (../channel-port.ts): a client scoped to the team's serviceUrl, the operation's abort signal
- * on every call (through the client middleware), and failures as ConnectorError for the domain's retry.
+ * on every call (through the client middleware), ids encoded into paths as botbuilder encodes them, and
+ * failures as ConnectorError for the domain's retry.
  */
 export function createTeamsSdkChannelPort(app: App): ChannelPort {
   const call = async <T>(serviceUrl: string, signal: AbortSignal, fn: (api: App['api']) => Promise<T>): Promise<T> => {
@@ -56,7 +57,7 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
   return {
     async isMember(team: TeamRef, userId, signal) {
       try {
-        await call(team.serviceUrl, signal, (api) => api.conversations.members(team.teamId).getById(userId));
+        await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getById(encodeURIComponent(userId)));
         return true;
       } catch (error) {
         const e = error as ConnectorError;
@@ -88,7 +89,7 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
       const conversationId = share.conversationId;
       const activityId = share.activityId;
       await call(share.serviceUrl, signal, (api) =>
-        api.conversations.activities(conversationId).update(activityId, {
+        api.conversations.activities(encodeURIComponent(conversationId)).update(encodeURIComponent(activityId), {
           type: 'message',
           id: activityId,
           conversation: { id: conversationId },

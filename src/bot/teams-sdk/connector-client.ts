@@ -73,7 +73,7 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): ILogger {
     trace: () => undefined,
     log: () => undefined,
     warn: () => child.warn({ event: 'teams-sdk.warn' }, 'The Teams SDK logged a warning (details withheld)'),
-    error: (...m: unknown[]) => { if (process.env.TENCS_SDK_DEBUG) console.error('SDKERR', ...m); child.error({ event: 'teams-sdk.error' }, 'The Teams SDK logged an error (details withheld)'); },
+    error: () => child.error({ event: 'teams-sdk.error' }, 'The Teams SDK logged an error (details withheld)'),
     child: (n: string) => sdkLogger(logger, `${name}/${n.slice(0, 64)}`),
   } as unknown as ILogger;
 }

@@ -225,6 +225,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       TABLE_PREFIX: tablePrefix,
       ENCRYPTION_KEYS: encryptionKeys,
       LOG_LEVEL: 'info',
+      // The bench's Bot Connector is on loopback; with auth on, replies there must be allowed explicitly.
+      ALLOW_LOOPBACK_SERVICE_URL: 'true',
     });
     baseline = await startBot('baseline', 'bench/baseline-bot.ts', await freePort(), botEnv);
     const bots = { ours, baseline };

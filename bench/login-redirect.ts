@@ -38,3 +38,18 @@ https.request = function request(this: unknown, ...args: unknown[]) {
   if (hostOf(args) === LOGIN_HOST) return redirected(args);
   return (originalRequest as (...a: unknown[]) => http.ClientRequest).apply(this, args);
 } as typeof https.request;
+
+// The Teams SDK host's MSAL (its own @azure/msal-node 5) asks with fetch rather than https.request:
+// the same requests, and only those, go to the stub.
+const originalFetch = globalThis.fetch;
+globalThis.fetch = async function fetchRedirected(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  if (url.hostname !== LOGIN_HOST) return originalFetch(input, init);
+  const request = input instanceof Request ? input : undefined;
+  const body = init?.body ?? (request ? await request.text() : undefined);
+  return originalFetch(new URL(`${url.pathname}${url.search}`, stub), {
+    method: init?.method ?? request?.method ?? 'GET',
+    headers: init?.headers ?? request?.headers,
+    body: body === '' ? undefined : body,
+  });
+} as typeof fetch;

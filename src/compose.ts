@@ -1,8 +1,6 @@
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { createAdapter } from './bot/adapter.js';
-import { createBot, type Bot } from './bot/bot.js';
-import { createChannelPort } from './bot/channel-port.js';
+import { createHost, type Bot } from './bot/host.js';
 import { renderSummaryView } from './cards/share-cards.js';
 import { buildInteractions } from './interactions/interactions.js';
 import { createRateLimiter } from './interactions/rate-limiter.js';
@@ -57,9 +55,10 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   const teams = new TeamRepository(tables);
   const shares = new ShareRepository(tables, cipher);
 
-  // The connector: one adapter, one channel port (proactive posts, card replacement, membership checks).
-  const adapter = createAdapter(config, logger);
-  const port = createChannelPort(adapter, config.auth.enabled ? config.auth.appId : '');
+  // The host config names (BOT_HOST): its connector gives one channel port (proactive posts, card
+  // replacement, membership checks); the interaction table is bound to it once the services exist.
+  const host = createHost(config, logger);
+  const port = host.port;
   const retry = CONNECTOR_RETRY;
 
   const assessments: AssessmentService = new AuditedAssessmentService(assessmentRepository, audit);
@@ -96,7 +95,7 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     limiter: createRateLimiter(config.rateLimit),
     retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays },
   });
-  const bot = createBot(adapter, table, logger);
+  const bot = host.bind(table);
 
   return {
     config,

@@ -50,6 +50,7 @@ const EnvSchema = z
     BOT_TENANT_ID: optionalNonEmpty,
     BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     BOT_AUTH: z.enum(['enabled', 'disabled']).default('enabled'),
+    BOT_HOST: z.enum(['teams-ai', 'teams-sdk']).default('teams-ai'),
     BOT_OPENID_METADATA: optionalNonEmpty.pipe(z.string().url().optional()),
     ALLOWED_TENANTS: csv,
     TEAMS_SERVICE_URL_HOSTS: csv.pipe(
@@ -153,6 +154,8 @@ export interface Config {
     | { readonly kind: 'connection-string'; readonly connectionString: string; readonly allowInsecure: boolean }
     | { readonly kind: 'managed-identity'; readonly accountUrl: string; readonly clientId: string | undefined };
   readonly tablePrefix: string;
+  /** Which SDK binds the interaction table: botbuilder + teams-ai (default) or the Teams SDK (@microsoft/teams.apps). */
+  readonly botHost: 'teams-ai' | 'teams-sdk';
   readonly auth:
     | { readonly enabled: false }
     | {
@@ -249,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     tables: Object.freeze(tables),
     tablePrefix: e.TABLE_PREFIX,
+    botHost: e.BOT_HOST,
     auth: Object.freeze(auth),
     allowedTenants: Object.freeze([...allowedTenants]),
     serviceUrls: Object.freeze({

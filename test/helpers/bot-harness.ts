@@ -81,6 +81,8 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     TABLE_PREFIX: uniquePrefix(),
     LOG_LEVEL: 'info',
     ENCRYPTION_KEYS: `test:${randomBytes(32).toString('base64')}`,
+    // The behavioural suites run once per host: BOT_HOST=teams-sdk (npm run test:teams-sdk) picks the Teams SDK.
+    ...(process.env.BOT_HOST ? { BOT_HOST: process.env.BOT_HOST } : {}),
     ...env,
   });
   let deps!: Dependencies;

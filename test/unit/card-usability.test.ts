@@ -182,6 +182,10 @@ describe('the help card', () => {
     delete: 'delete CR-1234',
     export: 'export CR-1234',
     audit: 'audit CR-1234',
+    reassess: 'reassess CR-1234',
+    compare: 'compare CR-1234',
+    'hand-over': 'hand over CR-1234',
+    reminders: 'reminders off',
   };
 
   it('when help is shown, then it lists every command the bot understands, each as typed', () => {

@@ -94,6 +94,8 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const personal = createPersonalPort(adapter, config.auth.enabled ? config.auth.appId : '', personalChats, renderPersonal, logger);
   const cycle = new CycleService(owned, reminders, handOvers, personal, audit, caseKeeps, config.cycle, options.now);
   const privacy = new PrivacyService(new TableRetentionScan(tables), owned, audit, {
+    cases: cycle,
+    ...(options.now ? { now: options.now } : {}),
     retentionDays: config.retentionDays,
     auditRetentionDays: config.auditRetentionDays,
     queues: { deletions: new DeletionQueue(tables), cards: new CardReplacementQueue(tables) },

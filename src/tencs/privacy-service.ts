@@ -79,6 +79,11 @@ export interface PrivacyOptions {
   readonly shares?: { readonly cleanup: ShareCleanupPort; readonly repository: Pick<ShareStore, 'entries' | 'get'>; readonly notifyRemoved: ChannelNotifier };
   /** Sleeps between channel updates (pacing); tests may pass a fake. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Retention by case (issue 16): an assessment with a case reference goes only when the whole case may
+   * (no activity for the case retention period, the owner warned and not keeping it); see CycleService.
+   */
+  readonly cases?: { mayDeleteCase(owner: Owner, caseRef: string): Promise<boolean> };
 }
 
 /** Replaces a posted channel card with the "removed" card (built in compose.ts over the channel port). */
@@ -283,8 +288,19 @@ export class PrivacyService {
     const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
     let assessments = 0;
     await this.finishPendingDeletions(signal);
+    const caseDecisions = new Map<string, boolean>();
     for (const stale of await this.retention.findStale(cutoff)) {
       signal?.throwIfAborted();
+      if (stale.caseRef && this.options.cases) {
+        // One decision per owner and case in a run: the case is kept, warned about, or goes as a whole.
+        const key = `${stale.partitionKey}|${stale.caseRef.trim().toLowerCase()}`;
+        let mayDelete = caseDecisions.get(key);
+        if (mayDelete === undefined) {
+          mayDelete = await this.options.cases.mayDeleteCase(ownerOfKey(stale.partitionKey), stale.caseRef);
+          caseDecisions.set(key, mayDelete);
+        }
+        if (!mayDelete) continue;
+      }
       const marker: PendingDeletion = {
         ownerKey: stale.partitionKey,
         assessmentId: stale.rowKey,

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import { ownerKey, type Owner } from '../owner.js';
 import type { AssessmentMeta, StoredAssessment } from '../ports.js';
 import { C_IDS } from '../ten-cs.js';
-import { keepCase } from './case-retention.js';
+import { caseRetention, keepCase } from './case-retention.js';
 import { compareCase, type CaseComparison, type PlanAction } from './compare.js';
 import type { CycleConfig } from './cycle-config.js';
 import { HandOverRefusedError, type HandOverRecord } from './hand-over.js';
@@ -61,6 +61,11 @@ export type HandOverResult =
   /** The colleague's personal chat could not be reached: the offer was taken back, nothing changed. */
   | { readonly kind: 'unreachable' }
   | { readonly kind: 'none' };
+
+const optional = async <K extends string>(key: K, value: Promise<string | undefined>): Promise<Partial<Record<K, string>>> => {
+  const v = await value;
+  return v === undefined ? {} : ({ [key]: v } as Record<K, string>);
+};
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -131,6 +136,32 @@ export class CycleService {
     for (const r of rows) await this.audit.record({ actorTenantId: owner.tenantId, actorId: owner.aadObjectId, action: 'kept', assessmentId: r.id, ownerKey: ownerKey(owner), ...(r.caseRef ? { caseRef: r.caseRef } : {}) });
     await this.keeps.setKeptUntil(owner, caseRef, until);
     return until;
+  }
+
+  /**
+   * The purge asks, once per owner and case a run: may this case's assessments go? Only when the case
+   * has had no activity for the case retention period (or a later "keep") and a warning sent to the
+   * owner's personal chat has stood for the warning period. Sends the warning when it is due.
+   */
+  async mayDeleteCase(owner: Owner, caseRef: string): Promise<boolean> {
+    const rows = await this.store.listForCase(owner, caseRef);
+    if (rows.length === 0) return false;
+    const decision = caseRetention({
+      assessments: rows,
+      ...(await optional('keptUntil', this.keeps.keptUntil(owner, caseRef))),
+      ...(await optional('warnedAt', this.keeps.warnedAt(owner, caseRef))),
+      now: this.now(),
+      retentionDays: this.config.caseRetentionDays,
+      warningDays: this.config.retentionWarningDays,
+    });
+    if (decision.action === 'delete') return true;
+    if (decision.action === 'warn') {
+      // Recorded as warned only once it reached the owner: a warning that did not arrive delays the deletion.
+      if (await this.personal.send(owner, { kind: 'retention-warning', caseRef: rows[0]?.caseRef ?? caseRef, deleteAfter: decision.deleteAfter })) {
+        await this.keeps.setWarnedAt(owner, caseRef, this.now().toISOString());
+      }
+    }
+    return false;
   }
 
   /** Starts the next assessment of a case from its latest completed one; the earlier one is only read. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
-import { cardOf, cardText, message, newUser, startTestBot, type TestBot, type TestUser, type TurnResult } from '../helpers/bot-harness.js';
+import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot, type TestUser, type TurnResult } from '../helpers/bot-harness.js';
 import { executeActions, inputsOf, press } from '../helpers/card-driver.js';
 import { completeAssessment } from '../helpers/full-assessment.js';
 
@@ -71,6 +71,16 @@ describe('reassess and compare one case over time, through the real app', () => 
     expect(compared2).toContain('The 2 most recent assessments, oldest first: 3 June 2024, 10 January 2025.');
     expect(compared2).toMatch(/C1 [^\n]+\n[\s\S]*?Since the last assessment: risk lower; resilience the same/);
     expect(compared2).toMatch(/Since the last assessment: risk higher; resilience the same/);
+
+    // The reassessment's summary and case-record text say what changed since the last one.
+    const summary = cardText(await cardFrom(press(bot, user, second, VERBS.summaryView)));
+    expect(summary).toContain('What changed since the last assessment');
+    expect(summary).toMatch(/C1 [^\n]*: risk lower \(high, now low\); resilience the same \(some\)\./);
+    const copied = await bot.send(execute(bot, user, VERBS.summaryCopy, { assessmentId: executeActions(second).find((a) => a.data.assessmentId)!.data.assessmentId as string }));
+    const plain = JSON.stringify(copied.sent);
+    expect(plain).toContain('WHAT CHANGED SINCE THE LAST ASSESSMENT');
+    expect(plain).toContain('Changes since the assessment of 3 June 2024:');
+    expect(plain).toMatch(/C10 [^"]*: risk higher \(medium, now high\)/);
 
     // Third: C2's resilience up from some to strong.
     await reassess(bot, user, '2025-07-10', { c2: { resilience: 'strong' } });

@@ -87,8 +87,9 @@ describe('review and unfinished reminders: injectable clock, two instances runni
     expect(cardText(cardOf(await press(bot, other, sent[0], VERBS.reminderSnooze, {}, 'Snooze for a week')))).toContain('no longer current');
   });
 
+  // The job runner's clock only moves forward (a period already done is not run again), so each test starts later.
   it('when reminders are turned off, or the assessment is deleted or handed over before the run, then nothing is sent', { timeout: 120_000 }, async () => {
-    clock = new Date();
+    clock = new Date(Date.now() + 30 * DAY);
     const off = newUser('Off');
     const deleted = newUser('Deleted');
     const handed = newUser('Handed');
@@ -107,7 +108,11 @@ describe('review and unfinished reminders: injectable clock, two instances runni
 
     clock = workingMorning(reviewOn);
     await tickBoth();
-    for (const u of [off, deleted, handed, colleague]) expect(remindersTo(u), u.name).toHaveLength(0);
+    for (const u of [off, deleted, handed]) expect(remindersTo(u), u.name).toHaveLength(0);
+    // The review date moved with the case: the colleague who owns it now is the one reminded.
+    const copy = await bot.deps.assessmentRepository.get(owner(colleague), c.id);
+    expect(copy?.assessment.reviewOn).toBe(reviewOn);
+    expect(remindersTo(colleague).map(cardText).join('\n')).toContain('CR-7204');
 
     // Outside working hours nothing is sent even when due; turned back on, the reminder comes in working hours.
     expect(JSON.stringify((await bot.send(message(bot, off, 'reminders on'))).sent)).toContain('Reminders are on');
@@ -120,10 +125,10 @@ describe('review and unfinished reminders: injectable clock, two instances runni
   });
 
   it('when an assessment is left unfinished for REMINDER_STALE_DAYS, then its owner is reminded once, with Resume', { timeout: 60_000 }, async () => {
-    clock = new Date();
+    clock = new Date(Date.now() + 200 * DAY);
     const user = newUser('Unfinished');
     await bot.send(message(bot, user, 'start'));
-    clock = workingMorning(new Date(Date.now() + 9 * DAY).toISOString().slice(0, 10));
+    clock = workingMorning(new Date(Date.now() + 209 * DAY).toISOString().slice(0, 10));
     await tickBoth();
     clock = new Date(clock.getTime() + PERIOD + 1000);
     await tickBoth();

@@ -6,6 +6,9 @@ import type { AssessmentRepository } from './assessment-repository.js';
 import { ConflictError } from './errors.js';
 import type { HandOverStore } from './hand-over-store.js';
 
+/** The ETag given for a row being handed over: no stored row ever has it. */
+const READ_ONLY_ETAG = 'W/"tencs-hand-over-read-only"';
+
 /**
  * The assessments as their owners may use them while hand-overs happen (docs/hand-over.md): a row the
  * asker no longer owns (handed over) or does not yet own (a copy before the commit) is not found, "my
@@ -26,15 +29,16 @@ export class OwnedAssessmentStore implements AssessmentStore {
     if (!s?.handOver) return s;
     const owned = await this.handOvers.owned(owner, id);
     if (!owned) return undefined;
-    const { readOnly: _r, ...stored } = owned;
-    return stored;
+    const { readOnly, ...stored } = owned;
+    // Being handed over: readable, but no write can match this ETag (Table Storage answers 412), so a
+    // save is a conflict without costing every ordinary save an extra read.
+    return readOnly ? { ...stored, etag: READ_ONLY_ETAG } : stored;
   }
 
   async replace(assessment: Assessment, etag: string): Promise<string> {
-    const owner = { tenantId: assessment.tenantId, aadObjectId: assessment.ownerId };
-    const owned = await this.handOvers.owned(owner, assessment.id);
-    // Being handed over (read only) or gone to a colleague: the card in hand is out of date.
-    if (!owned || owned.readOnly) throw new ConflictError('changed', 'The assessment is being handed over or was handed over');
+    // The ETag came from get(): a moving row gave READ_ONLY_ETAG, and marking a row changed its ETag, so
+    // a card read before the hand-over conflicts too. A handed-over row is not found by get() at all.
+    if (etag === READ_ONLY_ETAG) throw new ConflictError('changed', 'The assessment is being handed over');
     return this.repo.replace(assessment, etag);
   }
 

@@ -27,6 +27,7 @@ import { TogetherService } from './tencs/together.js';
 import { createPersonalPort } from './bot/personal-port.js';
 import { handOverOfferCard, retentionWarningCard } from './cards/cycle-cards.js';
 import { TableCaseKeepStore } from './storage/case-keep-store.js';
+import { TableCycleData } from './storage/cycle-data.js';
 import { HandOverStore } from './storage/hand-over-store.js';
 import { OwnedAssessmentStore } from './storage/owned-assessment-store.js';
 import { TablePersonalChatDirectory } from './storage/personal-chat-store.js';
@@ -95,6 +96,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const cycle = new CycleService(owned, reminders, handOvers, personal, audit, caseKeeps, config.cycle, options.now);
   const privacy = new PrivacyService(new TableRetentionScan(tables), owned, audit, {
     cases: cycle,
+    cycleData: new TableCycleData(tables),
     ...(options.now ? { now: options.now } : {}),
     retentionDays: config.retentionDays,
     auditRetentionDays: config.auditRetentionDays,

@@ -84,6 +84,11 @@ export interface PrivacyOptions {
    * (no activity for the case retention period, the owner warned and not keeping it); see CycleService.
    */
   readonly cases?: { mayDeleteCase(owner: Owner, caseRef: string): Promise<boolean> };
+  /** Reminder and retention rows of the case over time: in an export, and removed with an assessment. */
+  readonly cycleData?: {
+    exportLines(owner: Owner, caseRef: string, assessmentIds: readonly string[]): Promise<ExportLine[]>;
+    forget(owner: Owner, assessmentId: string, caseRef: string | undefined): Promise<void>;
+  };
 }
 
 /** Replaces a posted channel card with the "removed" card (built in compose.ts over the channel port). */
@@ -207,6 +212,7 @@ export class PrivacyService {
       }
     }
     const queued = await this.removeShares(tenantId, marker.assessmentId, signal);
+    await this.options.cycleData?.forget(ownerOfKey(marker.ownerKey), marker.assessmentId, marker.caseRef);
     await this.audit.record(
       {
         ...(marker.action === 'purged' ? SYSTEM_ACTOR : { actorTenantId: marker.actorTenantId, actorId: marker.actorId }),
@@ -249,6 +255,8 @@ export class PrivacyService {
       sections.push(...(await this.shareSections(owner.tenantId, meta.id)));
       await this.audit.record({ ...this.actor(owner), action: 'exported', assessmentId: meta.id, ownerKey: key, ...caseRefOf(assessment) });
     }
+    const cycleLines = (await this.options.cycleData?.exportLines(owner, caseRef, metas.map((m) => m.id))) ?? [];
+    if (cycleLines.length > 0) sections.push({ heading: 'Reminders and retention choices', lines: cycleLines });
     const trail = await this.audit.listForAssessments(metas.map((m) => m.id));
     sections.push({ heading: 'Audit trail', lines: trail.map((e) => auditLine(e, owner)) });
     return { caseRef: metas[0]!.caseRef ?? caseRef, sections };

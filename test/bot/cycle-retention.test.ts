@@ -64,6 +64,13 @@ describe('retention by case: warning in personal chat, keep, deletion after the 
     expect((await bot.deps.privacy.purgeExpired()).assessments).toBe(1);
     expect(await bot.deps.assessmentRepository.get(owner, gone.id)).toBeUndefined();
     expect((await bot.deps.assessmentRepository.get(owner, kept.id))?.assessment.answers.confidentiality?.strengths).toBe('strengths c1');
+    // Data rights: the export of the kept case lists the keep; the deleted case leaves no reminder or retention row behind.
+    const exported = JSON.stringify((await bot.send(message(bot, user, 'export CR-7301'))).sent);
+    expect(exported).toContain('Kept by your choice until at least');
+    const rows: string[] = [];
+    for await (const e of bot.deps.tables.table('reminders').listEntities({ queryOptions: { filter: `PartitionKey eq '${encodeURIComponent(owner.tenantId)}:${encodeURIComponent(owner.aadObjectId)}'` } })) rows.push(String(e.rowKey));
+    expect(rows).toContain('case|cr-7301');
+    expect(rows.filter((r) => r.includes('cr-7302') || r.includes(gone.id))).toEqual([]);
     const list = cardText(cardOf(await bot.send(message(bot, user, 'my assessments'))));
     expect(list).toContain('CR-7301');
     expect(list).not.toContain('CR-7302');

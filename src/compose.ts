@@ -128,7 +128,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     teams,
     isTeamMember: createTeamMembership({ teams, port, retry, logger }),
     limiter: createRateLimiter(config.rateLimit),
-    retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays },
+    retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays, caseRetentionDays: config.cycle.caseRetentionDays },
     cycle,
     personalChats,
   });

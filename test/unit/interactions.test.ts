@@ -41,7 +41,7 @@ function tableOver(stores = createMemoryStores()) {
     teams: stores.teams,
     isTeamMember: async () => false,
     limiter: createRateLimiter({ burst: 30, perMinute: 60 }),
-    retention: { retentionDays: 90, auditRetentionDays: 365 },
+    retention: { retentionDays: 90, auditRetentionDays: 800, caseRetentionDays: 396 },
     cycle: new CycleService(
       { ...stores.assessments, create: (a) => stores.assessments.create(a), get: (o, id) => stores.assessments.get(o, id), replace: (a, e) => stores.assessments.replace(a, e), listForCase: async (o, c) => (await stores.assessments.listAllForOwner(o)).filter((m) => sameCaseRef(m.caseRef, c)) },
       new InMemoryReminderStore(),

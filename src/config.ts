@@ -1,6 +1,6 @@
-import { loadCycleConfig, type CycleConfig } from './tencs/cycle/cycle-config.js';
 import { z } from 'zod';
 import { parseEncryptionKeys, type EncryptionKey } from './storage/field-cipher.js';
+import { loadCycleConfig, type CycleConfig } from './tencs/cycle/cycle-config.js';
 
 /** Azurite's published development account; only ever used against a loopback Azurite. */
 export const AZURITE_DEV_CONNECTION_STRING =

@@ -22,6 +22,15 @@ import { NOTE_RATE, ShareService } from './tencs/share-service.js';
 import { createRemovalNotifier } from './tencs/share-removal.js';
 import { createTeamMembership } from './tencs/team-membership.js';
 import { TogetherService } from './tencs/together.js';
+import { createPersonalPort } from './bot/personal-port.js';
+import { handOverOfferCard, retentionWarningCard } from './cards/cycle-cards.js';
+import { TableCaseKeepStore } from './storage/case-keep-store.js';
+import { TableCycleData } from './storage/cycle-data.js';
+import { HandOverStore } from './storage/hand-over-store.js';
+import { OwnedAssessmentStore } from './storage/owned-assessment-store.js';
+import { TablePersonalChatDirectory } from './storage/personal-chat-store.js';
+import { TableReminderStore } from './storage/reminder-store.js';
+import { CycleService, type PersonalMessage } from './tencs/cycle/cycle-service.js';
 
 /** Everything the running service is made of, built from config; no listening, no timers. */
 export interface Dependencies {
@@ -41,10 +50,22 @@ export interface Dependencies {
   readonly shares: ShareRepository;
   readonly sharing: ShareService;
   readonly storageHealthy: () => Promise<boolean>;
+  /** The case over time (issue 16): its service, the stores its jobs read, and the personal-chat port. */
+  readonly cycle: CycleService;
+  readonly reminders: TableReminderStore;
+  readonly handOvers: HandOverStore;
+  readonly caseKeeps: TableCaseKeepStore;
+  readonly personalChats: TablePersonalChatDirectory;
+  readonly personal: ReturnType<typeof createPersonalPort>;
+}
+
+/** Test seams: the clock the cycle's services read (the job runner has its own). */
+export interface DependencyOptions {
+  readonly now?: () => Date;
 }
 
 /** The composition root shared by index.ts, the tests and the benchmark: every service is built here, once. */
-export async function buildDependencies(config: Config, logger: Logger): Promise<Dependencies> {
+export async function buildDependencies(config: Config, logger: Logger, options: DependencyOptions = {}): Promise<Dependencies> {
   const tables = await createTableFactory(config);
   // Config only allows no keys on a local run (auth disabled on loopback): use a generated dev key there.
   const keys = config.encryptionKeys.length > 0 ? config.encryptionKeys : [loadOrCreateDevKey(config.devKeyFile)];
@@ -61,8 +82,21 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   const port = host.port;
   const retry = CONNECTOR_RETRY;
 
-  const assessments: AssessmentService = new AuditedAssessmentService(assessmentRepository, audit);
-  const privacy = new PrivacyService(new TableRetentionScan(tables), assessmentRepository, audit, {
+  // Hand-over: every read and write of an assessment applies its rule (docs/hand-over.md), so a handed-over
+  // assessment is refused to its former owner and "my assessments" and delete leave out what moved away.
+  const handOvers = new HandOverStore(tables, assessmentRepository, audit, options.now ? { now: options.now } : {});
+  const owned = new OwnedAssessmentStore(assessmentRepository, handOvers);
+  const assessments: AssessmentService = new AuditedAssessmentService(owned, audit, options.now);
+  const reminders = new TableReminderStore(tables);
+  const caseKeeps = new TableCaseKeepStore(tables);
+  const personalChats = new TablePersonalChatDirectory(tables);
+  const renderPersonal = (m: PersonalMessage) => (m.kind === 'hand-over-offer' ? handOverOfferCard(m.record) : retentionWarningCard(m.caseRef, m.deleteAfter));
+  const personal = createPersonalPort(adapter, config.auth.enabled ? config.auth.appId : '', personalChats, renderPersonal, logger);
+  const cycle = new CycleService(owned, reminders, handOvers, personal, audit, caseKeeps, config.cycle, options.now);
+  const privacy = new PrivacyService(new TableRetentionScan(tables), owned, audit, {
+    cases: cycle,
+    cycleData: new TableCycleData(tables),
+    ...(options.now ? { now: options.now } : {}),
     retentionDays: config.retentionDays,
     auditRetentionDays: config.auditRetentionDays,
     queues: { deletions: new DeletionQueue(tables), cards: new CardReplacementQueue(tables) },
@@ -93,7 +127,9 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     teams,
     isTeamMember: createTeamMembership({ teams, port, retry, logger }),
     limiter: createRateLimiter(config.rateLimit),
-    retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays },
+    retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays, caseRetentionDays: config.cycle.caseRetentionDays },
+    cycle,
+    personalChats,
   });
   const bot = host.bind(table);
 
@@ -111,5 +147,11 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     shares,
     sharing,
     storageHealthy: () => pingTables(tables),
+    cycle,
+    reminders,
+    handOvers,
+    caseKeeps,
+    personalChats,
+    personal,
   };
 }

@@ -5,6 +5,7 @@ import { createServer, listen } from './server.js';
 import { hostname } from 'node:os';
 import { JobRunner } from './jobs/job-runner.js';
 import { registerRetentionJobs } from './retention.js';
+import { registerCycleJobs } from './cycle-jobs.js';
 import { TableLeaseStore } from './storage/lease-store.js';
 
 async function main(): Promise<void> {
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
       await leases.prune(now.getTime() - Math.max(7 * 24 * 60 * 60 * 1000, 2 * config.jobs.purgePeriodMs));
     },
   });
+  // The case over time: review and unfinished reminders, and hand-overs accepted but stopped part-way.
+  registerCycleJobs(jobs, { reminders: deps.reminders, handOvers: deps.handOvers, personal: deps.personal, config: config.cycle }, logger, config.jobs);
   jobs.start(config.jobs.tickMs);
 
   let stopping = false;

@@ -213,7 +213,8 @@ describe('quick consultation in personal chat', () => {
       expect(text).toMatch(new RegExp(`^${command}\\b`, 'm'));
     }
     expect(text).toMatch(/not changed for 90 days/);
-    expect(text).toMatch(/kept for 365 days/);
+    expect(text).toMatch(/kept for 800 days/);
+    expect(text).toMatch(/no activity for 396 days/);
     expect(actionsOf(card).map((a) => a.verb)).toEqual([VERBS.start, VERBS.consultList, VERBS.list]);
     expectList(await bot.send(execute(bot, user, VERBS.consultList)));
   });

@@ -22,7 +22,7 @@ import { NOTE_RATE, ShareService } from './tencs/share-service.js';
 import { createRemovalNotifier } from './tencs/share-removal.js';
 import { createTeamMembership } from './tencs/team-membership.js';
 import { TogetherService } from './tencs/together.js';
-import { createPersonalPort } from './bot/personal-port.js';
+import type { PersonalPort } from './bot/personal-port-type.js';
 import { handOverOfferCard, retentionWarningCard } from './cards/cycle-cards.js';
 import { TableCaseKeepStore } from './storage/case-keep-store.js';
 import { TableCycleData } from './storage/cycle-data.js';
@@ -56,7 +56,7 @@ export interface Dependencies {
   readonly handOvers: HandOverStore;
   readonly caseKeeps: TableCaseKeepStore;
   readonly personalChats: TablePersonalChatDirectory;
-  readonly personal: ReturnType<typeof createPersonalPort>;
+  readonly personal: PersonalPort;
 }
 
 /** Test seams: the clock the cycle's services read (the job runner has its own). */
@@ -91,7 +91,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const caseKeeps = new TableCaseKeepStore(tables);
   const personalChats = new TablePersonalChatDirectory(tables);
   const renderPersonal = (m: PersonalMessage) => (m.kind === 'hand-over-offer' ? handOverOfferCard(m.record) : retentionWarningCard(m.caseRef, m.deleteAfter));
-  const personal = createPersonalPort(adapter, config.auth.enabled ? config.auth.appId : '', personalChats, renderPersonal, logger);
+  const personal = host.personal(personalChats, renderPersonal);
   const cycle = new CycleService(owned, reminders, handOvers, personal, audit, caseKeeps, config.cycle, options.now);
   const privacy = new PrivacyService(new TableRetentionScan(tables), owned, audit, {
     cases: cycle,

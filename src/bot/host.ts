@@ -5,6 +5,10 @@ import type { ChannelPort } from '../tencs/share-service.js';
 import { createAdapter } from './adapter.js';
 import { createBot } from './bot.js';
 import { createChannelPort } from './channel-port.js';
+import { createPersonalPort } from './personal-port.js';
+import type { PersonalPort } from './personal-port-type.js';
+import type { AdaptiveCardJson } from '../cards/render.js';
+import type { PersonalChatDirectory, PersonalMessage } from '../tencs/cycle/cycle-service.js';
 import { createTeamsSdkHost } from './teams-sdk/host.js';
 
 /** The bot as the HTTP server sees it: one function per incoming request (body already read by src/server.ts). */
@@ -20,6 +24,8 @@ export interface Bot {
 export interface BotHost {
   readonly name: Config['botHost'];
   readonly port: ChannelPort;
+  /** The personal-chat port (reminders, hand-over offers, retention warnings) over this host's connector. */
+  personal(directory: PersonalChatDirectory, render: (m: PersonalMessage) => AdaptiveCardJson): PersonalPort;
   bind(table: InteractionTable): Bot;
 }
 
@@ -29,6 +35,7 @@ function createTeamsAiHost(config: Config, logger: Logger): BotHost {
   return {
     name: 'teams-ai',
     port: createChannelPort(adapter, config.auth.enabled ? config.auth.appId : ''),
+    personal: (directory, render) => createPersonalPort(adapter, config.auth.enabled ? config.auth.appId : '', directory, render, logger),
     bind: (table) => createBot(adapter, table, logger),
   };
 }

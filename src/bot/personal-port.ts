@@ -2,8 +2,9 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import type { Logger } from '../log.js';
-import type { PersonalChat, PersonalChatDirectory, PersonalMessage } from '../tencs/cycle/cycle-service.js';
+import type { PersonalChatDirectory, PersonalMessage } from '../tencs/cycle/cycle-service.js';
 import type { Owner } from '../tencs/owner.js';
+import type { PersonalPort } from './personal-port-type.js';
 
 interface Conversations {
   createConversation(parameters: Record<string, unknown>, options: { abortSignal: AbortSignal }): Promise<{ id?: string }>;
@@ -18,7 +19,7 @@ const timeout = () => AbortSignal.timeout(10_000);
  * record, a 1:1 conversation is created (this works when tencs is installed for them). Errors are
  * caught inside the turn and rethrown outside it, so botbuilder never writes an apology anywhere.
  */
-export function createPersonalPort(adapter: TeamsAdapter, botAppId: string, directory: PersonalChatDirectory, render: (m: PersonalMessage) => AdaptiveCardJson, logger: Logger): PersonalChat & { sendCard(to: Owner, card: AdaptiveCardJson): Promise<boolean> } {
+export function createPersonalPort(adapter: TeamsAdapter, botAppId: string, directory: PersonalChatDirectory, render: (m: PersonalMessage) => AdaptiveCardJson, logger: Logger): PersonalPort {
   const inTurn = async (reference: Partial<ConversationReference>, fn: (context: TurnContext) => Promise<void>): Promise<void> => {
     let failure: { error: unknown } | undefined;
     let ran = false;

@@ -7,6 +7,7 @@ import type { Bot, BotHost } from '../host.js';
 import { activityTenant, serviceUrlAllowed, tenantAllowed, type InboundActivity } from '../channel-auth.js';
 import { createChannelTokenVerifier } from '../channel-token-verifier.js';
 import { bindTable } from './app.js';
+import { createTeamsSdkPersonalPort } from './personal-port.js';
 import { createTeamsSdkChannelPort } from './channel-port.js';
 import { createConnectorClient, sdkLogger } from './connector-client.js';
 
@@ -97,6 +98,7 @@ export function createTeamsSdkHost(config: Pick<Config, 'auth' | 'allowedTenants
   return {
     name: 'teams-sdk',
     port: createTeamsSdkChannelPort(app),
+    personal: (directory, render) => createTeamsSdkPersonalPort(app, auth.enabled ? auth.appId : '', directory, render, logger),
     bind(table: InteractionTable): Bot {
       bindTable(app, table, logger);
       return {

@@ -2,7 +2,7 @@ import type { ShareOutcome, SummaryView, TeamChoices } from '../tencs/share-serv
 import { excerpt } from '../tencs/summary.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
 import { ackNamesLine, renderSummaryCard } from './summary-data.js';
-import { SUPERVISORS_MAX, supervisorsOf, type Share } from '../tencs/sharing.js';
+import { mentionName, SUPERVISORS_MAX, supervisorsOf, type Share } from '../tencs/sharing.js';
 
 /** The card for a summary view: the practitioner's preview, the channel card, or the "no longer available" card. */
 export function renderSummaryView(view: SummaryView): AdaptiveCardJson {
@@ -40,7 +40,8 @@ export function refreshUserIds(share: Share): string[] {
  * user-specific view (refresh, or "Show the summary"), decided on the server for each person.
  */
 export function renderChannelCard(share: Share, caseRef: string, acks: readonly { name: string; at: string }[]): AdaptiveCardJson {
-  const supervisors = supervisorsOf(share);
+  // A mention's name sits in a TextBlock (Teams renders mentions only there): letters, digits, spaces, . ' - only.
+  const supervisors = supervisorsOf(share).map((s) => ({ ...s, name: mentionName(s.name) }));
   const at = (name: string) => `<at>${name}</at>`;
   return renderCard('share-channel', {
     caseRef,

@@ -54,7 +54,7 @@ export const MESSAGES = {
     'Only members of the team this summary was shared with, and the practitioner who shared it, can acknowledge it or add supervision notes. Nothing was recorded.',
   unknownShare: "I can't find this shared summary any more, so nothing was recorded.",
   shareNotSupervisor:
-    'Only the supervisors the practitioner named on this summary can acknowledge it or add supervision notes, so nothing was recorded. If you should be one of them, ask the practitioner to share it with you.',
+    'Only the supervisors the practitioner named on this summary can acknowledge it or add supervision notes. Nothing was recorded. If you should be one of them, ask the practitioner to share it with you.',
   unknownShareView: "I can't find this shared summary any more, so there is nothing to show.",
   supervisorsNone: 'Name at least one supervisor from the team to share the summary with. Nothing was posted.',
   supervisorsNotId: "I couldn't read the people you chose, so nothing was posted. Please choose the supervisors again.",

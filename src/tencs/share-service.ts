@@ -5,7 +5,7 @@ import { assessmentAuditRecord, type AuditLog } from './audit.js';
 import { caseRecordText } from './case-record.js';
 import { CONNECTOR_RETRY, ConnectorFailure, REAL_CLOCK, withConnectorRetry, type Clock, type RetryPolicy } from './connector-retry.js';
 import type { Owner } from './owner.js';
-import { channelOf, NOTE_MAX_CHARS, shareIdFor, supervisorsOf, type Share, type Supervisor, type SupervisionEntry, type TeamRef } from './sharing.js';
+import { channelOf, mentionName, NOTE_MAX_CHARS, shareIdFor, supervisorsOf, type Share, type Supervisor, type SupervisionEntry, type TeamRef } from './sharing.js';
 import { cleanText, excerpt, summarise, type AssessmentSummary, type LocalSafeguarding } from './summary.js';
 import { supervisionPrompts, type SupervisionPrompt } from './supervision-prompts.js';
 import { ukDate } from './uk-dates.js';
@@ -41,7 +41,7 @@ export interface Mention {
 export type ChannelAudience = 'everyone' | 'owner' | 'supervisor';
 
 /** The mentions a share's channel post carries: its named supervisors. */
-export const mentionsOf = (share: Share): Mention[] => supervisorsOf(share).map((s) => ({ mri: s.mri, name: s.name }));
+export const mentionsOf = (share: Share): Mention[] => supervisorsOf(share).map((s) => ({ mri: s.mri, name: mentionName(s.name) }));
 
 /** What a card needs to show a summary, in the practitioner's chat or in a channel. */
 export type SummaryView =
@@ -354,6 +354,8 @@ export class ShareService {
     const isOwner = share.ownerId === request.actor.aadObjectId;
     const inThread = request.origin.conversationType === 'channel' && channelOf(request.origin.conversationId) === share.channelId;
     const personal = (request.origin.conversationType ?? 'personal') === 'personal';
+    // The owner acting from a group chat or another channel: the reply card would show the case there.
+    if (isOwner && !inThread && !personal) return { kind: 'refused', reason: 'not-here' };
     if (supervisorsOf(share).length > 0) {
       // Named supervisors only (the owner may view, not acknowledge); card data says nothing about who is asking.
       if (!isSupervisor(share, request.actor.aadObjectId)) {

@@ -96,6 +96,15 @@ export const ShareSchema = z.object({
 });
 export type Share = z.infer<typeof ShareSchema>;
 
+/**
+ * A staff display name as a mention shows it (Teams renders mentions only in markdown text): letters,
+ * digits, spaces and . ' - only, at most 80 characters.
+ */
+export function mentionName(name: string): string {
+  const cleaned = name.replace(/[^\p{L}\p{N} .'-]/gu, ' ').replace(/\s+/g, ' ').trim();
+  return Array.from(cleaned).slice(0, 80).join('').trim() || 'Supervisor';
+}
+
 /** The supervisors named on a share (none on a share made before they were named). */
 export const supervisorsOf = (share: Share): readonly Supervisor[] => share.supervisors ?? [];
 

@@ -178,7 +178,7 @@ describe('need-to-know in the channel: the short card, named supervisors and use
     const { shareId, thread } = await shareFor([manager]);
     bot.connector.clear();
     const ack = await bot.send(channelExecute(bot, colleague, thread, VERBS.shareAck, { shareId }));
-    expect(messageOf(ack)).toMatch(/Only the supervisors the practitioner named on this summary can acknowledge it/);
+    expect(messageOf(ack)).toMatch(/Only the supervisors the practitioner named on this summary can acknowledge it or add supervision notes. Nothing was recorded/);
     const note = await bot.send(channelExecute(bot, colleague, thread, VERBS.shareNote, { shareId, note: 'Not my case.' }));
     expect(messageOf(note)).toMatch(/Only the supervisors the practitioner named/);
     const share = (await bot.deps.shares.get(practitioner.tenantId, shareId))!.share;

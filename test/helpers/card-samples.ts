@@ -176,9 +176,10 @@ function shareSamples(): { templates: Record<string, () => AdaptiveCardJson[]>; 
     createdAt: at,
     updatedAt: at,
     postedAt: at,
-    ownerMri: `29:${'o'.repeat(200)}`,
+    // Teams user ids are `29:` and about 80 characters.
+    ownerMri: `29:${'o'.repeat(90)}`,
     // Five supervisors (the most) with names at their limit.
-    supervisors: Array.from({ length: 5 }, (_, i) => ({ aadObjectId: `0000000${i}-0000-4000-8000-000000000000`, mri: `29:${String(i).repeat(200)}`, name: 'S'.repeat(200) })),
+    supervisors: Array.from({ length: 5 }, (_, i) => ({ aadObjectId: `0000000${i}-0000-4000-8000-000000000000`, mri: `29:${String(i).repeat(90)}`, name: 'S'.repeat(200) })),
   };
   const s = summarise(atLimits());
   const author = { authorId: 'm', authorName: 'M'.repeat(200), at };

@@ -48,6 +48,18 @@ describe('sharing to the team channel in the Agents Playground', () => {
     await chat.page.getByRole('option', { name: option, exact: true }).click();
   };
 
+  /** Ticks a supervisor in the people picker (a multi-select: checkboxes, or a list box where the client shows one). */
+  const pickSupervisor = async (chat: ChatDriver, card: Locator, name: string) => {
+    const box = card.getByRole('checkbox', { name, exact: true });
+    if ((await box.count()) > 0) {
+      await box.first().check();
+      return;
+    }
+    await card.getByRole('combobox', { name: /Supervisors who should see the full summary/ }).click();
+    await chat.page.getByRole('option', { name, exact: true }).click();
+    await chat.page.keyboard.press('Escape');
+  };
+
   const answer = async (card: Locator, n: number, risk: string, resilience: string) => {
     await card.getByLabel('Strengths and protective factors').fill(`Strength ${n}`);
     await card.getByLabel('Vulnerabilities and risks').fill(`Vulnerability ${n}`);
@@ -56,7 +68,7 @@ describe('sharing to the team channel in the Agents Playground', () => {
     await card.getByLabel("The young person's own view").fill(`Their view ${n}`);
   };
 
-  it('when a completed assessment is shared, then the manager sees it in the channel, acknowledges it and adds a note, and the card updates in place', async () => {
+  it('when a completed assessment is shared naming the manager, then the channel shows the short card, the manager opens the full summary, acknowledges it and adds a note, and the practitioner can read it', async () => {
     const p = practitioner;
     await p.say('start');
     await p.press(await p.card('New 10 Cs assessment: before you start'), 'I understand, continue');
@@ -97,28 +109,63 @@ describe('sharing to the team channel in the Agents Playground', () => {
     const chooseTeam = await p.card('Share with my team');
     await shoot(p, chooseTeam, 'share-choose');
     await chooseTeam.getByText('Safeguarding Team', { exact: true }).click();
+    // The Playground has no typeahead people picker: the team's members are offered as plain choices too.
+    await pickSupervisor(p, chooseTeam, 'Megan Bowen');
     await p.press(chooseTeam, 'Post to the team');
     const result = await p.card('Shared with your team');
     await shoot(p, result, 'share-result');
 
     const m = manager;
     await m.openConversation('Supervision');
+    // The channel holds the short card only: the case reference, who shared it, for whom, and its status.
     const posted = await m.card('10 Cs summary: case');
-    expect(await posted.innerText()).toContain('CR-27182');
-    expect(await posted.innerText()).toContain('Not acknowledged yet.');
-    await shoot(m, posted, 'channel-summary');
+    const short = await posted.innerText();
+    expect(short).toContain('CR-27182');
+    expect(short).toContain('Alex Wilber');
+    expect(short).toContain('Megan Bowen');
+    expect(short).toContain('Shared, not acknowledged yet.');
+    expect(short).not.toMatch(/Their view|Strength \d|Vulnerability \d|breach of confidentiality|Risk and resilience map/);
+    await shoot(m, posted, 'channel-short-card');
 
-    const before = await m.cards().count();
-    await m.press(posted, 'Acknowledge');
-    await expect.poll(async () => (await m.card('10 Cs summary: case')).innerText(), { timeout: 30_000 }).toMatch(/Acknowledged by one person:[\s\S]*Megan Bowen/);
+    // The Playground does not perform Universal Actions refresh, so the manager presses Show the summary
+    // (the same verb Teams' refresh sends); the server answers with the full view because she is named.
+    await m.press(posted, 'Show the summary');
+    await expect.poll(async () => (await m.card('10 Cs summary: case')).innerText(), { timeout: 30_000 }).toMatch(/Risk and resilience map/);
+    const full = await m.card('10 Cs summary: case');
+    expect(await full.innerText()).toContain('Their view 1');
+    await shoot(m, full, 'channel-full-view-manager');
 
-    const card = await m.card('10 Cs summary: case');
+    await m.press(full, 'Acknowledge');
+    await expect.poll(async () => (await m.card('10 Cs summary: case')).innerText(), { timeout: 30_000 }).toMatch(/Acknowledged by[\s\S]*Megan Bowen/);
+
+    const showFull = async () => {
+      const card = await m.card('10 Cs summary: case');
+      if (!(await card.innerText()).includes('Risk and resilience map')) await m.press(card, 'Show the summary');
+      await expect.poll(async () => (await m.card('10 Cs summary: case')).innerText(), { timeout: 30_000 }).toMatch(/Risk and resilience map/);
+      return m.card('10 Cs summary: case');
+    };
+    const card = await showFull();
     await m.press(card, 'Add a supervision note');
     await card.getByLabel(/Supervision note/).fill('Talk through the removal requests at supervision on Thursday.');
     await m.press(card, 'Save note');
-    await expect.poll(async () => (await m.card('10 Cs summary: case')).innerText(), { timeout: 30_000 }).toContain('Talk through the removal requests');
-    expect(await m.cards().count()).toBe(before);
-    await shoot(m, await m.card('10 Cs summary: case'), 'channel-summary-acknowledged');
+    await expect
+      .poll(async () => {
+        const now = await m.card('10 Cs summary: case');
+        const text = await now.innerText();
+        if (!text.includes('Risk and resilience map')) await m.press(now, 'Show the summary');
+        return text;
+      }, { timeout: 30_000 })
+      .toContain('Talk through the removal requests');
+    await shoot(m, await m.card('10 Cs summary: case'), 'channel-full-view-acknowledged');
+
+    // The practitioner, in the same channel, may read the full summary but not acknowledge it.
+    await p.openConversation('Supervision');
+    const theirs = await p.card('10 Cs summary: case');
+    await p.press(theirs, 'Show the summary');
+    await expect.poll(async () => (await p.card('10 Cs summary: case')).innerText(), { timeout: 30_000 }).toMatch(/Risk and resilience map/);
+    const ownView = await p.card('10 Cs summary: case');
+    expect(await ownView.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    await shoot(p, ownView, 'channel-full-view-practitioner');
     expect(problems).toEqual([]);
   });
 });

@@ -83,6 +83,9 @@ export function renderShareChoose(
     hasProblem: problem !== '',
     problem,
     supervisorMax: SUPERVISORS_MAX,
+    // The team's members as plain choices when Teams lists them (any client, the Playground included);
+    // otherwise Teams' people picker searching the organisation (membership is checked on posting).
+    hasColleagues: colleagues.length > 0,
     colleagues: colleagues.map((c) => ({ id: c.aadObjectId, name: c.name })),
     hasTeams: shown.length > 0,
     selected: shown.length === 1 ? shown[0]!.teamId : '',

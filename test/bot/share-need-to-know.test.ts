@@ -217,14 +217,22 @@ describe('need-to-know in the channel: the short card, named supervisors and use
     expect(trail.filter((e) => e.action === 'refused').map((e) => e.detail)).toEqual(['share-supervisor-not-member']);
   });
 
-  it('when the practitioner opens Share with my team, then the people picker searches the organisation and offers the team members as static choices, without the practitioner', async () => {
+  it('when the practitioner opens Share with my team, then the team members are offered as supervisors (not the practitioner), and when Teams cannot list them, the people picker searches the organisation', async () => {
     const assessment = await stored();
+    const pickerOf = (card: unknown) => JSON.stringify(card).match(/\{"type":"Input.ChoiceSet","id":"supervisors".*?\]\}/)?.[0] ?? '';
+    const listed = pickerOf(cardOf(await bot.send(execute(bot, practitioner, VERBS.shareChoose, { assessmentId: assessment.id }))));
+    expect(listed).toContain('"isMultiSelect":true');
+    for (const u of [manager, deputy, colleague]) expect(listed).toContain(`{"title":"${u.name}","value":"${u.aadObjectId}"}`);
+    expect(listed).not.toContain(practitioner.aadObjectId);
+    expect(listed).not.toContain('choices.data');
+
+    bot.connector.fail(...Array.from({ length: 12 }, () => ({ status: 400, body: { error: { code: 'BadArgument', message: 'injected' } }, match: (c: ConnectorCall) => c.path.endsWith('/pagedmembers') })));
     const card = cardOf(await bot.send(execute(bot, practitioner, VERBS.shareChoose, { assessmentId: assessment.id })));
-    const picker = JSON.stringify(card).match(/\{"type":"Input.ChoiceSet","id":"supervisors".*?"choices.data":\{[^}]*\}\}/)?.[0] ?? '';
-    expect(picker).toContain('"isMultiSelect":true');
-    expect(picker).toContain('"dataset":"graph.microsoft.com/users"');
-    for (const u of [manager, deputy, colleague]) expect(picker).toContain(`{"title":"${u.name}","value":"${u.aadObjectId}"}`);
-    expect(picker).not.toContain(practitioner.aadObjectId);
+    bot.connector.clearFaults();
+    const json = JSON.stringify(card);
+    expect(json).toContain('"choices.data":{"type":"Data.Query","dataset":"graph.microsoft.com/users"}');
+    expect(json).toContain('"isMultiSelect":true');
+    expect(json).not.toContain(manager.aadObjectId);
   });
 
   it('when a share made before supervisors were named is shown, then its card is short for everyone and full only for the practitioner', async () => {

@@ -31,7 +31,9 @@ export const NoteActionData = ShareActionData.extend({ note: z.string().default(
 export const PostActionData = AssessmentActionData.extend({
   teamId: z.union([z.literal(''), z.string().regex(TEAM_ID_PATTERN)]).default(''),
   /** The people picker's answer: comma-separated Entra object ids (checked by parseSupervisorPicks). */
-  supervisors: z.string().max(2000).default(''),
+  supervisors: z
+    .union([z.string().max(2000), z.array(z.string().max(64)).max(20).transform((ids) => ids.join(',')), z.null().transform(() => '')])
+    .default(''),
 });
 
 /** Container styles Teams maps for light, dark and high-contrast themes; the words always say the same. */

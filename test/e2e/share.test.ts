@@ -50,7 +50,7 @@ describe('sharing to the team channel in the Agents Playground', () => {
 
   /** Ticks a supervisor among the team members the share card lists (the Playground has no typeahead people picker). */
   const pickSupervisor = async (card: Locator, name: string) => {
-    await card.getByText(name, { exact: true }).click();
+    await card.locator(`xpath=.//*[normalize-space(text())="${name}"]/ancestor::*[.//input[@type="checkbox"]][1]//input[@type="checkbox"]`).first().check();
   };
 
   const answer = async (card: Locator, n: number, risk: string, resilience: string) => {

@@ -119,8 +119,12 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
         answer = await withClient(teamReference(team), (c) => c.getConversationMember(team.teamId, aadObjectId, { abortSignal: signal }));
       } catch (error) {
         const e = toConnectorError(error, signal);
-        if (e.status === 404 && errorCode(error) === 'MemberNotFoundInConversation') return undefined;
-        throw e;
+        if (e.status !== 404 || errorCode(error) !== 'MemberNotFoundInConversation') throw e;
+        // A connector that looks members up by Teams id only (the Agents Playground) answers "not found"
+        // for an object id: look for it among the team's members before saying no.
+        const page = await this.listMembers(team, signal);
+        const found = page.find((m) => m.aadObjectId.toLowerCase() === aadObjectId.toLowerCase());
+        return found?.id ? { id: found.id, name: found.name } : undefined;
       }
       const parsed = MemberAnswer.safeParse(answer);
       if (!parsed.success) throw new ConnectorError('The connector answered a member lookup without a member id', undefined, undefined, false);
@@ -136,7 +140,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
       }
       return (answer.members ?? []).flatMap((m) => {
         const parsed = MemberAnswer.safeParse(m);
-        return parsed.success && parsed.data.aadObjectId ? [{ aadObjectId: parsed.data.aadObjectId, name: parsed.data.name ?? '' }] : [];
+        return parsed.success && parsed.data.aadObjectId ? [{ id: parsed.data.id, aadObjectId: parsed.data.aadObjectId, name: parsed.data.name ?? '' }] : [];
       });
     },
 

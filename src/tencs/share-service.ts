@@ -20,7 +20,7 @@ export interface ChannelPort {
    */
   member(team: TeamRef, aadObjectId: string, signal: AbortSignal): Promise<{ readonly id: string; readonly name: string } | undefined>;
   /** The team's members (the first page Teams gives), to offer as choices where no people picker answers. */
-  listMembers(team: TeamRef, signal: AbortSignal): Promise<readonly { readonly aadObjectId: string; readonly name: string }[]>;
+  listMembers(team: TeamRef, signal: AbortSignal): Promise<readonly { readonly id: string; readonly aadObjectId: string; readonly name: string }[]>;
   /** Posts the card as a new thread in the team's general channel, @mentioning `mentions` so Teams notifies them. */
   post(team: TeamRef, card: object, signal: AbortSignal, mentions?: readonly Mention[]): Promise<{ conversationId: string; activityId: string }>;
   /** Replaces the posted card in place (with the same mentions, or none for the "removed" card). */

@@ -49,7 +49,7 @@ export class ShareRepository {
     const parsed = ShareSchema.parse(share);
     const res = await this.shares.run(
       'create',
-      () => this.shares.client.createEntity({ partitionKey: parsed.tenantId, rowKey: parsed.id, ...parsed, supervisors: JSON.stringify(parsed.supervisors ?? []) }, { abortSignal: this.shares.deadline() }),
+      () => this.shares.client.createEntity({ partitionKey: parsed.tenantId, rowKey: parsed.id, ...toEntity(parsed) }, { abortSignal: this.shares.deadline() }),
       { 409: () => new ConflictError('exists', 'This assessment is already shared to this team') },
     );
     return { share: parsed, etag: res.etag ?? '' };
@@ -72,7 +72,7 @@ export class ShareRepository {
     const parsed = ShareSchema.parse(share);
     const res = await this.shares.run(
       'replace',
-      () => this.shares.client.updateEntity({ partitionKey: parsed.tenantId, rowKey: parsed.id, ...parsed, supervisors: JSON.stringify(parsed.supervisors ?? []) }, 'Replace', { etag, abortSignal: this.shares.deadline() }),
+      () => this.shares.client.updateEntity({ partitionKey: parsed.tenantId, rowKey: parsed.id, ...toEntity(parsed) }, 'Replace', { etag, abortSignal: this.shares.deadline() }),
       {
         412: () => new ConflictError('changed', 'The share changed since it was read'),
         404: () => new ConflictError('changed', 'The share was deleted since it was read'),
@@ -150,6 +150,12 @@ export class ShareRepository {
     // Row keys already sort newest first; keep that order.
     return { acks, notes };
   }
+}
+
+/** A share as a table row: the named supervisors (a list) as a JSON string; a share without them has no such column. */
+function toEntity(share: Share): Record<string, unknown> {
+  const { supervisors, ...rest } = share;
+  return supervisors === undefined ? rest : { ...rest, supervisors: JSON.stringify(supervisors) };
 }
 
 function supervisionKey(share: Share): string {

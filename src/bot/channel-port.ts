@@ -1,7 +1,8 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import { ConnectorError } from '../tencs/connector-retry.js';
-import type { ChannelPort } from '../tencs/share-service.js';
+import { z } from 'zod';
+import type { ChannelPort, Mention } from '../tencs/share-service.js';
 import type { Share, TeamRef } from '../tencs/sharing.js';
 
 /** The parts of botframework-connector's ConnectorClient we call, each with an abort signal. */
@@ -9,6 +10,20 @@ interface Conversations {
   createConversation(parameters: Record<string, unknown>, options: { abortSignal: AbortSignal }): Promise<{ id?: string; activityId?: string }>;
   updateActivity(conversationId: string, activityId: string, activity: Record<string, unknown>, options: { abortSignal: AbortSignal }): Promise<unknown>;
   getConversationMember(conversationId: string, memberId: string, options: { abortSignal: AbortSignal }): Promise<unknown>;
+  getConversationPagedMembers(conversationId: string, options: { abortSignal: AbortSignal; pageSize?: number }): Promise<{ members?: unknown[] }>;
+}
+
+/** A member as Teams answers it; anything else is not used. */
+const MemberAnswer = z.object({ id: z.string().min(1).max(256), name: z.string().max(512).optional(), aadObjectId: z.string().max(64).optional() });
+
+/** The activity text and mention entities that make Teams notify the named supervisors. */
+function mentionParts(mentions: readonly Mention[]): { text?: string; entities?: object[] } {
+  if (mentions.length === 0) return {};
+  const at = (m: Mention) => `<at>${m.name}</at>`;
+  return {
+    text: `A 10 Cs summary was shared for ${mentions.map(at).join(', ')}.`,
+    entities: mentions.map((m) => ({ type: 'mention', text: at(m), mentioned: { id: m.mri, name: m.name } })),
+  };
 }
 
 /** The Retry-After an error response carried, in milliseconds (seconds or an HTTP date). */
@@ -97,13 +112,45 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
       }
     },
 
-    async post(team, card, signal) {
+    async member(team, aadObjectId, signal) {
+      let answer: unknown;
+      try {
+        // Teams takes the Entra object id here and answers with the member's Teams user id (MRI).
+        answer = await withClient(teamReference(team), (c) => c.getConversationMember(team.teamId, aadObjectId, { abortSignal: signal }));
+      } catch (error) {
+        const e = toConnectorError(error, signal);
+        if (e.status !== 404 || errorCode(error) !== 'MemberNotFoundInConversation') throw e;
+        // A connector that looks members up by Teams id only (the Agents Playground) answers "not found"
+        // for an object id: look for it among the team's members before saying no.
+        const page = await this.listMembers(team, signal);
+        const found = page.find((m) => m.aadObjectId.toLowerCase() === aadObjectId.toLowerCase());
+        return found?.id ? { id: found.id, name: found.name } : undefined;
+      }
+      const parsed = MemberAnswer.safeParse(answer);
+      if (!parsed.success) throw new ConnectorError('The connector answered a member lookup without a member id', undefined, undefined, false);
+      return { id: parsed.data.id, name: parsed.data.name ?? '' };
+    },
+
+    async listMembers(team, signal) {
+      let answer: { members?: unknown[] };
+      try {
+        answer = await withClient(teamReference(team), (c) => c.getConversationPagedMembers(team.teamId, { abortSignal: signal, pageSize: 100 }));
+      } catch (error) {
+        throw toConnectorError(error, signal);
+      }
+      return (answer.members ?? []).flatMap((m) => {
+        const parsed = MemberAnswer.safeParse(m);
+        return parsed.success && parsed.data.aadObjectId ? [{ id: parsed.data.id, aadObjectId: parsed.data.aadObjectId, name: parsed.data.name ?? '' }] : [];
+      });
+    },
+
+    async post(team, card, signal, mentions = []) {
       const parameters = {
         isGroup: true,
         bot: { id: team.botId },
         tenantId: team.tenantId,
         channelData: { channel: { id: team.channelId }, tenant: { id: team.tenantId } },
-        activity: { type: 'message', attachments: [CardFactory.adaptiveCard(card)] },
+        activity: { type: 'message', ...mentionParts(mentions), attachments: [CardFactory.adaptiveCard(card)] },
       };
       let created: { id?: string; activityId?: string };
       try {
@@ -118,7 +165,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
       return { conversationId, activityId };
     },
 
-    async update(share: Share, card, signal) {
+    async update(share: Share, card, signal, mentions = []) {
       if (!share.conversationId || !share.activityId) throw new Error('Share has no posted activity to update');
       const conversationId = share.conversationId;
       const activityId = share.activityId;
@@ -132,7 +179,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
           c.updateActivity(
             conversationId,
             activityId,
-            { type: 'message', id: activityId, conversation: { id: conversationId }, attachments: [CardFactory.adaptiveCard(card)] },
+            { type: 'message', id: activityId, conversation: { id: conversationId }, ...mentionParts(mentions), attachments: [CardFactory.adaptiveCard(card)] },
             { abortSignal: signal },
           ),
         );

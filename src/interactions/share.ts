@@ -2,12 +2,15 @@ import { renderShareChoose, renderShareResult, renderSummaryView } from '../card
 import { AssessmentActionData, NoteActionData, PostActionData, ShareActionData } from '../cards/summary-data.js';
 import { VERBS } from '../cards/verbs.js';
 import type { ShareService } from '../tencs/share-service.js';
+import { parseSupervisorPicks } from '../tencs/sharing.js';
 import { SHARE } from './families.js';
 import { MESSAGES } from './messages.js';
 import { card, many, message, type Reply } from './reply.js';
 import { owned, type Entry, type OwnedFacts, type TurnContext } from './table.js';
 
 const verb = (v: string) => ({ kind: 'verb' as const, verb: v });
+
+const PICK_PROBLEM = { none: 'supervisorsNone', 'not-id': 'supervisorsNotId', 'too-many': 'supervisorsTooMany' } as const;
 
 /**
  * The summary and its "Copy for case record" for the practitioner, "Share with my team", and the
@@ -28,6 +31,7 @@ export function shareEntries(service: ShareService): Entry[] {
       case 'refused':
         // The owner acting from a group chat or another channel: the reply card would show the case there.
         if (outcome.reason === 'not-here') return SHARE.refuse('summaryPersonalOnly', f, true);
+        if (outcome.reason === 'not-supervisor') return { kind: 'refusal', key: 'shareNotSupervisor' };
         return { kind: 'refusal', key: outcome.reason === 'unknown-share' ? 'unknownShare' : 'shareRefusedAction' };
       case 'invalid':
         return message(outcome.message);
@@ -59,7 +63,8 @@ export function shareEntries(service: ShareService): Entry[] {
       schema: AssessmentActionData,
       run: async (f, d) => {
         const view = await service.preview(f.who, d.assessmentId, 'share-choose');
-        return card(renderShareChoose(view.assessmentId, view.summary.caseRef, await service.teamsFor(f.who, f.userId ?? f.who.aadObjectId)));
+        const teams = await service.teamsFor(f.who, f.userId ?? f.who.aadObjectId);
+        return card(renderShareChoose(view.assessmentId, view.summary.caseRef, teams, await service.supervisorChoices(f.who, teams.teams)));
       },
     }),
     owned({
@@ -69,8 +74,23 @@ export function shareEntries(service: ShareService): Entry[] {
       notHere: 'summaryPersonalOnly',
       schema: PostActionData,
       run: async (f, d, turn) => {
-        if (!d.teamId) return card(renderShareChoose(d.assessmentId, '', await service.teamsFor(f.who, f.userId ?? f.who.aadObjectId)));
-        const outcome = await service.share({ owner: f.who, ownerName: f.name, userId: f.userId ?? f.who.aadObjectId, assessmentId: d.assessmentId, teamId: d.teamId });
+        const picks = parseSupervisorPicks(d.supervisors);
+        if (!d.teamId || !picks.ok) {
+          // Ask again on the same card, saying what was wrong; nothing is posted.
+          const view = await service.preview(f.who, d.assessmentId, 'share-choose');
+          const teams = await service.teamsFor(f.who, f.userId ?? f.who.aadObjectId);
+          const problem = !d.teamId ? '' : MESSAGES[picks.ok ? 'supervisorsNone' : PICK_PROBLEM[picks.reason]];
+          if (!picks.ok && d.teamId) turn.log.info({ event: 'share.supervisors-refused', reason: picks.reason, assessmentId: d.assessmentId }, 'Supervisors refused');
+          return card(renderShareChoose(view.assessmentId, view.summary.caseRef, teams, await service.supervisorChoices(f.who, teams.teams), problem));
+        }
+        const outcome = await service.share({
+          owner: f.who,
+          ownerName: f.name,
+          userId: f.userId ?? f.who.aadObjectId,
+          assessmentId: d.assessmentId,
+          teamId: d.teamId,
+          supervisorIds: picks.ids,
+        });
         turn.log.info(
           {
             event: 'share.outcome',
@@ -83,6 +103,20 @@ export function shareEntries(service: ShareService): Entry[] {
           'Share',
         );
         return card(renderShareResult(d.assessmentId, outcome));
+      },
+    }),
+    // Teams' refresh and "Show the summary": who is asking decides the view, every time (the card's data cannot).
+    owned({
+      trigger: verb(VERBS.shareShow),
+      family: SHARE,
+      where: 'channel',
+      notHere: 'summaryPersonalOnly',
+      schema: ShareActionData,
+      run: async (f, d, turn) => {
+        const shown = await service.show(f.who, d.shareId);
+        turn.log.info({ event: 'share.show', shareId: d.shareId, audience: shown.kind === 'view' && shown.view.kind === 'channel' ? shown.view.audience : shown.kind }, 'Shared summary shown');
+        if (shown.kind === 'unknown-share') return { kind: 'refusal', key: 'unknownShareView' };
+        return card(renderSummaryView(shown.view));
       },
     }),
     owned({ trigger: verb(VERBS.shareAck), family: SHARE, where: 'both', schema: ShareActionData, run: (f, d, turn) => act(f, d.shareId, turn, { kind: 'ack' }) }),

@@ -58,9 +58,11 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
     await bot.close();
   });
 
-  async function shareNew(): Promise<{ assessment: Assessment; thread: TestChannel; shareId: string }> {
+  async function shareNew(also: readonly TestUser[] = []): Promise<{ assessment: Assessment; thread: TestChannel; shareId: string }> {
     const assessment = await storeCompleted(bot, practitioner);
-    await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: team.teamId }));
+    // The manager and the colleague are the named supervisors (only they may acknowledge and add notes).
+    const supervisors = [manager, colleague, ...also].map((u) => u.aadObjectId).join(',');
+    await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: team.teamId, supervisors }));
     const stored = await bot.deps.shares.get(practitioner.tenantId, shareIdFor(practitioner.tenantId, assessment.id, team.teamId));
     expect(stored?.share.status).toBe('posted');
     const share = stored!.share;
@@ -102,8 +104,8 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
     const other = await bot.send(channelExecute(bot, colleague, thread, VERBS.shareNote, { shareId, note: 'A colleague adds one.' }));
     expect(cardText(cardOf(other))).toContain('A colleague adds one.');
 
-    const ack = await bot.send(execute(bot, practitioner, VERBS.shareAck, { shareId }));
-    expect(cardText(cardOf(ack))).toMatch(/Acknowledged by one person:[\s\S]*Pat Practitioner/);
+    const ack = await bot.send(channelExecute(bot, colleague, thread, VERBS.shareAck, { shareId }));
+    expect(cardText(cardOf(ack))).toMatch(/Acknowledged by one person:[\s\S]*Casey Colleague/);
   });
 
   it('when a share holds as many notes as it may, then anyone\'s next note is refused, nothing is written, and Acknowledge still works', async () => {
@@ -117,14 +119,14 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
 
     const ack = await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId }));
     expect(cardText(cardOf(ack))).toMatch(/Acknowledged by one person:[\s\S]*Morgan Manager/);
-    const owner = await bot.send(execute(bot, practitioner, VERBS.shareAck, { shareId }));
-    expect(cardText(cardOf(owner))).toMatch(/Acknowledged by 2 people/);
+    const second = await bot.send(channelExecute(bot, colleague, thread, VERBS.shareAck, { shareId }));
+    expect(cardText(cardOf(second))).toMatch(/Acknowledged by 2 people/);
   });
 
   it('when a member adds notes faster than a few a minute, then the extra ones are refused and not written', async () => {
-    const { thread, shareId } = await shareNew();
     const fast = newUser('Fast Typist');
     bot.connector.members(team.teamId, [practitioner.id, manager.id, colleague.id, fast.id]);
+    const { thread, shareId } = await shareNew([fast]);
     const answers: string[] = [];
     for (let i = 0; i < 6; i++) {
       const r = await bot.send(channelExecute(bot, fast, thread, VERBS.shareNote, { shareId, note: `Quick note ${i}` }));
@@ -248,7 +250,8 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
     it('when the practitioner acts from their personal chat, then the summary is still shown there', async () => {
       const { assessment, shareId } = await shareNew();
       expect(cardText(cardOf(await bot.send(execute(bot, practitioner, VERBS.summaryView, { assessmentId: assessment.id }))))).toContain(assessment.setup!.caseRef);
-      expect(cardText(cardOf(await bot.send(execute(bot, practitioner, VERBS.shareAck, { shareId }))))).toContain(assessment.setup!.caseRef);
+      // A named supervisor may act from their personal chat too (the practitioner may view, not acknowledge).
+      expect(cardText(cardOf(await bot.send(execute(bot, manager, VERBS.shareAck, { shareId }))))).toContain(assessment.setup!.caseRef);
     });
   });
 

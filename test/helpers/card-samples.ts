@@ -176,6 +176,10 @@ function shareSamples(): { templates: Record<string, () => AdaptiveCardJson[]>; 
     createdAt: at,
     updatedAt: at,
     postedAt: at,
+    // Teams user ids are `29:` and about 80 characters.
+    ownerMri: `29:${'o'.repeat(90)}`,
+    // Five supervisors (the most) with names at their limit.
+    supervisors: Array.from({ length: 5 }, (_, i) => ({ aadObjectId: `0000000${i}-0000-4000-8000-000000000000`, mri: `29:${String(i).repeat(90)}`, name: 'S'.repeat(200) })),
   };
   const s = summarise(atLimits());
   const author = { authorId: 'm', authorName: 'M'.repeat(200), at };
@@ -186,11 +190,26 @@ function shareSamples(): { templates: Record<string, () => AdaptiveCardJson[]>; 
     { kind: 'not-completed' },
     { kind: 'no-team' },
     { kind: 'not-member', team: team(2) },
+    { kind: 'supervisor-not-member', team: team(2), count: 1 },
+    { kind: 'supervisor-not-member', team: team(2), count: 3 },
     { kind: 'team-gone', team: team(2) },
     ...(['throttled', 'timeout', 'failed'] as const).map((kind): ShareOutcome => ({ kind: 'connector', team: team(3), failure: new ConnectorFailure(kind, 429, 30_000) })),
   ];
   const templates: Record<string, () => AdaptiveCardJson[]> = {
-    'share-choose': () => [renderShareChoose(ID, 'R'.repeat(LIMITS.caseRef), { teams: labelTeams(Array.from({ length: 120 }, (_, i) => ({ ...team(i), teamName: 'Same name '.repeat(10) }))), unchecked: 7 }), renderShareChoose(ID, 'R', { teams: [], unchecked: 0 })],
+    'share-choose': () => [
+      renderShareChoose(
+        ID,
+        'R'.repeat(LIMITS.caseRef),
+        { teams: labelTeams(Array.from({ length: 120 }, (_, i) => ({ ...team(i), teamName: 'Same name '.repeat(10) }))), unchecked: 7 },
+        Array.from({ length: 50 }, (_, i) => ({ aadObjectId: `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`, name: 'C'.repeat(80) })),
+        'You can name up to 5 supervisors for one summary. Please choose fewer; nothing was posted.',
+      ),
+      renderShareChoose(ID, 'R', { teams: [], unchecked: 0 }),
+    ],
+    'share-channel': () => [
+      renderSummaryView({ kind: 'channel', share, audience: 'everyone', summary: s, prompts: [], acks: Array.from({ length: 30 }, () => ({ kind: 'ack' as const, ...author })), notes: [] }),
+      renderSummaryView({ kind: 'channel', share: { ...share, supervisors: undefined }, audience: 'everyone', summary: s, prompts: [], acks: [], notes: [] }),
+    ],
     'share-result': () => outcomes.map((o) => renderShareResult(ID, o)),
     'share-removed': () => [renderSummaryView({ kind: 'removed', share })],
   };
@@ -198,6 +217,7 @@ function shareSamples(): { templates: Record<string, () => AdaptiveCardJson[]>; 
       renderSummaryView({
         kind: 'channel',
         share,
+        audience: 'supervisor',
         summary: s,
         prompts: supervisionPrompts(s),
         acks: Array.from({ length: 30 }, () => ({ kind: 'ack' as const, ...author })),

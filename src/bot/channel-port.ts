@@ -1,4 +1,5 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
+import { MemberAnswer, mentionParts } from './mentions.js';
 import { CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import { ConnectorError } from '../tencs/connector-retry.js';
 import { z } from 'zod';
@@ -14,18 +15,6 @@ interface Conversations {
 }
 
 /** A member as Teams answers it; anything else is not used. */
-const MemberAnswer = z.object({ id: z.string().min(1).max(256), name: z.string().max(512).optional(), aadObjectId: z.string().max(64).optional() });
-
-/** The activity text and mention entities that make Teams notify the named supervisors. */
-function mentionParts(mentions: readonly Mention[]): { text?: string; entities?: object[] } {
-  if (mentions.length === 0) return {};
-  const at = (m: Mention) => `<at>${m.name}</at>`;
-  return {
-    text: `A 10 Cs summary was shared for ${mentions.map(at).join(', ')}.`,
-    entities: mentions.map((m) => ({ type: 'mention', text: at(m), mentioned: { id: m.mri, name: m.name } })),
-  };
-}
-
 /** The Retry-After an error response carried, in milliseconds (seconds or an HTTP date). */
 function retryAfterMs(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: unknown } } | null)?.response?.headers as

@@ -11,6 +11,12 @@ import { parseCommand } from '../../tencs/commands.js';
 import { TURN_ERROR_MESSAGE } from '../channel-auth.js';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+/** The card an Action.Execute answers with is the acting person's own view: it goes without `refresh`, as on the teams-ai host. */
+function forInteractor(card: object): object {
+  const { refresh: _refresh, ...rest } = card as Record<string, unknown>;
+  return rest;
+}
 const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
 
 type Context = IActivityContext<SdkActivity>;
@@ -78,7 +84,7 @@ async function send(ctx: Context, reply: Reply): Promise<void> {
 async function answer(ctx: Context, reply: Reply): Promise<InvokeResponse> {
   switch (reply.kind) {
     case 'card':
-      return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: reply.card } } as InvokeResponse;
+      return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: forInteractor(reply.card) } } as InvokeResponse;
     case 'message':
       return { status: 200, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: reply.text } } as InvokeResponse;
     case 'refusal':

@@ -226,7 +226,7 @@ describe('need-to-know in the channel: the short card, named supervisors and use
     expect(listed).not.toContain(practitioner.aadObjectId);
     expect(listed).not.toContain('choices.data');
 
-    bot.connector.fail(...Array.from({ length: 12 }, () => ({ status: 400, body: { error: { code: 'BadArgument', message: 'injected' } }, match: (c: ConnectorCall) => c.path.endsWith('/pagedmembers') })));
+    bot.connector.fail(...Array.from({ length: 12 }, () => ({ status: 400, body: { error: { code: 'BadArgument', message: 'injected' } }, match: (c: ConnectorCall) => c.path.toLowerCase().endsWith('/pagedmembers') })));
     const card = cardOf(await bot.send(execute(bot, practitioner, VERBS.shareChoose, { assessmentId: assessment.id })));
     bot.connector.clearFaults();
     const json = JSON.stringify(card);

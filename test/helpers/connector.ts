@@ -88,7 +88,7 @@ export async function startConnector(): Promise<LoopbackConnector> {
       calls.push(call);
       const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(url.pathname);
       const roster = member && req.method === 'GET' ? rosters.get(decodeURIComponent(member[1]!)) : undefined;
-      const paged = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(url.pathname);
+      const paged = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/i.exec(url.pathname); // botbuilder says pagedmembers, the Teams SDK pagedMembers
       if (paged && req.method === 'GET') {
         const listed = rosters.get(decodeURIComponent(paged[1]!)) ?? [];
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -5,7 +5,6 @@ import type { ChannelPort } from '../tencs/share-service.js';
 import { createAdapter } from './adapter.js';
 import { createBot } from './bot.js';
 import { createChannelPort } from './channel-port.js';
-import { createTeamsSdkHost } from './teams-sdk/host.js';
 
 /** The bot as the HTTP server sees it: one function per incoming request (body already read by src/server.ts). */
 export interface Bot {
@@ -33,7 +32,14 @@ function createTeamsAiHost(config: Config, logger: Logger): BotHost {
   };
 }
 
-/** The host config.botHost names: `teams-ai` (botbuilder + teams-ai) or `teams-sdk` (@microsoft/teams.apps). */
-export function createHost(config: Config, logger: Logger): BotHost {
-  return config.botHost === 'teams-sdk' ? createTeamsSdkHost(config, logger) : createTeamsAiHost(config, logger);
+/**
+ * The host config.botHost names: `teams-ai` (botbuilder + teams-ai) or `teams-sdk` (@microsoft/teams.apps).
+ * The Teams SDK is imported only when chosen: loading it in a teams-ai process added its packages' code
+ * (a second MSAL, axios, the teams.* SDK) to the live heap, which under the 192 MB cap made V8 run
+ * major collections far more often.
+ */
+export async function createHost(config: Config, logger: Logger): Promise<BotHost> {
+  if (config.botHost !== 'teams-sdk') return createTeamsAiHost(config, logger);
+  const { createTeamsSdkHost } = await import('./teams-sdk/host.js');
+  return createTeamsSdkHost(config, logger);
 }

@@ -2,7 +2,7 @@
  * In-process heap and CPU probe: the real app (buildDependencies + createServer, auth off on
  * loopback) on a bench Azurite, driven through HTTP by the bench scenario with C practitioners at a
  * time; reports heapUsed after a full GC at each checkpoint. Run with:
- *   node --expose-gc --max-old-space-size=192 --import tsx bench/heap-probe.ts [turns] [concurrency]
+ *   node --expose-gc --max-old-space-size=192 [--max-semi-space-size=16] --import tsx bench/heap-probe.ts [turns] [concurrency]
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';

@@ -84,7 +84,7 @@ describe('the compiled bot (npm run build, then node dist/index.js), as App Serv
     for (const file of ['dist/index.js', 'dist/cards/render.js']) expect(existsSync(path.join(ROOT, file)), file).toBe(true);
 
     const command = (/appCommandLine: '([^']+)'/.exec(readFileSync(path.join(ROOT, 'infra/azure.bicep'), 'utf8'))?.[1] ?? '').split(' ');
-    expect(command).toEqual(['node', '--max-old-space-size=192', 'dist/index.js']);
+    expect(command).toEqual(['node', '--max-old-space-size=192', '--max-semi-space-size=16', 'dist/index.js']);
     const connector = await startConnector();
     const port = await freePort();
     const output: string[] = [];

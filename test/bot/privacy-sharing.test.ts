@@ -15,12 +15,14 @@ const cardsOf = (r: TurnResult) =>
 
 describe('deleting a shared assessment takes it out of the channel and deletes its supervision record', () => {
   let bot: TestBot;
+  // The purge keeps a case until its owner has been warned for two weeks (case retention): a movable clock.
+  let clockShift = 0;
   const practitioner = newUser('Pat Practitioner');
   const manager = newUser('Morgan Manager');
   const team = newTeam('Children in Need East');
 
   beforeAll(async () => {
-    bot = await startTestBot({ RATE_LIMIT_BURST: '1000' });
+    bot = await startTestBot({ RATE_LIMIT_BURST: '1000' }, { now: () => new Date(Date.now() + clockShift) });
     bot.connector.members(team.teamId, [practitioner.id, manager.id]);
     await bot.send(teamUpdate(bot, manager, team, 'added'));
   });
@@ -99,8 +101,18 @@ describe('deleting a shared assessment takes it out of the channel and deletes i
     const longAgo = new Date(Date.now() - 400 * 24 * 60 * 60 * 1000).toISOString();
     await bot.deps.assessmentRepository.replace({ ...stored.assessment, updatedAt: longAgo }, stored.etag);
     bot.connector.clear();
-    const result = await bot.deps.privacy.purgeExpired();
-    expect(result.assessments).toBeGreaterThanOrEqual(1);
+    const DAY = 24 * 60 * 60 * 1000;
+    try {
+      // 400 days on, the case is past its retention: the first run warns its owner and deletes nothing.
+      clockShift = 400 * DAY;
+      expect((await bot.deps.privacy.purgeExpired()).assessments).toBe(0);
+      expect(channelUpdates(thread)).toHaveLength(0);
+      // Once the warning has stood for two weeks, the purge deletes the case.
+      clockShift = 415 * DAY;
+      expect((await bot.deps.privacy.purgeExpired()).assessments).toBeGreaterThanOrEqual(1);
+    } finally {
+      clockShift = 0;
+    }
     expect(channelUpdates(thread)).toHaveLength(1);
     expect(await rowsFor(shareId)).toEqual({ shares: [], supervision: [] });
   });

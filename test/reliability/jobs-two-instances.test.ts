@@ -4,6 +4,7 @@ import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { AssessmentRepository, ASSESSMENTS_TABLE, assessmentIdFor } from '../../src/storage/assessment-repository.js';
 import { AuditRepository } from '../../src/storage/audit-repository.js';
+import { TableCaseKeepStore } from '../../src/storage/case-keep-store.js';
 import { createFieldCipher } from '../../src/storage/field-cipher.js';
 import { ownerKey } from '../../src/storage/owner-key.js';
 import { SHARES_TABLE, SUPERVISION_TABLE, ShareRepository } from '../../src/storage/share-repository.js';
@@ -79,20 +80,22 @@ describe('scheduled jobs across two bot processes', () => {
     connector ??= await startConnector();
     const proxy = await startFaultProxy(inject('azuritePort'));
     proxies.push(proxy);
-    const env = botEnv(inject('tablesConnectionString'), { JOB_TICK_MS: '200', JOB_LEASE_MS: '1500', PURGE_PERIOD_MS: '3600000', FOLLOW_UP_PERIOD_MS: '3600000', RETENTION_DAYS: '30' });
+    const env = botEnv(inject('tablesConnectionString'), { JOB_TICK_MS: '200', JOB_LEASE_MS: '1500', PURGE_PERIOD_MS: '3600000', FOLLOW_UP_PERIOD_MS: '3600000', RETENTION_DAYS: '30', CASE_RETENTION_DAYS: '190' });
     const config = loadConfig({ ...env, PORT: '0' });
     const t = await createTableFactory(config);
     const cipher = createFieldCipher(config.encryptionKeys);
     const assessments = new AssessmentRepository(t, cipher);
     const shares = new ShareRepository(t, cipher);
+    // Cases go only after their owner was warned two weeks before (case retention): each was warned 20 days ago.
+    const keeps = new TableCaseKeepStore(t);
 
     // Five stale cases, each shared to a channel with 250 notes (three batches of deletes each).
     const owner: Owner = { tenantId: randomUUID(), aadObjectId: randomUUID() };
-    const old = new Date(Date.now() - 40 * DAY).toISOString();
+    const old = new Date(Date.now() - 230 * DAY).toISOString();
     const seeded: { a: Assessment; share: Share }[] = [];
     for (let i = 0; i < 5; i++) {
       const a: Assessment = {
-        id: assessmentIdFor(randomUUID(), new Date(Date.now() - 40 * DAY)),
+        id: assessmentIdFor(randomUUID(), new Date(Date.now() - 230 * DAY)),
         tenantId: owner.tenantId,
         ownerId: owner.aadObjectId,
         status: 'completed',
@@ -126,6 +129,7 @@ describe('scheduled jobs across two bot processes', () => {
         postedAt: old,
       };
       await shares.create(share);
+      await keeps.setWarnedAt(owner, a.setup!.caseRef, new Date(Date.now() - 20 * DAY).toISOString());
       const pk = `${owner.tenantId}|${share.id}`;
       const sup = t.table(SUPERVISION_TABLE);
       await sup.createTable().catch(() => undefined);

@@ -184,11 +184,14 @@ describe('size at the limits', () => {
 });
 
 describe('actions', () => {
-  it('when shown in the channel, then Acknowledge and Add a supervision note carry the share id', () => {
-    const json = JSON.stringify(render(SALLY, channel()));
+  it('when shown to a named supervisor, then Acknowledge and Add a supervision note carry the share id; anyone else gets neither', () => {
+    const json = JSON.stringify(render(SALLY, channel({ fullView: true, canSupervise: true })));
     expect(json).toContain(`"verb":"${VERBS.shareAck}","data":{"shareId":"share-1"}`);
     expect(json).toContain(`"verb":"${VERBS.shareNote}","data":{"shareId":"share-1"}`);
     expect(json).not.toContain(VERBS.shareChoose);
+    const others = JSON.stringify(render(SALLY, channel()));
+    expect(others).not.toContain(VERBS.shareAck);
+    expect(others).not.toContain(VERBS.shareNote);
   });
 
   it('when shown to the practitioner, then Share with my team and Copy for case record carry the assessment id', () => {
@@ -210,7 +213,7 @@ describe('header and actions', () => {
 
   for (const mode of ['preview', 'channel'] as const) {
     it(`when shown as the ${mode}, then exactly one action is the primary (positive) one`, () => {
-      const card = render(SALLY, mode === 'preview' ? { kind: 'preview', assessmentId: SALLY.id } : channel()) as { actions?: Node[] };
+      const card = render(SALLY, mode === 'preview' ? { kind: 'preview', assessmentId: SALLY.id } : channel({ fullView: true, canSupervise: true })) as { actions?: Node[] };
       expect(card.actions?.length).toBeGreaterThan(0);
       expect(card.actions!.filter((a) => a.style === 'positive')).toHaveLength(1);
       expect(card.actions![0]!.style).toBe('positive');

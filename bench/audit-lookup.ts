@@ -99,7 +99,7 @@ export async function measureAuditLookup(sizes: readonly number[] = [100, 100_00
         .table(AUDIT_TABLE)
         .listEntities({ queryOptions: { filter: odata`ownerKey eq ${key} and caseRefKey eq ${'cr-bench-1'}`, select: ['assessmentId'] } })
         .byPage({ maxPageSize: 1000 })) {
-        void page;
+        page;
       }
       const oldMs = performance.now() - oldStarted;
       const old = diffCounts(proxy.counts(), oldBefore);

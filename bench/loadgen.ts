@@ -113,7 +113,7 @@ process.on('message', (message: ToLoadgen) => {
         post(await probe(message));
         return;
       case 'counts': {
-        const answer = message as CountsAnswer;
+        const answer = message;
         countWaiters.get(answer.id)?.(answer.counts);
         countWaiters.delete(answer.id);
         return;

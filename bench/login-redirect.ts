@@ -37,4 +37,4 @@ function redirected(args: unknown[]): http.ClientRequest {
 https.request = function request(this: unknown, ...args: unknown[]) {
   if (hostOf(args) === LOGIN_HOST) return redirected(args);
   return (originalRequest as (...a: unknown[]) => http.ClientRequest).apply(this, args);
-} as typeof https.request;
+};

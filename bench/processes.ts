@@ -60,8 +60,8 @@ export async function startBot(name: 'ours' | 'baseline' | 'storage', entry: str
   const backgroundJobs: BotProcess['backgroundJobs'][number][] = [];
   let stderr = '';
   let partial = '';
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
@@ -73,8 +73,8 @@ export async function startBot(name: 'ours' | 'baseline' | 'storage', entry: str
       }
     }
   });
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
     stderr += chunk;
     if (problems.length < 200) problems.push(...chunk.split('\n').filter((l) => l.trim() && !l.includes('DeprecationWarning') && !l.includes('--trace-deprecation')));
   });

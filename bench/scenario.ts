@@ -260,7 +260,7 @@ export function assessmentScript(mode: ScriptMode): Script {
       }
       return undefined;
     }
-    position = FLOW.indexOf(expected as (typeof FLOW)[number]);
+    position = FLOW.indexOf(expected!);
     const now = mode === 'ours' ? stepOf(card) : expected;
     if (now !== expected) {
       phase = 'start';

@@ -91,12 +91,12 @@ export async function seedAssessments(request: SeedRequest): Promise<SeedResult>
   const others = Array.from({ length: Math.max(1, request.spreadPractitioners) }, () => randomUUID());
   for (let n = 0; n < request.spread; n += 1) items.push(pastAssessment(request.tenantId, others[n % others.length]!, 1 + (n % 80), n));
   // The repository's own entity mapping (private: the bot never writes in bulk), so seeded rows are exactly what the bot writes.
-  const mapper = repository as unknown as { toEntity?: (a: Assessment) => TableEntity<Record<string, unknown>> };
+  const mapper = repository as unknown as { toEntity?: (a: Assessment) => TableEntity };
   if (typeof mapper.toEntity !== 'function') throw new Error('AssessmentRepository no longer has toEntity(); update bench/seed.ts to its new entity mapping');
   const client = tables.table(ASSESSMENTS_TABLE);
   await client.createTable();
-  const batches: TableEntity<Record<string, unknown>>[][] = [];
-  const byPartition = new Map<string, TableEntity<Record<string, unknown>>[]>();
+  const batches: TableEntity[][] = [];
+  const byPartition = new Map<string, TableEntity[]>();
   for (const a of items) {
     const entity = mapper.toEntity.call(repository, a);
     const list = byPartition.get(entity.partitionKey) ?? [];

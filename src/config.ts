@@ -234,7 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { enabled: false }
       : {
           enabled: true,
-          appId: e.BOT_ID as string,
+          appId: e.BOT_ID!,
           appPassword: e.BOT_PASSWORD,
           appTenantId: e.BOT_TENANT_ID,
           appType: e.BOT_TYPE,

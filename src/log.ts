@@ -67,10 +67,10 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         // Without a message argument pino uses the error's message as the line's msg, past redaction.
         logMethod(args, method) {
           const [first, second] = args as unknown[];
-          if (typeof second === 'string' || typeof first === 'string') return method.apply(this, args);
-          if (first instanceof Error) return method.apply(this, [{ err: first }, 'Error']);
+          if (typeof second === 'string' || typeof first === 'string') { method.apply(this, args); return; }
+          if (first instanceof Error) { method.apply(this, [{ err: first }, 'Error']); return; }
           const event = (first as { event?: unknown } | undefined)?.event;
-          return method.apply(this, [first as object, typeof event === 'string' ? event : 'Log']);
+          method.apply(this, [first as object, typeof event === 'string' ? event : 'Log']);
         },
       },
     },

@@ -92,14 +92,14 @@ function readJsonBody(deps: ServerDeps): restify.RequestHandler {
     };
 
     const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-    if (encoding !== 'identity') return refuse(415, 'content-encoding', true);
+    if (encoding !== 'identity') { refuse(415, 'content-encoding', true); return; }
     const media = mediaType(req.headers['content-type']);
     if (!media || media.type !== 'application/json' || (media.charset !== undefined && media.charset !== 'utf-8' && media.charset !== 'utf8')) {
-      return refuse(415, 'content-type', true);
+      refuse(415, 'content-type', true); return;
     }
     const declared = req.headers['content-length'];
     if (declared !== undefined && (!/^\d{1,15}$/.test(declared) || Number(declared) > deps.maxBodyBytes)) {
-      return refuse(413, 'too-large', true);
+      refuse(413, 'too-large', true); return;
     }
 
     const chunks: Buffer[] = [];

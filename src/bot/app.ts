@@ -76,7 +76,7 @@ async function answerGuard(context: TurnContext, turn: Turn, reply: Reply): Prom
 }
 
 /** Binds the interaction table to a teams-ai Application: guards and events before routing, then one route per verb and one for typed text. */
-export function createApp(adapter: TeamsAdapter, table: InteractionTable, logger: Logger): Application<TurnState> {
+export function createApp(adapter: TeamsAdapter, table: InteractionTable, logger: Logger): Application {
   const app = new Application<TurnState>({ adapter, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
 
   app.turn('beforeTurn', async (context) => {

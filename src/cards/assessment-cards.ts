@@ -252,7 +252,7 @@ function displayValue(field: FieldSpec, value: string): string {
 }
 
 /** The conflict card: every input with the practitioner's own text, the saved version shown where it differs. */
-export function renderConflictCard(outcome: Extract<Outcome, { kind: 'conflict' }>, previewChars: number = Infinity): AdaptiveCardJson {
+export function renderConflictCard(outcome: Extract<Outcome, { kind: 'conflict' }>, previewChars = Infinity): AdaptiveCardJson {
   const { assessment: a, step, mine } = outcome;
   const saved = formFromAssessment(a, step);
   // The Triangle inputs ride along in the button's data rather than as inputs, so the card fits Teams' limit.

@@ -130,7 +130,7 @@ export class AssessmentRepository implements AssessmentStore {
   async get(owner: Owner, id: string): Promise<StoredAssessment | undefined> {
     if (!ASSESSMENT_ID_PATTERN.test(id)) return undefined;
     const pk = ownerKey(owner);
-    const entity = await this.table.orUndefined('get', () => this.client.getEntity<Record<string, unknown>>(pk, id, { abortSignal: this.deadline() }));
+    const entity = await this.table.orUndefined('get', () => this.client.getEntity(pk, id, { abortSignal: this.deadline() }));
     if (!entity) return undefined;
     const handOver = typeof entity.handOver === 'string' && entity.handOver !== '' ? entity.handOver : undefined;
     return { assessment: this.fromEntity(entity), etag: entity.etag, ...(handOver ? { handOver } : {}) };
@@ -152,7 +152,7 @@ export class AssessmentRepository implements AssessmentStore {
     const filter = status ? odata`PartitionKey eq ${pk} and status eq ${status}` : odata`PartitionKey eq ${pk}`;
     const page = await this.call('list', async () => {
       const pages = this.client
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: META_COLUMNS }, abortSignal: this.deadline() })
+        .listEntities({ queryOptions: { filter, select: META_COLUMNS }, abortSignal: this.deadline() })
         .byPage({ maxPageSize: top });
       // A filtered query may come back short with a continuation token; follow a few pages, never unbounded.
       const rows: Record<string, unknown>[] = [];
@@ -199,10 +199,10 @@ export class AssessmentRepository implements AssessmentStore {
     return `${ASSESSMENTS_TABLE}|${pk}|${rk}|${field}`;
   }
 
-  private toEntity(a: Assessment): TableEntity<Record<string, unknown>> {
+  private toEntity(a: Assessment): TableEntity {
     const partitionKey = ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId });
     const rowKey = a.id;
-    const entity: TableEntity<Record<string, unknown>> = {
+    const entity: TableEntity = {
       partitionKey,
       rowKey,
       v: 1,

@@ -112,7 +112,7 @@ export class AuditRepository implements AuditStore {
     for (const id of new Set(assessmentIds.map(partitionFor))) {
       const rows = await this.call('list', async () => {
         const found: Record<string, unknown>[] = [];
-        for await (const e of this.client.listEntities<Record<string, unknown>>({
+        for await (const e of this.client.listEntities({
           queryOptions: { filter: odata`PartitionKey eq ${id}` },
           abortSignal: AbortSignal.timeout(this.timeoutMs),
         })) {

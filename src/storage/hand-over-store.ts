@@ -208,7 +208,7 @@ export class HandOverStore {
   private async moveShares(record: HandOverRecord, aid: string): Promise<void> {
     const tenant = record.from.tenantId;
     try {
-      for await (const e of this.shares.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenant} and assessmentId eq ${aid}`, select: ['RowKey', 'ownerId'] } })) {
+      for await (const e of this.shares.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${tenant} and assessmentId eq ${aid}`, select: ['RowKey', 'ownerId'] } })) {
         if (e.ownerId !== record.from.aadObjectId) continue;
         await this.shares.updateEntity({ partitionKey: tenant, rowKey: String(e.rowKey), ownerId: record.to.aadObjectId, ownerName: record.toName ?? '' }, 'Merge', { etag: e.etag, abortSignal: timeout() });
         this.step('share-moved', aid);
@@ -232,7 +232,7 @@ export class HandOverStore {
 
   private async raw(pk: string, rk: string): Promise<(Record<string, unknown> & { etag: string }) | undefined> {
     try {
-      return await this.rows.getEntity<Record<string, unknown>>(pk, rk, { abortSignal: timeout() });
+      return await this.rows.getEntity(pk, rk, { abortSignal: timeout() });
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -294,8 +294,8 @@ export class HandOverStore {
     const pk = ownerKey(asker);
     const hidden = new Set<string>();
     try {
-      for await (const e of this.rows.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk} and handOver gt ''`, select: ['RowKey', HAND_OVER_MARKER] } })) {
-        const marker = typeof e[HAND_OVER_MARKER] === 'string' ? (e[HAND_OVER_MARKER] as string) : undefined;
+      for await (const e of this.rows.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk} and handOver gt ''`, select: ['RowKey', HAND_OVER_MARKER] } })) {
+        const marker = typeof e[HAND_OVER_MARKER] === 'string' ? (e[HAND_OVER_MARKER]) : undefined;
         const m = parseMarker(marker);
         const state = m ? (await this.get(m.id))?.record.state : undefined;
         if (rowAccess(marker, state) === 'not-owned') hidden.add(String(e.rowKey));

@@ -47,7 +47,7 @@ export class TableReminderStore implements ReminderStore {
     const out: ReminderCandidate[] = [];
     const scan = async (filter: string, kind: ReminderCandidate['kind']) => {
       const pages = this.assessments
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey', 'tenantId', 'ownerId', 'caseRef', 'reviewOn', 'updatedAt', HAND_OVER_MARKER] } })
+        .listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey', 'tenantId', 'ownerId', 'caseRef', 'reviewOn', 'updatedAt', HAND_OVER_MARKER] } })
         .byPage({ maxPageSize: 1000 });
       for (let i = 0; i < MAX_SCAN_PAGES; i++) {
         const page = await pages.next();
@@ -75,7 +75,7 @@ export class TableReminderStore implements ReminderStore {
   async stillDue(c: ReminderCandidate): Promise<boolean> {
     if (!ASSESSMENT_ID_PATTERN.test(c.assessmentId)) return false;
     const e = await orMissing(() =>
-      this.assessments.getEntity<Record<string, unknown>>(ownerKey(c.owner), c.assessmentId, { queryOptions: { select: ['status', 'reviewOn', 'updatedAt', HAND_OVER_MARKER] }, abortSignal: timeout() }),
+      this.assessments.getEntity(ownerKey(c.owner), c.assessmentId, { queryOptions: { select: ['status', 'reviewOn', 'updatedAt', HAND_OVER_MARKER] }, abortSignal: timeout() }),
     );
     if (!e || (e[HAND_OVER_MARKER] !== undefined && e[HAND_OVER_MARKER] !== null)) return false;
     if (c.kind === 'unfinished') return e.status === 'in-progress' && e.updatedAt === c.since;

@@ -32,7 +32,7 @@ export class TeamRepository {
   /** One team in this tenant, or undefined. */
   async get(tenantId: string, teamId: string): Promise<TeamRef | undefined> {
     const entity = await this.table.orUndefined('get', () =>
-      this.table.client.getEntity<Record<string, unknown>>(tenantId, teamKey(teamId), { abortSignal: this.table.deadline() }),
+      this.table.client.getEntity(tenantId, teamKey(teamId), { abortSignal: this.table.deadline() }),
     );
     return entity ? parse(entity) : undefined;
   }
@@ -41,7 +41,7 @@ export class TeamRepository {
   async listForTenant(tenantId: string, top = 100): Promise<TeamRef[]> {
     const rows = await this.table.run('list', async () => {
       const out: Record<string, unknown>[] = [];
-      for await (const e of this.table.client.listEntities<Record<string, unknown>>({
+      for await (const e of this.table.client.listEntities({
         queryOptions: { filter: odata`PartitionKey eq ${tenantId}` },
         abortSignal: this.table.deadline(),
       })) {

@@ -247,13 +247,13 @@ export type Assessment = z.infer<typeof AssessmentSchema>;
 /** The step after this one in the guided flow. */
 export function nextStep(step: Step): Step {
   const i = STEPS.indexOf(step);
-  return STEPS[Math.min(i + 1, STEPS.length - 1)] as Step;
+  return STEPS[Math.min(i + 1, STEPS.length - 1)]!;
 }
 
 /** The step before this one; never goes back past setup once cautions are acknowledged. */
 export function previousStep(step: Step): Step {
   const i = STEPS.indexOf(step);
-  return STEPS[Math.max(i - 1, 1)] as Step;
+  return STEPS[Math.max(i - 1, 1)]!;
 }
 
 /** True when the step is one of the ten Cs. */

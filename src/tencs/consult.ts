@@ -334,7 +334,7 @@ const FOR_AGE =
 /** Splits "contact for a 12-year-old" into the C's name and the age, when an age is given. */
 export function parseAgeRequest(arg: string): AgeRequest {
   const m = FOR_AGE.exec(arg.trim());
-  if (!m || !m[1]?.trim()) return { kind: 'none' };
+  if (!m?.[1]?.trim()) return { kind: 'none' };
   const age = Number(m[2] ?? m[3]);
   return { kind: 'age', name: m[1].trim(), age, band: ageBandFor(age) };
 }

@@ -186,7 +186,7 @@ function planFromForm(form: FormValues): Partial<CAnswer> {
   if (form.nextSteps2 || form.nextSteps2Who || form.nextSteps2By) {
     out.moreSteps = [{ what: form.nextSteps2 ?? '', who: form.nextSteps2Who ?? '', by: form.nextSteps2By ?? '' }];
   }
-  return out as Partial<CAnswer>;
+  return out;
 }
 
 /** The C10 safety and Triangle inputs as the composite stores them: present only when given. */
@@ -204,7 +204,7 @@ function safetyFromForm(form: FormValues): Partial<Composite> {
     out.triangle = Object.fromEntries(TRIANGLE_DOMAINS.map((d) => [d, AREA_IDS.filter((c) => domainsOf.get(c)?.includes(DOMAIN_CODES[d]))]));
   }
   if (splitList(form.triangleConfirmed).includes(TRIANGLE_CONFIRMED)) out.triangleConfirmed = true;
-  return out as Partial<Composite>;
+  return out;
 }
 
 /** Checks a form against the assessment schema, with messages a practitioner can act on. */

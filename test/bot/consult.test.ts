@@ -5,7 +5,7 @@ import { TEN_CS, getC, type CId } from '../../src/tencs/ten-cs.js';
 import { cardOf, cardText, execute, installed, message, newUser, startTestBot, type TestBot, type TurnResult } from '../helpers/bot-harness.js';
 import { channelExecute, channelMessage, newChannel } from '../helpers/channel.js';
 
-type Action = { type: string; verb?: string; title?: string; data?: Record<string, unknown> };
+interface Action { type: string; verb?: string; title?: string; data?: Record<string, unknown> }
 
 /** Every Action.Execute on a card, wherever it sits (card actions or ActionSets in the body). */
 function actionsOf(card: unknown): Action[] {
@@ -132,7 +132,7 @@ describe('quick consultation in personal chat', () => {
   });
 
   it.each([{ c: 'nope' }, { c: { $gt: '' } }, {}, { c: 'contact ' }])('when forged action data %j arrives, then the list comes back and nothing breaks', async (data) => {
-    const result = await bot.send(execute(bot, newUser(), VERBS.consultC, data as Record<string, unknown>));
+    const result = await bot.send(execute(bot, newUser(), VERBS.consultC, data));
     expect(result.status).toBe(200);
     expectList(result);
   });
@@ -179,7 +179,7 @@ describe('quick consultation in personal chat', () => {
   });
 
   it.each([{ step: 'abc' }, { step: 99 }, { step: -1 }, {}])('when the example button carries %j, then the introduction is shown', async (data) => {
-    const text = cardText(cardOf(await bot.send(execute(bot, newUser(), VERBS.practiceExample, data as Record<string, unknown>))));
+    const text = cardText(cardOf(await bot.send(execute(bot, newUser(), VERBS.practiceExample, data))));
     expect(text).toContain(PRACTICE_EXAMPLE.imageCaution);
   });
 

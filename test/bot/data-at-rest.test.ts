@@ -14,7 +14,7 @@ async function rawEntities(bot: TestBot): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for await (const t of bot.deps.tables.service().listTables()) {
     if (!t.name?.startsWith(prefix)) continue;
-    for await (const e of bot.deps.tables.table(t.name.slice(prefix.length)).listEntities<Record<string, unknown>>()) out.push({ table: t.name, ...e });
+    for await (const e of bot.deps.tables.table(t.name.slice(prefix.length)).listEntities()) out.push({ table: t.name, ...e });
   }
   return out;
 }

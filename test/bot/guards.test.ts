@@ -193,7 +193,7 @@ describe('request bodies over MAX_BODY_BYTES', () => {
       headers: { 'content-type': 'application/json' },
       body: stream,
       duplex: 'half',
-    } as RequestInit);
+    });
     await res.arrayBuffer();
     expect(res.status).toBe(413);
     expect(dispatched(activity.id)).toBe(false);

@@ -20,13 +20,13 @@ const messageOf = (r: TurnResult) => String((r.body as { value?: unknown }).valu
 
 async function rows(bot: TestBot, table: string, partition: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  for await (const e of bot.deps.tables.table(table).listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partition}` } })) out.push(e);
+  for await (const e of bot.deps.tables.table(table).listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partition}` } })) out.push(e);
   return out;
 }
 
 async function allRows(bot: TestBot, table: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  for await (const e of bot.deps.tables.table(table).listEntities<Record<string, unknown>>()) out.push(e);
+  for await (const e of bot.deps.tables.table(table).listEntities()) out.push(e);
   return out;
 }
 

@@ -276,7 +276,7 @@ export class Practitioner {
     }
     if (seen.notSaved || seen.refusedCompleted) {
       // The card kept what was typed: press the same button again, as a practitioner told to retry would.
-      return this.submit(VERBS.stepNext, inputsOfForm(this.card!, step as FormStep));
+      return this.submit(VERBS.stepNext, inputsOfForm(this.card, step as FormStep));
     }
     const roll = this.random();
     // Only the buttons the card shows (a step opened from the review has no Back or Skip).

@@ -10,7 +10,7 @@ const SOAK = process.env.SOAK === '1';
 const BASE_SEED = Number(process.env.SOAK_SEED ?? 20250314);
 const RUNS = SOAK ? 25 : 3;
 
-type KillPoint = { readonly phase: 'before-write' | 'after-write' | 'read' | 'timer'; readonly at: number; readonly delayMs: number };
+interface KillPoint { readonly phase: 'before-write' | 'after-write' | 'read' | 'timer'; readonly at: number; readonly delayMs: number }
 
 /** Seeded kill points, each counted from the one before: the n-th write, read or turn after it (about 28 writes per practitioner). */
 function killPlan(random: () => number): KillPoint[] {

@@ -45,24 +45,24 @@ function parseBicep(relative: string): Bicep {
       const allowed = decorator('allowed');
       const min = decorator('minLength');
       const max = decorator('maxLength');
-      params.set(m[1] as string, {
-        name: m[1] as string,
-        type: m[2] as string,
+      params.set(m[1]!, {
+        name: m[1]!,
+        type: m[2]!,
         hasDefault: m[3] !== undefined,
         secure: decorator('secure') !== undefined,
-        ...(allowed ? { allowed: [...allowed.matchAll(/'([^']*)'/g)].map((a) => a[1] as string) } : {}),
+        ...(allowed ? { allowed: [...allowed.matchAll(/'([^']*)'/g)].map((a) => a[1]!) } : {}),
         ...(min ? { minLength: Number(/\d+/.exec(min)?.[0]) } : {}),
         ...(max ? { maxLength: Number(/\d+/.exec(max)?.[0]) } : {}),
       });
     }
     if (trimmed !== '' && !trimmed.startsWith('//')) decorators = [];
   }
-  const outputs = new Set([...text.matchAll(/^output\s+(\w+)\s+\w+\s*=/gm)].map((m) => m[1] as string));
+  const outputs = new Set([...text.matchAll(/^output\s+(\w+)\s+\w+\s*=/gm)].map((m) => m[1]!));
   const modules = [...text.matchAll(/^module\s+\w+\s+'([^']+)'\s*=\s*\{[\s\S]*?\n\s*params:\s*\{([\s\S]*?)\n\s*\}/gm)].map((m) => ({
-    path: m[1] as string,
-    params: new Set([...(m[2] as string).matchAll(/^\s*(\w+):/gm)].map((k) => k[1] as string)),
+    path: m[1]!,
+    params: new Set([...(m[2]!).matchAll(/^\s*(\w+):/gm)].map((k) => k[1]!)),
   }));
-  const appSettings = new Map([...text.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*(.+?)\s*\}\s*$/gm)].map((m) => [m[1] as string, m[2] as string]));
+  const appSettings = new Map([...text.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*(.+?)\s*\}\s*$/gm)].map((m) => [m[1]!, m[2]!]));
   return { text, params, outputs, modules, appSettings };
 }
 
@@ -72,7 +72,7 @@ function envFile(name: string): { vars: Record<string, string>; comments: string
 }
 
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-const placeholders = (text: string) => new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string));
+const placeholders = (text: string) => new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!));
 
 /** Variables the toolkit itself provides (or asks for) in every environment. */
 const TOOLKIT_BUILT_INS = new Set(['TEAMSFX_ENV', 'AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP_NAME', 'TEAMS_APP_TENANT_ID']);
@@ -101,7 +101,7 @@ const parametersText = read('infra/azure.parameters.json');
 const parameters = (JSON.parse(parametersText) as { parameters: Record<string, { value: string }> }).parameters;
 const manifestPlaceholders = placeholders(read('appPackage/manifest.json'));
 const configText = read('src/config.ts');
-const configVariables = new Set([...configText.matchAll(/^\s{4}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1] as string));
+const configVariables = new Set([...configText.matchAll(/^\s{4}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!));
 
 /** Platform settings App Service and Application Insights read, not tencs. */
 const PLATFORM_SETTINGS = new Set([
@@ -136,7 +136,7 @@ describe('infra/azure.bicep and infra/azure.parameters.json', () => {
   it('when filled from env/.env.dev, then every parameter value meets its Bicep constraints', () => {
     const { vars, comments } = envFile('dev');
     for (const [name, { value }] of Object.entries(parameters)) {
-      const param = azure.params.get(name) as BicepParam;
+      const param = azure.params.get(name)!;
       for (const ref of placeholders(value)) {
         if (param.secure) {
           expect(ref, `secure parameter ${name} must come from a SECRET_ variable`).toMatch(/^SECRET_/);
@@ -185,10 +185,10 @@ describe('infra/azure.bicep and infra/azure.parameters.json', () => {
     const env: Record<string, string> = {};
     for (const [name, expression] of azure.appSettings) {
       const literal = /^'([^'$]*)'$/.exec(expression);
-      if (literal) env[name] = literal[1] as string;
+      if (literal) env[name] = literal[1]!;
       else {
         expect(shapes[name], `app setting ${name} = ${expression} needs a sample value in this test`).toBeDefined();
-        env[name] = shapes[name] as string;
+        env[name] = shapes[name]!;
       }
     }
     expect(azure.appSettings.get('ENCRYPTION_KEYS')).toBe("'@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${encryptionKeysSecret.name})'");
@@ -302,7 +302,7 @@ describe('m365agents*.yml and env/.env.*', () => {
     const { actions } = readYml(yml);
     const runtime = actions.filter((a) => a.uses === 'file/createOrUpdateEnvironmentFile');
     expect(runtime).toHaveLength(1);
-    for (const name of Object.keys((runtime[0] as Action).with?.envs as Record<string, string>)) expect(configVariables, `${yml} sets ${name}`).toContain(name);
+    for (const name of Object.keys((runtime[0]!).with?.envs as Record<string, string>)) expect(configVariables, `${yml} sets ${name}`).toContain(name);
   });
 
   it('when the Playground settings are loaded, then the bot starts with auth off on loopback', () => {

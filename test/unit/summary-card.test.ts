@@ -11,7 +11,7 @@ import { ALL_LOW, MANY_HIGH_OFFLINE, NOTHING_EXPLORED, ONE_HIGH, SALLY, atLimits
 import { cardText } from '../helpers/bot-harness.js';
 
 // The package is CommonJS: under vitest its exports sit on the namespace, under tsx on `default`.
-const AC = ((ACns as { AdaptiveCard?: unknown }).AdaptiveCard ? ACns : (ACns as unknown as { default: typeof ACns }).default) as typeof ACns;
+const AC = ((ACns as { AdaptiveCard?: unknown }).AdaptiveCard ? ACns : (ACns as unknown as { default: typeof ACns }).default);
 
 /** Messages from the adaptivecards parser (unknown elements, invalid values); none expected. */
 function parseProblems(card: object): string[] {

@@ -86,6 +86,6 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
 export function safeLogId(value: unknown, max = 64): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') return `(${typeof value})`;
-  const safe = value.slice(0, max).replace(/[^A-Za-z0-9:._@\/-]/g, '_');
+  const safe = value.slice(0, max).replace(/[^A-Za-z0-9:._@/-]/g, '_');
   return value.length > max ? `${safe}…` : safe;
 }

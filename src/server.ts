@@ -94,7 +94,7 @@ function readJsonBody(deps: ServerDeps): restify.RequestHandler {
     const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity') { refuse(415, 'content-encoding', true); return; }
     const media = mediaType(req.headers['content-type']);
-    if (!media || media.type !== 'application/json' || (media.charset !== undefined && media.charset !== 'utf-8' && media.charset !== 'utf8')) {
+    if (media?.type !== 'application/json' || (media.charset !== undefined && media.charset !== 'utf-8' && media.charset !== 'utf8')) {
       refuse(415, 'content-type', true); return;
     }
     const declared = req.headers['content-length'];

@@ -53,7 +53,7 @@ export function createAdapter(config: Pick<Config, 'auth' | 'allowedTenants' | '
         errorCode: (error as { code?: unknown }).code,
         activityId: context.activity.id,
         activityType: context.activity.type,
-        conversationId: context.activity.conversation?.id,
+        conversationId: context.activity.conversation.id,
       },
       'Unhandled error in turn',
     );
@@ -168,6 +168,8 @@ class GuardedTeamsAdapter extends TeamsAdapter {
     // TeamsAdapter gives no hook into the client's pipeline, so each one is capped as it is made.
     // Inbound turns use the factory in the authentication result; proactive ones ask for a new one.
     const authentication = this.botFrameworkAuthentication;
+    // ConnectorFactory is an abstract class with one abstract method and no state, so an object with `create` is one.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     const capped = (factory: ConnectorFactory): ConnectorFactory => ({
       create: async (serviceUrl, audience) => capConnectorRetries(await factory.create(serviceUrl, audience)),
     });
@@ -248,7 +250,7 @@ class GuardedTeamsAdapter extends TeamsAdapter {
             event: 'tenant.rejected',
             tenantId: safeLogId(tenant, 64),
             activityType: safeLogId(activity.type),
-            conversationId: safeLogId(activity.conversation?.id, 256),
+            conversationId: safeLogId(activity.conversation.id, 256),
           },
           'Request rejected: tenant not allowed',
         );

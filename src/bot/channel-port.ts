@@ -3,6 +3,7 @@ import { CardFactory, type ConversationReference, type TurnContext } from 'botbu
 import { ConnectorError } from '../tencs/connector-retry.js';
 import type { ChannelPort } from '../tencs/share-service.js';
 import type { Share, TeamRef } from '../tencs/sharing.js';
+import { retryAfterMs } from './retry-after.js';
 
 /** The parts of botframework-connector's ConnectorClient we call, each with an abort signal. */
 interface Conversations {
@@ -11,17 +12,13 @@ interface Conversations {
   getConversationMember(conversationId: string, memberId: string, options: { abortSignal: AbortSignal }): Promise<unknown>;
 }
 
-/** The Retry-After an error response carried, in milliseconds (seconds or an HTTP date). */
-function retryAfterMs(error: unknown): number | undefined {
+/** The Retry-After an error response carried, in milliseconds; the response headers come as a Headers-like object or a plain record. */
+function retryAfterOf(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: unknown } } | null)?.response?.headers as
     | { get?: (name: string) => string | undefined; [name: string]: unknown }
     | undefined;
-  const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers?.['retry-after'] as string | undefined);
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  if (!headers) return undefined;
+  return retryAfterMs((name) => (typeof headers.get === 'function' ? headers.get(name) : (headers[name] as string | undefined)));
 }
 
 /** The error code in a Bot Connector error body, e.g. MemberNotFoundInConversation. */
@@ -51,7 +48,7 @@ function toConnectorError(error: unknown, signal: AbortSignal): ConnectorError {
   const e = error as { statusCode?: unknown; name?: unknown } | null;
   const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
   const aborted = e?.name === 'AbortError' || (status === undefined && signal.aborted);
-  return new ConnectorError(`Bot Connector call failed${status ? ` with ${status}` : ''}`, status, retryAfterMs(error), aborted, { cause: error });
+  return new ConnectorError(`Bot Connector call failed${status ? ` with ${status}` : ''}`, status, retryAfterOf(error), aborted, { cause: error });
 }
 
 /**
@@ -65,7 +62,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
     let result: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
     await adapter.continueConversationAsync(botAppId, reference, async (context: TurnContext) => {
       try {
-        const client = context.turnState.get(context.adapter.ConnectorClientKey) as { conversations: Conversations } | undefined;
+        const client = context.turnState.get<{ conversations: Conversations } | undefined>(context.adapter.ConnectorClientKey);
         if (!client) throw new Error('No connector client in the proactive turn');
         result = { ok: true, value: await fn(client.conversations) };
       } catch (error) {

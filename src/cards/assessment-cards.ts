@@ -15,7 +15,7 @@ import {
 import type { AssessmentMeta } from '../tencs/ports.js';
 import type { CardRef, Mode, Outcome } from '../tencs/assessment-service.js';
 import { C_FIELDS, fieldsFor, triangleFieldId, firstLine, formFromAssessment, isFormStep, type FieldSpec, type FormStep, type FormValues } from '../tencs/step-forms.js';
-import { C_IDS, TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';
+import { C_IDS, TEN_CS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';
 import { ukDate } from '../tencs/uk-dates.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
 import { carriedCardData } from '../tencs/cycle/reassess.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ResilienceLevel, RiskLevel } from '../tencs/assessment.js';
 import { SUPERVISION_STAGES, SUPERVISION_STAGE_LABELS, type SupervisionPrompt } from '../tencs/supervision-prompts.js';
-import { excerpt, namesOf, type AssessmentSummary } from '../tencs/summary.js';
+import { excerpt, type AssessmentSummary } from '../tencs/summary.js';
 import { ASSESSMENT_ID_PATTERN } from '../tencs/assessment.js';
 import { NOTE_MAX_CHARS, SHARE_ID_PATTERN, TEAM_ID_PATTERN } from '../tencs/sharing.js';
 import { wellFormed } from '../tencs/well-formed.js';
@@ -130,7 +130,7 @@ export function formatWhen(iso: string): string {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const hh = String(d.getUTCHours()).padStart(2, '0');
   const mm = String(d.getUTCMinutes()).padStart(2, '0');
-  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]!} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
 }
 
 /** "Name (when); Name (when)", newest first, with a count of any not named. */

@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
-import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, PlanStepSchema, HARM_FROM, SAFETY_FLAGS, TrianglePlacementSchema, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
+import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, PlanStepSchema, HARM_FROM, SAFETY_FLAGS, TrianglePlacementSchema, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status } from '../tencs/assessment.js';
 import type { Owner } from '../tencs/owner.js';
 import { assessmentIdFor } from '../tencs/assessment.js';
 import type { AssessmentMeta, AssessmentStore, StoredAssessment } from '../tencs/ports.js';
@@ -55,13 +55,13 @@ const jsonObject = jsonText.pipe(z.record(z.string(), z.number().int().nonnegati
 
 function toMeta(entity: Record<string, unknown>): AssessmentMeta {
   const parsed = MetaEntitySchema.safeParse(entity);
-  if (!parsed.success) throw new CorruptEntityError(`Assessment listing row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
+  if (!parsed.success) throw new CorruptEntityError(`Assessment listing row does not match the schema: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
   const m = parsed.data;
   return { id: m.rowKey, caseRef: m.caseRef, status: m.status, step: m.step, rev: m.rev, createdAt: m.createdAt, updatedAt: m.updatedAt, completedAt: m.completedAt };
 }
 
 /** The plan fields added after the first release: absent on older entities, so they stay readable. */
-function optionalPlan(who: string, by: string, more: string, parse: <T>(schema: z.ZodType<T>, value: unknown, what: string) => T) {
+function optionalPlan(who: string, by: string, more: string, parse: <S extends z.ZodTypeAny>(schema: S, value: unknown, what: string) => z.output<S>) {
   return {
     ...(who ? { nextStepsWho: who } : {}),
     ...(by ? { nextStepsBy: by } : {}),
@@ -73,7 +73,7 @@ function optionalPlan(who: string, by: string, more: string, parse: <T>(schema: 
 function optionalComposite(
   entity: Record<string, unknown>,
   text: (name: string) => string,
-  parse: <T>(schema: z.ZodType<T>, value: unknown, what: string) => T,
+  parse: <S extends z.ZodTypeAny>(schema: S, value: unknown, what: string) => z.output<S>,
 ) {
   const safetyDone = text('compositeSafetyDone');
   const flags = text('compositeSafetyFlags');
@@ -270,10 +270,10 @@ export class AssessmentRepository implements AssessmentStore {
       const v = str(name);
       return v === undefined ? '' : this.cipher.decrypt(v, this.context(pk, rk, name));
     };
-    const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
+    const parse = <S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> => {
       const r = schema.safeParse(value);
       if (!r.success) throw new CorruptEntityError(`Assessment ${what} does not match the schema`);
-      return r.data;
+      return r.data as z.output<S>;
     };
     const answers: Partial<Record<CId, CAnswer>> = {};
     for (const id of C_IDS) {

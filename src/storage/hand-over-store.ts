@@ -191,7 +191,7 @@ export class HandOverStore {
         const e = await this.raw(ownerKey(record.to), aid);
         if (e && parseMarker(e[HAND_OVER_MARKER] as string | undefined)?.id === record.id) {
           const { [HAND_OVER_MARKER]: _m, etag, timestamp: _t, 'odata.metadata': _md, ...rest } = e;
-          await this.rows.updateEntity({ ...rest, partitionKey: ownerKey(record.to), rowKey: aid }, 'Replace', { etag: String(etag), abortSignal: timeout() });
+          await this.rows.updateEntity({ ...rest, partitionKey: ownerKey(record.to), rowKey: aid }, 'Replace', { etag, abortSignal: timeout() });
         }
         this.step('unmarked-one', aid);
       }
@@ -281,7 +281,7 @@ export class HandOverStore {
       target = await this.repo.get(record.to, aid);
     }
     this.step('copied-one', aid);
-    if (!target || target.handOver !== `${record.id}|in`) throw new Error(`The copy of ${aid} is not this hand-over's`);
+    if (target?.handOver !== `${record.id}|in`) throw new Error(`The copy of ${aid} is not this hand-over's`);
     if (!sameContent(target.assessment, original.assessment)) throw new Error(`The copy of ${aid} does not match its original`);
     return true;
   }

@@ -63,7 +63,7 @@ export class ShareRepository {
     );
     if (!entity) return undefined;
     const parsed = ShareSchema.safeParse(entity);
-    if (!parsed.success) throw new CorruptEntityError(`Share row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
+    if (!parsed.success) throw new CorruptEntityError(`Share row does not match the schema: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
     return { share: parsed.data, etag: entity.etag };
   }
 

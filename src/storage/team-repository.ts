@@ -64,6 +64,6 @@ export class TeamRepository {
 
 function parse(entity: Record<string, unknown>): TeamRef {
   const parsed = TeamRefSchema.safeParse(entity);
-  if (!parsed.success) throw new CorruptEntityError(`Team row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
+  if (!parsed.success) throw new CorruptEntityError(`Team row does not match the schema: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
   return parsed.data;
 }

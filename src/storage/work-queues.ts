@@ -148,7 +148,7 @@ export class CardReplacementQueue implements CardQueuePort {
       notBefore: num(e.notBefore),
       queuedAt: num(e.queuedAt),
       lastFailure: typeof e.lastFailure === 'string' ? e.lastFailure : undefined,
-      etag: String(e.etag ?? ''),
+      etag: e.etag ?? '',
     };
   }
 }

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.
 import { isCStep, nextStep, previousStep, type Assessment, type Step } from './assessment.js';
 import { clearCarried } from './cycle/reassess.js';
 import type { Owner } from './owner.js';
-import { applyValue, checkForm, formFromAssessment, isFormStep, readForm, sameAsStored, type FormStep, type FormValues } from './step-forms.js';
+import { applyValue, checkForm, isFormStep, readForm, sameAsStored, type FormStep, type FormValues } from './step-forms.js';
 
 /** Where a card was opened from: the guided flow, or an Edit on the review card (which returns there). */
 export type Mode = 'flow' | 'review';
@@ -194,11 +194,6 @@ export class AssessmentService {
   showCurrent(a: Assessment): Outcome {
     if (a.status === 'completed') return { kind: 'completed', assessment: a };
     return { kind: 'show', assessment: a, step: a.step, mode: 'flow' };
-  }
-
-  /** The form a step's card shows for what is stored. */
-  formFor(a: Assessment, step: FormStep): FormValues {
-    return formFromAssessment(a, step);
   }
 
   /**

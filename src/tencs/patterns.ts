@@ -92,7 +92,7 @@ export function findPatterns(ctx: PatternContext): CompoundingPattern[] {
         'disclosure-contact-conduct',
         cs,
         [],
-        `${name(cs)} together: a breach of confidentiality alongside risky ${partners.length === 2 ? 'contact and conduct' : partners[0]} is the combination in the guide's practice example of images shared without consent. Who can now see the material, who is helping or harming, and whether there is bullying or sextortion all bear on one another.`,
+        `${name(cs)} together: a breach of confidentiality alongside risky ${partners.length === 2 ? 'contact and conduct' : partners[0]!} is the combination in the guide's practice example of images shared without consent. Who can now see the material, who is helping or harming, and whether there is bullying or sextortion all bear on one another.`,
       );
     }
   }

@@ -189,7 +189,7 @@ export class ShareService {
    */
   async teamsFor(owner: Owner, userId: string): Promise<TeamChoices> {
     const all = await this.deps.teams.listForTenant(owner.tenantId);
-    const verdicts: ('member' | 'not-member' | 'gone' | 'unchecked')[] = new Array(all.length);
+    const verdicts: ('member' | 'not-member' | 'gone' | 'unchecked')[] = new Array<'member' | 'not-member' | 'gone' | 'unchecked'>(all.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < all.length) {

@@ -25,7 +25,7 @@ import {
   type Setup,
   type Step,
 } from './assessment.js';
-import { C_IDS, TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, type CId, type TriangleDomain } from './ten-cs.js';
+import { C_IDS, TEN_CS, TRIANGLE_DOMAINS, getC, type CId, type TriangleDomain } from './ten-cs.js';
 import { wellFormed } from './well-formed.js';
 
 /** A step whose card has inputs the practitioner fills in. */
@@ -108,7 +108,7 @@ export const COMPOSITE_FIELDS: readonly FieldSpec[] = [
   { id: 'referralMadeOn', label: 'Referral made on (optional)', kind: 'date' },
   { id: 'strategyDiscussionOn', label: 'Strategy discussion held on (optional)', kind: 'date' },
   { id: 'safetyDone', label: 'Other steps taken to keep the young person safe, and when', kind: 'text', max: LIMITS.otherText },
-  ...AREA_IDS.map((c): FieldSpec => ({ id: triangleFieldId(c), label: `${TEN_CS.find((x) => x.id === c)?.shortTitle} on the Assessment Triangle`, kind: 'multi', choices: DOMAIN_CHOICES })),
+  ...AREA_IDS.map((c): FieldSpec => ({ id: triangleFieldId(c), label: `${getC(c).shortTitle} on the Assessment Triangle`, kind: 'multi', choices: DOMAIN_CHOICES })),
   {
     id: 'triangleConfirmed',
     label: 'Triangle placement',

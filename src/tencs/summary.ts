@@ -11,9 +11,9 @@ import {
   type ResilienceLevel,
   type RiskLevel,
 } from './assessment.js';
-import { AREA_CS, findPatterns, type CompoundingPattern } from './patterns.js';
+import { findPatterns, type CompoundingPattern } from './patterns.js';
 import { safetySection, type LocalSafeguarding, type SafetySection } from './safety.js';
-import { ListNamer, cleanText, countOf, excerpt, inGuideOrder, namesOf } from './text.js';
+import { ListNamer, cleanText, countOf, excerpt, inGuideOrder } from './text.js';
 import { TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, getC, type CId, type TriangleDomain } from './ten-cs.js';
 
 export { AREA_CS, type CompoundingPattern, type PatternId } from './patterns.js';
@@ -189,7 +189,7 @@ function describePicture(picture: Omit<CompositePicture, 'statements'>, judgemen
   // One count: the nine areas; the combined risk (C10) is said separately, never added in.
   const areas = picture.concerns.filter((c) => c !== 'composite');
   if (areas.length > 0) {
-    const parts = areas.map((c) => `${getC(c).shortTitle} (${judgements.get(c)?.riskLabel.toLowerCase()})`);
+    const parts = areas.map((c) => `${getC(c).shortTitle} (${judgements.get(c)!.riskLabel.toLowerCase()})`);
     s.push(`Medium or high risk in ${countOf(areas.length, 'of the nine areas', 'of the nine areas').replace(/^(\w+) /, '$1 ')}: ${listOfParts(parts)}.`);
     namer.known(areas, CONCERNS_REFERENCE);
   } else if (explored.length > 0) {
@@ -217,7 +217,7 @@ function describePicture(picture: Omit<CompositePicture, 'statements'>, judgemen
 
 function listOfParts(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
 }
 
 /** Builds the summary of a completed (or in-progress) assessment; a pure function of its answers and the council's details. */

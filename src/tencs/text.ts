@@ -27,7 +27,7 @@ export function excerpt(text: string, max: number): { text: string; shortened: b
 /** "A", "A and B", "A, B and C". */
 export function listOf(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
 }
 
 /** The short titles of these Cs as an English list. */

@@ -197,7 +197,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     ),
     parent: {
       title: 'Apps and devices',
-      intro: "Let\'s talk about the apps and devices your child uses, and life at home and school.",
+      intro: "Let's talk about the apps and devices your child uses, and life at home and school.",
       questions: [
         q('ctx-what-used', 'Which apps, games and devices does your child use?'),
         q('ctx-importance', 'Which ones seem to matter most to them?'),

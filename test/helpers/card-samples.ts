@@ -4,7 +4,7 @@ import { renderCard, type AdaptiveCardJson } from '../../src/cards/render.js';
 import { renderWelcomeCard } from '../../src/cards/welcome-card.js';
 import { renderSummaryCard } from '../../src/cards/summary-data.js';
 import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPrivacyNotice } from '../../src/cards/privacy-cards.js';
-import { assessmentSections } from '../../src/tencs/privacy-service.js';
+import { assessmentSections } from '../../src/tencs/case-export.js';
 import { renderShareChoose, renderShareResult, renderSummaryView } from '../../src/cards/share-cards.js';
 import { ConnectorFailure } from '../../src/tencs/connector-retry.js';
 import { labelTeams, type ShareOutcome } from '../../src/tencs/share-service.js';

@@ -13,7 +13,8 @@ import { TableRetentionScan, deleteIfUnchanged, findStaleAssessments } from '../
 import { createTableFactory, type TableFactory } from '../../src/storage/tables.js';
 import type { Assessment } from '../../src/tencs/assessment.js';
 import type { Owner } from '../../src/tencs/owner.js';
-import { PrivacyService, SYSTEM_ACTOR } from '../../src/tencs/privacy-service.js';
+import { SYSTEM_ACTOR } from '../../src/tencs/audit.js';
+import { PrivacyService } from '../../src/tencs/privacy-service.js';
 import { CardReplacementQueue, DeletionQueue } from '../../src/storage/work-queues.js';
 import { uniquePrefix } from '../helpers/bot-harness.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderAuditCards, renderDeleteConfirmCard, renderExportCards } from '../../src/cards/privacy-cards.js';
-import { assessmentSections } from '../../src/tencs/privacy-service.js';
+import { assessmentSections } from '../../src/tencs/case-export.js';
 import { completedAssessment } from '../fixtures/assessments.js';
 import { cardText } from '../helpers/bot-harness.js';
 

@@ -60,7 +60,7 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
 
   const partition = (key: string): Map<string, StoredAssessment> => {
     let p = assessments.get(key);
-    if (!p) assessments.set(key, (p = new Map()));
+    if (!p) assessments.set(key, (p = new Map<string, StoredAssessment>()));
     return p;
   };
   const keyOf = (a: Assessment): string => ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId });
@@ -269,7 +269,7 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
     async failed(item, notBefore, failure) {
       const key = `${item.share.tenantId}|${item.share.id}`;
       const current = cardWork.get(key);
-      if (!current || current.etag !== item.etag) return false;
+      if (current?.etag !== item.etag) return false;
       cardWork.set(key, { ...current, attempts: item.attempts + 1, notBefore, lastFailure: failure, etag: etag() });
       return true;
     },

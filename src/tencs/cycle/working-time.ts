@@ -36,7 +36,7 @@ export function localTime(at: Date, timeZone: string): Local {
   }
   const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
   const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(String(parts.weekday));
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, weekday, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+  return { day: `${parts.year!}-${parts.month!}-${parts.day!}`, weekday, minute: Number(parts.hour) * 60 + Number(parts.minute) };
 }
 
 /** True on Monday to Friday when the day is not a bank holiday in England and Wales. */

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { renderSummaryCard } from '../src/cards/summary-data.js';
+import { renderSummaryCard } from '../src/cards/summary-cards.js';
 import { summarise } from '../src/tencs/summary.js';
 import { supervisionPrompts } from '../src/tencs/supervision-prompts.js';
 import { SUMMARY_CASES } from '../test/fixtures/summary-cases.js';

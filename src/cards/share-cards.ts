@@ -1,7 +1,7 @@
 import type { ShareOutcome, SummaryView, TeamChoices } from '../tencs/share-service.js';
 import { excerpt } from '../tencs/summary.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
-import { renderSummaryCard } from './summary-data.js';
+import { renderSummaryCard } from './summary-cards.js';
 
 /** The card for a summary view: the practitioner's preview, the channel card, or the "no longer available" card. */
 export function renderSummaryView(view: SummaryView): AdaptiveCardJson {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CardRefData, EditData, KeepMineData, OpenData } from '../cards/assessment-data.js';
+import { CardRefData, EditData, KeepMineData, OpenData } from '../cards/assessment-actions.js';
 import { renderListCard, renderOutcome } from '../cards/assessment-cards.js';
 import { renderMyOnlineWorld, renderWorldChoose } from '../cards/my-online-world-cards.js';
 import { TogetherRefData, WorldData, renderTogetherOutcome } from '../cards/together-cards.js';

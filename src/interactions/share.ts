@@ -1,5 +1,5 @@
 import { renderShareChoose, renderShareResult, renderSummaryView } from '../cards/share-cards.js';
-import { AssessmentActionData, NoteActionData, PostActionData, ShareActionData } from '../cards/summary-data.js';
+import { AssessmentActionData, NoteActionData, PostActionData, ShareActionData } from '../cards/summary-cards.js';
 import { VERBS } from '../cards/verbs.js';
 import type { ShareService } from '../tencs/share-service.js';
 import { SHARE } from './families.js';

@@ -1,8 +1,8 @@
 import { renderListCard, renderNoticeCard, renderOutcome, renderSavedCard, renderCompletedCard, renderStepCard } from '../../src/cards/assessment-cards.js';
-import { cautionsData, changesData, consultCData, consultListData, practiceExampleData, standardsData } from '../../src/cards/consult-data.js';
+import { cautionsData, changesData, consultCData, consultListData, practiceExampleData, standardsData } from '../../src/cards/consult-cards.js';
 import { renderCard, type AdaptiveCardJson } from '../../src/cards/render.js';
 import { renderWelcomeCard } from '../../src/cards/welcome-card.js';
-import { renderSummaryCard } from '../../src/cards/summary-data.js';
+import { renderSummaryCard } from '../../src/cards/summary-cards.js';
 import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPrivacyNotice } from '../../src/cards/privacy-cards.js';
 import { assessmentSections } from '../../src/tencs/case-export.js';
 import { renderShareChoose, renderShareResult, renderSummaryView } from '../../src/cards/share-cards.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderStepCard } from '../../src/cards/assessment-cards.js';
-import { consultCData } from '../../src/cards/consult-data.js';
+import { consultCData } from '../../src/cards/consult-cards.js';
 import { renderCard, templateNames, type AdaptiveCardJson } from '../../src/cards/render.js';
 import { renderWelcomeCard } from '../../src/cards/welcome-card.js';
 import { COMMANDS, parseCommand, type CommandKind } from '../../src/tencs/commands.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consultCData } from '../../src/cards/consult-data.js';
+import { consultCData } from '../../src/cards/consult-cards.js';
 import { renderCard } from '../../src/cards/render.js';
 import { renderConsultTogether } from '../../src/cards/together-cards.js';
 import { VERBS } from '../../src/cards/verbs.js';

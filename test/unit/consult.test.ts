@@ -11,7 +11,7 @@ import {
   MAX_ECHO_CHARS,
   practiceExampleData,
   standardsData,
-} from '../../src/cards/consult-data.js';
+} from '../../src/cards/consult-cards.js';
 import { CARDS_DIR, renderCard } from '../../src/cards/render.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { renderWelcomeCard } from '../../src/cards/welcome-card.js';

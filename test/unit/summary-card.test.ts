@@ -1,7 +1,7 @@
 import * as ACns from 'adaptivecards';
 import { describe, expect, it } from 'vitest';
 import { MAX_CARD_BYTES } from '../../src/cards/render.js';
-import { NOTES_SHOWN, renderSummaryCard, type SummaryCardMode } from '../../src/cards/summary-data.js';
+import { NOTES_SHOWN, renderSummaryCard, type SummaryCardMode } from '../../src/cards/summary-cards.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { RESILIENCE_LABELS, RISK_LABELS, type Assessment } from '../../src/tencs/assessment.js';
 import { summarise } from '../../src/tencs/summary.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_LOCAL, summaryExamplesMarkdown } from '../../scripts/summary-examples.js';
-import { renderSummaryCard } from '../../src/cards/summary-data.js';
+import { renderSummaryCard } from '../../src/cards/summary-cards.js';
 import { loadConfig } from '../../src/config.js';
 import { caseRecordText } from '../../src/tencs/case-record.js';
 import { findPatterns } from '../../src/tencs/patterns.js';

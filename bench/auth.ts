@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import jwt from 'jsonwebtoken';
 import { readBody } from '../test/helpers/read-body.js';
 

@@ -1,5 +1,5 @@
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
-import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import jwt from 'jsonwebtoken';
 import { CONNECTOR_SCOPE, signChannelToken } from './auth.js';

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { benchUser, startChannel, type BenchUser, type Channel, type Outcome } from './channel.js';
-import type { CountsAnswer, FromLoadgen, LoadgenInit, ProbeRequest, ProbeResult, StepRequest, StepResult, Target, ToLoadgen, TurnSample } from './protocol.js';
+import type { FromLoadgen, LoadgenInit, ProbeRequest, ProbeResult, StepRequest, StepResult, Target, ToLoadgen, TurnSample } from './protocol.js';
 import { scenario, type Script, type TurnSpec } from './scenario.js';
 import type { StorageCounts } from './counting-proxy.js';
 import { diffCounts } from './counting-proxy.js';

@@ -33,7 +33,7 @@ const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 /** The Adaptive Card a turn returned: in the invoke response, or in the last activity sent. */
 export function cardFrom(outcome: Outcome): Record<string, unknown> | undefined {
   const body = outcome.body as { type?: string; value?: unknown } | undefined;
-  if (body && body.type === ADAPTIVE && body.value) return body.value as Record<string, unknown>;
+  if (body?.type === ADAPTIVE && body.value) return body.value as Record<string, unknown>;
   for (const activity of [...outcome.activities].reverse()) {
     const attachments = (activity.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? [];
     const card = attachments.find((a) => a.contentType === ADAPTIVE);

@@ -236,7 +236,7 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
           const r = await bot.send(activity);
           expect(r.status).toBe(200);
           const text = replyText(r);
-          for (const secret of secrets) expect(text, `${verb} in ${String((activity.conversation as { conversationType: string }).conversationType)}`).not.toContain(secret);
+          for (const secret of secrets) expect(text, `${verb} in ${(activity.conversation as { conversationType: string }).conversationType}`).not.toContain(secret);
           expect(text).toMatch(/personal chat/);
         }
       }

@@ -83,7 +83,7 @@ describe('doing two Cs together with a young person, over real HTTP', () => {
     expect(cardText(world)).not.toMatch(/\bMedium\b|Resilience/);
     const copied = await bot.send(execute(bot, user, 'tencs.world.copy', actionOf(world, 'tencs.world.copy').data));
     expect(copied.status).toBe(200);
-    const text = copied.sent.map((a) => String((a as { text?: string }).text ?? '')).join('\n');
+    const text = copied.sent.map((a) => (a as { text?: string }).text ?? '').join('\n');
     expect(text).toContain('My online world');
     expect(text).toContain('My gran helps me');
     expect(text).not.toContain(CASE_REF);

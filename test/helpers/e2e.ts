@@ -247,7 +247,8 @@ interface DomStyle {
 export async function cardProblems(card: Locator): Promise<string[]> {
   return card.evaluate((node: unknown) => {
     const root = node as DomElement;
-    const styleOf = (globalThis as unknown as { getComputedStyle(el: DomElement): DomStyle }).getComputedStyle;
+    const page = globalThis as unknown as { getComputedStyle(el: DomElement): DomStyle };
+    const styleOf = (el: DomElement): DomStyle => page.getComputedStyle(el);
     const problems: string[] = [];
     const box = root.getBoundingClientRect();
     for (const el of Array.from(root.querySelectorAll('*'))) {
@@ -304,7 +305,7 @@ export class ChatDriver {
     await this.page.bringToFront();
     await this.composer('Start a new post').click();
     await this.page.keyboard.type('@');
-    await this.page.getByRole('menuitem').filter({ hasText: new RegExp(`^\s*${botName}\s*$`) }).first().click();
+    await this.page.getByRole('menuitem').filter({ hasText: new RegExp(`^\\s*${botName}\\s*$`) }).first().click();
     await this.page.keyboard.type(` ${text}`);
     await this.page.getByRole('button', { name: 'Post', exact: true }).click();
   }

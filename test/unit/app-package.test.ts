@@ -239,7 +239,7 @@ describe('npm run package', () => {
     envFile('unprovisioned', { ...rest, BOT_DOMAIN: '' });
     const failure = await run(process.execPath, [tsx, script, 'unprovisioned', '--env-dir', temp, '--out-dir', path.join(temp, 'none')], { cwd: ROOT }).then(
       () => undefined,
-      (error: { code: number; stderr: string }) => error,
+      (error: unknown) => error as { code: number; stderr: string },
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toMatch(/TEAMS_APP_ID, BOT_DOMAIN are not set in .*\.env\.unprovisioned/);

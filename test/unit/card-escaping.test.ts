@@ -32,7 +32,7 @@ function setLeaf(scope: Scope, dotted: string, fill: (path: string) => string, f
     node = node[part] as Scope;
   }
   const last = parts.at(-1)!;
-  if (node[last] === undefined) node[last] = fill(fullPath);
+  node[last] ??= fill(fullPath);
 }
 
 /**

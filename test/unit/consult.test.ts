@@ -81,7 +81,7 @@ describe('findC', () => {
   });
 
   it('when any C\'s short title has any one slip (swap, drop, add or change a letter), then that C is found or at least suggested', () => {
-    const letters = [...'abcdefghijklmnopqrstuvwxyz'];
+    const letters = 'abcdefghijklmnopqrstuvwxyz'.split('');
     const failures: string[] = [];
     let checked = 0;
     for (const c of TEN_CS) {
@@ -89,7 +89,7 @@ describe('findC', () => {
       const others = TEN_CS.filter((o) => o !== c).flatMap((o) => [o.id, o.shortTitle, ...o.aliases].map(normaliseName));
       const slips = new Set<string>();
       for (let i = 0; i < s.length; i++) {
-        if (i + 1 < s.length) slips.add(s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2));
+        if (i + 1 < s.length) slips.add(s.slice(0, i) + s[i + 1]! + s[i]! + s.slice(i + 2));
         slips.add(s.slice(0, i) + s.slice(i + 1));
         for (const l of letters) {
           slips.add(s.slice(0, i) + l + s.slice(i));

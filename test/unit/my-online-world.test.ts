@@ -35,7 +35,10 @@ function shownText(card: unknown): string[] {
   const out: string[] = [];
   const walk = (n: unknown): void => {
     if (Array.isArray(n)) return n.forEach(walk);
-    if (n && typeof n === 'object') for (const [k, v] of Object.entries(n as Record<string, unknown>)) (typeof v === 'string' && ['text', 'title', 'label', 'value'].includes(k) ? out.push(v) : walk(v));
+    if (n && typeof n === 'object') for (const [k, v] of Object.entries(n as Record<string, unknown>)) {
+        if (typeof v === 'string' && ['text', 'title', 'label', 'value'].includes(k)) out.push(v);
+        else walk(v);
+      }
   };
   walk(card);
   return out;

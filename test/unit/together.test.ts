@@ -49,7 +49,7 @@ class MemoryRepository {
   }
   async get(owner: Owner, id: string): Promise<StoredAssessment | undefined> {
     if (this.down) throw new StorageUnavailableError('down', 503);
-    if (!this.stored || this.stored.id !== id || this.stored.ownerId !== owner.aadObjectId) return undefined;
+    if (this.stored?.id !== id || this.stored.ownerId !== owner.aadObjectId) return undefined;
     return { assessment: structuredClone(this.stored), etag: String(this.etag) };
   }
   async replace(a: Assessment, etag: string): Promise<string> {

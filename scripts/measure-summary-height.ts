@@ -48,7 +48,7 @@ async function main(): Promise<void> {
           host.appendChild(el);
           const opened = el.getBoundingClientRect().height;
           // Every show/hide opened, for comparison.
-          for (const node of Array.from(el.querySelectorAll('[style*="display: none"]')) as any[]) node.style.display = '';
+          for (const node of Array.from<any>(el.querySelectorAll('[style*="display: none"]'))) node.style.display = '';
           return { opened, all: el.getBoundingClientRect().height };
         }, card);
         console.log(`${c.assessment.setup?.caseRef}\t${mode.kind}\topened ${Math.round(heights.opened)} px\tall sections open ${Math.round(heights.all)} px`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot, type TestUser, type TurnResult } from '../helpers/bot-harness.js';
+import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot, type TurnResult } from '../helpers/bot-harness.js';
 import { actionOf, executeActions, inputsOf, press } from '../helpers/card-driver.js';
 import { startTableProxy, writesIn, type TableProxy } from '../helpers/table-proxy.js';
 import { LIMITS } from '../../src/tencs/assessment.js';

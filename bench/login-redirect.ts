@@ -39,6 +39,21 @@ https.request = function request(this: unknown, ...args: unknown[]) {
   return (originalRequest as (...a: unknown[]) => http.ClientRequest).apply(this, args);
 };
 
+// The Teams SDK host's MSAL (its own @azure/msal-node 5) asks with fetch rather than https.request:
+// the same requests, and only those, go to the stub.
+const originalFetch = globalThis.fetch;
+globalThis.fetch = async function fetchRedirected(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  if (url.hostname !== LOGIN_HOST) return originalFetch(input, init);
+  const request = input instanceof Request ? input : undefined;
+  const body = init?.body ?? (request ? await request.text() : undefined);
+  return originalFetch(new URL(`${url.pathname}${url.search}`, stub), {
+    method: init?.method ?? request?.method ?? 'GET',
+    headers: init?.headers ?? request?.headers,
+    body: body === '' ? undefined : body,
+  });
+} as typeof fetch;
+
 /** Request headers as a record; Node also accepts them as a flat [name, value, name, value] list. */
 function headerRecord(headers: http.RequestOptions['headers']): http.OutgoingHttpHeaders {
   if (!isList(headers)) return headers ?? {};

@@ -233,6 +233,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       TABLE_PREFIX: tablePrefix,
       ENCRYPTION_KEYS: encryptionKeys,
       LOG_LEVEL: 'info',
+      // The load generator plays the Bot Connector on loopback; production allows only Teams' service URLs.
+      ALLOW_LOOPBACK_SERVICE_URL: 'true',
     });
     baseline = await startBot('baseline', 'bench/baseline-bot.ts', await freePort(), botEnv);
     // The second baseline: the same bare bot with one point read and one write per turn, through the same proxy to the same Azurite.

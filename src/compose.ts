@@ -1,8 +1,6 @@
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { createAdapter } from './bot/adapter.js';
-import { createBot, type Bot } from './bot/bot.js';
-import { createChannelPort } from './bot/channel-port.js';
+import { createHost, type Bot } from './bot/host.js';
 import { renderSummaryView } from './cards/share-cards.js';
 import { buildInteractions } from './interactions/interactions.js';
 import { createRateLimiter } from './interactions/rate-limiter.js';
@@ -24,6 +22,15 @@ import { NOTE_RATE, ShareService } from './tencs/share-service.js';
 import { createRemovalNotifier } from './tencs/share-removal.js';
 import { createTeamMembership } from './tencs/team-membership.js';
 import { TogetherService } from './tencs/together.js';
+import type { PersonalPort } from './bot/personal-port-type.js';
+import { handOverOfferCard, retentionWarningCard } from './cards/cycle-cards.js';
+import { TableCaseKeepStore } from './storage/case-keep-store.js';
+import { TableCycleData } from './storage/cycle-data.js';
+import { HandOverStore } from './storage/hand-over-store.js';
+import { OwnedAssessmentStore } from './storage/owned-assessment-store.js';
+import { TablePersonalChatDirectory } from './storage/personal-chat-store.js';
+import { TableReminderStore } from './storage/reminder-store.js';
+import { CycleService, type PersonalMessage } from './tencs/cycle/cycle-service.js';
 
 /** Everything the running service is made of, built from config; no listening, no timers. */
 export interface Dependencies {
@@ -43,10 +50,22 @@ export interface Dependencies {
   readonly shares: ShareRepository;
   readonly sharing: ShareService;
   readonly storageHealthy: () => Promise<boolean>;
+  /** The case over time (issue 16): its service, the stores its jobs read, and the personal-chat port. */
+  readonly cycle: CycleService;
+  readonly reminders: TableReminderStore;
+  readonly handOvers: HandOverStore;
+  readonly caseKeeps: TableCaseKeepStore;
+  readonly personalChats: TablePersonalChatDirectory;
+  readonly personal: PersonalPort;
+}
+
+/** Test seams: the clock the cycle's services read (the job runner has its own). */
+export interface DependencyOptions {
+  readonly now?: () => Date;
 }
 
 /** The composition root shared by index.ts, the tests and the benchmark: every service is built here, once. */
-export async function buildDependencies(config: Config, logger: Logger): Promise<Dependencies> {
+export async function buildDependencies(config: Config, logger: Logger, options: DependencyOptions = {}): Promise<Dependencies> {
   const tables = await createTableFactory(config);
   // Config only allows no keys on a local run (auth disabled on loopback): use a generated dev key there.
   const keys = config.encryptionKeys.length > 0 ? config.encryptionKeys : [loadOrCreateDevKey(config.devKeyFile)];
@@ -57,13 +76,27 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
   const teams = new TeamRepository(tables);
   const shares = new ShareRepository(tables, cipher);
 
-  // The connector: one adapter, one channel port (proactive posts, card replacement, membership checks).
-  const adapter = createAdapter(config, logger);
-  const port = createChannelPort(adapter, config.auth.enabled ? config.auth.appId : '');
+  // The host config names (BOT_HOST): its connector gives one channel port (proactive posts, card
+  // replacement, membership checks); the interaction table is bound to it once the services exist.
+  const host = createHost(config, logger);
+  const port = host.port;
   const retry = CONNECTOR_RETRY;
 
-  const assessments: AssessmentService = new AuditedAssessmentService(assessmentRepository, audit);
-  const privacy = new PrivacyService(new TableRetentionScan(tables), assessmentRepository, audit, {
+  // Hand-over: every read and write of an assessment applies its rule (docs/hand-over.md), so a handed-over
+  // assessment is refused to its former owner and "my assessments" and delete leave out what moved away.
+  const handOvers = new HandOverStore(tables, assessmentRepository, audit, options.now ? { now: options.now } : {});
+  const owned = new OwnedAssessmentStore(assessmentRepository, handOvers);
+  const assessments: AssessmentService = new AuditedAssessmentService(owned, audit, options.now);
+  const reminders = new TableReminderStore(tables);
+  const caseKeeps = new TableCaseKeepStore(tables);
+  const personalChats = new TablePersonalChatDirectory(tables);
+  const renderPersonal = (m: PersonalMessage) => (m.kind === 'hand-over-offer' ? handOverOfferCard(m.record) : retentionWarningCard(m.caseRef, m.deleteAfter));
+  const personal = host.personal(personalChats, renderPersonal);
+  const cycle = new CycleService(owned, reminders, handOvers, personal, audit, caseKeeps, config.cycle, options.now);
+  const privacy = new PrivacyService(new TableRetentionScan(tables), owned, audit, {
+    cases: cycle,
+    cycleData: new TableCycleData(tables),
+    ...(options.now ? { now: options.now } : {}),
     retentionDays: config.retentionDays,
     auditRetentionDays: config.auditRetentionDays,
     queues: { deletions: new DeletionQueue(tables), cards: new CardReplacementQueue(tables) },
@@ -94,9 +127,11 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     teams,
     isTeamMember: createTeamMembership({ teams, port, retry, logger }),
     limiter: createRateLimiter(config.rateLimit),
-    retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays },
+    retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays, caseRetentionDays: config.cycle.caseRetentionDays },
+    cycle,
+    personalChats,
   });
-  const bot = createBot(adapter, table, logger);
+  const bot = host.bind(table);
 
   return {
     config,
@@ -112,5 +147,11 @@ export async function buildDependencies(config: Config, logger: Logger): Promise
     shares,
     sharing,
     storageHealthy: () => pingTables(tables),
+    cycle,
+    reminders,
+    handOvers,
+    caseKeeps,
+    personalChats,
+    personal,
   };
 }

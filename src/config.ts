@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEncryptionKeys, type EncryptionKey } from './storage/field-cipher.js';
+import { loadCycleConfig, type CycleConfig } from './tencs/cycle/cycle-config.js';
 
 /** Azurite's published development account; only ever used against a loopback Azurite. */
 export const AZURITE_DEV_CONNECTION_STRING =
@@ -50,6 +51,7 @@ const EnvSchema = z
     BOT_TENANT_ID: optionalNonEmpty,
     BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     BOT_AUTH: z.enum(['enabled', 'disabled']).default('enabled'),
+    BOT_HOST: z.enum(['teams-ai', 'teams-sdk']).default('teams-ai'),
     BOT_OPENID_METADATA: optionalNonEmpty.pipe(z.string().url().optional()),
     ALLOWED_TENANTS: csv,
     TEAMS_SERVICE_URL_HOSTS: csv.pipe(
@@ -62,12 +64,16 @@ const EnvSchema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().min(0.01).max(1_000_000).default(60),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    /** Longer than CASE_RETENTION_DAYS (checked below), so the trail outlives the data it describes. */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(800),
     /** Scheduled jobs: each instance checks every JOB_TICK_MS; only the lease holder runs a period's work. */
     JOB_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     JOB_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
     PURGE_PERIOD_MS: z.coerce.number().int().min(1000).max(30 * 86_400_000).default(86_400_000),
     FOLLOW_UP_PERIOD_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+    /** The case over time (issue 16): how often reminders are looked for, and unfinished hand-overs finished. */
+    REMINDER_PERIOD_MS: z.coerce.number().int().min(1000).max(86_400_000).default(15 * 60_000),
+    HAND_OVER_RECOVERY_PERIOD_MS: z.coerce.number().int().min(1000).max(86_400_000).default(5 * 60_000),
     ENCRYPTION_KEYS: optionalNonEmpty,
     DEV_KEY_FILE: z.string().min(1).default('.localdata/dev-encryption-key'),
     /** The council's safeguarding procedures, shown in a summary's routes to safety (https only). */
@@ -153,6 +159,8 @@ export interface Config {
     | { readonly kind: 'connection-string'; readonly connectionString: string; readonly allowInsecure: boolean }
     | { readonly kind: 'managed-identity'; readonly accountUrl: string; readonly clientId: string | undefined };
   readonly tablePrefix: string;
+  /** Which SDK binds the interaction table: botbuilder + teams-ai (default) or the Teams SDK (@microsoft/teams.apps). */
+  readonly botHost: 'teams-ai' | 'teams-sdk';
   readonly auth:
     | { readonly enabled: false }
     | {
@@ -181,7 +189,9 @@ export interface Config {
   /** Audit entries older than this many days are deleted by the purge. */
   readonly auditRetentionDays: number;
   /** Scheduled jobs (the purge, the deletion follow-up): tick, lease length and periods, in ms. */
-  readonly jobs: { readonly tickMs: number; readonly leaseMs: number; readonly purgePeriodMs: number; readonly followUpPeriodMs: number };
+  readonly jobs: { readonly tickMs: number; readonly leaseMs: number; readonly purgePeriodMs: number; readonly followUpPeriodMs: number; readonly reminderPeriodMs: number; readonly handOverRecoveryPeriodMs: number };
+  /** The case over time: review default, reminders' working hours, case retention (src/tencs/cycle/cycle-config.ts). */
+  readonly cycle: CycleConfig;
   /** Keys for field encryption, first active; empty means a local run that uses a generated development key. */
   readonly encryptionKeys: readonly EncryptionKey[];
   readonly devKeyFile: string;
@@ -213,6 +223,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`tencs cannot start, the configuration is not valid:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  let cycle: CycleConfig;
+  try {
+    cycle = loadCycleConfig(env);
+  } catch (error) {
+    throw new ConfigError(`tencs cannot start, the configuration is not valid:\n  ${(error as Error).message.replace(/^Invalid configuration: /, '').split('; ').join('\n  ')}`);
+  }
+  if (e.AUDIT_RETENTION_DAYS < cycle.caseRetentionDays) {
+    throw new ConfigError(
+      `tencs cannot start, the configuration is not valid:\n  AUDIT_RETENTION_DAYS (${e.AUDIT_RETENTION_DAYS}) must be at least CASE_RETENTION_DAYS (${cycle.caseRetentionDays}), or the audit trail would be deleted before the assessments it describes`,
+    );
+  }
 
   let tables: Config['tables'];
   if (e.TABLES_CONNECTION_STRING) {
@@ -249,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     tables: Object.freeze(tables),
     tablePrefix: e.TABLE_PREFIX,
+    botHost: e.BOT_HOST,
     auth: Object.freeze(auth),
     allowedTenants: Object.freeze([...allowedTenants]),
     serviceUrls: Object.freeze({
@@ -262,7 +284,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     retentionDays: e.RETENTION_DAYS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
-    jobs: Object.freeze({ tickMs: e.JOB_TICK_MS, leaseMs: e.JOB_LEASE_MS, purgePeriodMs: e.PURGE_PERIOD_MS, followUpPeriodMs: e.FOLLOW_UP_PERIOD_MS }),
+    jobs: Object.freeze({ tickMs: e.JOB_TICK_MS, leaseMs: e.JOB_LEASE_MS, purgePeriodMs: e.PURGE_PERIOD_MS, followUpPeriodMs: e.FOLLOW_UP_PERIOD_MS, reminderPeriodMs: e.REMINDER_PERIOD_MS, handOverRecoveryPeriodMs: e.HAND_OVER_RECOVERY_PERIOD_MS }),
+    cycle,
     encryptionKeys: Object.freeze(e.ENCRYPTION_KEYS ? parseEncryptionKeys(e.ENCRYPTION_KEYS) : []),
     devKeyFile: e.DEV_KEY_FILE,
     safeguarding: Object.freeze({ proceduresUrl: e.SAFEGUARDING_PROCEDURES_URL, outOfHoursPhone: e.OUT_OF_HOURS_PHONE }),

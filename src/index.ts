@@ -5,6 +5,7 @@ import { createServer, listen } from './server.js';
 import { hostname } from 'node:os';
 import { JobRunner } from './jobs/job-runner.js';
 import { registerRetentionJobs } from './retention.js';
+import { registerCycleJobs } from './cycle-jobs.js';
 import { TableLeaseStore } from './storage/lease-store.js';
 
 async function main(): Promise<void> {
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const deps = await buildDependencies(config, logger);
   const server = createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes });
   const running = await listen(server, config.host, config.port);
-  logger.info({ event: 'server.listening', url: running.url, auth: config.auth.enabled ? 'on' : 'off' }, `tencs listening on ${running.url}/api/messages`);
+  logger.info({ event: 'server.listening', url: running.url, auth: config.auth.enabled ? 'on' : 'off', host: config.botHost }, `tencs listening on ${running.url}/api/messages`);
   // Scheduled jobs: every instance ticks, only the holder of a period's lease (in Table Storage) runs it.
   // Retention: assessments unchanged for RETENTION_DAYS are deleted once a period (also: npm run purge).
   const leases = new TableLeaseStore(deps.tables);
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
       await leases.prune(now.getTime() - Math.max(7 * 24 * 60 * 60 * 1000, 2 * config.jobs.purgePeriodMs));
     },
   });
+  // The case over time: review and unfinished reminders, and hand-overs accepted but stopped part-way.
+  registerCycleJobs(jobs, { reminders: deps.reminders, handOvers: deps.handOvers, personal: deps.personal, config: config.cycle }, logger, config.jobs);
   jobs.start(config.jobs.tickMs);
 
   let stopping = false;

@@ -7,13 +7,11 @@ import type {
   TurnContext,
 } from 'botbuilder';
 import type { Config } from '../config.js';
-import { isLoopbackHost } from '../config.js';
 import { safeError, safeLogId, type Logger } from '../log.js';
 import { capConnectorRetries } from './connector-retry-cap.js';
+import { activityTenant, CHANNEL_OPENID_METADATA_URL, channelTokenProblem, serviceUrlAllowed, tenantAllowed, TURN_ERROR_MESSAGE, verifiedClaimsAcceptable } from './channel-auth.js';
 
-/** A kind message for the practitioner when a turn fails for a reason they cannot fix. */
-export const TURN_ERROR_MESSAGE =
-  "Sorry, something went wrong on my side and I couldn't finish that. Anything I confirmed as saved is safe. Please try again in a moment; if it keeps happening, tell your Teams administrator.";
+export { activityTenant, serviceUrlAllowed, TURN_ERROR_MESSAGE } from './channel-auth.js';
 
 /**
  * Builds the CloudAdapter (via teams-ai's TeamsAdapter). Auth is never left to botbuilder's
@@ -74,7 +72,7 @@ export function createAdapter(config: Pick<Config, 'auth' | 'allowedTenants' | '
  */
 function publicCloudChannelAuth(openIdMetadataUrl: string | undefined): ConfigurationBotFrameworkAuthenticationOptions {
   return {
-    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl ?? CHANNEL_OPENID_METADATA_URL,
     ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
     ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
     ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
@@ -83,66 +81,6 @@ function publicCloudChannelAuth(openIdMetadataUrl: string | undefined): Configur
     CallerId: 'urn:botframework:azure',
     ValidateAuthority: true,
   };
-}
-
-/** The tenant Teams says an activity comes from; both places must agree when both are present. */
-export function activityTenant(activity: Partial<Activity>): string | undefined {
-  const fromChannelData = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
-  const fromConversation = activity.conversation?.tenantId;
-  const a = typeof fromChannelData === 'string' && fromChannelData ? fromChannelData : undefined;
-  const b = typeof fromConversation === 'string' && fromConversation ? fromConversation : undefined;
-  if (a && b && a.toLowerCase() !== b.toLowerCase()) return undefined;
-  return (a ?? b)?.toLowerCase();
-}
-
-/** The only issuer of the Teams channel's tokens (botframework-connector's ToBotFromChannelTokenIssuer). */
-const CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';
-
-/** True when the bot may send to this serviceUrl: https on an allowed Teams host, or a loopback connector when allowed. */
-export function serviceUrlAllowed(serviceUrl: unknown, allowed: Config['serviceUrls']): boolean {
-  if (typeof serviceUrl !== 'string' || serviceUrl.length > 2048) return false;
-  let url: URL;
-  try {
-    url = new URL(serviceUrl);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password) return false;
-  const host = url.hostname.toLowerCase();
-  if (allowed.allowLoopback && (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(host)) return true;
-  return url.protocol === 'https:' && (url.port === '' || url.port === '443') && allowed.hosts.includes(host);
-}
-
-/** The claims of a JWT, read without verifying it (for routing only; botbuilder verifies). */
-function unverifiedClaims(token: string): Record<string, unknown> | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts[1]) return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    return claims && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Why a request cannot be a Teams channel request, checked before botbuilder sees the token: only
- * the channel's tokens are accepted (issuer api.botframework.com), never the emulator's or a skill's
- * (Entra ID issuers, which botbuilder would accept for the bot's own audience with any serviceUrl), nor
- * the bot's own outbound token replayed. The token must carry `exp` and a `serviceurl` equal to the
- * activity's. Returns undefined when botbuilder may go on to verify the signature and the rest.
- */
-function channelTokenProblem(authHeader: string, activity: Partial<Activity>): string | undefined {
-  if (authHeader.length > 16_384) return 'header-too-long';
-  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authHeader);
-  if (!match?.[1]) return 'not-bearer';
-  const claims = unverifiedClaims(match[1]);
-  if (!claims) return 'not-jwt';
-  if (claims.iss !== CHANNEL_TOKEN_ISSUER) return 'not-channel-issuer';
-  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) return 'no-exp';
-  if (typeof claims.serviceurl !== 'string' || claims.serviceurl !== activity.serviceUrl) return 'serviceurl-mismatch';
-  if (activity.channelId !== 'msteams') return 'not-teams';
-  return undefined;
 }
 
 /** botframework-connector's ConnectorFactory, which botbuilder does not re-export by name. */
@@ -212,14 +150,8 @@ class GuardedTeamsAdapter extends TeamsAdapter {
       if (this.checks.appId !== undefined) {
         // The same checks on the verified claims: the issuer, exp and serviceurl botbuilder accepted.
         const identity = authenticated.claimsIdentity;
-        const exp = Number(identity.getClaimValue('exp'));
-        if (
-          identity.getClaimValue('iss') !== CHANNEL_TOKEN_ISSUER ||
-          identity.getClaimValue('serviceurl') !== activity.serviceUrl ||
-          identity.getClaimValue('aud') !== this.checks.appId ||
-          !Number.isFinite(exp) ||
-          exp <= 0
-        ) {
+        const claims = { iss: identity.getClaimValue('iss'), serviceurl: identity.getClaimValue('serviceurl'), aud: identity.getClaimValue('aud'), exp: identity.getClaimValue('exp') };
+        if (!verifiedClaimsAcceptable(claims, activity, this.checks.appId)) {
           this.logger.warn(
             { event: 'auth.rejected', reason: 'verified-claims', activityType: safeLogId(activity.type), channelId: safeLogId(activity.channelId) },
             'Request rejected: verified claims are not a Teams channel token',
@@ -242,20 +174,18 @@ class GuardedTeamsAdapter extends TeamsAdapter {
       );
       return { status: upstream ? 503 : 401 };
     }
-    if (this.allowed.size > 0) {
+    if (!tenantAllowed(activity, this.allowed)) {
       const tenant = activityTenant(activity);
-      if (!tenant || !this.allowed.has(tenant)) {
-        this.logger.warn(
-          {
-            event: 'tenant.rejected',
-            tenantId: safeLogId(tenant, 64),
-            activityType: safeLogId(activity.type),
-            conversationId: safeLogId(activity.conversation.id, 256),
-          },
-          'Request rejected: tenant not allowed',
-        );
-        return { status: 403 };
-      }
+      this.logger.warn(
+        {
+          event: 'tenant.rejected',
+          tenantId: safeLogId(tenant, 64),
+          activityType: safeLogId(activity.type),
+          conversationId: safeLogId(activity.conversation.id, 256),
+        },
+        'Request rejected: tenant not allowed',
+      );
+      return { status: 403 };
     }
     try {
       return await super.processActivity(authenticated, activity, logic);

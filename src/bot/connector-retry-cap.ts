@@ -17,7 +17,7 @@ const RETRY_POLICY_NAME = 'tencsCappedRetryPolicy';
 const SYSTEM_ERRORS = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ENOTFOUND']);
 
 // The few shapes of @azure/core-rest-pipeline we touch, spelled out so we need not depend on it directly.
-interface PipelineResponse {
+export interface PipelineResponse {
   status: number;
   headers: { get(name: string): string | undefined };
 }
@@ -66,6 +66,31 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
+ * How long to wait before retrying a connector call that answered `response` (or failed with `error`
+ * before any answer), or undefined to stop: the botbuilder host's pipeline policy and the Teams SDK
+ * host's client middleware both ask this, so both hosts retry and give up alike.
+ */
+export function nextRetryDelay(
+  response: PipelineResponse | undefined,
+  error: unknown,
+  retry: number,
+  waited: number,
+  capMs = CONNECTOR_WAIT_CAP_MS,
+  maxRetries = CONNECTOR_MAX_RETRIES,
+): number | undefined {
+  if (retry >= maxRetries) return undefined;
+  const asked = waitAsked(response);
+  if (asked !== undefined) return waited + asked > capMs ? undefined : asked;
+  if (!transient(response, error)) return undefined;
+  const backoff = BASE_DELAY_MS * 2 ** retry * (0.8 + Math.random() * 0.4);
+  const delay = Math.min(backoff, capMs - waited);
+  return delay > 0 ? delay : undefined;
+}
+
+/** Waits ms unless the signal aborts first (then rejects with its reason). */
+export { sleep as sleepUnlessAborted };
+
+/**
  * The SDK's retry (throttling, then exponential backoff) with all waiting in one call bounded by
  * capMs: a Retry-After that does not fit is not shortened (that would only be throttled again) but
  * ends the retries, returning the 429 so the caller fails fast.
@@ -90,19 +115,8 @@ export function cappedRetryPolicy(capMs = CONNECTOR_WAIT_CAP_MS, maxRetries = CO
           if (!outcome.ok) throw outcome.error;
           return outcome.response;
         };
-        if (retry >= maxRetries) return done();
-        const asked = waitAsked(response);
-        let delay: number;
-        if (asked !== undefined) {
-          if (waited + asked > capMs) return done();
-          delay = asked;
-        } else if (transient(response, error)) {
-          const backoff = BASE_DELAY_MS * 2 ** retry * (0.8 + Math.random() * 0.4);
-          delay = Math.min(backoff, capMs - waited);
-          if (delay <= 0) return done();
-        } else {
-          return done();
-        }
+        const delay = nextRetryDelay(response, error, retry, waited, capMs, maxRetries);
+        if (delay === undefined) return done();
         await sleep(delay, request.abortSignal);
         waited += delay;
       }

@@ -195,7 +195,15 @@ function reviewCard(a: Assessment, notice?: string, errors: readonly string[] = 
  * actions to cards/completed.json and reads the same data.
  */
 export function renderCompletedCard(a: Assessment): AdaptiveCardJson {
-  return renderCard('completed', { assessmentId: a.id, completedAt: cardTime(a.completedAt), ...glanceData(a) });
+  return renderCard('completed', {
+    assessmentId: a.id,
+    completedAt: cardTime(a.completedAt),
+    ...glanceData(a),
+    // The case over time (issue 16): the review date, and Compare on a reassessment.
+    isReassessment: a.previousId !== undefined,
+    reviewOn: a.reviewOn ?? '',
+    reviewText: a.reviewOn ? `Review date: ${ukDate(a.reviewOn)}. tencs reminds you in this chat on that day, in working hours.` : 'Choose a review date: tencs reminds you in this chat on that day, in working hours.',
+  });
 }
 
 /** The card shown after "Save & finish later". */

@@ -4,16 +4,16 @@ import { ukDateTime } from '../tencs/uk-dates.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
 import { VERBS } from './verbs.js';
 
-/** Verbs of the case-over-time cards (merge into VERBS when the handlers are bound). */
+/** Verbs of the case-over-time cards (they live in VERBS; this alias keeps older imports working). */
 export const CYCLE_VERBS = {
-  reassess: 'tencs.reassess',
-  compare: 'tencs.compare',
-  reminderSnooze: 'tencs.reminder.snooze',
-  remindersOff: 'tencs.reminders.off',
-  handOverAccept: 'tencs.handover.accept',
-  handOverDecline: 'tencs.handover.decline',
-  handOverTakeBack: 'tencs.handover.takeBack',
-  retentionKeep: 'tencs.retention.keep',
+  reassess: VERBS.reassess,
+  compare: VERBS.compare,
+  reminderSnooze: VERBS.reminderSnooze,
+  remindersOff: VERBS.remindersOff,
+  handOverAccept: VERBS.handOverAccept,
+  handOverDecline: VERBS.handOverDecline,
+  handOverTakeBack: VERBS.handOverTakeBack,
+  retentionKeep: VERBS.retentionKeep,
 } as const;
 
 /** The reminder in personal chat: Reassess (review) or Resume (unfinished), Snooze, Turn off. */
@@ -22,11 +22,9 @@ export function reminderCard(m: ReminderMessage): AdaptiveCardJson {
   return renderCard('reminder', {
     title: review ? 'Review date reached' : 'An assessment is waiting for you',
     text: m.text,
-    mainTitle: review ? 'Reassess' : 'Resume',
-    mainVerb: review ? CYCLE_VERBS.reassess : VERBS.open,
+    review,
     assessmentId: m.assessmentId,
     key: m.baseKey,
-    verbs: { snooze: CYCLE_VERBS.reminderSnooze, off: CYCLE_VERBS.remindersOff },
   });
 }
 
@@ -37,11 +35,22 @@ export function handOverOfferCard(r: HandOverRecord): AdaptiveCardJson {
     caseRef: r.caseRef ?? 'without a case reference',
     countText: n === 1 ? ': one assessment.' : `: ${n} assessments.`,
     handOverId: r.id,
-    verbs: { accept: CYCLE_VERBS.handOverAccept, decline: CYCLE_VERBS.handOverDecline },
   });
 }
 
 /** The warning two weeks before a case's assessments are deleted. */
 export function retentionWarningCard(caseRef: string, deleteAfter: string): AdaptiveCardJson {
-  return renderCard('retention-warning', { caseRef, whenText: `: its assessments will be deleted after ${ukDateTime(deleteAfter)}.`, verbs: { keep: CYCLE_VERBS.retentionKeep } });
+  return renderCard('retention-warning', { caseRef, whenText: `: its assessments will be deleted after ${ukDateTime(deleteAfter)}.` });
+}
+
+const countText = (n: number): string => (n === 1 ? ': one assessment.' : `: ${n} assessments.`);
+
+/** The owner chooses the colleague: Teams' people picker, with a typed object id where no names appear (the Playground). */
+export function handOverChooseCard(caseRef: string, count: number): AdaptiveCardJson {
+  return renderCard('hand-over-choose', { caseRef, countText: countText(count) });
+}
+
+/** What the owner sees once the offer is on its way, with Take back. */
+export function handOverSentCard(r: HandOverRecord): AdaptiveCardJson {
+  return renderCard('hand-over-sent', { caseRef: r.caseRef ?? 'without a case reference', countText: countText(r.assessmentIds.length), handOverId: r.id });
 }

@@ -185,6 +185,8 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
     shareId: channel?.shareId ?? '',
     sharedBy: excerpt(channel?.sharedBy ?? '', NAME_MAX_CHARS).text,
     judgementNote: summary.judgementNote,
+    hasChanges: (summary.changes?.length ?? 0) > 0,
+    changes: (summary.changes ?? []).map((line) => ({ line })),
     mapRows: summary.judgements.map((j) => ({
       label: `C${j.number} ${j.shortTitle}${j.skipped ? ' (skipped)' : ''}`,
       riskText: j.riskLabel,

@@ -39,6 +39,19 @@ export const VERBS = {
   worldChoose: 'tencs.world.choose',
   worldShow: 'tencs.world.show',
   worldCopy: 'tencs.world.copy',
+  /** The case over time (issue 16): reassess, compare, reminders, hand-over, retention. */
+  reassess: 'tencs.reassess',
+  compare: 'tencs.compare',
+  reminderSnooze: 'tencs.reminder.snooze',
+  remindersOff: 'tencs.reminders.off',
+  remindersOn: 'tencs.reminders.on',
+  handOverChoose: 'tencs.handover.choose',
+  handOverOffer: 'tencs.handover.offer',
+  handOverAccept: 'tencs.handover.accept',
+  handOverDecline: 'tencs.handover.decline',
+  handOverTakeBack: 'tencs.handover.takeBack',
+  retentionKeep: 'tencs.retention.keep',
+  reviewDate: 'tencs.review.date',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

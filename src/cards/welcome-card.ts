@@ -4,6 +4,8 @@ import { renderCard, type AdaptiveCardJson } from './render.js';
 export interface RetentionFacts {
   readonly retentionDays: number;
   readonly auditRetentionDays: number;
+  /** A case's assessments go when the case has had no activity this long; the owner is warned first. */
+  readonly caseRetentionDays: number;
 }
 
 /**
@@ -11,5 +13,5 @@ export interface RetentionFacts {
  * only the consultation: an assessment started from a channel card would show its answers to the channel.
  */
 export function renderWelcomeCard(retention: RetentionFacts, where: { personal: boolean }): AdaptiveCardJson {
-  return renderCard('welcome', { retentionDays: retention.retentionDays, auditRetentionDays: retention.auditRetentionDays, personal: where.personal });
+  return renderCard('welcome', { retentionDays: retention.retentionDays, auditRetentionDays: retention.auditRetentionDays, caseRetentionDays: retention.caseRetentionDays, personal: where.personal });
 }

@@ -5,6 +5,7 @@ import { renderListCard, renderOutcome } from '../cards/assessment-cards.js';
 import { renderMyOnlineWorld, renderWorldChoose } from '../cards/my-online-world-cards.js';
 import { TogetherRefData, WorldData, renderTogetherOutcome } from '../cards/together-cards.js';
 import { VERBS } from '../cards/verbs.js';
+import type { Assessment } from '../tencs/assessment.js';
 import type { AssessmentService, Outcome, StepAction } from '../tencs/assessment-service.js';
 import { myOnlineWorld, picksFromList, readWorldPicks, worldPlainText } from '../tencs/my-online-world.js';
 import { goToOf, type TogetherOutcome, type TogetherService } from '../tencs/together.js';
@@ -14,10 +15,13 @@ import { card, many, message, type Reply } from './reply.js';
 import { owned, type Entry, type OwnedFacts, type TurnContext } from './table.js';
 
 const Arg = z.string();
+
+/** What happens right after completing (the case over time stores the review date); may say why a typed value was not used. */
+export type AfterComplete = (f: OwnedFacts, completed: Assessment, raw: Readonly<Record<string, unknown>>) => Promise<{ assessment: Assessment; problem?: string }>;
 const verb = (v: string) => ({ kind: 'verb' as const, verb: v });
 
 /** The guided assessment: typed start / resume / my assessments, and every card verb of the flow. Personal chat only. */
-export function assessmentEntries(assessments: AssessmentService, together: TogetherService): Entry[] {
+export function assessmentEntries(assessments: AssessmentService, together: TogetherService, afterComplete?: AfterComplete): Entry[] {
   const shown = (f: OwnedFacts, name: string, outcome: Outcome, turn: TurnContext): Reply => {
     turn.log.info(
       {
@@ -78,7 +82,19 @@ export function assessmentEntries(assessments: AssessmentService, together: Toge
     }),
     owned({ trigger: verb(VERBS.conflictKeepSaved), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, VERBS.conflictKeepSaved, await assessments.showStep(f.who, ref), turn) }),
     owned({ trigger: verb(VERBS.reviewEdit), family: ASSESSMENT, where: 'personal', schema: EditData, run: async (f, d, turn) => shown(f, VERBS.reviewEdit, await assessments.edit(f.who, d, d.target), turn) }),
-    owned({ trigger: verb(VERBS.reviewComplete), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, VERBS.reviewComplete, await assessments.complete(f.who, ref), turn) }),
+    owned({
+      trigger: verb(VERBS.reviewComplete),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: CardRefData,
+      run: async (f, ref, turn) => {
+        const outcome = await assessments.complete(f.who, ref);
+        if (outcome.kind !== 'completed' || !afterComplete) return shown(f, VERBS.reviewComplete, outcome, turn);
+        const after = await afterComplete(f, outcome.assessment, turn.raw);
+        const done = shown(f, VERBS.reviewComplete, { kind: 'completed', assessment: after.assessment }, turn);
+        return after.problem ? many(message(`${after.problem} I set the usual review date instead; you can change it on the card.`), done) : done;
+      },
+    }),
 
     togetherVerb(VERBS.togetherOpen, (f, ref, raw) => together.openFromStep(f.who, ref, raw)),
     togetherVerb(VERBS.togetherSave, (f, ref, raw) => together.submit(f.who, ref, raw, 'stay')),

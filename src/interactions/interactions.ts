@@ -8,6 +8,9 @@ import type { TeamMembership } from '../tencs/team-membership.js';
 import type { TogetherService } from '../tencs/together.js';
 import { assessmentEntries } from './assessment.js';
 import { consultEntries } from './consult.js';
+import { cycleEntries } from './cycle.js';
+import { personalChatEvent } from './personal-chat.js';
+import type { CycleService, PersonalChatDirectory } from '../tencs/cycle/cycle-service.js';
 import type { Facts } from './facts.js';
 import { OPEN } from './families.js';
 import { attachmentGuard, rateLimitGuard } from './guards.js';
@@ -30,6 +33,9 @@ export interface InteractionDeps {
   readonly limiter: RateLimiter;
   /** Retention periods the help card states (from config). */
   readonly retention: RetentionFacts;
+  /** The case over time (issue 16), and where practitioners' personal chats are. */
+  readonly cycle: CycleService;
+  readonly personalChats: PersonalChatDirectory;
 }
 
 /** Welcome on install, help on request (the card says less outside personal chat). */
@@ -50,14 +56,15 @@ export function buildInteractions(deps: InteractionDeps): InteractionTable {
   return {
     entries: [
       ...help,
-      ...assessmentEntries(deps.assessments, deps.together),
+      ...assessmentEntries(deps.assessments, deps.together, (f, a, raw) => deps.cycle.reviewOnComplete(f.who, a, raw.reviewOn)),
       ...consultEntries(),
       ...privacyEntries(deps.privacy, deps.isTeamMember),
       ...shareEntries(deps.sharing),
+      ...cycleEntries(deps.cycle, deps.assessments),
     ],
     // The rate limit first, so a flood of attachments is slowed too.
     guards: [rateLimitGuard(deps.limiter), attachmentGuard],
-    events: [teamEvents(deps.sharing, deps.teams)],
+    events: [teamEvents(deps.sharing, deps.teams), personalChatEvent(deps.personalChats)],
     welcome,
     unknown: (f, text, hasValue) => (!text?.trim() && !hasValue ? welcome(f) : { kind: 'refusal', key: 'unknownCommand' }),
   };

@@ -29,6 +29,11 @@ export function caseRecordText(summary: AssessmentSummary): string {
   if (summary.participants.length > 0) lines.push(`Took part: ${summary.participants.join(', ')}`);
   if (summary.completedAt) lines.push(`Completed: ${ukDate(summary.completedAt.slice(0, 10))}`);
 
+  if (summary.changes && summary.changes.length > 0) {
+    section('What changed since the last assessment');
+    for (const line of summary.changes) lines.push(line);
+  }
+
   const safety = summary.safety;
   if (safety.shown) {
     section('Routes to safety');

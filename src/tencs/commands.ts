@@ -12,6 +12,10 @@ export const COMMANDS = [
   'delete',
   'export',
   'audit',
+  'reassess',
+  'compare',
+  'reminders',
+  'hand-over',
 ] as const;
 export type CommandKind = (typeof COMMANDS)[number];
 
@@ -34,6 +38,10 @@ const PATTERNS: readonly [RegExp, CommandKind][] = [
   [/^delete\b/, 'delete'],
   [/^export\b/, 'export'],
   [/^audit\b/, 'audit'],
+  [/^re-?assess(ment)?\b/, 'reassess'],
+  [/^compare\b/, 'compare'],
+  [/^reminders?\b/, 'reminders'],
+  [/^hand[\s-]?over\b/, 'hand-over'],
 ];
 
 /** Turns typed text (mentions already removed) into a command and its argument. */

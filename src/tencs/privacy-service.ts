@@ -4,7 +4,7 @@ import type { AssessmentMeta, AssessmentStore, AuditStore, CardQueuePort, CardRe
 import type { ShareStore } from './share-service.js';
 import { ASSESSMENT_ID_PATTERN, type Assessment } from './assessment.js';
 import { SYSTEM_ACTOR, sameCaseRef } from './audit.js';
-import { assessmentSections, auditLine, shareSection, type AuditTrail, type CaseExport, type ExportSection } from './case-export.js';
+import { assessmentSections, auditLine, shareSection, type AuditTrail, type CaseExport, type ExportLine, type ExportSection } from './case-export.js';
 import { ConnectorFailure } from './connector-retry.js';
 import type { Owner } from './owner.js';
 import { shareIdFor, type Share } from './sharing.js';
@@ -44,6 +44,16 @@ export interface PrivacyOptions {
   readonly shares?: { readonly cleanup: ShareCleanupPort; readonly repository: Pick<ShareStore, 'entries' | 'get'>; readonly notifyRemoved: ChannelNotifier };
   /** Sleeps between channel updates (pacing); tests may pass a fake. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Retention by case (issue 16): an assessment with a case reference goes only when the whole case may
+   * (no activity for the case retention period, the owner warned and not keeping it); see CycleService.
+   */
+  readonly cases?: { mayDeleteCase(owner: Owner, caseRef: string): Promise<boolean> };
+  /** Reminder and retention rows of the case over time: in an export, and removed with an assessment. */
+  readonly cycleData?: {
+    exportLines(owner: Owner, caseRef: string, assessmentIds: readonly string[]): Promise<ExportLine[]>;
+    forget(owner: Owner, assessmentId: string, caseRef: string | undefined): Promise<void>;
+  };
 }
 
 /** Replaces a posted channel card with the "removed" card (built in compose.ts over the channel port). */
@@ -164,6 +174,7 @@ export class PrivacyService {
       }
     }
     const queued = await this.removeShares(tenantId, marker.assessmentId, signal);
+    await this.options.cycleData?.forget(ownerOfKey(marker.ownerKey), marker.assessmentId, marker.caseRef);
     await this.audit.record(
       {
         ...(marker.action === 'purged' ? SYSTEM_ACTOR : { actorTenantId: marker.actorTenantId, actorId: marker.actorId }),
@@ -207,6 +218,8 @@ export class PrivacyService {
       sections.push(...(await this.shareSections(owner.tenantId, meta.id)));
       await this.audit.record({ ...this.actor(owner), action: 'exported', assessmentId: meta.id, ownerKey: key, ...caseRefOf(assessment) });
     }
+    const cycleLines = (await this.options.cycleData?.exportLines(owner, caseRef, metas.map((m) => m.id))) ?? [];
+    if (cycleLines.length > 0) sections.push({ heading: 'Reminders and retention choices', lines: cycleLines });
     const trail = await this.audit.listForAssessments(metas.map((m) => m.id));
     sections.push({ heading: 'Audit trail', lines: trail.map((e) => auditLine(e, owner)) });
     return { caseRef: first.caseRef ?? caseRef, sections };
@@ -246,8 +259,19 @@ export class PrivacyService {
     const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
     let assessments = 0;
     await this.finishPendingDeletions(signal);
+    const caseDecisions = new Map<string, boolean>();
     for (const stale of await this.retention.findStale(cutoff)) {
       signal?.throwIfAborted();
+      if (stale.caseRef && this.options.cases) {
+        // One decision per owner and case in a run: the case is kept, warned about, or goes as a whole.
+        const key = `${stale.partitionKey}|${stale.caseRef.trim().toLowerCase()}`;
+        let mayDelete = caseDecisions.get(key);
+        if (mayDelete === undefined) {
+          mayDelete = await this.options.cases.mayDeleteCase(ownerOfKey(stale.partitionKey), stale.caseRef);
+          caseDecisions.set(key, mayDelete);
+        }
+        if (!mayDelete) continue;
+      }
       const marker: PendingDeletion = {
         ownerKey: stale.partitionKey,
         assessmentId: stale.rowKey,

@@ -212,9 +212,21 @@ export class ShareService {
   /** The owner's summary and prompts (NotFoundError for anyone else's); recorded as viewed. */
   async preview(owner: Owner, assessmentId: string, detail = 'summary'): Promise<SummaryView & { kind: 'preview' }> {
     const { assessment } = await this.deps.owned.getOwned(owner, assessmentId);
-    const summary = summarise(assessment, this.deps.safeguarding);
+    const summary = summarise(assessment, this.deps.safeguarding, await this.previousOf(owner, assessment));
     await this.audit(owner, 'viewed', assessment, detail);
     return { kind: 'preview', assessmentId: assessment.id, summary, prompts: supervisionPrompts(summary) };
+  }
+
+  /** The assessment a reassessment started from, while its owner still has it (for "what changed since"). */
+  private async previousOf(owner: Owner, a: Assessment): Promise<Assessment | undefined> {
+    if (!a.previousId) return undefined;
+    try {
+      return (await this.deps.owned.getOwned(owner, a.previousId)).assessment;
+    } catch (error) {
+      // Deleted or handed over since: the summary simply has no comparison.
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
   }
 
   /** The summary as plain text for the owner's case record. */

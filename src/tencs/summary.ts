@@ -1,3 +1,4 @@
+import { changesSince } from './cycle/compare.js';
 import {
   AGE_BAND_LABELS,
   OFFLINE_FACTOR_LABELS,
@@ -145,6 +146,8 @@ export interface AssessmentSummary {
   readonly judgementNote: string;
   /** Lists of Cs the summary has named, and how to refer back to each, so the prompts never repeat one. */
   readonly namedLists: readonly { readonly cs: readonly CId[]; readonly reference: string }[];
+  /** A reassessment's "what changed since the last assessment", one sentence a line (issue 16); absent otherwise. */
+  readonly changes?: readonly string[];
 }
 
 const EMPTY_ANSWER: CAnswer = {
@@ -221,7 +224,12 @@ function listOfParts(items: readonly string[]): string {
 }
 
 /** Builds the summary of a completed (or in-progress) assessment; a pure function of its answers and the council's details. */
-export function summarise(assessment: Assessment, local: LocalSafeguarding = {}): AssessmentSummary {
+export function summarise(assessment: Assessment, local: LocalSafeguarding = {}, previous?: Assessment): AssessmentSummary {
+  const base = summariseOne(assessment, local);
+  return previous ? { ...base, changes: changesSince(previous, assessment) } : base;
+}
+
+function summariseOne(assessment: Assessment, local: LocalSafeguarding): AssessmentSummary {
   const judgementList = TEN_CS.map((c) => judge(c.id, assessment.answers[c.id]));
   const judgements = new Map(judgementList.map((j) => [j.id, j]));
   const concerns = judgementList.filter((j) => j.concern).map((j) => j.id);

@@ -1,4 +1,4 @@
-import { AGE_BANDS, type AgeBand } from './assessment.js';
+import type { AgeBand } from './assessment.js';
 import { GUIDE_QUESTION_IDS, type CId } from './ten-cs.js';
 
 /**
@@ -7,8 +7,9 @@ import { GUIDE_QUESTION_IDS, type CId } from './ten-cs.js';
  * no judgement, short sentences. Every question says which guide question it rephrases (`asks`).
  *
  * Two reading levels for young people: one for under-11s (reading age about 8 to 9; under-8s have it
- * read aloud), one for 11 and over (plain English). The bands share a level's wording until a band
- * needs its own; the types make every C and every band present.
+ * read aloud), one for 11 and over (plain English). Each band starts from its level's wording; under-8s
+ * get simpler words of their own and 16 to 17 year olds their own words on relationships, saying no,
+ * money, work and college (see `byLevel`). The types make every C and every band present.
  */
 
 /** The id of one of this C's guide questions. */
@@ -63,19 +64,45 @@ export const READING_LEVEL: Readonly<Record<AgeBand, ReadingLevel>> = {
 
 const q = <C extends CId>(asks: QuestionIdOf<C>, text: string): TogetherQuestion<C> => ({ asks, text });
 
+/** One band's own words where they differ from its level's: a title, an intro, or some questions. */
+export interface BandWords<C extends CId> {
+  readonly title?: string;
+  readonly intro?: string;
+  readonly questions?: Partial<Record<QuestionIdOf<C>, string>>;
+}
+
+function withBand<C extends CId>(base: YoungWords<C>, own: BandWords<C> | undefined): YoungWords<C> {
+  if (!own) return base;
+  return {
+    ...base,
+    title: own.title ?? base.title,
+    intro: own.intro ?? base.intro,
+    questions: base.questions.map((x) => ({ asks: x.asks, text: own.questions?.[x.asks] ?? x.text })),
+  };
+}
+
 /**
- * The bands' wording from the two levels. Care leavers (18 to 25) are adults: where the 11-plus words
- * assume parents at home or "your age", `adult` gives them their own words for the same guide question.
+ * The bands' wording from the two levels, with a band's own words where it needs them:
+ * - under 8: simpler still (one idea a sentence, things a young child knows), read aloud;
+ * - 16 to 17: relationships, saying no, money, work and college, and doing things for themselves;
+ * - 18 to 25 (care leavers, adults): the 16 to 17 words, and `adult` where those assume parents at home
+ *   or "your age".
  */
 function byLevel<C extends CId>(
   under11: YoungWords<C>,
   older: YoungWords<C>,
   adult: Partial<Record<QuestionIdOf<C>, string>> = {},
+  bands: { readonly 'under-8'?: BandWords<C>; readonly '16-17'?: BandWords<C> } = {},
 ): Readonly<Record<AgeBand, YoungWords<C>>> {
-  const adultWords: YoungWords<C> = { ...older, questions: older.questions.map((x) => ({ asks: x.asks, text: adult[x.asks] ?? x.text })) };
-  return Object.fromEntries(
-    AGE_BANDS.map((band) => [band, READING_LEVEL[band] === 'under-11' ? under11 : band === '18-25' ? adultWords : older]),
-  ) as Record<AgeBand, YoungWords<C>>;
+  const sixteen = withBand(older, bands['16-17']);
+  return {
+    'under-8': withBand(under11, bands['under-8']),
+    '8-10': under11,
+    '11-13': older,
+    '14-15': older,
+    '16-17': sixteen,
+    '18-25': withBand(sixteen, { questions: adult }),
+  };
 }
 
 export const TOGETHER_WORDS: TogetherTable = {
@@ -99,12 +126,19 @@ export const TOGETHER_WORDS: TogetherTable = {
           q('conf-what-shared', 'What do you share about yourself online? Where, and who can see it?'),
           q('conf-how-much', 'How much do you think is fine to share at your age? Where would you draw the line?'),
           q('conf-harmful-online', 'Is there anything about you online that you are not happy with? Has someone posted something about you that hurt?'),
-          q('conf-removal', 'Would you like help to get it taken down? What would help, and who should be part of it?'),
+          q('conf-removal', 'If so, would you like help to get it taken down? What would help, and who should be part of it?'),
         ],
         leftOut: [],
       },
       {
         'conf-how-much': 'How much do you think is fine to share? Where would you draw the line?',
+      },
+      {
+        '16-17': {
+          questions: {
+            'conf-how-much': 'How much is fine to share, now and later on? Think of college, work or a partner. Where would you draw the line?',
+          },
+        },
       },
     ),
     parent: {
@@ -150,6 +184,20 @@ export const TOGETHER_WORDS: TogetherTable = {
         ],
         leftOut: [],
       },
+      {},
+      {
+        'under-8': {
+          questions: {
+            'conn-understand-friendships': 'Who do you play with online? Do you know them from school?',
+            'conn-choose-who': 'Who are you allowed to play or chat with online? Can you say no?',
+          },
+        },
+        '16-17': {
+          questions: {
+            'conn-choose-who': 'How do you decide who to add, follow or get close to? When do you say no, and why?',
+          },
+        },
+      },
     ),
     parent: {
       title: 'Friends and support',
@@ -194,6 +242,21 @@ export const TOGETHER_WORDS: TogetherTable = {
         'ctx-parents-know': 'Who in your life knows about the apps you use? Who could you ask for help with them?',
         'ctx-offline': 'What is going on with where you live, work or study, and with friends right now?',
       },
+      {
+        'under-8': {
+          intro: 'Let\'s talk about the games and apps you like.',
+          questions: {
+            'ctx-what-used': 'Which games or apps do you play? What do you play them on?',
+            'ctx-how-risky': 'Does any game or app ever feel not nice? What happens?',
+          },
+        },
+        '16-17': {
+          questions: {
+            'ctx-parents-know': 'Who in your life knows about the apps you use? Who could you ask for help with them?',
+            'ctx-offline': 'What is going on at home, at college or work, and with friends right now?',
+          },
+        },
+      },
     ),
     parent: {
       title: 'Apps and devices',
@@ -236,6 +299,20 @@ export const TOGETHER_WORDS: TogetherTable = {
       {
         'cont-appropriate': 'Are you happy with the things you make? Would you mind anyone seeing them, now or later?',
       },
+      {
+        'under-8': {
+          questions: {
+            'cont-produce': 'Do you make things online, like pictures or videos?',
+            'cont-appropriate': 'Who can see what you make? Do the grown-ups at home see it too?',
+            'cont-risk': 'Have you ever felt worried after you shared something?',
+          },
+        },
+        '16-17': {
+          questions: {
+            'cont-appropriate': 'Are you happy with what you make? Would you mind a future boss or partner seeing it?',
+          },
+        },
+      },
     ),
     parent: {
       title: 'What they watch and make',
@@ -275,6 +352,22 @@ export const TOGETHER_WORDS: TogetherTable = {
         ],
         leftOut: [],
       },
+      {},
+      {
+        'under-8': {
+          intro: 'We all talk to lots of people. Most are kind. Some are not.',
+          questions: {
+            'ctc-harmful': 'Does anyone make you feel sad, scared or funny inside?',
+            'ctc-grooming': 'Has anyone asked you to keep a secret from your grown-ups? Has anyone asked to meet you?',
+          },
+        },
+        '16-17': {
+          questions: {
+            'ctc-harmful': 'Is there anyone, even someone you are seeing, who makes you feel uneasy, pushed or unsafe?',
+            'ctc-grooming': 'Has anyone asked you to keep secrets, send nudes or meet up? Did you feel free to say no?',
+          },
+        },
+      },
     ),
     parent: {
       title: 'People they talk to',
@@ -313,6 +406,20 @@ export const TOGETHER_WORDS: TogetherTable = {
           q('cond-abusive', 'Has anyone been unkind to you, bullied you or threatened to share pictures of you? Have you been unkind to anyone?'),
         ],
         leftOut: [],
+      },
+      {},
+      {
+        'under-8': {
+          questions: {
+            'cond-motivation': 'What is fun about it?',
+            'cond-explain': 'Has something online ever gone wrong? What happened?',
+          },
+        },
+        '16-17': {
+          questions: {
+            'cond-abusive': 'Has anyone been unkind, tried to control you or shared pictures of you without your OK? Have you done that to anyone?',
+          },
+        },
       },
     ),
     parent: {
@@ -354,6 +461,22 @@ export const TOGETHER_WORDS: TogetherTable = {
           q('comp-reauthor', 'What good things about you would you like more people to see? What could help?'),
         ],
         leftOut: [],
+      },
+      {},
+      {
+        'under-8': {
+          intro: 'People can be a bit different at home, at school and online. That is fine.',
+          questions: {
+            'comp-compatible': 'Are you the same at home, at school and online?',
+            'comp-idealised': 'In games or videos, do you like to be someone else? Who?',
+            'comp-wellbeing': 'How do you feel inside when you are online?',
+          },
+        },
+        '16-17': {
+          questions: {
+            'comp-narrative': 'How would you describe yourself now? Who would you like to be as you get older?',
+          },
+        },
       },
     ),
     parent: {
@@ -397,6 +520,22 @@ export const TOGETHER_WORDS: TogetherTable = {
         ],
         leftOut: [],
       },
+      {},
+      {
+        'under-8': {
+          questions: {
+            'cons-how-long': 'How long do you play each day?',
+            'cons-routine': 'What do you do after school? Do you play on a screen at bedtime?',
+            'cons-affecting': 'Do you ever feel tired, cross or sad after playing? Does it stop you doing other things?',
+          },
+        },
+        '16-17': {
+          questions: {
+            'cons-affecting': 'Does it ever get in the way of sleep, college, work or your mood? Or people you care about?',
+            'cons-change': 'Is there anything you would like to change? What would help you do it your way?',
+          },
+        },
+      },
     ),
     parent: {
       title: 'Time online',
@@ -436,6 +575,25 @@ export const TOGETHER_WORDS: TogetherTable = {
           q('comm-develop', 'What would you like to do with your skills? Who could help you do it safely?'),
         ],
         leftOut: [],
+      },
+      {},
+      {
+        'under-8': {
+          intro: 'Things you make online can be great. Some people may want them too.',
+          questions: {
+            'comm-value': 'What have you made online that you are proud of?',
+            'comm-exploitation': 'Has anyone online offered you presents or game points? What did they want you to do?',
+          },
+        },
+        '16-17': {
+          title: 'Your skills and money',
+          intro: 'What you make online can earn money or open doors. Some people may want to use it for themselves.',
+          questions: {
+            'comm-positive': 'Has it helped you earn money, learn skills for work or support something you care about?',
+            'comm-exploitation': 'Has anyone offered you money, gifts, a job or an easy way to earn? What did they want back?',
+            'comm-develop': 'Could your skills help with work or college? Who could help you do it safely?',
+          },
+        },
       },
     ),
     parent: {
@@ -479,6 +637,21 @@ export const TOGETHER_WORDS: TogetherTable = {
           q('compo-combine', 'How is all of this affecting how you feel, your friendships and how you are doing?'),
         ],
         leftOut: [],
+      },
+      {},
+      {
+        'under-8': {
+          questions: {
+            'compo-which-cs': 'Of all the things we talked about, what is the worst bit?',
+            'compo-combine': 'How are you feeling about things right now?',
+          },
+        },
+        '16-17': {
+          questions: {
+            'compo-offline': 'Is anything hard at home, at college or work, or in your life right now?',
+            'compo-combine': 'How is all of this affecting how you feel, your relationships and your plans?',
+          },
+        },
       },
     ),
     parent: {

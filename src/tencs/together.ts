@@ -121,6 +121,17 @@ const withForm = (form: TogetherForm, fallback: Required<TogetherForm>): Require
   parentView: form.parentView ?? fallback.parentView,
 });
 
+/**
+ * Whether a together.open came from the practitioner's own card, whose inputs are then saved first. Either
+ * every input the card always shows is in the data, or the button says its card holds them
+ * (`fromCard`): some clients (the Agents Playground) leave empty inputs out of the data, and those are
+ * then read as empty, exactly as "Save & next" on the same card reads them. Client-controlled, and
+ * harmless: the most it can do is what the owner's own "Save & finish later" on that card does.
+ */
+export function fromInputsCard(c: CId, data: Record<string, unknown>): boolean {
+  return data.fromCard === true || data.fromCard === 'true' || alwaysShownFields(c).every((f) => f.id in data);
+}
+
 /** The together view over the assessment service: its reads and its one save path. */
 export class TogetherService {
   constructor(private readonly assessments: AssessmentService) {}
@@ -140,8 +151,7 @@ export class TogetherService {
   async openFromStep(owner: Owner, ref: CardRef, data: Record<string, unknown>): Promise<TogetherOutcome> {
     if (!isCStep(ref.step)) throw new Error(`Step ${ref.step} is not a C`);
     const c = ref.step;
-    const complete = alwaysShownFields(c).every((f) => f.id in data);
-    if (!complete) return this.open(owner, ref, c);
+    if (!fromInputsCard(c, data)) return this.open(owner, ref, c);
     const outcome = await this.assessments.submitStep(owner, ref, 'later', data);
     if (outcome.kind !== 'saved') return { kind: 'step', outcome };
     return view(outcome.assessment, c, ref.mode);

@@ -4,6 +4,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { cardOf, cardText, execute, message, newUser, startTestBot, TEST_TENANT, type TestBot, type TurnResult } from '../helpers/bot-harness.js';
+import { outboundAccessToken } from './signed-bot.js';
 
 // Tokens are signed here with locally generated keys; the bot fetches the matching public keys
 // from OpenID metadata that nock serves, exactly as it would from login.botframework.com.
@@ -84,7 +85,7 @@ describe('authentication of every request, against locally signed Bot Framework 
       .query(true)
       .reply(200, (_uri, body) => {
         tokenRequests.push(String(body));
-        return { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: 'outbound-access-token' };
+        return { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: outboundAccessToken() };
       });
 
     bot = await startTestBot({

@@ -16,6 +16,16 @@ const METADATA_PATH = '/v1/.well-known/openidconfiguration';
 const JWKS_PATH = '/v1/.well-known/keys';
 export const CHANNEL_ISSUER = 'https://api.botframework.com';
 
+/**
+ * The bot's own outbound token as login.microsoftonline.com would answer it: JWT-shaped, because the
+ * Teams SDK host decodes it (botbuilder does not care); never verified by anyone in the tests.
+ */
+export function outboundAccessToken(): string {
+  const part = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ aud: 'https://api.botframework.com', iat: now, exp: now + 3600 })}.outbound-access-token`;
+}
+
 export interface SigningKey {
   readonly kid: string;
   readonly privateKey: KeyObject;
@@ -64,7 +74,7 @@ export async function startSignedBot(env: Record<string, string> = {}, server: P
     .persist()
     .post(`/${TEST_TENANT}/oauth2/v2.0/token`)
     .query(true)
-    .reply(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: 'outbound-access-token' });
+    .reply(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: outboundAccessToken() });
 
   const connector = await startConnector();
   const logStream = new PassThrough();
@@ -84,6 +94,8 @@ export async function startSignedBot(env: Record<string, string> = {}, server: P
     TABLE_PREFIX: uniquePrefix(),
     LOG_LEVEL: 'info',
     ENCRYPTION_KEYS: `test:${randomBytes(32).toString('base64')}`,
+    // The behavioural suites run once per host: BOT_HOST=teams-sdk (npm run test:teams-sdk) picks the Teams SDK.
+    ...(process.env.BOT_HOST ? { BOT_HOST: process.env.BOT_HOST } : {}),
     ...env,
   });
   const deps = await buildDependencies(config, createLogger(config.logLevel, logStream));

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { buildDependencies, type Dependencies } from '../../src/compose.js';
+import { buildDependencies, type Dependencies, type DependencyOptions } from '../../src/compose.js';
 import { createServer, listen, type RunningServer } from '../../src/server.js';
 import { startConnector, type LoopbackConnector } from './connector.js';
 
@@ -68,7 +68,7 @@ function base(user: TestUser, serviceUrl: string): Record<string, unknown> {
 }
 
 /** Starts the real server with auth disabled on loopback (as `npm start` does). */
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+export async function startTestBot(env: Record<string, string> = {}, options: DependencyOptions = {}): Promise<TestBot> {
   const connector = await startConnector();
   const logStream = new PassThrough();
   const logLines: string[] = [];
@@ -81,12 +81,14 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     TABLE_PREFIX: uniquePrefix(),
     LOG_LEVEL: 'info',
     ENCRYPTION_KEYS: `test:${randomBytes(32).toString('base64')}`,
+    // The behavioural suites run once per host: BOT_HOST=teams-sdk (npm run test:teams-sdk) picks the Teams SDK.
+    ...(process.env.BOT_HOST ? { BOT_HOST: process.env.BOT_HOST } : {}),
     ...env,
   });
   let deps!: Dependencies;
   let running!: RunningServer;
   const boot = async () => {
-    deps = await buildDependencies(config, createLogger(config.logLevel, logStream));
+    deps = await buildDependencies(config, createLogger(config.logLevel, logStream), options);
     running = await listen(createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger: deps.logger, maxBodyBytes: config.maxBodyBytes }), config.host, 0);
   };
   await boot();

@@ -35,6 +35,8 @@ export function botEnv(tablesConnectionString: string, extra: Record<string, str
     // The reliability tests replay and race on purpose; the per-user limiter is tested elsewhere.
     RATE_LIMIT_BURST: '100000',
     RATE_LIMIT_PER_MINUTE: '100000',
+    // The suites run once per host (npm run test:teams-sdk sets BOT_HOST=teams-sdk).
+    ...(process.env.BOT_HOST ? { BOT_HOST: process.env.BOT_HOST } : {}),
     ...extra,
   };
 }

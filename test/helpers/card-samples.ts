@@ -60,7 +60,7 @@ function conflictCard(step: FormStep, char = 'x'): AdaptiveCardJson {
  * shows practitioners' text. A template missing here fails the card tests: add its samples.
  */
 export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = {
-  welcome: () => [renderWelcomeCard({ retentionDays: 3650, auditRetentionDays: 3650 }, { personal: true }), renderWelcomeCard({ retentionDays: 90, auditRetentionDays: 365 }, { personal: false })],
+  welcome: () => [renderWelcomeCard({ retentionDays: 3650, auditRetentionDays: 3650, caseRetentionDays: 3650 }, { personal: true }), renderWelcomeCard({ retentionDays: 90, auditRetentionDays: 800, caseRetentionDays: 396 }, { personal: false })],
   cautions: () => stepCards(inProgressAtLimits('cautions'), 'cautions'),
   setup: () => stepCards(inProgressAtLimits('setup'), 'setup'),
   'c-step': () => C_IDS.filter((id) => id !== 'composite').flatMap((id) => stepCards(inProgressAtLimits(id), id)),

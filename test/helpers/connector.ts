@@ -7,6 +7,8 @@ export interface ConnectorCall {
   readonly path: string;
   readonly conversationId: string;
   readonly body: Record<string, unknown>;
+  /** The request headers that say who called: user-agent and authorization (for host and credential checks). */
+  readonly headers: { readonly userAgent: string | undefined; readonly authorization: string | undefined };
   /** The status the connector answered (a queued fault's, or its normal answer); set once the answer is sent. */
   status?: number;
 }
@@ -57,6 +59,7 @@ export async function startConnector(): Promise<LoopbackConnector> {
         path: url.pathname,
         conversationId: match?.[1] ? decodeURIComponent(match[1]) : '',
         body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
+        headers: { userAgent: req.headers['user-agent'], authorization: req.headers.authorization },
       };
       res.once('finish', () => {
         call.status = res.statusCode;

@@ -1,5 +1,5 @@
 import { compareCard } from '../../src/cards/compare-cards.js';
-import { handOverOfferCard, reminderCard, retentionWarningCard } from '../../src/cards/cycle-cards.js';
+import { handOverChooseCard, handOverOfferCard, handOverSentCard, reminderCard, retentionWarningCard } from '../../src/cards/cycle-cards.js';
 import type { AdaptiveCardJson } from '../../src/cards/render.js';
 import { LIMITS, type Assessment } from '../../src/tencs/assessment.js';
 import { compareCase } from '../../src/tencs/cycle/compare.js';
@@ -26,6 +26,10 @@ export function cycleSamples(): Record<string, () => AdaptiveCardJson[]> {
     reminder: () => [reminder('review'), reminder('unfinished')],
     'hand-over-offer': () => [
       handOverOfferCard({ id: 'handover-sample-1', from: { tenantId: 't', aadObjectId: 'a' }, to: { tenantId: 't', aadObjectId: 'b' }, assessmentIds: [ID, ID], caseRef: 'R'.repeat(LIMITS.caseRef), state: 'pending', createdAt: '2026-12-02T10:00:00.000Z', updatedAt: '2026-12-02T10:00:00.000Z' }),
+    ],
+    'hand-over-choose': () => [handOverChooseCard('R'.repeat(LIMITS.caseRef), 100)],
+    'hand-over-sent': () => [
+      handOverSentCard({ id: 'handover-sample-2', from: { tenantId: 't', aadObjectId: 'a' }, to: { tenantId: 't', aadObjectId: 'b' }, assessmentIds: [ID], caseRef: 'R'.repeat(LIMITS.caseRef), state: 'pending', createdAt: '2026-12-02T10:00:00.000Z', updatedAt: '2026-12-02T10:00:00.000Z' }),
     ],
     'retention-warning': () => [retentionWarningCard('R'.repeat(LIMITS.caseRef), '2027-08-03T10:00:00.000Z')],
   };

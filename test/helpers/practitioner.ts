@@ -369,7 +369,13 @@ function checkAssessment(p: Practitioner, a: Assessment): string[] {
   const problems: string[] = [];
   if (p.completion === 'confirmed' && a.status !== 'completed') problems.push(`${p.name}: completion was confirmed but the assessment is ${a.status}`);
   if (p.cautions === 'confirmed' && !a.cautionsAcknowledged) problems.push(`${p.name}: cautions were confirmed but are not stored`);
-  const blank: Assessment = { ...a, setup: undefined, answers: {}, composite: undefined };
+  // A step never saved reads as its blank form, which for C10 still carries the Triangle suggestion made
+  // from the other Cs' answers: only the step's own answer is taken away.
+  const blankFor = (step: FormStep): Assessment => {
+    if (step === 'setup') return { ...a, setup: undefined };
+    const answers = Object.fromEntries(Object.entries(a.answers).filter(([id]) => id !== step));
+    return step === 'composite' ? { ...a, answers, composite: undefined } : { ...a, answers };
+  };
   for (const step of ['setup', ...C_IDS] as const) {
     const attempts = p.attempts.get(step) ?? [];
     const confirmed = attempts.filter((t) => t.confirmed);
@@ -384,7 +390,7 @@ function checkAssessment(p: Practitioner, a: Assessment): string[] {
         }
       }
     } else {
-      allowed.add(canonical(formFromAssessment(blank, step), step));
+      allowed.add(canonical(formFromAssessment(blankFor(step), step), step));
     }
     for (const t of attempts) if (!t.confirmed && (!last || t.done === undefined || t.done > last.sent)) allowed.add(canonical(t.form, step));
     // A save from a card shown before the step was changed (by a confirmed save of something else) must

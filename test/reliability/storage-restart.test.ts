@@ -6,6 +6,7 @@ import { freePort, startAzurite, type AzuriteHandle } from '../helpers/azurite.j
 import { botEnv, repositoryFor, spawnBot, type BotProcess } from '../helpers/bot-process.js';
 import { startConnector, type LoopbackConnector } from '../helpers/connector.js';
 import { checkPromise, drive, leakedText, post, Practitioner, seededRandom } from '../helpers/practitioner.js';
+import { DEFAULT_HEALTH_CACHE_MS } from '../../src/server.js';
 
 const TEAMS_LIMIT_MS = 15_000;
 
@@ -56,7 +57,9 @@ describe('when Azurite is stopped (SIGINT) and restarted on the same port and da
     const statuses: number[] = [];
     const stopAndRestart = async () => {
       await azurite.stop();
-      // Turns keep coming while storage is away; the health probe must say so.
+      // Turns keep coming while storage is away; the health probe must say so once its cached answer
+      // (one probe serves /healthz for DEFAULT_HEALTH_CACHE_MS) has run out.
+      await new Promise((r) => setTimeout(r, DEFAULT_HEALTH_CACHE_MS + 250));
       statuses.push(await health(bot.url));
       await new Promise((r) => setTimeout(r, 1500));
       statuses.push(await health(bot.url));

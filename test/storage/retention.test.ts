@@ -125,8 +125,9 @@ describe('retention', () => {
     const t = await tables(prefix);
     const repo = new AssessmentRepository(t, cipher);
     const o = owner();
-    const old = assessment(o, new Date(Date.now() - 40 * DAY), 'completed', 'CR-SCRIPT-OLD');
-    const fresh = assessment(o, new Date(Date.now() - 10 * DAY), 'completed', 'CR-SCRIPT-NEW');
+    // RETENTION_DAYS is for assessments never given a case reference; a case follows CASE_RETENTION_DAYS (test/bot/cycle-retention.test.ts).
+    const { setup: _oldSetup, ...old } = assessment(o, new Date(Date.now() - 40 * DAY), 'in-progress', 'CR-SCRIPT-OLD');
+    const { setup: _freshSetup, ...fresh } = assessment(o, new Date(Date.now() - 10 * DAY), 'in-progress', 'CR-SCRIPT-NEW');
     await repo.create(old);
     await repo.create(fresh);
 

@@ -182,10 +182,14 @@ describe('the help card', () => {
     delete: 'delete CR-1234',
     export: 'export CR-1234',
     audit: 'audit CR-1234',
+    reassess: 'reassess CR-1234',
+    compare: 'compare CR-1234',
+    'hand-over': 'hand over CR-1234',
+    reminders: 'reminders off',
   };
 
   it('when help is shown, then it lists every command the bot understands, each as typed', () => {
-    const facts = nodes(renderWelcomeCard({ retentionDays: 90, auditRetentionDays: 365 }, { personal: true }))
+    const facts = nodes(renderWelcomeCard({ retentionDays: 90, auditRetentionDays: 800, caseRetentionDays: 396 }, { personal: true }))
       .map(({ node }) => node)
       .filter((n) => n.type === 'FactSet')
       .flatMap((n) => (n.facts as { title: string }[]).map((f) => f.title));
@@ -196,8 +200,9 @@ describe('the help card', () => {
   });
 
   it('when help is shown, then it states this deployment\'s retention periods, not fixed numbers', () => {
-    const text = JSON.stringify(renderWelcomeCard({ retentionDays: 30, auditRetentionDays: 400 }, { personal: true }));
+    const text = JSON.stringify(renderWelcomeCard({ retentionDays: 30, auditRetentionDays: 400, caseRetentionDays: 250 }, { personal: true }));
     expect(text).toContain('has not changed for 30 days');
+    expect(text).toContain('no activity for 250 days');
     expect(text).toContain('is kept for 400 days');
     expect(text).toMatch(/store nothing/);
     expect(text).toMatch(/council's own Azure storage/);

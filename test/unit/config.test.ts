@@ -4,6 +4,18 @@ import { AZURITE_DEV_CONNECTION_STRING, ConfigError, loadConfig } from '../../sr
 const KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe('config', () => {
+  it('when the case-over-time settings are read, then defaults apply, bad values stop start-up by name, and audit retention must cover case retention', () => {
+    const c = loadConfig({ BOT_AUTH: 'disabled' });
+    expect(c.cycle).toMatchObject({ reviewDefaultDays: 91, staleDays: 7, caseRetentionDays: 396, retentionWarningDays: 14, hours: { timeZone: 'Europe/London', startMinute: 540, endMinute: 1020 } });
+    expect(c.auditRetentionDays).toBe(800);
+    expect(c.jobs).toMatchObject({ reminderPeriodMs: 900_000, handOverRecoveryPeriodMs: 300_000 });
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', AUDIT_RETENTION_DAYS: '365' })).toThrow(/AUDIT_RETENTION_DAYS \(365\) must be at least CASE_RETENTION_DAYS \(396\)/);
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', AUDIT_RETENTION_DAYS: '365', CASE_RETENTION_DAYS: '200' })).not.toThrow();
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', CASE_RETENTION_DAYS: '100' })).toThrow(/CASE_RETENTION_DAYS/);
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', REMINDER_HOURS_START: '17:00', REMINDER_HOURS_END: '09:00' })).toThrow(/REMINDER_HOURS_END must be after REMINDER_HOURS_START/);
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', REMINDER_TIME_ZONE: 'Mars/Olympus' })).toThrow(/REMINDER_TIME_ZONE is not a time zone/);
+  });
+
   it('when auth is on and no encryption key is configured, then it refuses', () => {
     expect(() => loadConfig({ BOT_ID: 'app', BOT_PASSWORD: 's', BOT_TENANT_ID: 't' })).toThrow(/ENCRYPTION_KEYS is required/);
   });

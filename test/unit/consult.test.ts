@@ -277,7 +277,7 @@ describe('consultation cards', () => {
       ...Object.fromEntries(PRACTICE_EXAMPLE.steps.map((_, i) => [`example-${i}`, renderCard('consult-practice-example', practiceExampleData(i))])),
       changes: renderCard('consult-changes', changesData()),
       standards: renderCard('consult-standards', standardsData()),
-      welcome: renderWelcomeCard({ retentionDays: 90, auditRetentionDays: 365 }, { personal: true }),
+      welcome: renderWelcomeCard({ retentionDays: 90, auditRetentionDays: 800, caseRetentionDays: 396 }, { personal: true }),
     };
     for (const [name, json] of Object.entries(cards)) expect(problems(json), name).toEqual([]);
     expect(problems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlok', text: 'x' }] }).length).toBeGreaterThan(0);

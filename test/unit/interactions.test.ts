@@ -15,6 +15,10 @@ import { StorageUnavailableError } from '../../src/tencs/errors.js';
 import { PrivacyService } from '../../src/tencs/privacy-service.js';
 import { NOTE_RATE, ShareService, type ChannelPort } from '../../src/tencs/share-service.js';
 import { TogetherService } from '../../src/tencs/together.js';
+import { InMemoryReminderStore } from '../../src/storage/reminder-store.js';
+import { loadCycleConfig } from '../../src/tencs/cycle/cycle-config.js';
+import { CycleService } from '../../src/tencs/cycle/cycle-service.js';
+import { sameCaseRef } from '../../src/tencs/audit.js';
 
 const log = createLogger('silent');
 
@@ -37,7 +41,17 @@ function tableOver(stores = createMemoryStores()) {
     teams: stores.teams,
     isTeamMember: async () => false,
     limiter: createRateLimiter({ burst: 30, perMinute: 60 }),
-    retention: { retentionDays: 90, auditRetentionDays: 365 },
+    retention: { retentionDays: 90, auditRetentionDays: 800, caseRetentionDays: 396 },
+    cycle: new CycleService(
+      { ...stores.assessments, create: (a) => stores.assessments.create(a), get: (o, id) => stores.assessments.get(o, id), replace: (a, e) => stores.assessments.replace(a, e), listForCase: async (o, c) => (await stores.assessments.listAllForOwner(o)).filter((m) => sameCaseRef(m.caseRef, c)) },
+      new InMemoryReminderStore(),
+      { get: async () => undefined, offer: () => Promise.reject(new Error('no hand-over here')), withdraw: () => Promise.reject(new Error('no hand-over here')), accept: () => Promise.reject(new Error('no hand-over here')) },
+      { send: async () => false },
+      stores.audit,
+      { keptUntil: async () => undefined, setKeptUntil: async () => undefined, warnedAt: async () => undefined, setWarnedAt: async () => undefined },
+      loadCycleConfig({}),
+    ),
+    personalChats: { get: async () => undefined, put: async () => undefined },
   });
 }
 
@@ -67,7 +81,7 @@ describe('the interaction table, run with no SDK over the in-memory stores', () 
     for (const verb of Object.values(VERBS)) expect(entries.filter((e) => e.trigger.kind === 'verb' && e.trigger.verb === verb), verb).toHaveLength(1);
     const commands = entries.flatMap((e) => (e.trigger.kind === 'command' ? [e.trigger.command] : []));
     expect(new Set(commands).size).toBe(commands.length);
-    expect(commands.sort()).toEqual(['audit', 'cautions', 'changes', 'consult', 'delete', 'export', 'help', 'list', 'practice-example', 'resume', 'standards', 'start'].sort());
+    expect(commands.sort()).toEqual(['audit', 'cautions', 'changes', 'compare', 'consult', 'delete', 'export', 'hand-over', 'help', 'list', 'practice-example', 'reassess', 'reminders', 'resume', 'standards', 'start']);
   });
 
   it('when an assessment is started in personal chat, then a card comes back; in a group chat, then it is refused with the catalogue key and nothing is stored', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AGE_BANDS } from '../../src/tencs/assessment.js';
+import { AGE_BANDS, type AgeBand } from '../../src/tencs/assessment.js';
 import { C_IDS, GUIDE_QUESTION_IDS, TEN_CS, getC, type CId } from '../../src/tencs/ten-cs.js';
 import { READING_LEVEL, TOGETHER_WORDS, parentWords, youngWords, type ReadingLevel } from '../../src/tencs/together-words.js';
-import { gradeLevel, longestSentence, readingEase } from '../helpers/readability.js';
+import { gradeLevel, longestSentence, readingEase, words } from '../helpers/readability.js';
 
 /**
  * Reading levels, chosen and justified:
@@ -154,8 +154,8 @@ describe('the ten Cs in young people\'s and parents\' words', () => {
   it('when the words are for a care leaver (18 to 25), then they are spoken to as an adult: no "your age", no parents at home', () => {
     const found = C_IDS.flatMap((c) => youngWords(c, '18-25').questions.filter((x) => /your age|parents or carers|grown-up/i.test(x.text)).map((x) => `${c}: ${x.text}`));
     expect(found).toEqual([]);
-    // A control: the 11 to 17 words do mention them, so the check can fail.
-    expect(C_IDS.some((c) => youngWords(c, '16-17').questions.some((x) => /your age|parents or carers/i.test(x.text)))).toBe(true);
+    // A control: the 11 to 15 words do mention them, so the check can fail.
+    expect(C_IDS.some((c) => youngWords(c, '14-15').questions.some((x) => /your age|parents or carers/i.test(x.text)))).toBe(true);
   });
 
   it('when a young person\'s wording opens a C, then it starts from what goes well, not from a risk', () => {
@@ -169,5 +169,32 @@ describe('the ten Cs in young people\'s and parents\' words', () => {
       if (opening.test(parentWords(c).questions[0]!.text)) problems.push(`${c} parent: first question`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('when the words are for 16 to 17, then they have their own where life differs: relationships, saying no, money, work and college', () => {
+    const joined = (band: AgeBand, c: CId) => texts(youngWords(c, band)).join(' ');
+    const own = C_IDS.filter((c) => joined('16-17', c) !== joined('14-15', c));
+    expect(own.length).toBeGreaterThanOrEqual(8);
+    const sixteen = C_IDS.map((c) => joined('16-17', c)).join(' ');
+    const fourteen = C_IDS.map((c) => joined('14-15', c)).join(' ');
+    for (const theme of [/someone you are seeing|partner|get close to/i, /say no|without your OK/i, /money|earn/i, /work|college/i]) expect(sixteen, String(theme)).toMatch(theme);
+    // Only a 16 to 17 year old is asked about partners, control and college; a 14 year old is not.
+    for (const older of [/someone you are seeing|partner/i, /control you/i, /college/i]) expect(fourteen, String(older)).not.toMatch(older);
+  });
+
+  it('when the words are for under-8s, then where they differ from 8 to 10 they are shorter and no harder, and every question keeps the guide question it rephrases', () => {
+    const own = C_IDS.filter((c) => passage(youngWords(c, 'under-8')) !== passage(youngWords(c, '8-10')));
+    expect(own.length).toBeGreaterThanOrEqual(8);
+    const report: string[] = [];
+    for (const c of own) {
+      const young = youngWords(c, 'under-8');
+      const older = youngWords(c, '8-10');
+      expect(young.questions.map((x) => x.asks), c).toEqual(older.questions.map((x) => x.asks));
+      const [g8, g10] = [gradeLevel(passage(young)), gradeLevel(passage(older))];
+      const [w8, w10] = [words(passage(young)).length, words(passage(older)).length];
+      // Shorter, and no harder: Flesch-Kincaid moves a few tenths either way between texts of the same difficulty.
+      if (w8 >= w10 || g8 > g10 + 0.5) report.push(`${c}: grade ${g8.toFixed(1)} vs ${g10.toFixed(1)}, ${w8} vs ${w10} words`);
+    }
+    expect(report).toEqual([]);
   });
 });

@@ -205,6 +205,15 @@ describe('switching between the practitioner\'s card and the together view', () 
     expect(repo.stored!.composite).toMatchObject({ analysis: 'Typed analysis of how the risks combine' });
   });
 
+  it('when the practitioner\'s card leaves its empty inputs out of the data (as the Agents Playground does) but says it is their card, then what they typed is still saved first', async () => {
+    const a = hostile();
+    const { repo, together } = setup(a);
+    const out = await together.openFromStep(OWNER, refTo(a, 'contact'), { fromCard: true, strengths: 'Typed strengths', risk: 'medium', resilience: 'strong' });
+    expect(out.kind).toBe('together');
+    expect(repo.writes).toBe(1);
+    expect(repo.stored!.answers.contact).toMatchObject({ strengths: 'Typed strengths', risk: 'medium', resilience: 'strong' });
+  });
+
   it('when the open comes without the practitioner\'s inputs, then nothing is written (their answers can never be blanked)', async () => {
     const a = hostile();
     const { repo, together } = setup(a);

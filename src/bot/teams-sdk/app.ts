@@ -1,0 +1,188 @@
+import type { App, IActivityContext } from '@microsoft/teams.apps';
+import type { Activity as SdkActivity, InvokeResponse } from '@microsoft/teams.api';
+import { activityOf, type Activity } from '../../interactions/activity.js';
+import { dispatch } from '../../interactions/dispatch.js';
+import { facts, type Facts } from '../../interactions/facts.js';
+import { MESSAGES } from '../../interactions/messages.js';
+import type { Reply } from '../../interactions/reply.js';
+import type { InteractionTable } from '../../interactions/table.js';
+import type { Logger } from '../../log.js';
+import { parseCommand } from '../../tencs/commands.js';
+import { TURN_ERROR_MESSAGE } from '../channel-auth.js';
+
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
+
+type Context = IActivityContext<SdkActivity>;
+
+interface Turn {
+  readonly activity: Activity;
+  readonly facts: Facts;
+  readonly log: Logger;
+}
+
+/**
+ * botbuilder's removeRecipientMention, which the teams-ai host applies to every message: the first
+ * mention of the bot itself is taken out of the text, and the rest trimmed.
+ */
+function withoutRecipientMention(raw: Record<string, unknown>): Record<string, unknown> {
+  if (raw.type !== 'message' || typeof raw.text !== 'string') return raw;
+  const recipientId = (raw.recipient as { id?: unknown } | undefined)?.id;
+  const entities = Array.isArray(raw.entities) ? (raw.entities as { type?: unknown; mentioned?: { id?: unknown }; text?: unknown }[]) : [];
+  const mention = entities.find((e) => e?.type === 'mention' && e.mentioned?.id === recipientId && typeof e.text === 'string');
+  if (!mention || recipientId === undefined) return raw;
+  return { ...raw, text: raw.text.replace(mention.text as string, '').trim() };
+}
+
+function turnOf(raw: Record<string, unknown>, logger: Logger): Turn {
+  const activity = activityOf(raw);
+  const f = facts(activity);
+  return { activity, facts: f, log: logger.child({ activityId: f.activityId }) };
+}
+
+/**
+ * Posts one message into the turn's conversation as a reply to the activity (botbuilder's sendActivity
+ * sets replyToId the same way); the SDK sends replies to the conversation's activities with replyToId.
+ * Ids are encoded into the path, as botbuilder's connector client encodes them.
+ */
+async function post(ctx: Context, activity: Record<string, unknown>): Promise<void> {
+  const a = ctx.activity;
+  const payload = { type: 'message', ...activity, from: a.recipient, recipient: a.from, conversation: a.conversation } as never;
+  const conversation = ctx.api.conversations.activities(encodeURIComponent(a.conversation.id));
+  if (a.id) await conversation.reply(a.id, payload);
+  else await conversation.create(payload);
+}
+
+/** Sends a reply as new messages into the turn's conversation (typed commands, events, guards on messages). */
+async function send(ctx: Context, reply: Reply): Promise<void> {
+  switch (reply.kind) {
+    case 'card':
+      await post(ctx, { attachments: [{ contentType: ADAPTIVE_CARD, content: reply.card }] });
+      return;
+    case 'message':
+      await post(ctx, reply.format === 'plain' ? { text: reply.text, textFormat: 'plain' } : { text: reply.text });
+      return;
+    case 'refusal':
+      await send(ctx, reply.card ? { kind: 'card', card: reply.card } : { kind: 'message', text: MESSAGES[reply.key] });
+      return;
+    case 'many':
+      for (const r of reply.replies) await send(ctx, r);
+      return;
+    case 'invoke':
+    case 'none':
+      return;
+  }
+}
+
+/** The invoke answer to a card action, as the teams-ai host gives it: a card that replaces the pressed one, or words. */
+async function answer(ctx: Context, reply: Reply): Promise<InvokeResponse> {
+  switch (reply.kind) {
+    case 'card':
+      return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: reply.card } } as InvokeResponse;
+    case 'message':
+      return { status: 200, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: reply.text } } as InvokeResponse;
+    case 'refusal':
+      return answer(ctx, reply.card ? { kind: 'card', card: reply.card } : { kind: 'message', text: MESSAGES[reply.key] });
+    case 'many': {
+      const last = reply.replies.at(-1);
+      for (const r of reply.replies.slice(0, -1)) await send(ctx, r);
+      return last ? answer(ctx, last) : answer(ctx, { kind: 'message', text: '' });
+    }
+    case 'invoke':
+    case 'none':
+      throw new Error(`A card action cannot be answered with "${reply.kind}"`);
+  }
+}
+
+/** What a guard's refusal answers: a card action gets the words as its invoke response, anything else a message. */
+async function answerGuard(ctx: Context, turn: Turn, reply: Reply): Promise<InvokeResponse | undefined> {
+  if (turn.facts.activityType === 'invoke' && reply.kind === 'refusal') {
+    return { status: 200, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: MESSAGES[reply.key] } } as InvokeResponse;
+  }
+  if (turn.facts.activityType === 'invoke' && reply.kind === 'invoke') return { status: reply.status } as InvokeResponse;
+  await send(ctx, reply);
+  return undefined;
+}
+
+/** The action of an adaptiveCard/action invoke: its verb and data, when it is an Action.Execute. */
+function executeAction(value: unknown): { verb: string; data: unknown } | undefined {
+  const action = (value as { action?: { type?: unknown; verb?: unknown; data?: unknown } } | undefined)?.action;
+  if (!action || action.type !== 'Action.Execute' || typeof action.verb !== 'string') return undefined;
+  return { verb: action.verb, data: action.data ?? {} };
+}
+
+/**
+ * Binds the interaction table to a Teams SDK App as one middleware, in the same order as the teams-ai
+ * host (app.ts): guards, then team events, then the welcome when the bot was added, one handler per
+ * card verb (Action.Execute, answered in the invoke response), and the typed commands. A turn that
+ * throws is answered as the teams-ai host answers it: 500 to an invoke, a kind message otherwise.
+ */
+export function bindTable(app: App, table: InteractionTable, logger: Logger): void {
+  const verbs = new Map<string, (typeof table.entries)[number]>(table.entries.flatMap((e) => (e.trigger.kind === 'verb' ? [[e.trigger.verb, e] as const] : [])));
+  const command = new Map<string, (typeof table.entries)[number]>(table.entries.flatMap((e) => (e.trigger.kind === 'command' ? [[e.trigger.command, e] as const] : [])));
+
+  const run = async (ctx: Context, turn: Turn): Promise<InvokeResponse | undefined> => {
+    const a = turn.activity;
+    for (const guard of table.guards) {
+      const decision = guard.check(turn.facts, { log: turn.log, activityName: a.name, attachments: a.attachments ?? [] });
+      if (decision.stop) return answerGuard(ctx, turn, decision.reply);
+    }
+    const members = (list: Activity['membersAdded']) => (list ?? []).flatMap((m) => (m.id ? [m.id] : []));
+    for (const event of table.events) {
+      const reply = await event.run(turn.facts, { log: turn.log, membersAdded: members(a.membersAdded), membersRemoved: members(a.membersRemoved), action: a.action, eventType: a.channelData?.eventType });
+      await send(ctx, reply);
+    }
+    switch (turn.facts.activityType) {
+      case 'conversationUpdate': {
+        const botId = turn.facts.botId;
+        if (botId && (a.membersAdded ?? []).some((m) => m.id === botId)) {
+          turn.log.info({ event: 'bot.installed', conversationType: turn.facts.conversation.type }, 'Bot added');
+          await send(ctx, table.welcome(turn.facts));
+        }
+        return undefined;
+      }
+      case 'invoke': {
+        const action = a.name === 'adaptiveCard/action' ? executeAction(a.value) : undefined;
+        const entry = action ? verbs.get(action.verb) : undefined;
+        // Nothing handles it: the teams-ai host (botbuilder) answers 501 too.
+        if (!action || !entry) return { status: 501 } as InvokeResponse;
+        return answer(ctx, await dispatch(entry, turn.facts, action.data, turn.log));
+      }
+      case 'message': {
+        const parsed = parseCommand(a.text);
+        turn.log.info({ event: 'message.command', command: parsed.kind }, 'Command');
+        const entry = command.get(parsed.kind);
+        const reply = entry ? await dispatch(entry, turn.facts, parsed.arg, turn.log) : table.unknown(turn.facts, a.text, a.value !== undefined && a.value !== null);
+        await send(ctx, reply);
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  };
+
+  app.use(async (ctx) => {
+    const raw = withoutRecipientMention(ctx.activity as unknown as Record<string, unknown>);
+    const turn = turnOf(raw, logger);
+    try {
+      const response = await run(ctx, turn);
+      // An invoke nobody answered: botbuilder (the teams-ai host) says 501.
+      return response ?? (turn.facts.activityType === 'invoke' ? ({ status: 501 } as InvokeResponse) : undefined);
+    } catch (error) {
+      logger.error(
+        {
+          event: 'turn.error',
+          errorName: (error as { name?: unknown }).name,
+          errorCode: (error as { code?: unknown }).code,
+          activityId: turn.facts.activityId,
+          activityType: turn.facts.activityType,
+          conversationId: turn.facts.conversation.id,
+        },
+        'Unhandled error in turn',
+      );
+      if (turn.facts.activityType === 'invoke') return { status: 500 } as InvokeResponse;
+      await post(ctx, { text: TURN_ERROR_MESSAGE });
+      return undefined;
+    }
+  });
+}

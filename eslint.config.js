@@ -55,6 +55,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/bot/teams-sdk/**/*.ts'],
+    rules: {
+      // @microsoft/teams.apps 2.1.0 marks its nested API clients deprecated with no released replacement we can pin yet; moving is the host's follow-up.
+      '@typescript-eslint/no-deprecated': 'off',
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       // `afterAll(() => bot?.close())` guards a `let bot: TestBot` that a failed `beforeAll` left unassigned, which its type cannot say.

@@ -52,7 +52,7 @@ globalThis.fetch = async function fetchRedirected(input: string | URL | Request,
     headers: init?.headers ?? request?.headers,
     body: body === '' ? undefined : body,
   });
-} as typeof fetch;
+};
 
 /** Request headers as a record; Node also accepts them as a flat [name, value, name, value] list. */
 function headerRecord(headers: http.RequestOptions['headers']): http.OutgoingHttpHeaders {

@@ -31,6 +31,8 @@ export function createPersonalPort(adapter: TeamsAdapter, botAppId: string, dire
         failure = { error };
       }
     });
+    // `ran` is set inside the turn callback, which the compiler's narrowing cannot see.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (!ran) throw new Error('The proactive turn did not run');
     if (failure) throw failure.error;
   };
@@ -48,7 +50,7 @@ export function createPersonalPort(adapter: TeamsAdapter, botAppId: string, dire
     if (!viaRef) return false;
     try {
       await inTurn({ channelId: 'msteams', serviceUrl: viaRef.serviceUrl, bot: { id: viaRef.botId, name: 'tencs' }, conversation: { id: viaRef.conversationId, isGroup: false, conversationType: 'personal', tenantId: to.tenantId, name: '' } }, async (context) => {
-        const client = context.turnState.get(context.adapter.ConnectorClientKey) as { conversations: Conversations } | undefined;
+        const client = context.turnState.get<{ conversations: Conversations } | undefined>(context.adapter.ConnectorClientKey);
         if (!client) throw new Error('No connector client in the proactive turn');
         const parameters = { isGroup: false, bot: { id: viaRef.botId }, members: [{ id: to.aadObjectId }], tenantId: to.tenantId, channelData: { tenant: { id: to.tenantId } }, activity };
         await client.conversations.createConversation(parameters, { abortSignal: timeout() });

@@ -28,7 +28,7 @@ export class TableCycleData {
     const pk = ownerKey(owner);
     const out: Record<string, unknown>[] = [];
     try {
-      for await (const e of this.reminders.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk}` } })) out.push(e);
+      for await (const e of this.reminders.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk}` } })) out.push(e);
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }

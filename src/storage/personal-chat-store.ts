@@ -28,8 +28,8 @@ export class TablePersonalChatDirectory implements PersonalChatDirectory {
 
   async get(owner: Owner): Promise<PersonalChatRef | undefined> {
     try {
-      const e = await this.table.getEntity<Record<string, unknown>>(ownerKey(owner), 'ref', { abortSignal: timeout() });
-      const s = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : '');
+      const e = await this.table.getEntity(ownerKey(owner), 'ref', { abortSignal: timeout() });
+      const s = (k: string) => (typeof e[k] === 'string' ? (e[k]) : '');
       return s('conversationId') && s('serviceUrl') ? { conversationId: s('conversationId'), serviceUrl: s('serviceUrl'), botId: s('botId'), day: s('day') } : undefined;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;

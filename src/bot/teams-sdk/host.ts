@@ -85,9 +85,9 @@ export function createTeamsSdkHost(config: Pick<Config, 'auth' | 'allowedTenants
       fromId: typeof claims.sub === 'string' ? claims.sub : '',
       serviceUrl: String(activity.serviceUrl),
       isExpired: () => false,
-    } as IToken;
+    };
     try {
-      const response = await app.process({ body: body as never, token });
+      const response = await app.process({ body: body, token });
       return { status: response.status || 200, body: response.body };
     } catch (error) {
       logger.error({ event: 'turn.failed', err: safeError(error), activityType: safeLogId(activity.type), activityId: safeLogId(activity.id, 128) }, 'A turn failed outside the turn error handler');

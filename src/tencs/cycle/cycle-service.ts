@@ -238,11 +238,11 @@ export class CycleService {
     if (a.status !== 'completed' || a.reviewOn) return { assessment: a };
     const fallback = defaultReviewDate(this.today(), this.config.reviewDefaultDays);
     const wanted = typeof typed === 'string' && typed.trim() !== '' ? typed : fallback;
-    let r = await this.setReviewDate(owner, a.id, wanted);
+    const r = await this.setReviewDate(owner, a.id, wanted);
     let problem: string | undefined;
     if (!r.ok) {
       problem = r.error;
-      r = await this.setReviewDate(owner, a.id, fallback);
+      await this.setReviewDate(owner, a.id, fallback);
     }
     const saved = (await this.owned(owner, a.id)).assessment;
     return problem ? { assessment: saved, problem } : { assessment: saved };
@@ -271,7 +271,7 @@ export class CycleService {
     if (rows.length === 0) return { kind: 'none' };
     const record = await this.handOvers.offer(offerId, owner, to, rows.map((r) => r.id).slice(0, 100));
     if (record.state !== 'pending') return { kind: 'offered', record };
-    let delivered = false;
+    let delivered: boolean;
     try {
       delivered = await this.personal.send(to, { kind: 'hand-over-offer', record }, owner);
     } catch (error) {

@@ -77,10 +77,12 @@ export async function startAuthServer(identity: BenchIdentity): Promise<AuthServ
           jwks_uri: `${base}/channel/keys`,
           id_token_signing_alg_values_supported: ['RS256'],
           token_endpoint_auth_methods_supported: ['private_key_jwt'],
-        }); return;
+        });
+        return;
       }
       if (req.method === 'GET' && p === '/channel/keys') {
-        json(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid: channelKey.kid, n: channelKey.jwk.n, e: channelKey.jwk.e, endorsements: ['msteams'] }] }); return;
+        json(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid: channelKey.kid, n: channelKey.jwk.n, e: channelKey.jwk.e, endorsements: ['msteams'] }] });
+        return;
       }
       // Entra ID as MSAL sees it: instance discovery, tenant metadata, then the token endpoint.
       const tenant = p.split('/')[1] ?? 'common';
@@ -90,7 +92,8 @@ export async function startAuthServer(identity: BenchIdentity): Promise<AuthServ
           tenant_discovery_endpoint: `https://${LOGIN_HOST}/${tenant}/v2.0/.well-known/openid-configuration`,
           'api-version': '1.1',
           metadata: [{ preferred_network: LOGIN_HOST, preferred_cache: LOGIN_HOST, aliases: [LOGIN_HOST] }],
-        }); return;
+        });
+        return;
       }
       if (req.method === 'GET' && p.endsWith('/.well-known/openid-configuration')) {
         json(res, 200, {
@@ -102,12 +105,14 @@ export async function startAuthServer(identity: BenchIdentity): Promise<AuthServ
           issuer: `https://${LOGIN_HOST}/${tenant}/v2.0`,
           response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
           token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-        }); return;
+        });
+        return;
       }
       if (req.method === 'POST' && p.endsWith('/oauth2/v2.0/token')) {
         const form = new URLSearchParams(await readBody(req));
         if (form.get('client_id') !== identity.appId || form.get('client_secret') !== identity.password || tenant !== identity.tenantId) {
-          json(res, 401, { error: 'invalid_client', error_description: 'bench login stub: unknown client or tenant' }); return;
+          json(res, 401, { error: 'invalid_client', error_description: 'bench login stub: unknown client or tenant' });
+          return;
         }
         issued += 1;
         const token = jwt.sign({ aud: CONNECTOR_SCOPE, appid: identity.appId, tid: identity.tenantId }, loginKey.privateKey, {
@@ -116,7 +121,8 @@ export async function startAuthServer(identity: BenchIdentity): Promise<AuthServ
           issuer: `https://sts.windows.net/${identity.tenantId}/`,
           expiresIn: 3600,
         });
-        json(res, 200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: token }); return;
+        json(res, 200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: token });
+        return;
       }
       json(res, 404, { error: 'not_found', path: p });
     })().catch((error: unknown) => {

@@ -74,7 +74,13 @@ async function step(request: StepRequest): Promise<StepResult> {
       }
     }),
   );
-  return { type: 'step-result', id: request.id, samples, wallMs: performance.now() - started, unauthenticatedReplies: channel!.unauthenticated() - unauthBefore };
+  return {
+    type: 'step-result',
+    id: request.id,
+    samples,
+    wallMs: performance.now() - started,
+    unauthenticatedReplies: channel!.unauthenticated() - unauthBefore,
+  };
 }
 
 function counts(): Promise<StorageCounts> {

@@ -30,8 +30,18 @@ function redirected(args: unknown[]): http.ClientRequest {
   const options = (url ? (args[1] as object | undefined) : first) as http.RequestOptions & { pathname?: string; search?: string };
   const path = url ? `${url.pathname}${url.search}` : (options.path ?? `${options.pathname ?? '/'}${options.search ?? ''}`);
   const callback = args.find((a) => typeof a === 'function') as ((res: http.IncomingMessage) => void) | undefined;
-  const { agent: _agent, protocol: _protocol, host: _host, hostname: _hostname, port: _port, ...rest } = (url ? options ?? {} : options) as http.RequestOptions;
-  return http.request({ ...rest, path, protocol: 'http:', hostname: stub.hostname, port: Number(stub.port), headers: { ...headerRecord(rest.headers), host: LOGIN_HOST } }, callback);
+  const {
+    agent: _agent,
+    protocol: _protocol,
+    host: _host,
+    hostname: _hostname,
+    port: _port,
+    ...rest
+  } = (url ? (options ?? {}) : options) as http.RequestOptions;
+  return http.request(
+    { ...rest, path, protocol: 'http:', hostname: stub.hostname, port: Number(stub.port), headers: { ...headerRecord(rest.headers), host: LOGIN_HOST } },
+    callback,
+  );
 }
 
 https.request = function request(this: unknown, ...args: unknown[]) {

@@ -69,14 +69,20 @@ export async function startBot(name: 'ours' | 'baseline' | 'storage', entry: str
       if (/"level":("(warn|error|fatal)"|[456]0)/.test(line) && problems.length < 200) problems.push(line);
       if (line.includes('"event":"retention.')) {
         const entry = JSON.parse(line) as { event: string; time: string; ms?: number; assessments?: number; auditEntries?: number };
-        backgroundJobs.push({ event: entry.event, endedAt: Date.parse(entry.time), ms: entry.ms ?? 0, detail: `${entry.assessments ?? 0} assessments and ${entry.auditEntries ?? 0} audit entries removed` });
+        backgroundJobs.push({
+          event: entry.event,
+          endedAt: Date.parse(entry.time),
+          ms: entry.ms ?? 0,
+          detail: `${entry.assessments ?? 0} assessments and ${entry.auditEntries ?? 0} audit entries removed`,
+        });
       }
     }
   });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
     stderr += chunk;
-    if (problems.length < 200) problems.push(...chunk.split('\n').filter((l) => l.trim() && !l.includes('DeprecationWarning') && !l.includes('--trace-deprecation')));
+    if (problems.length < 200)
+      problems.push(...chunk.split('\n').filter((l) => l.trim() && !l.includes('DeprecationWarning') && !l.includes('--trace-deprecation')));
   });
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -62,7 +62,13 @@ function pastAssessment(tenantId: string, ownerId: string, daysAgo: number, n: n
     createdAt: at,
     updatedAt: at,
     completedAt: at,
-    setup: { caseRef: `SEED-${n}`, ageBand: AGE_BANDS[n % AGE_BANDS.length]!, participants: ['young-person'], participantsOther: '', assessedOn: at.slice(0, 10) },
+    setup: {
+      caseRef: `SEED-${n}`,
+      ageBand: AGE_BANDS[n % AGE_BANDS.length]!,
+      participants: ['young-person'],
+      participantsOther: '',
+      assessedOn: at.slice(0, 10),
+    },
     answers,
   };
 }
@@ -84,7 +90,10 @@ async function pool<T>(items: T[], width: number, work: (item: T) => Promise<voi
  */
 export async function seedAssessments(request: SeedRequest): Promise<SeedResult> {
   const started = Date.now();
-  const tables = await createTableFactory({ tables: { kind: 'connection-string', connectionString: request.connectionString, allowInsecure: true }, tablePrefix: request.tablePrefix });
+  const tables = await createTableFactory({
+    tables: { kind: 'connection-string', connectionString: request.connectionString, allowInsecure: true },
+    tablePrefix: request.tablePrefix,
+  });
   const repository = new AssessmentRepository(tables, createFieldCipher(parseEncryptionKeys(request.encryptionKeys)), { timeoutMs: 30_000 });
   const items: Assessment[] = [];
   for (let n = 0; n < request.heavy; n += 1) items.push(pastAssessment(request.tenantId, request.heavyAadObjectId, 1 + (n % 80), n));
@@ -109,5 +118,10 @@ export async function seedAssessments(request: SeedRequest): Promise<SeedResult>
     await client.submitTransaction(batch.map((entity) => ['create', entity] as TransactionAction));
   });
   const ms = Date.now() - started;
-  return { heavy: request.heavy, spread: request.spread, ms, note: `written with the repository's entity mapping in ${batches.length} entity-group transactions, in ${(ms / 1000).toFixed(1)} s` };
+  return {
+    heavy: request.heavy,
+    spread: request.spread,
+    ms,
+    note: `written with the repository's entity mapping in ${batches.length} entity-group transactions, in ${(ms / 1000).toFixed(1)} s`,
+  };
 }

@@ -9,7 +9,15 @@ import type {
 import type { Config } from '../config.js';
 import { safeError, safeLogId, type Logger } from '../log.js';
 import { capConnectorRetries } from './connector-retry-cap.js';
-import { activityTenant, CHANNEL_OPENID_METADATA_URL, channelTokenProblem, serviceUrlAllowed, tenantAllowed, TURN_ERROR_MESSAGE, verifiedClaimsAcceptable } from './channel-auth.js';
+import {
+  activityTenant,
+  CHANNEL_OPENID_METADATA_URL,
+  channelTokenProblem,
+  serviceUrlAllowed,
+  tenantAllowed,
+  TURN_ERROR_MESSAGE,
+  verifiedClaimsAcceptable,
+} from './channel-auth.js';
 
 export { activityTenant, serviceUrlAllowed, TURN_ERROR_MESSAGE } from './channel-auth.js';
 
@@ -150,7 +158,12 @@ class GuardedTeamsAdapter extends TeamsAdapter {
       if (this.checks.appId !== undefined) {
         // The same checks on the verified claims: the issuer, exp and serviceurl botbuilder accepted.
         const identity = authenticated.claimsIdentity;
-        const claims = { iss: identity.getClaimValue('iss'), serviceurl: identity.getClaimValue('serviceurl'), aud: identity.getClaimValue('aud'), exp: identity.getClaimValue('exp') };
+        const claims = {
+          iss: identity.getClaimValue('iss'),
+          serviceurl: identity.getClaimValue('serviceurl'),
+          aud: identity.getClaimValue('aud'),
+          exp: identity.getClaimValue('exp'),
+        };
         if (!verifiedClaimsAcceptable(claims, activity, this.checks.appId)) {
           this.logger.warn(
             { event: 'auth.rejected', reason: 'verified-claims', activityType: safeLogId(activity.type), channelId: safeLogId(activity.channelId) },

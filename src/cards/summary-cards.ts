@@ -163,12 +163,20 @@ function stagesOf(prompts: readonly SupervisionPrompt[], perStage: number) {
     title: SUPERVISION_STAGE_LABELS[stage].title,
     aim: SUPERVISION_STAGE_LABELS[stage].aim,
     // Prompts come most important first within a stage only for the always-asked ones; keep those.
-    prompts: keepFirst(prompts.filter((p) => p.stage === stage), perStage).map((p) => ({ text: p.text })),
+    prompts: keepFirst(
+      prompts.filter((p) => p.stage === stage),
+      perStage,
+    ).map((p) => ({ text: p.text })),
   })).filter((s) => s.prompts.length > 0);
 }
 
 /** The data cards/summary.json expands: the summary, its map, the prompts and, in a channel, acks and notes. */
-export function summaryCardData(summary: AssessmentSummary, prompts: readonly SupervisionPrompt[], mode: SummaryCardMode, shape: CardShape = FULL_SHAPE): object {
+export function summaryCardData(
+  summary: AssessmentSummary,
+  prompts: readonly SupervisionPrompt[],
+  mode: SummaryCardMode,
+  shape: CardShape = FULL_SHAPE,
+): object {
   const factParts = [summary.ageBandLabel && `Age band ${summary.ageBandLabel}`, summary.assessedOn && `assessed on ${ukDate(summary.assessedOn)}`];
   if (summary.participants.length > 0) factParts.push(`with ${summary.participants.join(', ').toLowerCase()}`);
   const channel = mode.kind === 'channel' ? mode : undefined;
@@ -223,7 +231,9 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
       parent: excerpt(v.parent, shape.voice).text,
     })),
     hasPlan: summary.plan.length > 0,
-    plan: summary.plan.slice(0, shape.stepsShown).map((p) => ({ text: planLine({ ...p, what: excerpt(p.what, shape.step).text, who: excerpt(p.who, Math.min(shape.step, 120)).text }) })),
+    plan: summary.plan
+      .slice(0, shape.stepsShown)
+      .map((p) => ({ text: planLine({ ...p, what: excerpt(p.what, shape.step).text, who: excerpt(p.who, Math.min(shape.step, 120)).text }) })),
     // One note for every shortened view or step (each is marked with …), rather than one per line.
     wordsShortened:
       summary.voices.some((v) => v.youngPerson.length > shape.voice || v.parent.length > shape.voice) ||
@@ -240,7 +250,11 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
         : notes.length > shape.notesShown
           ? `${notes.length} supervision notes; the latest ${shape.notesShown === 1 ? 'one is' : `${shape.notesShown} are`} shown and all are kept.`
           : `${notes.length} supervision ${notes.length === 1 ? 'note' : 'notes'}:`,
-    notes: notes.slice(0, shape.notesShown).map((n) => ({ author: excerpt(n.author, NAME_MAX_CHARS).text, when: formatWhen(n.at), text: clip(n.text, shape.note, 'shortened to fit Teams; the full note is kept') })),
+    notes: notes.slice(0, shape.notesShown).map((n) => ({
+      author: excerpt(n.author, NAME_MAX_CHARS).text,
+      when: formatWhen(n.at),
+      text: clip(n.text, shape.note, 'shortened to fit Teams; the full note is kept'),
+    })),
     noteMaxChars: NOTE_MAX_CHARS,
   };
 }
@@ -264,7 +278,13 @@ function triangleRows(summary: AssessmentSummary): { label: string; text: string
   if (!t.confirmed) return [];
   const placed = [...new Set(t.domains.flatMap((d) => d.cs))].sort((a, b) => getC(a).number - getC(b).number);
   return [
-    ...placed.map((c) => ({ label: getC(c).shortTitle, text: t.domains.filter((d) => d.cs.includes(c)).map((d) => d.label).join('; ') })),
+    ...placed.map((c) => ({
+      label: getC(c).shortTitle,
+      text: t.domains
+        .filter((d) => d.cs.includes(c))
+        .map((d) => d.label)
+        .join('; '),
+    })),
     ...t.unplaced.map((c) => ({ label: getC(c).shortTitle, text: 'Not placed on any domain' })),
   ];
 }

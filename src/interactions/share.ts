@@ -14,7 +14,12 @@ const verb = (v: string) => ({ kind: 'verb' as const, verb: v });
  * thread's Acknowledge and Add a supervision note.
  */
 export function shareEntries(service: ShareService): Entry[] {
-  const act = async (f: OwnedFacts, shareId: string, turn: TurnContext, action: { kind: 'ack' } | { kind: 'note'; text: string; requestId: string }): Promise<Reply> => {
+  const act = async (
+    f: OwnedFacts,
+    shareId: string,
+    turn: TurnContext,
+    action: { kind: 'ack' } | { kind: 'note'; text: string; requestId: string },
+  ): Promise<Reply> => {
     const outcome = await service.act({
       actor: f.who,
       actorName: f.name,
@@ -23,7 +28,10 @@ export function shareEntries(service: ShareService): Entry[] {
       action,
       at: f.at,
     });
-    turn.log.info({ event: 'share.act', action: action.kind, outcome: outcome.kind, shareId, updated: outcome.kind === 'recorded' ? outcome.updated : undefined }, 'Share action');
+    turn.log.info(
+      { event: 'share.act', action: action.kind, outcome: outcome.kind, shareId, updated: outcome.kind === 'recorded' ? outcome.updated : undefined },
+      'Share action',
+    );
     switch (outcome.kind) {
       case 'refused':
         // The owner acting from a group chat or another channel: the reply card would show the case there.
@@ -38,7 +46,14 @@ export function shareEntries(service: ShareService): Entry[] {
 
   return [
     // Assessment content (case reference, typed text) is only ever shown in personal chat.
-    owned({ trigger: verb(VERBS.summaryView), family: SHARE, where: 'personal', notHere: 'summaryPersonalOnly', schema: AssessmentActionData, run: async (f, d) => card(renderSummaryView(await service.preview(f.who, d.assessmentId))) }),
+    owned({
+      trigger: verb(VERBS.summaryView),
+      family: SHARE,
+      where: 'personal',
+      notHere: 'summaryPersonalOnly',
+      schema: AssessmentActionData,
+      run: async (f, d) => card(renderSummaryView(await service.preview(f.who, d.assessmentId))),
+    }),
     owned({
       trigger: verb(VERBS.summaryCopy),
       family: SHARE,
@@ -70,7 +85,13 @@ export function shareEntries(service: ShareService): Entry[] {
       schema: PostActionData,
       run: async (f, d, turn) => {
         if (!d.teamId) return card(renderShareChoose(d.assessmentId, '', await service.teamsFor(f.who, f.userId ?? f.who.aadObjectId)));
-        const outcome = await service.share({ owner: f.who, ownerName: f.name, userId: f.userId ?? f.who.aadObjectId, assessmentId: d.assessmentId, teamId: d.teamId });
+        const outcome = await service.share({
+          owner: f.who,
+          ownerName: f.name,
+          userId: f.userId ?? f.who.aadObjectId,
+          assessmentId: d.assessmentId,
+          teamId: d.teamId,
+        });
         turn.log.info(
           {
             event: 'share.outcome',
@@ -85,7 +106,13 @@ export function shareEntries(service: ShareService): Entry[] {
         return card(renderShareResult(d.assessmentId, outcome));
       },
     }),
-    owned({ trigger: verb(VERBS.shareAck), family: SHARE, where: 'both', schema: ShareActionData, run: (f, d, turn) => act(f, d.shareId, turn, { kind: 'ack' }) }),
+    owned({
+      trigger: verb(VERBS.shareAck),
+      family: SHARE,
+      where: 'both',
+      schema: ShareActionData,
+      run: (f, d, turn) => act(f, d.shareId, turn, { kind: 'ack' }),
+    }),
     owned({
       trigger: verb(VERBS.shareNote),
       family: SHARE,

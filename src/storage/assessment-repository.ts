@@ -1,6 +1,23 @@
 import { odata, type TableClient, type TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
-import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, PlanStepSchema, HARM_FROM, SAFETY_FLAGS, TrianglePlacementSchema, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status } from '../tencs/assessment.js';
+import {
+  AGE_BANDS,
+  ASSESSMENT_ID_PATTERN,
+  AssessmentSchema,
+  OFFLINE_FACTORS,
+  PARTICIPANTS,
+  PlanStepSchema,
+  HARM_FROM,
+  SAFETY_FLAGS,
+  TrianglePlacementSchema,
+  RESILIENCE_LEVELS,
+  RISK_LEVELS,
+  STATUSES,
+  STEPS,
+  type Assessment,
+  type CAnswer,
+  type Status,
+} from '../tencs/assessment.js';
 import type { Owner } from '../tencs/owner.js';
 import { assessmentIdFor } from '../tencs/assessment.js';
 import type { AssessmentMeta, AssessmentStore, StoredAssessment } from '../tencs/ports.js';
@@ -57,7 +74,16 @@ function toMeta(entity: Record<string, unknown>): AssessmentMeta {
   const parsed = MetaEntitySchema.safeParse(entity);
   if (!parsed.success) throw new CorruptEntityError(`Assessment listing row does not match the schema: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
   const m = parsed.data;
-  return { id: m.rowKey, caseRef: m.caseRef, status: m.status, step: m.step, rev: m.rev, createdAt: m.createdAt, updatedAt: m.updatedAt, completedAt: m.completedAt };
+  return {
+    id: m.rowKey,
+    caseRef: m.caseRef,
+    status: m.status,
+    step: m.step,
+    rev: m.rev,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    completedAt: m.completedAt,
+  };
 }
 
 /** The plan fields added after the first release: absent on older entities, so they stay readable. */
@@ -151,9 +177,7 @@ export class AssessmentRepository implements AssessmentStore {
     const pk = ownerKey(owner);
     const filter = status ? odata`PartitionKey eq ${pk} and status eq ${status}` : odata`PartitionKey eq ${pk}`;
     const page = await this.call('list', async () => {
-      const pages = this.client
-        .listEntities({ queryOptions: { filter, select: META_COLUMNS }, abortSignal: this.deadline() })
-        .byPage({ maxPageSize: top });
+      const pages = this.client.listEntities({ queryOptions: { filter, select: META_COLUMNS }, abortSignal: this.deadline() }).byPage({ maxPageSize: top });
       // A filtered query may come back short with a continuation token; follow a few pages, never unbounded.
       const rows: Record<string, unknown>[] = [];
       for (let i = 0; i < MAX_LIST_PAGES && rows.length < top; i++) {
@@ -339,4 +363,3 @@ export class AssessmentRepository implements AssessmentStore {
     return parsed.data;
   }
 }
-

@@ -62,7 +62,9 @@ export class TableCycleData {
     if (!caseRef) return;
     const key = caseRef.trim().toLowerCase();
     try {
-      for await (const e of this.assessments.listEntities<{ caseRef?: unknown }>({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ['RowKey', 'caseRef'] } })) {
+      for await (const e of this.assessments.listEntities<{ caseRef?: unknown }>({
+        queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ['RowKey', 'caseRef'] },
+      })) {
         if (String(e.rowKey) !== assessmentId && typeof e.caseRef === 'string' && e.caseRef.trim().toLowerCase() === key) return;
       }
     } catch (error) {

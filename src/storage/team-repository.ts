@@ -25,15 +25,15 @@ export class TeamRepository {
   async upsert(team: TeamRef): Promise<void> {
     const parsed = TeamRefSchema.parse(team);
     await this.table.run('upsert', () =>
-      this.table.client.upsertEntity({ partitionKey: parsed.tenantId, rowKey: teamKey(parsed.teamId), ...parsed }, 'Merge', { abortSignal: this.table.deadline() }),
+      this.table.client.upsertEntity({ partitionKey: parsed.tenantId, rowKey: teamKey(parsed.teamId), ...parsed }, 'Merge', {
+        abortSignal: this.table.deadline(),
+      }),
     );
   }
 
   /** One team in this tenant, or undefined. */
   async get(tenantId: string, teamId: string): Promise<TeamRef | undefined> {
-    const entity = await this.table.orUndefined('get', () =>
-      this.table.client.getEntity(tenantId, teamKey(teamId), { abortSignal: this.table.deadline() }),
-    );
+    const entity = await this.table.orUndefined('get', () => this.table.client.getEntity(tenantId, teamKey(teamId), { abortSignal: this.table.deadline() }));
     return entity ? parse(entity) : undefined;
   }
 

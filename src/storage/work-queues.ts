@@ -85,7 +85,14 @@ export class CardReplacementQueue implements CardQueuePort {
 
   /** Queues the share's card (once: a second put of the same share keeps the first). */
   async put(share: Share, nowMs: number): Promise<void> {
-    const entity = { partitionKey: share.tenantId, rowKey: share.id, share: JSON.stringify(ShareSchema.parse(share)), attempts: 0, notBefore: nowMs, queuedAt: nowMs };
+    const entity = {
+      partitionKey: share.tenantId,
+      rowKey: share.id,
+      share: JSON.stringify(ShareSchema.parse(share)),
+      attempts: 0,
+      notBefore: nowMs,
+      queuedAt: nowMs,
+    };
     try {
       await this.table.run('put', () => this.table.client.createEntity(entity, { abortSignal: this.table.deadline() }));
     } catch (error) {

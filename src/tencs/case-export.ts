@@ -80,7 +80,10 @@ export function assessmentSections(a: Assessment): ExportSection[] {
         ...optionalLines([
           ['Who takes the next step', answer.nextStepsWho ?? ''],
           ['Next step by', answer.nextStepsBy ? ukDate(answer.nextStepsBy) : ''],
-          ...(answer.moreSteps ?? []).map((m): [string, string] => ['Another next step', [m.what, m.who && `who: ${m.who}`, m.by && `by ${ukDate(m.by)}`].filter(Boolean).join('; ')]),
+          ...(answer.moreSteps ?? []).map((m): [string, string] => [
+            'Another next step',
+            [m.what, m.who && `who: ${m.who}`, m.by && `by ${ukDate(m.by)}`].filter(Boolean).join('; '),
+          ]),
         ]),
       ],
     });
@@ -150,7 +153,11 @@ export function detailName(detail: string): string {
 }
 
 /** One channel share of an assessment, with every acknowledgement and note, as an export section. */
-export function shareSection(share: Share, acks: readonly Extract<SupervisionEntry, { kind: 'ack' }>[], notes: readonly Extract<SupervisionEntry, { kind: 'note' }>[]): ExportSection {
+export function shareSection(
+  share: Share,
+  acks: readonly Extract<SupervisionEntry, { kind: 'ack' }>[],
+  notes: readonly Extract<SupervisionEntry, { kind: 'note' }>[],
+): ExportSection {
   return {
     heading: `Shared to ${share.teamName || 'a team'}`,
     lines: [

@@ -1,6 +1,16 @@
 import { NotFoundError } from './errors.js';
 import { ownerKey, ownerOfKey, tenantOfOwnerKey } from './owner.js';
-import type { AssessmentMeta, AssessmentStore, AuditStore, CardQueuePort, CardReplacement, DeletionQueuePort, PendingDeletion, RetentionScan, ShareCleanupPort } from './ports.js';
+import type {
+  AssessmentMeta,
+  AssessmentStore,
+  AuditStore,
+  CardQueuePort,
+  CardReplacement,
+  DeletionQueuePort,
+  PendingDeletion,
+  RetentionScan,
+  ShareCleanupPort,
+} from './ports.js';
 import type { ShareStore } from './share-service.js';
 import { ASSESSMENT_ID_PATTERN, type Assessment } from './assessment.js';
 import { SYSTEM_ACTOR, sameCaseRef } from './audit.js';
@@ -117,7 +127,13 @@ export class PrivacyService {
     }
     const a = stored.assessment;
     const untouched =
-      a.status === 'in-progress' && a.step === 'cautions' && !a.cautionsAcknowledged && a.rev === cardRev && !a.setup && Object.keys(a.answers).length === 0 && !a.composite;
+      a.status === 'in-progress' &&
+      a.step === 'cautions' &&
+      !a.cautionsAcknowledged &&
+      a.rev === cardRev &&
+      !a.setup &&
+      Object.keys(a.answers).length === 0 &&
+      !a.composite;
     if (!untouched) return 'kept';
     // Only the version checked above: if another device acknowledged meanwhile (412), the assessment stays.
     const key = ownerKey(owner);
@@ -218,7 +234,12 @@ export class PrivacyService {
       sections.push(...(await this.shareSections(owner.tenantId, meta.id)));
       await this.audit.record({ ...this.actor(owner), action: 'exported', assessmentId: meta.id, ownerKey: key, ...caseRefOf(assessment) });
     }
-    const cycleLines = (await this.options.cycleData?.exportLines(owner, caseRef, metas.map((m) => m.id))) ?? [];
+    const cycleLines =
+      (await this.options.cycleData?.exportLines(
+        owner,
+        caseRef,
+        metas.map((m) => m.id),
+      )) ?? [];
     if (cycleLines.length > 0) sections.push({ heading: 'Reminders and retention choices', lines: cycleLines });
     const trail = await this.audit.listForAssessments(metas.map((m) => m.id));
     sections.push({ heading: 'Audit trail', lines: trail.map((e) => auditLine(e, owner)) });
@@ -360,19 +381,32 @@ export class PrivacyService {
       if (!(error instanceof ConnectorFailure)) throw error;
       const nowMs = this.now().getTime();
       if (nowMs - item.queuedAt > CARD_BACKOFF.giveUpMs) {
-        await this.audit.record({ ...SYSTEM_ACTOR, action: 'unshared', assessmentId: share.assessmentId, detail: `channel-card-given-up-${error.kind}:${share.id}` });
+        await this.audit.record({
+          ...SYSTEM_ACTOR,
+          action: 'unshared',
+          assessmentId: share.assessmentId,
+          detail: `channel-card-given-up-${error.kind}:${share.id}`,
+        });
         await this.cards.done(share.tenantId, share.id);
         return 'failed';
       }
       const backoff = Math.min(CARD_BACKOFF.maxMs, CARD_BACKOFF.firstMs * 2 ** Math.min(item.attempts, 20));
       const wait = error.kind === 'throttled' && error.retryAfterMs ? Math.max(error.retryAfterMs, 1000) : backoff;
       if (item.attempts === 0) {
-        await this.audit.record({ ...SYSTEM_ACTOR, action: 'unshared', assessmentId: share.assessmentId, detail: `channel-card-unreachable-${error.kind}:${share.id}` });
+        await this.audit.record({
+          ...SYSTEM_ACTOR,
+          action: 'unshared',
+          assessmentId: share.assessmentId,
+          detail: `channel-card-unreachable-${error.kind}:${share.id}`,
+        });
       }
       await this.cards.failed(item, nowMs + wait, error.kind);
       return error.kind === 'throttled' ? 'throttled' : 'failed';
     }
-    await this.audit.record({ ...SYSTEM_ACTOR, action: 'unshared', assessmentId: share.assessmentId, detail: `channel-card-removed:${share.id}` }, { idempotencyKey: `card|${share.id}` });
+    await this.audit.record(
+      { ...SYSTEM_ACTOR, action: 'unshared', assessmentId: share.assessmentId, detail: `channel-card-removed:${share.id}` },
+      { idempotencyKey: `card|${share.id}` },
+    );
     await this.cards.done(share.tenantId, share.id);
     return 'replaced';
   }

@@ -154,7 +154,8 @@ export const NOTE_RATE = { burst: 3, perMinute: 3 } as const;
 export const NOTE_EMPTY = 'Write a note before saving it.';
 export const NOTE_PERSON_LIMIT = `You have added ${NOTES_PER_PERSON_MAX} supervision notes to this summary, which is as many as one person can add to it, so this note was not saved. Your text is still in the box: you could copy it into your own supervision record, or talk it through with the practitioner.`;
 export const NOTE_SHARE_LIMIT = `This summary already has ${NOTES_PER_SHARE_MAX} supervision notes, which is as many as it can hold, so this note was not saved. Your text is still in the box: you could copy it into your own supervision record. The practitioner can share the assessment again once it has been reviewed.`;
-export const NOTE_TOO_FAST = 'You are adding notes faster than I can take them, so this one was not saved. Your text is still in the box: please wait a minute, then save it again.';
+export const NOTE_TOO_FAST =
+  'You are adding notes faster than I can take them, so this one was not saved. Your text is still in the box: please wait a minute, then save it again.';
 export const NOTE_TOO_LONG = `A supervision note can be at most ${NOTE_MAX_CHARS} characters. Your text is still in the box: please shorten it and save again.`;
 
 /**
@@ -338,7 +339,8 @@ export class ShareService {
     const { share, etag } = found;
     const conversationId = request.origin.conversationId;
     const rootId = /;messageid=([^;]+)$/.exec(conversationId)?.[1];
-    if (share.status !== 'failed' || request.origin.conversationType !== 'channel' || channelOf(conversationId) !== share.channelId || !rootId) return undefined;
+    if (share.status !== 'failed' || request.origin.conversationType !== 'channel' || channelOf(conversationId) !== share.channelId || !rootId)
+      return undefined;
     const at = this.now().toISOString();
     const adopted: Share = { ...share, status: 'posted', conversationId, activityId: rootId, postedAt: at, updatedAt: at };
     try {
@@ -459,7 +461,9 @@ export function labelTeams(teams: readonly TeamRef[]): TeamChoice[] {
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
   return teams.map((t) => {
-    const same = (groups.get(nameOf(t).toLowerCase()) ?? [t]).slice().sort((a, b) => a.installedAt.localeCompare(b.installedAt) || a.teamId.localeCompare(b.teamId));
+    const same = (groups.get(nameOf(t).toLowerCase()) ?? [t])
+      .slice()
+      .sort((a, b) => a.installedAt.localeCompare(b.installedAt) || a.teamId.localeCompare(b.teamId));
     if (same.length === 1) return { teamId: t.teamId, label: nameOf(t) };
     const place = same.indexOf(t) + 1;
     return { teamId: t.teamId, label: `${nameOf(t)} (team ${place} of ${same.length} with this name, tencs added ${ukDate(t.installedAt.slice(0, 10))})` };

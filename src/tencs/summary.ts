@@ -29,7 +29,7 @@ export const CONCERNS_REFERENCE = 'the areas of concern above';
 
 /** Said on every summary: it shows patterns, it never decides. */
 export const JUDGEMENT_NOTE =
-  'This summary sets out patterns in the practitioner\'s own judgements. It is not a score, a threshold or a decision: professional judgement, shared with the young person, their family and the team, decides what the patterns mean.';
+  "This summary sets out patterns in the practitioner's own judgements. It is not a score, a threshold or a decision: professional judgement, shared with the young person, their family and the team, decides what the patterns mean.";
 
 /** One C's two judgements, and whether the voices the guide asks for were recorded. */
 export interface CJudgement {
@@ -206,7 +206,7 @@ function describePicture(picture: Omit<CompositePicture, 'statements'>, judgemen
   if (strong.length > 0) s.push(`Resilience is strong in ${namer.name(strong, 'the areas of strong resilience above')}.`);
   if (picture.offlineFactors.length > 0 || picture.offlineOther) {
     const labels = picture.offlineFactors.map((f) => f.label);
-    if (picture.offlineOther) labels.push('other factors in the practitioner\'s words (below)');
+    if (picture.offlineOther) labels.push("other factors in the practitioner's words (below)");
     s.push(`Offline factors recorded: ${listOfParts(labels)}.`);
   } else if (explored.length > 0) {
     s.push('No offline factors recorded.');

@@ -44,7 +44,9 @@ describe('answers are encrypted before they reach Table Storage', () => {
   it('when the raw assessment entity is read, then each free-text field is an AES-GCM envelope naming the active key', async () => {
     const [entity] = (await rawEntities(bot)).filter((e) => String(e.table).endsWith('assessments'));
     const keyId = bot.deps.cipher.activeKeyId;
-    const textFields = Object.entries(entity!).filter(([k]) => /Strengths|Vulnerabilities|YoungPersonView|ParentView|NextSteps|Analysis|Impact|OfflineOther|participantsOther/.test(k));
+    const textFields = Object.entries(entity!).filter(([k]) =>
+      /Strengths|Vulnerabilities|YoungPersonView|ParentView|NextSteps|Analysis|Impact|OfflineOther|participantsOther/.test(k),
+    );
     expect(textFields.length).toBeGreaterThanOrEqual(9 * 5);
     for (const [name, value] of textFields) expect(String(value), name).toMatch(new RegExp(`^e1\\.${keyId}\\.[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
     // What stays readable is what listing and retention need: ids, status, dates, the pseudonymous case reference.

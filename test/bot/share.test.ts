@@ -97,7 +97,8 @@ describe('sharing a completed assessment to a team channel', () => {
     expect(text).toMatch(/C\d+ \w+\s+High\s/);
     expect(text).toMatch(/Reflective supervision prompts/);
     expect(text).toMatch(/last resort and for as short a time as possible/);
-    for (const answer of ['Feels that everyone has seen them', 'Angry and upset', 'Report Remove with her', 'possible sextortion']) expect(text).not.toContain(answer);
+    for (const answer of ['Feels that everyone has seen them', 'Angry and upset', 'Report Remove with her', 'possible sextortion'])
+      expect(text).not.toContain(answer);
     expect(text).toContain('Pat Practitioner');
     expect(thread.conversationId).toBe(`${team.channelId};messageid=${thread.rootMessageId}`);
   });
@@ -148,7 +149,12 @@ describe('sharing a completed assessment to a team channel', () => {
   it('when someone outside the thread tries to acknowledge or add a note, then they are refused and nothing is recorded', async () => {
     const { shareId } = await shareNew();
     const otherTeam = newTeam('Elsewhere');
-    const elsewhere: TestChannel = { teamId: otherTeam.teamId, channelId: otherTeam.channelId, rootMessageId: '1', conversationId: `${otherTeam.channelId};messageid=1` };
+    const elsewhere: TestChannel = {
+      teamId: otherTeam.teamId,
+      channelId: otherTeam.channelId,
+      rootMessageId: '1',
+      conversationId: `${otherTeam.channelId};messageid=1`,
+    };
     bot.connector.clear();
     const fromOtherChannel = await bot.send(channelExecute(bot, stranger, elsewhere, VERBS.shareAck, { shareId }));
     expect(messageOf(fromOtherChannel)).toMatch(/Only members of the team this summary was shared with/);
@@ -229,7 +235,7 @@ describe('sharing a completed assessment to a team channel', () => {
     const a = await storeCompleted(bot, practitioner);
     const r = await bot.send(execute(bot, practitioner, VERBS.summaryCopy, { assessmentId: a.id }));
     expect(messageOf(r)).toMatch(/sent you the summary as plain text/);
-    const sent = r.sent.find((s) => typeof s.text === 'string' && (s.text).includes('Case reference'))!;
+    const sent = r.sent.find((s) => typeof s.text === 'string' && s.text.includes('Case reference'))!;
     expect(sent.textFormat).toBe('plain');
     expect((sent.conversation as { id: string }).id).toBe(practitioner.conversationId);
     expect(sent.text).toContain(SALLY.composite!.analysis);
@@ -315,7 +321,11 @@ describe('connector faults while sharing', () => {
     const team = await installedTeam();
     const a = await storeCompleted(bot, practitioner);
     const before = await bot.deps.assessmentRepository.get({ tenantId: practitioner.tenantId, aadObjectId: practitioner.aadObjectId }, a.id);
-    bot.connector.fail({ status: 403, body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }, match: isPost });
+    bot.connector.fail({
+      status: 403,
+      body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } },
+      match: isPost,
+    });
     const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
     const text = cardText(cardOf(r));
     expect(text).toMatch(/tencs is no longer in that team/);
@@ -330,7 +340,11 @@ describe('connector faults while sharing', () => {
   it('when the member lookup says 404 for the team itself, then the team is dropped too', async () => {
     const team = await installedTeam();
     const a = await storeCompleted(bot, practitioner);
-    bot.connector.fail({ status: 404, body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } }, match: (c) => c.method === 'GET' && c.path.includes('/members/') });
+    bot.connector.fail({
+      status: 404,
+      body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } },
+      match: (c) => c.method === 'GET' && c.path.includes('/members/'),
+    });
     const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
     expect(cardText(cardOf(r))).toMatch(/tencs is no longer in that team/);
     expect(await bot.deps.teams.get(practitioner.tenantId, team.teamId)).toBeUndefined();
@@ -386,7 +400,11 @@ describe('team install and removal', () => {
 
   it('when the bot is installed in personal scope, then no team is recorded', async () => {
     const before = await bot.deps.teams.listForTenant(owner.tenantId);
-    await bot.send({ ...teamUpdate(bot, owner, newTeam(), 'added'), conversation: { id: owner.conversationId, conversationType: 'personal', tenantId: owner.tenantId }, channelData: { tenant: { id: owner.tenantId } } });
+    await bot.send({
+      ...teamUpdate(bot, owner, newTeam(), 'added'),
+      conversation: { id: owner.conversationId, conversationType: 'personal', tenantId: owner.tenantId },
+      channelData: { tenant: { id: owner.tenantId } },
+    });
     expect(await bot.deps.teams.listForTenant(owner.tenantId)).toEqual(before);
   });
 });

@@ -110,7 +110,9 @@ describe('sharing to the team channel in the Agents Playground', () => {
 
     const before = await m.cards().count();
     await m.press(posted, 'Acknowledge');
-    await expect.poll(async () => (await m.card('10 Cs summary: case')).innerText(), { timeout: 30_000 }).toMatch(/Acknowledged by one person:[\s\S]*Megan Bowen/);
+    await expect
+      .poll(async () => (await m.card('10 Cs summary: case')).innerText(), { timeout: 30_000 })
+      .toMatch(/Acknowledged by one person:[\s\S]*Megan Bowen/);
 
     const card = await m.card('10 Cs summary: case');
     await m.press(card, 'Add a supervision note');

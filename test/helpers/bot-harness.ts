@@ -89,7 +89,11 @@ export async function startTestBot(env: Record<string, string> = {}, options: De
   let running!: RunningServer;
   const boot = async () => {
     deps = await buildDependencies(config, createLogger(config.logLevel, logStream), options);
-    running = await listen(createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger: deps.logger, maxBodyBytes: config.maxBodyBytes }), config.host, 0);
+    running = await listen(
+      createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger: deps.logger, maxBodyBytes: config.maxBodyBytes }),
+      config.host,
+      0,
+    );
   };
   await boot();
   const harness: TestBot = {

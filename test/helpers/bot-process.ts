@@ -56,7 +56,9 @@ export async function spawnBot(env: Record<string, string>, port: number, timeou
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const listening = new Promise<void>((resolve, reject) => {
     let partial = '';
     child.stdout.setEncoding('utf8');

@@ -26,7 +26,13 @@ function withPlan(o: Owner): Assessment {
     setup: { caseRef: 'PL-1', ageBand: '14-15', participants: ['young-person'], participantsOther: '', assessedOn: '2024-05-01' },
     answers: {
       contact: {
-        strengths: '', vulnerabilities: '', risk: 'high', resilience: 'low', youngPersonView: 'He said he was scared', parentView: '', skipped: false,
+        strengths: '',
+        vulnerabilities: '',
+        risk: 'high',
+        resilience: 'low',
+        youngPersonView: 'He said he was scared',
+        parentView: '',
+        skipped: false,
         nextSteps: 'CEOP report with him',
         nextStepsWho: text(LIMITS.actionWho, 'w'),
         nextStepsBy: '2024-05-03',
@@ -34,7 +40,10 @@ function withPlan(o: Owner): Assessment {
       },
     },
     composite: {
-      offlineFactors: [], offlineOther: '', analysis: '', impact: '',
+      offlineFactors: [],
+      offlineOther: '',
+      analysis: '',
+      impact: '',
       safetyFlags: ['images', 'sextortion'],
       harmFrom: ['adult'],
       referralMadeOn: '2024-05-02',
@@ -56,7 +65,10 @@ describe('the plan, safety record and Triangle placement in Table Storage', () =
   let raw: ReturnType<Awaited<ReturnType<typeof createTableFactory>>['table']>;
 
   beforeAll(async () => {
-    const tables = await createTableFactory({ tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true }, tablePrefix: uniquePrefix() });
+    const tables = await createTableFactory({
+      tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true },
+      tablePrefix: uniquePrefix(),
+    });
     repo = new AssessmentRepository(tables, cipher);
     raw = tables.table(ASSESSMENTS_TABLE);
   });
@@ -77,7 +89,16 @@ describe('the plan, safety record and Triangle placement in Table Storage', () =
     const me = owner();
     const a = withPlan(me);
     const { nextStepsWho: _w, nextStepsBy: _b, moreSteps: _m, ...old } = a.answers.contact!;
-    const { safetyFlags: _f, harmFrom: _h, referralMadeOn: _r, strategyDiscussionOn: _s, safetyDone: _d, triangle: _t, triangleConfirmed: _c, ...oldComposite } = a.composite!;
+    const {
+      safetyFlags: _f,
+      harmFrom: _h,
+      referralMadeOn: _r,
+      strategyDiscussionOn: _s,
+      safetyDone: _d,
+      triangle: _t,
+      triangleConfirmed: _c,
+      ...oldComposite
+    } = a.composite!;
     const legacy: Assessment = { ...a, answers: { contact: { ...old, nextSteps: 'Report Remove with him; CEOP report; police' } }, composite: oldComposite };
     await repo.create(legacy);
     const entity = await raw.getEntity(ownerKey(me), a.id);

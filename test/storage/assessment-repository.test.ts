@@ -55,7 +55,13 @@ function fullAssessment(o: Owner): Assessment {
     ...blankAssessment(o),
     cautionsAcknowledged: true,
     step: 'review',
-    setup: { caseRef: 'C'.repeat(LIMITS.caseRef), ageBand: '14-15', participants: ['young-person', 'parent-carer'], participantsOther: text(LIMITS.otherText, 'o'), assessedOn: '2024-05-01' },
+    setup: {
+      caseRef: 'C'.repeat(LIMITS.caseRef),
+      ageBand: '14-15',
+      participants: ['young-person', 'parent-carer'],
+      participantsOther: text(LIMITS.otherText, 'o'),
+      assessedOn: '2024-05-01',
+    },
     answers: Object.fromEntries(C_IDS.map((id, i) => [id, answer(i)])),
     composite: {
       offlineFactors: ['domestic-abuse', 'neglect'],
@@ -102,7 +108,17 @@ describe('assessment repository against Azurite', () => {
     const me = owner();
     const someoneElse = owner();
     const times = [new Date('2024-01-01T10:00:00Z'), new Date('2024-03-01T10:00:00Z'), new Date('2024-02-01T10:00:00Z')];
-    for (const at of times) await repo.create({ ...blankAssessment(me, at), setup: { caseRef: `REF-${at.getUTCMonth() + 1}`, ageBand: '11-13', participants: ['young-person'], participantsOther: 'secret other', assessedOn: '2024-01-01' } });
+    for (const at of times)
+      await repo.create({
+        ...blankAssessment(me, at),
+        setup: {
+          caseRef: `REF-${at.getUTCMonth() + 1}`,
+          ageBand: '11-13',
+          participants: ['young-person'],
+          participantsOther: 'secret other',
+          assessedOn: '2024-01-01',
+        },
+      });
     await repo.create(blankAssessment(someoneElse));
     const list = await repo.listForOwner(me);
     expect(list.map((m) => m.caseRef)).toEqual(['REF-3', 'REF-2', 'REF-1']);
@@ -208,7 +224,15 @@ describe('assessment service saving answers against Azurite', () => {
     return (await service.getOwned(me, a.id)).assessment;
   }
 
-  const c1 = (strengths: string) => ({ strengths, vulnerabilities: 'v', risk: 'medium', resilience: 'some', youngPersonView: '', parentView: '', nextSteps: '' });
+  const c1 = (strengths: string) => ({
+    strengths,
+    vulnerabilities: 'v',
+    risk: 'medium',
+    resilience: 'some',
+    youngPersonView: '',
+    parentView: '',
+    nextSteps: '',
+  });
 
   it('when an unfinished assessment sits behind more than a page of newer completed ones, then resume still finds it in one query', async () => {
     const me = owner();

@@ -75,14 +75,14 @@ function decodePng(file: string): { width: number; height: number; colorType: nu
     const filter = raw[y * (stride + 1)];
     for (let x = 0; x < stride; x++) {
       const v = raw[y * (stride + 1) + 1 + x]!;
-      const a = x >= bpp ? (pixels[y * stride + x - bpp]!) : 0;
-      const up = y > 0 ? (pixels[(y - 1) * stride + x]!) : 0;
-      const c = x >= bpp && y > 0 ? (pixels[(y - 1) * stride + x - bpp]!) : 0;
+      const a = x >= bpp ? pixels[y * stride + x - bpp]! : 0;
+      const up = y > 0 ? pixels[(y - 1) * stride + x]! : 0;
+      const c = x >= bpp && y > 0 ? pixels[(y - 1) * stride + x - bpp]! : 0;
       const p = a + up - c;
       const paeth = Math.abs(p - a) <= Math.abs(p - up) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - up) <= Math.abs(p - c) ? up : c;
       const predictor = [0, a, up, (a + up) >> 1, paeth][filter!];
       expect(predictor, `filter ${filter}`).toBeDefined();
-      pixels[y * stride + x] = (v + (predictor!)) & 0xff;
+      pixels[y * stride + x] = (v + predictor!) & 0xff;
     }
   }
   return { width, height, colorType, bitDepth, pixels };
@@ -112,10 +112,7 @@ describe('Teams app manifest', () => {
     const bot = (manifest.bots as Bot[])[0]!;
     (bot.commandLists[0] as { commands: Command[] }).commands[0] = { title: 'x'.repeat(33), description: 'y'.repeat(129) };
     const errors = await validateManifest(manifest);
-    expect(errors).toEqual([
-      `command "${'x'.repeat(33)}" title is over 32 characters`,
-      `command "${'x'.repeat(33)}" description is over 128 characters`,
-    ]);
+    expect(errors).toEqual([`command "${'x'.repeat(33)}" title is over 32 characters`, `command "${'x'.repeat(33)}" description is over 128 characters`]);
   });
 
   it('when BOT_DOMAIN is a URL or a wildcard, then validation reports it', async () => {
@@ -205,7 +202,12 @@ describe('npm run package', () => {
   const tsx = require.resolve('tsx/cli');
   const script = path.join(ROOT, 'scripts/package-app.ts');
   const envFile = (name: string, vars: Record<string, string>) =>
-    writeFileSync(path.join(temp, `.env.${name}`), `# test\n${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+    writeFileSync(
+      path.join(temp, `.env.${name}`),
+      `# test\n${Object.entries(vars)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')}\n`,
+    );
 
   it('when run for an environment, then it writes a zip with the filled manifest and both icons at its root, and that manifest validates', async () => {
     const { BOT_ID, ...rest } = SAMPLE_ENV;
@@ -223,14 +225,17 @@ describe('npm run package', () => {
     expect(text).not.toContain('${{');
     const manifest = JSON.parse(text) as Record<string, unknown>;
     expect(manifest.id).toBe(SAMPLE_ENV.TEAMS_APP_ID);
-    expect(((manifest.bots as Bot[])[0]!).botId).toBe(BOT_ID);
+    expect((manifest.bots as Bot[])[0]!.botId).toBe(BOT_ID);
     expect((manifest.name as { short: string }).short).toBe('tencs-dev');
     expect(await validateManifest(manifest)).toEqual([]);
   });
 
   it('when no environment is named, then TEAMSFX_ENV picks it', async () => {
     envFile('picked', SAMPLE_ENV);
-    await run(process.execPath, [tsx, script, '--env-dir', temp, '--out-dir', path.join(temp, 'out')], { cwd: ROOT, env: { ...process.env, TEAMSFX_ENV: 'picked' } });
+    await run(process.execPath, [tsx, script, '--env-dir', temp, '--out-dir', path.join(temp, 'out')], {
+      cwd: ROOT,
+      env: { ...process.env, TEAMSFX_ENV: 'picked' },
+    });
     expect(Object.keys(unzipSync(readFileSync(path.join(temp, 'out', 'appPackage.picked.zip'))))).toHaveLength(3);
   });
 

@@ -27,9 +27,10 @@ describe('architecture: data flows one way, and only src/bot knows the SDK', () 
     for (const file of bot) {
       for (const specifier of importsOf(file)) {
         const inSdkHost = file.path.startsWith('src/bot/teams-sdk/');
-        if (sdkFree.includes(file.path) && (specifier.startsWith("@microsoft/teams.") || legacy.test(specifier))) problems.push(`${file.path} imports ${specifier}`);
+        if (sdkFree.includes(file.path) && (specifier.startsWith('@microsoft/teams.') || legacy.test(specifier)))
+          problems.push(`${file.path} imports ${specifier}`);
         if (inSdkHost && legacy.test(specifier)) problems.push(`${file.path} imports ${specifier}`);
-        if (!inSdkHost && specifier.startsWith("@microsoft/teams.")) problems.push(`${file.path} imports ${specifier}`);
+        if (!inSdkHost && specifier.startsWith('@microsoft/teams.')) problems.push(`${file.path} imports ${specifier}`);
         // The hosts meet only in host.ts: the botbuilder files never reach into the Teams SDK host.
         if (!inSdkHost && file.path !== 'src/bot/host.ts' && specifier.includes('teams-sdk/')) problems.push(`${file.path} imports ${specifier}`);
       }

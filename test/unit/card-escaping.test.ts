@@ -8,7 +8,9 @@ const BENIGN_TEXT = 'plain words';
 const TAG_OPEN = '\u27e6';
 const TAG_CLOSE = '\u27e7';
 
-interface Scope { [key: string]: Scope | Scope[] | string[] | string }
+interface Scope {
+  [key: string]: Scope | Scope[] | string[] | string;
+}
 
 const EXPRESSION = /\$\{([^}]*)\}/g;
 const IDENTIFIER_PATH = /(?<![\w$.'"])(\$?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?![\w.])(\s*\()?/g;

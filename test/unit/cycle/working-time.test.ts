@@ -44,10 +44,18 @@ describe('review date and configuration', () => {
   });
 
   it('when the settings are bad, then loading names the variable; good ones give working hours in minutes', () => {
-    expect(() => loadCycleConfig({ REMINDER_HOURS_START: '17:00', REMINDER_HOURS_END: '09:00' })).toThrow(/REMINDER_HOURS_END must be after REMINDER_HOURS_START/);
+    expect(() => loadCycleConfig({ REMINDER_HOURS_START: '17:00', REMINDER_HOURS_END: '09:00' })).toThrow(
+      /REMINDER_HOURS_END must be after REMINDER_HOURS_START/,
+    );
     expect(() => loadCycleConfig({ REMINDER_TIME_ZONE: 'Mars/Olympus' })).toThrow(/REMINDER_TIME_ZONE is not a time zone/);
     expect(() => loadCycleConfig({ CASE_RETENTION_DAYS: '90' })).toThrow(/CASE_RETENTION_DAYS/);
     const c = loadCycleConfig({ REMINDER_HOURS_START: '08:30' });
-    expect(c).toMatchObject({ reviewDefaultDays: 91, staleDays: 7, caseRetentionDays: 396, retentionWarningDays: 14, hours: { timeZone: 'Europe/London', startMinute: 510, endMinute: 1020 } });
+    expect(c).toMatchObject({
+      reviewDefaultDays: 91,
+      staleDays: 7,
+      caseRetentionDays: 396,
+      retentionWarningDays: 14,
+      hours: { timeZone: 'Europe/London', startMinute: 510, endMinute: 1020 },
+    });
   });
 });

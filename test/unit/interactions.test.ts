@@ -169,10 +169,10 @@ describe('the interaction table, run with no SDK over the in-memory stores', () 
   it('when a privacy command has no case reference, then it says what to type; in a channel, then it is refused as words', async () => {
     const { entries } = tableOver();
     const del = entryFor(entries, 'delete');
-    // expect.stringContaining is typed `any` by vitest; it is an asymmetric matcher, not a value.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
     expect(await dispatch(del, turn('personal'), 'not a ref!!', log)).toMatchObject({
       kind: 'message',
+      // expect.stringContaining is typed `any` by vitest; it is an asymmetric matcher, not a value.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
       text: expect.stringContaining('Type delete followed by the case reference'),
     });
     expect(await dispatch(del, turn('channel'), 'CR-1', log)).toEqual({ kind: 'refusal', key: 'privacyPersonalOnly' });

@@ -45,11 +45,21 @@ async function send(context: TurnContext, reply: Reply): Promise<void> {
   }
 }
 
+/**
+ * The card an Action.Execute answers with is that person's own view. teams-ai replaces the message for
+ * EVERYONE (updateActivity) when the answer carries `refresh`, which would put a supervisor's full summary
+ * into the channel's history; so the answer goes without it, and only to the person who acted.
+ */
+function forInteractor(card: object): AdaptiveCard {
+  const { refresh: _refresh, ...rest } = card as Record<string, unknown>;
+  return rest as unknown as AdaptiveCard;
+}
+
 /** Turns a reply into the answer to a card action: a card or a message (anything before the last is sent first). */
 async function answer(context: TurnContext, reply: Reply): Promise<AdaptiveCard | string> {
   switch (reply.kind) {
     case 'card':
-      return reply.card;
+      return forInteractor(reply.card);
     case 'message':
       return reply.text;
     case 'refusal':

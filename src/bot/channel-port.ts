@@ -1,7 +1,9 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
+import { MemberAnswer, mentionParts } from './mentions.js';
 import { CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import { ConnectorError } from '../tencs/connector-retry.js';
-import type { ChannelPort } from '../tencs/share-service.js';
+import { z } from 'zod';
+import type { ChannelPort, Mention } from '../tencs/share-service.js';
 import type { Share, TeamRef } from '../tencs/sharing.js';
 import { retryAfterMs } from './retry-after.js';
 
@@ -10,23 +12,22 @@ interface Conversations {
   createConversation(parameters: Record<string, unknown>, options: { abortSignal: AbortSignal }): Promise<{ id?: string; activityId?: string }>;
   updateActivity(conversationId: string, activityId: string, activity: Record<string, unknown>, options: { abortSignal: AbortSignal }): Promise<unknown>;
   getConversationMember(conversationId: string, memberId: string, options: { abortSignal: AbortSignal }): Promise<unknown>;
+  getConversationPagedMembers(conversationId: string, options: { abortSignal: AbortSignal; pageSize?: number }): Promise<{ members?: unknown[] }>;
 }
 
+/** A member as Teams answers it; anything else is not used. */
 /** The Retry-After an error response carried, in milliseconds; the response headers come as a Headers-like object or a plain record. */
 function retryAfterOf(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: unknown } } | null)?.response?.headers as
-    { get?: (name: string) => string | undefined; [name: string]: unknown } | undefined;
+    | { get?: (name: string) => string | undefined; [name: string]: unknown }
+    | undefined;
   if (!headers) return undefined;
   return retryAfterMs((name) => (typeof headers.get === 'function' ? headers.get(name) : (headers[name] as string | undefined)));
 }
 
 /** The error code in a Bot Connector error body, e.g. MemberNotFoundInConversation. */
 function errorCode(error: unknown): string | undefined {
-  const e = error as {
-    code?: unknown;
-    details?: { error?: { code?: unknown } };
-    response?: { bodyAsText?: unknown; parsedBody?: { error?: { code?: unknown } } };
-  } | null;
+  const e = error as { code?: unknown; details?: { error?: { code?: unknown } }; response?: { bodyAsText?: unknown; parsedBody?: { error?: { code?: unknown } } } } | null;
   const fromBody = e?.response?.parsedBody?.error?.code ?? e?.details?.error?.code;
   if (typeof fromBody === 'string') return fromBody;
   const text = e?.response?.bodyAsText;
@@ -65,7 +66,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
     let result: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
     await adapter.continueConversationAsync(botAppId, reference, async (context: TurnContext) => {
       try {
-        const client = context.turnState.get<{ conversations: Conversations } | undefined>(context.adapter.ConnectorClientKey);
+        const client = context.turnState.get(context.adapter.ConnectorClientKey) as { conversations: Conversations } | undefined;
         if (!client) throw new Error('No connector client in the proactive turn');
         result = { ok: true, value: await fn(client.conversations) };
       } catch (error) {
@@ -97,13 +98,45 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
       }
     },
 
-    async post(team, card, signal) {
+    async member(team, aadObjectId, signal) {
+      let answer: unknown;
+      try {
+        // Teams takes the Entra object id here and answers with the member's Teams user id (MRI).
+        answer = await withClient(teamReference(team), (c) => c.getConversationMember(team.teamId, aadObjectId, { abortSignal: signal }));
+      } catch (error) {
+        const e = toConnectorError(error, signal);
+        if (e.status !== 404 || errorCode(error) !== 'MemberNotFoundInConversation') throw e;
+        // A connector that looks members up by Teams id only (the Agents Playground) answers "not found"
+        // for an object id: look for it among the team's members before saying no.
+        const page = await this.listMembers(team, signal);
+        const found = page.find((m) => m.aadObjectId.toLowerCase() === aadObjectId.toLowerCase());
+        return found?.id ? { id: found.id, name: found.name } : undefined;
+      }
+      const parsed = MemberAnswer.safeParse(answer);
+      if (!parsed.success) throw new ConnectorError('The connector answered a member lookup without a member id', undefined, undefined, false);
+      return { id: parsed.data.id, name: parsed.data.name ?? '' };
+    },
+
+    async listMembers(team, signal) {
+      let answer: { members?: unknown[] };
+      try {
+        answer = await withClient(teamReference(team), (c) => c.getConversationPagedMembers(team.teamId, { abortSignal: signal, pageSize: 100 }));
+      } catch (error) {
+        throw toConnectorError(error, signal);
+      }
+      return (answer.members ?? []).flatMap((m) => {
+        const parsed = MemberAnswer.safeParse(m);
+        return parsed.success && parsed.data.aadObjectId ? [{ id: parsed.data.id, aadObjectId: parsed.data.aadObjectId, name: parsed.data.name ?? '' }] : [];
+      });
+    },
+
+    async post(team, card, signal, mentions = []) {
       const parameters = {
         isGroup: true,
         bot: { id: team.botId },
         tenantId: team.tenantId,
         channelData: { channel: { id: team.channelId }, tenant: { id: team.tenantId } },
-        activity: { type: 'message', attachments: [CardFactory.adaptiveCard(card)] },
+        activity: { type: 'message', ...mentionParts(mentions), attachments: [CardFactory.adaptiveCard(card)] },
       };
       let created: { id?: string; activityId?: string };
       try {
@@ -118,7 +151,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
       return { conversationId, activityId };
     },
 
-    async update(share: Share, card, signal) {
+    async update(share: Share, card, signal, mentions = []) {
       if (!share.conversationId || !share.activityId) throw new Error('Share has no posted activity to update');
       const conversationId = share.conversationId;
       const activityId = share.activityId;
@@ -132,7 +165,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
           c.updateActivity(
             conversationId,
             activityId,
-            { type: 'message', id: activityId, conversation: { id: conversationId }, attachments: [CardFactory.adaptiveCard(card)] },
+            { type: 'message', id: activityId, conversation: { id: conversationId }, ...mentionParts(mentions), attachments: [CardFactory.adaptiveCard(card)] },
             { abortSignal: signal },
           ),
         );

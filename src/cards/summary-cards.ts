@@ -28,7 +28,13 @@ export const ShareActionData = z.object({ shareId: z.string().regex(SHARE_ID_PAT
 /** "Save note": the share and the note typed in the card (lone surrogates made U+FFFD, as storage would). */
 export const NoteActionData = ShareActionData.extend({ note: z.string().default('').transform(wellFormed) });
 /** "Post": the assessment and the chosen team (none chosen yet is ''). */
-export const PostActionData = AssessmentActionData.extend({ teamId: z.union([z.literal(''), z.string().regex(TEAM_ID_PATTERN)]).default('') });
+export const PostActionData = AssessmentActionData.extend({
+  teamId: z.union([z.literal(''), z.string().regex(TEAM_ID_PATTERN)]).default(''),
+  /** The people picker's answer: comma-separated Entra object ids (checked by parseSupervisorPicks). */
+  supervisors: z
+    .union([z.string().max(2000), z.array(z.string().max(64)).max(20).transform((ids) => ids.join(',')), z.null().transform(() => '')])
+    .default(''),
+});
 
 /** Container styles Teams maps for light, dark and high-contrast themes; the words always say the same. */
 const RISK_STYLE: Readonly<Record<RiskLevel, string>> = {
@@ -73,6 +79,10 @@ export type SummaryCardMode =
        * plan and what was done. Off for the card everyone in the channel sees.
        */
       readonly fullView?: boolean;
+      /** Acknowledge and Add a supervision note: only on a named supervisor's own view. */
+      readonly canSupervise?: boolean;
+      /** Teams user ids (MRIs) the card refreshes for (user-specific views); empty for none named. */
+      readonly refreshUserIds?: readonly string[];
     };
 
 /** How much the card shows; FULL_SHAPE unless the card would be over Teams' size limit. */
@@ -122,6 +132,11 @@ const SHRINK_STEPS: readonly ((s: CardShape) => CardShape)[] = [
   (s) => ({ ...s, voice: 20, step: 30, strength: 20, voicesShown: 6, stepsShown: 8 }),
   (s) => ({ ...s, voicesShown: 3, stepsShown: 4 }),
 ];
+
+/** "Name (when); Name (when)" for acknowledgements, newest first, with a count of any not named. */
+export function ackNamesLine(acks: readonly AckView[], shown = ACKS_SHOWN): string {
+  return ackLine(acks, shown);
+}
 
 /** A readable UTC time for acknowledgements and notes; shown in a TextRun, so no card date functions. */
 export function formatWhen(iso: string): string {
@@ -189,6 +204,8 @@ export function summaryCardData(
     facts: factParts.filter(Boolean).join(' · ') || 'Setup not recorded',
     isChannel: mode.kind === 'channel',
     isPreview: mode.kind === 'preview',
+    canSupervise: channel?.canSupervise === true,
+    refreshUserIds: [...(channel?.refreshUserIds ?? [])],
     assessmentId: mode.kind === 'preview' ? mode.assessmentId : '',
     shareId: channel?.shareId ?? '',
     sharedBy: excerpt(channel?.sharedBy ?? '', NAME_MAX_CHARS).text,

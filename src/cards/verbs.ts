@@ -26,6 +26,8 @@ export const VERBS = {
   sharePost: 'tencs.share.post',
   shareAck: 'tencs.share.ack',
   shareNote: 'tencs.share.note',
+  /** Teams' refresh of a shared card, and its "Show the summary" button: each person's own view. */
+  shareShow: 'tencs.share.show',
   privacyDeleteAsk: 'tencs.privacy.delete.ask',
   privacyDeleteConfirm: 'tencs.privacy.delete.confirm',
   privacyDeleteCancel: 'tencs.privacy.delete.cancel',

@@ -53,6 +53,12 @@ export const MESSAGES = {
   shareRefusedAction:
     'Only members of the team this summary was shared with, and the practitioner who shared it, can acknowledge it or add supervision notes. Nothing was recorded.',
   unknownShare: "I can't find this shared summary any more, so nothing was recorded.",
+  shareNotSupervisor:
+    'Only the supervisors the practitioner named on this summary can acknowledge it or add supervision notes. Nothing was recorded. If you should be one of them, ask the practitioner to share it with you.',
+  unknownShareView: "I can't find this shared summary any more, so there is nothing to show.",
+  supervisorsNone: 'Name at least one supervisor from the team to share the summary with. Nothing was posted.',
+  supervisorsNotId: "I couldn't read the people you chose, so nothing was posted. Please choose the supervisors again.",
+  supervisorsTooMany: 'You can name up to 5 supervisors for one summary. Please choose fewer; nothing was posted.',
   copySent: "I've sent you the summary as plain text in our chat, ready to paste into your case record.",
   summaryPersonalOnlyTitle: 'Summaries stay in our personal chat',
   summaryPersonalOnly:

@@ -25,7 +25,7 @@ const NoteEntity = z.object({ rowKey: z.string(), kind: z.literal('note'), autho
 
 /**
  * Shares and what managers did with them. Shares: PartitionKey = tenant id, RowKey = share id (ids,
- * names and status only; the summary itself is re-made from the assessment, so deleting the
+ * names and status only, the named supervisors as a JSON string; the summary itself is re-made from the assessment, so deleting the
  * assessment takes it out of the channel card too). Supervision: PartitionKey = `${tenant}|${share}`,
  * RowKey `ack|<user>` (one per person, so a repeated click is one acknowledgement) or
  * `note|<inverted time>|<request hash>` (newest first; the same request twice is one note). Note
@@ -49,7 +49,7 @@ export class ShareRepository {
     const parsed = ShareSchema.parse(share);
     const res = await this.shares.run(
       'create',
-      () => this.shares.client.createEntity({ partitionKey: parsed.tenantId, rowKey: parsed.id, ...parsed }, { abortSignal: this.shares.deadline() }),
+      () => this.shares.client.createEntity({ partitionKey: parsed.tenantId, rowKey: parsed.id, ...toEntity(parsed) }, { abortSignal: this.shares.deadline() }),
       { 409: () => new ConflictError('exists', 'This assessment is already shared to this team') },
     );
     return { share: parsed, etag: res.etag ?? '' };
@@ -58,10 +58,12 @@ export class ShareRepository {
   /** One share in this tenant, or undefined. */
   async get(tenantId: string, shareId: string): Promise<StoredShare | undefined> {
     if (!SHARE_ID_PATTERN.test(shareId)) return undefined;
-    const entity = await this.shares.orUndefined('get', () => this.shares.client.getEntity(tenantId, shareId, { abortSignal: this.shares.deadline() }));
+    const entity = await this.shares.orUndefined('get', () =>
+      this.shares.client.getEntity<Record<string, unknown>>(tenantId, shareId, { abortSignal: this.shares.deadline() }),
+    );
     if (!entity) return undefined;
     const parsed = ShareSchema.safeParse(entity);
-    if (!parsed.success) throw new CorruptEntityError(`Share row does not match the schema: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
+    if (!parsed.success) throw new CorruptEntityError(`Share row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
     return { share: parsed.data, etag: entity.etag };
   }
 
@@ -70,11 +72,7 @@ export class ShareRepository {
     const parsed = ShareSchema.parse(share);
     const res = await this.shares.run(
       'replace',
-      () =>
-        this.shares.client.updateEntity({ partitionKey: parsed.tenantId, rowKey: parsed.id, ...parsed }, 'Replace', {
-          etag,
-          abortSignal: this.shares.deadline(),
-        }),
+      () => this.shares.client.updateEntity({ partitionKey: parsed.tenantId, rowKey: parsed.id, ...toEntity(parsed) }, 'Replace', { etag, abortSignal: this.shares.deadline() }),
       {
         412: () => new ConflictError('changed', 'The share changed since it was read'),
         404: () => new ConflictError('changed', 'The share was deleted since it was read'),
@@ -89,8 +87,7 @@ export class ShareRepository {
     try {
       await this.supervision.run(
         'ack',
-        () =>
-          this.supervision.client.createEntity({ partitionKey: pk, rowKey: `ack|${entry.authorId}`, ...entry }, { abortSignal: this.supervision.deadline() }),
+        () => this.supervision.client.createEntity({ partitionKey: pk, rowKey: `ack|${entry.authorId}`, ...entry }, { abortSignal: this.supervision.deadline() }),
         { 409: () => new ConflictError('exists', 'Already acknowledged') },
       );
       return true;
@@ -153,6 +150,12 @@ export class ShareRepository {
     // Row keys already sort newest first; keep that order.
     return { acks, notes };
   }
+}
+
+/** A share as a table row: the named supervisors (a list) as a JSON string; a share without them has no such column. */
+function toEntity(share: Share): Record<string, unknown> {
+  const { supervisors, ...rest } = share;
+  return supervisors === undefined ? rest : { ...rest, supervisors: JSON.stringify(supervisors) };
 }
 
 function supervisionKey(share: Share): string {

@@ -5,7 +5,7 @@ import { assessmentAuditRecord, type AuditLog } from './audit.js';
 import { caseRecordText } from './case-record.js';
 import { CONNECTOR_RETRY, ConnectorFailure, REAL_CLOCK, withConnectorRetry, type Clock, type RetryPolicy } from './connector-retry.js';
 import type { Owner } from './owner.js';
-import { channelOf, NOTE_MAX_CHARS, shareIdFor, type Share, type SupervisionEntry, type TeamRef } from './sharing.js';
+import { channelOf, mentionName, NOTE_MAX_CHARS, shareIdFor, supervisorsOf, type Share, type Supervisor, type SupervisionEntry, type TeamRef } from './sharing.js';
 import { cleanText, excerpt, summarise, type AssessmentSummary, type LocalSafeguarding } from './summary.js';
 import { supervisionPrompts, type SupervisionPrompt } from './supervision-prompts.js';
 import { ukDate } from './uk-dates.js';
@@ -14,11 +14,34 @@ import { ukDate } from './uk-dates.js';
 export interface ChannelPort {
   /** Whether this user (their Teams user id or Entra object id) is a member of the team. */
   isMember(team: TeamRef, userId: string, signal: AbortSignal): Promise<boolean>;
-  /** Posts the card as a new thread in the team's general channel. */
-  post(team: TeamRef, card: object, signal: AbortSignal): Promise<{ conversationId: string; activityId: string }>;
-  /** Replaces the posted card in place. */
-  update(share: Share, card: object, signal: AbortSignal): Promise<void>;
+  /**
+   * The team member with this Entra object id (their Teams user id, the MRI "29:...", and display name),
+   * or undefined when they are not a member of the team.
+   */
+  member(team: TeamRef, aadObjectId: string, signal: AbortSignal): Promise<{ readonly id: string; readonly name: string } | undefined>;
+  /** The team's members (the first page Teams gives), to offer as choices where no people picker answers. */
+  listMembers(team: TeamRef, signal: AbortSignal): Promise<readonly { readonly id: string; readonly aadObjectId: string; readonly name: string }[]>;
+  /** Posts the card as a new thread in the team's general channel, @mentioning `mentions` so Teams notifies them. */
+  post(team: TeamRef, card: object, signal: AbortSignal, mentions?: readonly Mention[]): Promise<{ conversationId: string; activityId: string }>;
+  /** Replaces the posted card in place (with the same mentions, or none for the "removed" card). */
+  update(share: Share, card: object, signal: AbortSignal, mentions?: readonly Mention[]): Promise<void>;
 }
+
+/** Someone @mentioned in a channel post: their Teams user id (MRI) and display name. */
+export interface Mention {
+  readonly mri: string;
+  readonly name: string;
+}
+
+/**
+ * Who a channel card is rendered for. `everyone`: the short card (case reference, who shared it, for whom,
+ * status) that sits in the channel's message history. `owner` and `supervisor`: the full summary, as a
+ * user-specific view; only a supervisor gets Acknowledge and Add a supervision note.
+ */
+export type ChannelAudience = 'everyone' | 'owner' | 'supervisor';
+
+/** The mentions a share's channel post carries: its named supervisors. */
+export const mentionsOf = (share: Share): Mention[] => supervisorsOf(share).map((s) => ({ mri: s.mri, name: mentionName(s.name) }));
 
 /** What a card needs to show a summary, in the practitioner's chat or in a channel. */
 export type SummaryView =
@@ -26,6 +49,7 @@ export type SummaryView =
   | {
       readonly kind: 'channel';
       readonly share: Share;
+      readonly audience: ChannelAudience;
       readonly summary: AssessmentSummary;
       readonly prompts: readonly SupervisionPrompt[];
       readonly acks: readonly Extract<SupervisionEntry, { kind: 'ack' }>[];
@@ -88,6 +112,8 @@ export interface ShareRequest {
   readonly userId: string;
   readonly assessmentId: string;
   readonly teamId: string;
+  /** The supervisors named with the people picker: Entra object ids, already checked for shape and count. */
+  readonly supervisorIds: readonly string[];
 }
 
 export type ShareOutcome =
@@ -97,6 +123,8 @@ export type ShareOutcome =
   | { readonly kind: 'not-completed' }
   | { readonly kind: 'no-team' }
   | { readonly kind: 'not-member'; readonly team: TeamRef }
+  /** One or more of the named supervisors is not a member of that team; nothing was posted. */
+  | { readonly kind: 'supervisor-not-member'; readonly team: TeamRef; readonly count: number }
   /** The bot is no longer in that team; its reference has been dropped. */
   | { readonly kind: 'team-gone'; readonly team: TeamRef }
   | { readonly kind: 'connector'; readonly team: TeamRef; readonly failure: ConnectorFailure };
@@ -120,7 +148,7 @@ export interface ActRequest {
 
 export type ActOutcome =
   | { readonly kind: 'recorded'; readonly first: boolean; readonly view: SummaryView; readonly updated: boolean }
-  | { readonly kind: 'refused'; readonly reason: 'unknown-share' | 'not-allowed' | 'not-here' }
+  | { readonly kind: 'refused'; readonly reason: 'unknown-share' | 'not-allowed' | 'not-supervisor' | 'not-here' }
   | { readonly kind: 'invalid'; readonly message: string };
 
 /** One team the practitioner may share to, as the choice card shows it: never its id. */
@@ -140,6 +168,10 @@ export interface TeamChoices {
 const MEMBERSHIP_CHECKS_AT_ONCE = 8;
 /** Team names are shown up to this many characters. */
 const TEAM_NAME_CHARS = 80;
+
+/** Teams whose members are offered as static supervisor choices, and at most how many colleagues. */
+const SUPERVISOR_CHOICE_TEAMS = 3;
+const SUPERVISOR_CHOICES_MAX = 50;
 
 /** How long a share may sit in "posting" before another request may take it over (a crash mid-post). */
 const POSTING_STALE_MS = 2 * 60_000;
@@ -210,6 +242,32 @@ export class ShareService {
     return { teams: labelTeams(mine), unchecked: verdicts.filter((v) => v === 'unchecked').length };
   }
 
+  /**
+   * Colleagues to offer as static choices beside the people picker (the Agents Playground and any client
+   * without typeahead): the members of the offered teams, the practitioner left out, by name. A team
+   * whose members cannot be listed just now adds none; the server checks membership again on posting.
+   */
+  async supervisorChoices(owner: Owner, teams: readonly TeamChoice[]): Promise<{ readonly aadObjectId: string; readonly name: string }[]> {
+    const found = new Map<string, string>();
+    for (const choice of teams.slice(0, SUPERVISOR_CHOICE_TEAMS)) {
+      const team = await this.deps.teams.get(owner.tenantId, choice.teamId);
+      if (!team) continue;
+      try {
+        const members = await withConnectorRetry((signal) => this.deps.port.listMembers(team, signal), this.retry, this.clock);
+        for (const m of members) {
+          const id = m.aadObjectId.toLowerCase();
+          if (id !== owner.aadObjectId && !found.has(id)) found.set(id, excerpt(cleanText(m.name), TEAM_NAME_CHARS).text || 'Unnamed colleague');
+        }
+      } catch (error) {
+        if (!(error instanceof ConnectorFailure)) throw error;
+      }
+    }
+    return [...found.entries()]
+      .map(([aadObjectId, name]) => ({ aadObjectId, name }))
+      .sort((x, y) => x.name.localeCompare(y.name))
+      .slice(0, SUPERVISOR_CHOICES_MAX);
+  }
+
   /** The owner's summary and prompts (NotFoundError for anyone else's); recorded as viewed. */
   async preview(owner: Owner, assessmentId: string, detail = 'summary'): Promise<SummaryView & { kind: 'preview' }> {
     const { assessment } = await this.deps.owned.getOwned(owner, assessmentId);
@@ -255,8 +313,25 @@ export class ShareService {
       return { kind: 'not-member', team };
     }
 
+    // Each named supervisor must be in that team; their Teams user id (MRI) is what refresh and mentions take.
+    const supervisors: Supervisor[] = [];
+    let strangers = 0;
+    try {
+      for (const id of request.supervisorIds) {
+        const found = await withConnectorRetry((signal) => this.deps.port.member(team, id, signal), this.retry, this.clock);
+        if (found) supervisors.push({ aadObjectId: id.toLowerCase(), mri: found.id, name: cleanText(found.name).slice(0, 200) || 'A supervisor' });
+        else strangers++;
+      }
+    } catch (error) {
+      return this.connectorOutcome(team, error);
+    }
+    if (strangers > 0 || supervisors.length === 0) {
+      await this.audit(owner, 'refused', assessment, 'share-supervisor-not-member');
+      return { kind: 'supervisor-not-member', team, count: Math.max(1, strangers) };
+    }
+
     const caseRef = assessment.setup?.caseRef ?? '';
-    const claimed = await this.claim(request, assessment, team);
+    const claimed = await this.claim(request, assessment, team, supervisors);
     if (claimed.kind !== 'claimed') return claimed.kind === 'already' ? { ...claimed, caseRef } : claimed;
     const { etag } = claimed;
     let { share } = claimed;
@@ -264,8 +339,9 @@ export class ShareService {
     let posted: { conversationId: string; activityId: string };
     try {
       const summary = summarise(assessment, this.deps.safeguarding);
-      const card = this.deps.render({ kind: 'channel', share, summary, prompts: supervisionPrompts(summary), acks: [], notes: [] });
-      posted = await withConnectorRetry((signal) => this.deps.port.post(team, card, signal), this.retry, this.clock);
+      // What sits in the channel's history: the short card only, whoever reads it.
+      const card = this.deps.render({ kind: 'channel', share, audience: 'everyone', summary, prompts: supervisionPrompts(summary), acks: [], notes: [] });
+      posted = await withConnectorRetry((signal) => this.deps.port.post(team, card, signal, mentionsOf(share)), this.retry, this.clock);
     } catch (error) {
       // The assessment itself is never touched here; only the share is marked so it can be tried again.
       await this.deps.shares.replace({ ...share, status: 'failed', updatedAt: this.now().toISOString() }, etag);
@@ -291,7 +367,16 @@ export class ShareService {
     const isOwner = share.ownerId === request.actor.aadObjectId;
     const inThread = request.origin.conversationType === 'channel' && channelOf(request.origin.conversationId) === share.channelId;
     const personal = (request.origin.conversationType ?? 'personal') === 'personal';
-    if (!isOwner && !inThread) {
+    // The owner acting from a group chat or another channel: the reply card would show the case there.
+    if (isOwner && !inThread && !personal) return { kind: 'refused', reason: 'not-here' };
+    if (supervisorsOf(share).length > 0) {
+      // Named supervisors only (the owner may view, not acknowledge); card data says nothing about who is asking.
+      if (!isSupervisor(share, request.actor.aadObjectId)) {
+        await this.auditShareAction(request, share, 'refused');
+        return { kind: 'refused', reason: 'not-supervisor' };
+      }
+    } else if (!isOwner && !inThread) {
+      // A share made before supervisors were named: anyone in the thread, as before.
       await this.auditShareAction(request, share, 'refused');
       return { kind: 'refused', reason: 'not-allowed' };
     }
@@ -316,11 +401,13 @@ export class ShareService {
       await this.auditShareAction(request, share, 'acknowledged');
     }
 
-    const view = await this.channelView(share);
+    const view = await this.channelView(share, audienceOf(share, request.actor.aadObjectId));
     let updated = false;
     try {
-      const card = this.deps.render(view);
-      await withConnectorRetry((signal) => this.deps.port.update(share, card, signal), this.retry, this.clock);
+      // The channel's own copy is always the short card; the person who acted gets their own view in reply.
+      const everyone = view.kind === 'channel' ? { ...view, audience: 'everyone' as const } : view;
+      const card = this.deps.render(everyone);
+      await withConnectorRetry((signal) => this.deps.port.update(share, card, signal, view.kind === 'channel' ? mentionsOf(share) : []), this.retry, this.clock);
       updated = true;
     } catch (error) {
       // What was recorded stays recorded; the person who acted still gets the fresh card in reply.
@@ -357,13 +444,24 @@ export class ShareService {
     return adopted;
   }
 
-  /** The thread's card as it should look now: the summary re-made from the assessment, with acks and notes. */
-  async channelView(share: Share): Promise<SummaryView> {
+  /** The thread's card as it should look now for `audience`: the summary re-made from the assessment, with acks and notes. */
+  async channelView(share: Share, audience: ChannelAudience = 'everyone'): Promise<SummaryView> {
     const stored = await this.deps.lookup.get({ tenantId: share.tenantId, aadObjectId: share.ownerId }, share.assessmentId);
     if (!stored) return { kind: 'removed', share };
     const summary = summarise(stored.assessment, this.deps.safeguarding);
     const { acks, notes } = await this.deps.shares.entries(share);
-    return { kind: 'channel', share, summary, prompts: supervisionPrompts(summary), acks, notes };
+    return { kind: 'channel', share, audience, summary, prompts: supervisionPrompts(summary), acks, notes };
+  }
+
+  /**
+   * The card one person sees for a shared summary (Teams' refresh, or "Show the summary"): decided here
+   * from who Teams says is asking, never from the card's data. A named supervisor or the owner gets the
+   * full summary; anyone else, the short card. Another tenant's share is unknown.
+   */
+  async show(actor: Owner, shareId: string): Promise<{ kind: 'view'; view: SummaryView } | { kind: 'unknown-share' }> {
+    const found = await this.deps.shares.get(actor.tenantId, shareId);
+    if (!found || found.share.status !== 'posted') return { kind: 'unknown-share' };
+    return { kind: 'view', view: await this.channelView(found.share, audienceOf(found.share, actor.aadObjectId)) };
   }
 
   /** Creates the share in "posting", or takes over a failed or abandoned one; reports an existing post. */
@@ -371,6 +469,7 @@ export class ShareService {
     request: ShareRequest,
     assessment: Assessment,
     team: TeamRef,
+    supervisors: readonly Supervisor[],
   ): Promise<{ kind: 'claimed'; share: Share; etag: string } | { kind: 'already'; share: Share } | { kind: 'in-progress'; share: Share }> {
     const at = this.now().toISOString();
     const fresh: Share = {
@@ -383,6 +482,8 @@ export class ShareService {
       teamName: team.teamName,
       channelId: team.channelId,
       serviceUrl: team.serviceUrl,
+      ownerMri: request.userId,
+      supervisors: [...supervisors],
       status: 'posting',
       createdAt: at,
       updatedAt: at,
@@ -446,6 +547,15 @@ export class ShareService {
     // The trail takes identifiers only; a team id with anything else in it is kept readable but safe.
     await this.deps.audit.record(assessmentAuditRecord(owner, action, a, detail.replace(/[^A-Za-z0-9:@._-]/g, '_').slice(0, 120)));
   }
+}
+
+const isSupervisor = (share: Share, aadObjectId: string): boolean => supervisorsOf(share).some((s) => s.aadObjectId === aadObjectId.toLowerCase());
+
+/** Who this person is to the share: a named supervisor, its owner, or anyone else. */
+export function audienceOf(share: Share, aadObjectId: string): ChannelAudience {
+  if (isSupervisor(share, aadObjectId)) return 'supervisor';
+  if (share.ownerId === aadObjectId) return 'owner';
+  return 'everyone';
 }
 
 /**

@@ -29,6 +29,43 @@ export type TeamRef = z.infer<typeof TeamRefSchema>;
 /** Longest supervision note a manager can add; keeps the channel card inside Teams' size limit. */
 export const NOTE_MAX_CHARS = 1000;
 
+/** An Entra object id as the people picker gives it (a GUID). */
+export const AAD_OBJECT_ID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** At most this many supervisors may be named on one share. */
+export const SUPERVISORS_MAX = 5;
+
+/** A supervisor named by the practitioner: their Entra object id, Teams user id (MRI, "29:...") and display name. */
+export const SupervisorSchema = z.object({ aadObjectId: z.string().min(1).max(64), mri: z.string().min(1).max(256), name: z.string().max(200) });
+export type Supervisor = z.infer<typeof SupervisorSchema>;
+
+/**
+ * The supervisors on a share. Table storage keeps them as a JSON string; a share made before supervisors
+ * were named has none (its channel card is short for everyone, and the full view is its owner's only).
+ */
+const SupervisorsField = z.preprocess((v) => {
+  if (v === null || v === '') return [];
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+}, z.array(SupervisorSchema).max(SUPERVISORS_MAX));
+
+/**
+ * The people picker's answer (Teams gives a multi-select as comma-separated values): one to
+ * SUPERVISORS_MAX Entra object ids, lower-cased and without repeats. Card data is client-controlled.
+ */
+export type SupervisorPicks = { readonly ok: true; readonly ids: readonly string[] } | { readonly ok: false; readonly reason: 'none' | 'not-id' | 'too-many' };
+export function parseSupervisorPicks(raw: string): SupervisorPicks {
+  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) return { ok: false, reason: 'none' };
+  if (!parts.every((p) => AAD_OBJECT_ID_PATTERN.test(p))) return { ok: false, reason: 'not-id' };
+  const ids = [...new Set(parts.map((p) => p.toLowerCase()))];
+  if (ids.length > SUPERVISORS_MAX) return { ok: false, reason: 'too-many' };
+  return { ok: true, ids };
+}
+
 export const SHARE_STATUSES = ['posting', 'posted', 'failed'] as const;
 export type ShareStatus = (typeof SHARE_STATUSES)[number];
 
@@ -52,8 +89,24 @@ export const ShareSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   postedAt: z.string().optional(),
+  /** The practitioner's Teams user id (MRI), so Teams refreshes the card for them too. */
+  ownerMri: z.string().max(256).optional(),
+  /** Who the practitioner shared it for: only they (and the owner) see the full summary. */
+  supervisors: SupervisorsField.optional(),
 });
 export type Share = z.infer<typeof ShareSchema>;
+
+/**
+ * A staff display name as a mention shows it (Teams renders mentions only in markdown text): letters,
+ * digits, spaces and . ' - only, at most 80 characters.
+ */
+export function mentionName(name: string): string {
+  const cleaned = name.replace(/[^\p{L}\p{N} .'-]/gu, ' ').replace(/\s+/g, ' ').trim();
+  return Array.from(cleaned).slice(0, 80).join('').trim() || 'Supervisor';
+}
+
+/** The supervisors named on a share (none on a share made before they were named). */
+export const supervisorsOf = (share: Share): readonly Supervisor[] => share.supervisors ?? [];
 
 /** An acknowledgement or a supervision note left in the thread. */
 export type SupervisionEntry =

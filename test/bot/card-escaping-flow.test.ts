@@ -88,7 +88,7 @@ describe('typed text renders literally in every card of a real assessment', () =
     results.push(['summary view', await bot.send(execute(bot, user, VERBS.summaryView, { assessmentId }))]);
     results.push(['share choose', await bot.send(execute(bot, user, VERBS.shareChoose, { assessmentId }))]);
     const before = bot.connector.calls.length;
-    results.push(['share post', await bot.send(execute(bot, user, VERBS.sharePost, { assessmentId, teamId: channelId }))]);
+    results.push(['share post', await bot.send(execute(bot, user, VERBS.sharePost, { assessmentId, teamId: channelId, supervisors: manager.aadObjectId }))]);
     const share = (await bot.deps.shares.get(user.tenantId, shareIdFor(user.tenantId, assessmentId, channelId)))!.share;
     const thread = { teamId: channelId, channelId, rootMessageId: share.activityId!, conversationId: share.conversationId! };
     results.push(['acknowledge', await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId: share.id }))]);

@@ -29,7 +29,7 @@ describe('a deleted assessment does not stay in the channel: card replacements a
 
   async function sharedThenDeleted(caseRef: string, fault: Parameters<TestBot['connector']['fail']>[0]) {
     const { id } = await completeAssessment(bot, practitioner, caseRef, (field, step) => `${step} ${field} typed`);
-    const posted = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId }));
+    const posted = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId, supervisors: manager.aadObjectId }));
     expect(cardText(cardOf(posted))).toMatch(/Shared with your team/);
     const shareId = shareIdFor(practitioner.tenantId, id, team.teamId);
     const share = (await bot.deps.shares.get(practitioner.tenantId, shareId))!.share;
@@ -104,7 +104,7 @@ describe('a deleted assessment does not stay in the channel: card replacements a
     // connector client throwing an uncaught AbortError, reported separately.)
     const isPost = (c: { method: string; path: string }) => c.method === 'POST' && c.path === '/v3/conversations';
     bot.connector.fail(...Array.from({ length: 20 }, () => ({ status: 504, match: isPost })));
-    const posted = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId }));
+    const posted = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId, supervisors: manager.aadObjectId }));
     expect(cardText(cardOf(posted))).not.toMatch(/Shared with your team/);
     const shareId = shareIdFor(practitioner.tenantId, id, team.teamId);
     expect((await bot.deps.shares.get(practitioner.tenantId, shareId))!.share.status).toBe('failed');
@@ -119,7 +119,7 @@ describe('a deleted assessment does not stay in the channel: card replacements a
 
     // "Try again" now finds it posted and posts no second thread.
     bot.connector.clear();
-    await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId }));
+    await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId, supervisors: manager.aadObjectId }));
     expect(bot.connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations')).toHaveLength(0);
 
     // Deleting replaces the card in that thread.

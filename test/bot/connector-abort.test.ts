@@ -68,7 +68,7 @@ describe('a Bot Connector that answers only after the time budget: the call is a
       bot.connector.clear();
       bot.connector.fail({ status: 201, delayMs: LATE_MS, body: { id: `${team.channelId};messageid=act-late`, activityId: 'act-late' }, match: isPost });
       const started = Date.now();
-      const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+      const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: manager.aadObjectId }));
       expect(Date.now() - started).toBeLessThan(LATE_MS);
       const text = cardText(cardOf(r));
       expect(text).toMatch(/Not shared yet/);
@@ -82,7 +82,7 @@ describe('a Bot Connector that answers only after the time budget: the call is a
       expect(await bot.deps.assessmentRepository.get({ tenantId: practitioner.tenantId, aadObjectId: practitioner.aadObjectId }, a.id)).toEqual(before);
 
       // The next turn is answered: Try again posts it, and the share is recorded where it went.
-      const retry = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+      const retry = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: manager.aadObjectId }));
       expect(cardText(cardOf(retry))).toMatch(/Shared with your team/);
       const share = (await bot.deps.shares.get(practitioner.tenantId, shareId))!.share;
       expect(share.status).toBe('posted');
@@ -100,14 +100,14 @@ describe('a Bot Connector that answers only after the time budget: the call is a
       const a = await storeCompleted();
       bot.connector.clear();
       bot.connector.fail({ status: 200, delayMs: LATE_MS, body: { id: practitioner.id, name: 'Member' }, match: isMemberLookup });
-      const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+      const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: manager.aadObjectId }));
       expect(cardText(cardOf(r))).toMatch(/Teams didn't answer in time/);
       await afterTheLateAnswer();
       expect(escaped).toEqual([]);
       expect(bot.connector.calls.filter(isPost)).toHaveLength(0);
       expect(await bot.deps.shares.get(practitioner.tenantId, shareIdFor(practitioner.tenantId, a.id, team.teamId))).toBeUndefined();
 
-      const again = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+      const again = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: manager.aadObjectId }));
       expect(cardText(cardOf(again))).toMatch(/Shared with your team/);
       expect(escaped).toEqual([]);
     },
@@ -119,7 +119,7 @@ describe('a Bot Connector that answers only after the time budget: the call is a
     async () => {
       const team = await installedTeam();
       const a = await storeCompleted();
-      await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+      await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: manager.aadObjectId }));
       const share = (await bot.deps.shares.get(practitioner.tenantId, shareIdFor(practitioner.tenantId, a.id, team.teamId)))!.share;
       expect(share.status).toBe('posted');
       const thread: TestChannel = { teamId: team.teamId, channelId: team.channelId, rootMessageId: share.activityId!, conversationId: share.conversationId! };
@@ -132,8 +132,9 @@ describe('a Bot Connector that answers only after the time budget: the call is a
       expect(escaped).toEqual([]);
 
       bot.connector.clear();
-      const next = await bot.send(channelExecute(bot, practitioner, thread, VERBS.shareAck, { shareId: share.id }));
-      expect(cardText(cardOf(next))).toMatch(/Acknowledged by 2 people/);
+      // Acknowledging again is still one acknowledgement, and the card is updated again.
+      const next = await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId: share.id }));
+      expect(cardText(cardOf(next))).toMatch(/Acknowledged by one person/);
       expect(bot.connector.calls.filter(isUpdate).map((c) => c.status)).toEqual([200]);
       expect(escaped).toEqual([]);
     },

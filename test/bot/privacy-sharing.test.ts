@@ -31,7 +31,7 @@ describe('deleting a shared assessment takes it out of the channel and deletes i
   /** Completes, shares, and has the manager acknowledge and note it; returns the ids and thread. */
   async function sharedAssessment(caseRef: string) {
     const { id } = await completeAssessment(bot, practitioner, caseRef, (field, step) => `${step} ${field} typed`);
-    const posted = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId }));
+    const posted = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId, supervisors: manager.aadObjectId }));
     expect(cardText(cardOf(posted))).toMatch(/Shared with your team/);
     const shareId = shareIdFor(practitioner.tenantId, id, team.teamId);
     const share = (await bot.deps.shares.get(practitioner.tenantId, shareId))!.share;

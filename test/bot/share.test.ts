@@ -45,7 +45,7 @@ describe('sharing a completed assessment to a team channel', () => {
 
   beforeAll(async () => {
     bot = await startTestBot({ RATE_LIMIT_BURST: '1000' });
-    bot.connector.members(team.teamId, [practitioner.id, manager.id]);
+    bot.connector.members(team.teamId, [practitioner.id, { id: manager.id, aadObjectId: manager.aadObjectId, name: manager.name }]);
     await bot.send(teamUpdate(bot, manager, team, 'added'));
   });
   afterAll(async () => {
@@ -55,7 +55,7 @@ describe('sharing a completed assessment to a team channel', () => {
   /** Shares a fresh completed assessment and returns the thread the post started. */
   async function shareNew(to: TestTeam = team): Promise<{ assessment: Assessment; thread: TestChannel; shareId: string; result: TurnResult }> {
     const assessment = await storeCompleted(bot, practitioner);
-    const result = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: to.teamId }));
+    const result = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: to.teamId, supervisors: manager.aadObjectId }));
     const post = posts(bot.connector.calls).at(-1)!;
     const rootId = `act-${/act-(\d+)/.exec(JSON.stringify(bot.connector.calls.at(-1)))?.[1] ?? ''}`;
     const share = await bot.deps.shares.get(practitioner.tenantId, shareIdFor(practitioner.tenantId, assessment.id, to.teamId));
@@ -82,7 +82,7 @@ describe('sharing a completed assessment to a team channel', () => {
     expect(cardText(card)).toContain(a.setup!.caseRef);
   });
 
-  it('when the practitioner posts, then a new thread carries the summary card with the case reference, the map and the prompts, and no per-C answers', async () => {
+  it('when the practitioner posts, then a new thread carries the short card (case reference, who shared it, for whom, status), and not the map, the prompts or any answer', async () => {
     bot.connector.clear();
     const { assessment, result, thread } = await shareNew();
     expect(cardText(cardOf(result))).toMatch(/Shared with your team/);
@@ -92,18 +92,16 @@ describe('sharing a completed assessment to a team channel', () => {
     const card = cardIn(post.body);
     const text = cardText(card);
     expect(text).toContain(assessment.setup!.caseRef);
-    for (const c of SALLY_CS) expect(text).toContain(`C${getC(c).number} ${getC(c).shortTitle}`);
-    expect(text).toMatch(/Risk of harm\s+Resilience/);
-    expect(text).toMatch(/C\d+ \w+\s+High\s/);
-    expect(text).toMatch(/Reflective supervision prompts/);
-    expect(text).toMatch(/last resort and for as short a time as possible/);
-    for (const answer of ['Feels that everyone has seen them', 'Angry and upset', 'Report Remove with her', 'possible sextortion'])
-      expect(text).not.toContain(answer);
+    expect(text).toContain('For <at>Morgan Manager</at>');
+    expect(text).toContain('Shared, not acknowledged yet.');
+    for (const c of SALLY_CS) expect(text).not.toContain(`C${getC(c).number} ${getC(c).shortTitle}`);
+    expect(text).not.toMatch(/Risk of harm|Reflective supervision prompts|last resort/);
+    for (const answer of ['Feels that everyone has seen them', 'Angry and upset', 'Report Remove with her', 'possible sextortion']) expect(text).not.toContain(answer);
     expect(text).toContain('Pat Practitioner');
     expect(thread.conversationId).toBe(`${team.channelId};messageid=${thread.rootMessageId}`);
   });
 
-  it('when a manager acknowledges in the thread, then it is stored with their name and the card updates in place for everyone', async () => {
+  it('when a named supervisor acknowledges in the thread, then it is stored with their name and the short card updates in place for everyone', async () => {
     const { thread, shareId } = await shareNew();
     bot.connector.clear();
     const result = await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId }));
@@ -111,14 +109,15 @@ describe('sharing a completed assessment to a team channel', () => {
     const put = updates(bot.connector.calls);
     expect(put).toHaveLength(1);
     expect(put[0]!.path).toBe(`/v3/conversations/${encodeURIComponent(thread.conversationId)}/activities/${thread.rootMessageId}`);
-    expect(cardText(cardIn(put[0]!.body))).toMatch(/Acknowledged by one person:[\s\S]*Morgan Manager/);
+    expect(cardText(cardIn(put[0]!.body))).toMatch(/Acknowledged by Morgan Manager \(/);
+    expect(cardText(cardIn(put[0]!.body))).not.toMatch(/Risk of harm/);
 
     // Acknowledging twice is still one acknowledgement.
     const again = await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId }));
     expect(cardText(cardOf(again))).toMatch(/Acknowledged by one person/);
   });
 
-  it('when a manager adds a supervision note, then it shows on the card with author and time and is stored encrypted', async () => {
+  it('when a named supervisor adds a supervision note, then it shows on their card with author and time, never on the channel card, and is stored encrypted', async () => {
     const { thread, shareId } = await shareNew();
     bot.connector.clear();
     const note = 'Discuss removal requests and the school plan at Thursday supervision.';
@@ -127,7 +126,7 @@ describe('sharing a completed assessment to a team channel', () => {
     expect(text).toContain(note);
     expect(text).toContain('Morgan Manager');
     expect(text).toMatch(/UTC/);
-    expect(cardText(cardIn(updates(bot.connector.calls)[0]!.body))).toContain(note);
+    expect(JSON.stringify(updates(bot.connector.calls)[0]!.body)).not.toContain('Thursday supervision');
 
     const raw = bot.deps.tables.table(SUPERVISION_TABLE);
     const rows = [];
@@ -149,17 +148,12 @@ describe('sharing a completed assessment to a team channel', () => {
   it('when someone outside the thread tries to acknowledge or add a note, then they are refused and nothing is recorded', async () => {
     const { shareId } = await shareNew();
     const otherTeam = newTeam('Elsewhere');
-    const elsewhere: TestChannel = {
-      teamId: otherTeam.teamId,
-      channelId: otherTeam.channelId,
-      rootMessageId: '1',
-      conversationId: `${otherTeam.channelId};messageid=1`,
-    };
+    const elsewhere: TestChannel = { teamId: otherTeam.teamId, channelId: otherTeam.channelId, rootMessageId: '1', conversationId: `${otherTeam.channelId};messageid=1` };
     bot.connector.clear();
     const fromOtherChannel = await bot.send(channelExecute(bot, stranger, elsewhere, VERBS.shareAck, { shareId }));
-    expect(messageOf(fromOtherChannel)).toMatch(/Only members of the team this summary was shared with/);
+    expect(messageOf(fromOtherChannel)).toMatch(/Only the supervisors the practitioner named/);
     const fromPersonalChat = await bot.send(execute(bot, stranger, VERBS.shareNote, { shareId, note: 'sneaky' }));
-    expect(messageOf(fromPersonalChat)).toMatch(/Only members of the team/);
+    expect(messageOf(fromPersonalChat)).toMatch(/Only the supervisors the practitioner named/);
     const otherTenant = newUser('Other tenant', '99999999-9999-4999-8999-999999999999');
     const crossTenant = await bot.send(execute(bot, otherTenant, VERBS.shareAck, { shareId }));
     expect(messageOf(crossTenant)).toMatch(/can't find this shared summary/);
@@ -195,12 +189,14 @@ describe('sharing a completed assessment to a team channel', () => {
     expect(text).not.toContain(assessment.setup!.caseRef);
   });
 
-  it('when the practitioner who shared acts from their personal chat, then it is accepted and the channel card is updated', async () => {
-    const { shareId, thread } = await shareNew();
+  it('when the practitioner who shared tries to acknowledge or add a note, then it is refused (they may view, the named supervisors supervise)', async () => {
+    const { shareId } = await shareNew();
     bot.connector.clear();
     const result = await bot.send(execute(bot, practitioner, VERBS.shareNote, { shareId, note: 'Added the school plan.' }));
-    expect(cardText(cardOf(result))).toContain('Added the school plan.');
-    expect(updates(bot.connector.calls)[0]?.conversationId).toBe(thread.conversationId);
+    expect(messageOf(result)).toMatch(/Only the supervisors the practitioner named/);
+    expect(updates(bot.connector.calls)).toEqual([]);
+    const share = (await bot.deps.shares.get(practitioner.tenantId, shareId))!.share;
+    expect((await bot.deps.shares.entries(share)).notes).toEqual([]);
   });
 
   it('when another practitioner tries to view, copy or share this assessment, then they are refused and nothing is posted', async () => {
@@ -210,7 +206,7 @@ describe('sharing a completed assessment to a team channel', () => {
       const r = await bot.send(execute(bot, stranger, verb, { assessmentId: a.id }));
       expect(cardText(cardOf(r))).toMatch(/can only view, copy or share their own/);
     }
-    const post = await bot.send(execute(bot, stranger, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+    const post = await bot.send(execute(bot, stranger, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: manager.aadObjectId }));
     expect(cardText(cardOf(post))).toMatch(/can only view, copy or share their own/);
     expect(posts(bot.connector.calls)).toEqual([]);
   });
@@ -218,7 +214,7 @@ describe('sharing a completed assessment to a team channel', () => {
   it('when the practitioner is not a member of the chosen team, then nothing is posted', async () => {
     const a = await storeCompleted(bot, stranger);
     bot.connector.clear();
-    const r = await bot.send(execute(bot, stranger, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+    const r = await bot.send(execute(bot, stranger, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: manager.aadObjectId }));
     expect(cardText(cardOf(r))).toMatch(/You're not in that team/);
     expect(posts(bot.connector.calls)).toEqual([]);
   });
@@ -226,7 +222,7 @@ describe('sharing a completed assessment to a team channel', () => {
   it('when the same post is asked for twice, then it is posted once', async () => {
     const { assessment } = await shareNew();
     bot.connector.clear();
-    const again = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: team.teamId }));
+    const again = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: team.teamId, supervisors: manager.aadObjectId }));
     expect(cardText(cardOf(again))).toMatch(/Already shared with this team/);
     expect(posts(bot.connector.calls)).toEqual([]);
   });
@@ -235,7 +231,7 @@ describe('sharing a completed assessment to a team channel', () => {
     const a = await storeCompleted(bot, practitioner);
     const r = await bot.send(execute(bot, practitioner, VERBS.summaryCopy, { assessmentId: a.id }));
     expect(messageOf(r)).toMatch(/sent you the summary as plain text/);
-    const sent = r.sent.find((s) => typeof s.text === 'string' && s.text.includes('Case reference'))!;
+    const sent = r.sent.find((s) => typeof s.text === 'string' && (s.text as string).includes('Case reference'))!;
     expect(sent.textFormat).toBe('plain');
     expect((sent.conversation as { id: string }).id).toBe(practitioner.conversationId);
     expect(sent.text).toContain(SALLY.composite!.analysis);
@@ -264,10 +260,11 @@ describe('connector faults while sharing', () => {
   });
 
   const isPost = (c: ConnectorCall) => c.method === 'POST' && c.path === '/v3/conversations';
+  const boss = newUser('Morgan Manager');
 
   async function installedTeam(): Promise<TestTeam> {
     const team = newTeam(`Team ${randomUUID().slice(0, 4)}`);
-    bot.connector.members(team.teamId, [practitioner.id]);
+    bot.connector.members(team.teamId, [practitioner.id, boss.id]);
     await bot.send(teamUpdate(bot, practitioner, team, 'added'));
     return team;
   }
@@ -277,7 +274,7 @@ describe('connector faults while sharing', () => {
     const a = await storeCompleted(bot, practitioner);
     bot.connector.clear();
     bot.connector.fail({ status: 429, headers: { 'Retry-After': '1' }, match: isPost });
-    const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+    const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: boss.aadObjectId }));
     expect(cardText(cardOf(r))).toMatch(/Shared with your team/);
     expect(bot.connector.calls.filter(isPost)).toHaveLength(2);
   });
@@ -287,7 +284,7 @@ describe('connector faults while sharing', () => {
     const a = await storeCompleted(bot, practitioner);
     bot.connector.clear();
     bot.connector.fail({ status: 429, match: isPost });
-    const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+    const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: boss.aadObjectId }));
     expect(cardText(cardOf(r))).toMatch(/Shared with your team/);
     expect(bot.connector.calls.filter(isPost)).toHaveLength(2);
   });
@@ -298,7 +295,7 @@ describe('connector faults while sharing', () => {
     const before = await bot.deps.assessmentRepository.get({ tenantId: practitioner.tenantId, aadObjectId: practitioner.aadObjectId }, a.id);
     bot.connector.clear();
     bot.connector.fail(...Array.from({ length: 30 }, () => ({ status: 429, headers: { 'Retry-After': '0' }, match: isPost })));
-    const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+    const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: boss.aadObjectId }));
     const text = cardText(cardOf(r));
     expect(text).toMatch(/Teams is busy/);
     expect(text).toMatch(/Your assessment is safe and unchanged/);
@@ -313,7 +310,7 @@ describe('connector faults while sharing', () => {
 
     // Once Teams recovers, Try again posts it.
     bot.connector.clearFaults();
-    const retry = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+    const retry = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: boss.aadObjectId }));
     expect(cardText(cardOf(retry))).toMatch(/Shared with your team/);
   });
 
@@ -321,12 +318,8 @@ describe('connector faults while sharing', () => {
     const team = await installedTeam();
     const a = await storeCompleted(bot, practitioner);
     const before = await bot.deps.assessmentRepository.get({ tenantId: practitioner.tenantId, aadObjectId: practitioner.aadObjectId }, a.id);
-    bot.connector.fail({
-      status: 403,
-      body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } },
-      match: isPost,
-    });
-    const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+    bot.connector.fail({ status: 403, body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }, match: isPost });
+    const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: boss.aadObjectId }));
     const text = cardText(cardOf(r));
     expect(text).toMatch(/tencs is no longer in that team/);
     expect(text).toMatch(/your assessment is safe and unchanged/);
@@ -340,12 +333,8 @@ describe('connector faults while sharing', () => {
   it('when the member lookup says 404 for the team itself, then the team is dropped too', async () => {
     const team = await installedTeam();
     const a = await storeCompleted(bot, practitioner);
-    bot.connector.fail({
-      status: 404,
-      body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } },
-      match: (c) => c.method === 'GET' && c.path.includes('/members/'),
-    });
-    const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+    bot.connector.fail({ status: 404, body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } }, match: (c) => c.method === 'GET' && c.path.includes('/members/') });
+    const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: boss.aadObjectId }));
     expect(cardText(cardOf(r))).toMatch(/tencs is no longer in that team/);
     expect(await bot.deps.teams.get(practitioner.tenantId, team.teamId)).toBeUndefined();
   });
@@ -353,12 +342,11 @@ describe('connector faults while sharing', () => {
   it('when the card update after an acknowledgement fails, then the acknowledgement is still recorded and returned', async () => {
     const team = await installedTeam();
     const a = await storeCompleted(bot, practitioner);
-    await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId }));
+    await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: boss.aadObjectId }));
     const share = (await bot.deps.shares.get(practitioner.tenantId, shareIdFor(practitioner.tenantId, a.id, team.teamId)))!.share;
     const thread: TestChannel = { teamId: team.teamId, channelId: team.channelId, rootMessageId: share.activityId!, conversationId: share.conversationId! };
     bot.connector.fail({ status: 400, body: { error: { code: 'BadArgument', message: 'injected' } }, match: (c) => c.method === 'PUT' });
-    const manager = newUser('Morgan Manager');
-    const r = await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId: share.id }));
+    const r = await bot.send(channelExecute(bot, boss, thread, VERBS.shareAck, { shareId: share.id }));
     expect(cardText(cardOf(r))).toContain('Morgan Manager');
     expect((await bot.deps.shares.entries(share)).acks).toHaveLength(1);
   });
@@ -400,11 +388,7 @@ describe('team install and removal', () => {
 
   it('when the bot is installed in personal scope, then no team is recorded', async () => {
     const before = await bot.deps.teams.listForTenant(owner.tenantId);
-    await bot.send({
-      ...teamUpdate(bot, owner, newTeam(), 'added'),
-      conversation: { id: owner.conversationId, conversationType: 'personal', tenantId: owner.tenantId },
-      channelData: { tenant: { id: owner.tenantId } },
-    });
+    await bot.send({ ...teamUpdate(bot, owner, newTeam(), 'added'), conversation: { id: owner.conversationId, conversationType: 'personal', tenantId: owner.tenantId }, channelData: { tenant: { id: owner.tenantId } } });
     expect(await bot.deps.teams.listForTenant(owner.tenantId)).toEqual(before);
   });
 });

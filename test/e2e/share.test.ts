@@ -48,6 +48,11 @@ describe('sharing to the team channel in the Agents Playground', () => {
     await chat.page.getByRole('option', { name: option, exact: true }).click();
   };
 
+  /** Ticks a supervisor among the team members the share card lists (the Playground has no typeahead people picker). */
+  const pickSupervisor = async (card: Locator, name: string) => {
+    await card.locator(`xpath=.//*[normalize-space(text())="${name}"]/ancestor::*[.//input[@type="checkbox"]][1]//input[@type="checkbox"]`).first().check();
+  };
+
   const answer = async (card: Locator, n: number, risk: string, resilience: string) => {
     await card.getByLabel('Strengths and protective factors').fill(`Strength ${n}`);
     await card.getByLabel('Vulnerabilities and risks').fill(`Vulnerability ${n}`);
@@ -56,7 +61,7 @@ describe('sharing to the team channel in the Agents Playground', () => {
     await card.getByLabel("The young person's own view").fill(`Their view ${n}`);
   };
 
-  it('when a completed assessment is shared, then the manager sees it in the channel, acknowledges it and adds a note, and the card updates in place', async () => {
+  it('when a completed assessment is shared naming the manager from the team members listed, then the channel post @mentions her and carries nothing the practitioner typed', async () => {
     const p = practitioner;
     await p.say('start');
     await p.press(await p.card('New 10 Cs assessment: before you start'), 'I understand, continue');
@@ -97,30 +102,26 @@ describe('sharing to the team channel in the Agents Playground', () => {
     const chooseTeam = await p.card('Share with my team');
     await shoot(p, chooseTeam, 'share-choose');
     await chooseTeam.getByText('Safeguarding Team', { exact: true }).click();
+    // The Playground has no typeahead people picker: the team's members are offered as plain choices too.
+    await pickSupervisor(chooseTeam, 'Megan Bowen');
     await p.press(chooseTeam, 'Post to the team');
     const result = await p.card('Shared with your team');
     await shoot(p, result, 'share-result');
 
     const m = manager;
     await m.openConversation('Supervision');
-    const posted = await m.card('10 Cs summary: case');
-    expect(await posted.innerText()).toContain('CR-27182');
-    expect(await posted.innerText()).toContain('Not acknowledged yet.');
-    await shoot(m, posted, 'channel-summary');
-
-    const before = await m.cards().count();
-    await m.press(posted, 'Acknowledge');
-    await expect
-      .poll(async () => (await m.card('10 Cs summary: case')).innerText(), { timeout: 30_000 })
-      .toMatch(/Acknowledged by one person:[\s\S]*Megan Bowen/);
-
-    const card = await m.card('10 Cs summary: case');
-    await m.press(card, 'Add a supervision note');
-    await card.getByLabel(/Supervision note/).fill('Talk through the removal requests at supervision on Thursday.');
-    await m.press(card, 'Save note');
-    await expect.poll(async () => (await m.card('10 Cs summary: case')).innerText(), { timeout: 30_000 }).toContain('Talk through the removal requests');
-    expect(await m.cards().count()).toBe(before);
-    await shoot(m, await m.card('10 Cs summary: case'), 'channel-summary-acknowledged');
+    // The post @mentions the supervisor the practitioner named, so Teams notifies her.
+    const mention = m.page.getByText('A 10 Cs summary was shared for', { exact: false }).last();
+    await mention.waitFor();
+    expect(await mention.innerText()).toContain('Megan Bowen');
+    await m.page.screenshot({ path: path.join(RESULTS_DIR, 'share-manager-channel-post.png') });
+    // Nothing the practitioner typed is anywhere in the channel.
+    const channel = await m.page.locator('body').innerText();
+    expect(channel).not.toMatch(/Their view \d|Strength \d|Vulnerability \d|breach of confidentiality/);
+    // The Agents Playground 0.2.28 does not render a card that carries Universal Actions `refresh` at all (its log:
+    // "User specific view is not supported yet"), so the short card and its "Show the summary" button, which
+    // the bot tests drive through the loopback connector (test/bot/share-need-to-know.test.ts), cannot be
+    // pressed here; in Teams the card shows under this message.
     expect(problems).toEqual([]);
   });
 });

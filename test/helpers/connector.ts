@@ -23,6 +23,16 @@ export interface ConnectorFault {
   readonly delayMs?: number;
 }
 
+/** A member of a declared roster. */
+export interface RosterMember {
+  readonly id: string;
+  readonly aadObjectId: string;
+  readonly name: string;
+}
+
+const rosterMember = (m: string | RosterMember): RosterMember =>
+  typeof m === 'string' ? { id: m, aadObjectId: m.startsWith('29:') ? m.slice(3) : m, name: 'Member' } : m;
+
 /** A loopback Bot Connector: records what the bot sends and answers like the real one. */
 export interface LoopbackConnector {
   readonly url: string;
@@ -34,9 +44,11 @@ export interface LoopbackConnector {
   /**
    * Declares who is in a conversation (a team): member lookups then answer 200 for these user ids
    * (Teams ids or AAD object ids) and 404 MemberNotFoundInConversation for anyone else. Conversations
-   * never declared keep answering 200, as before.
+   * never declared keep answering 200, as before. A Teams id `29:<aad>` (as newUser makes them) is also found by
+   * its Entra object id, and answered with its Teams id, as Teams answers a lookup by object id; give a
+   * member as { id, aadObjectId, name } to set its display name. Listing members (pagedmembers) answers the roster.
    */
-  members(conversationId: string, userIds: readonly string[]): void;
+  members(conversationId: string, userIds: readonly (string | RosterMember)[]): void;
   clear(): void;
   /** Drops faults still queued (clear() keeps them, as before). */
   clearFaults(): void;
@@ -47,7 +59,7 @@ export interface LoopbackConnector {
 export async function startConnector(): Promise<LoopbackConnector> {
   const calls: ConnectorCall[] = [];
   const faults: ConnectorFault[] = [];
-  const rosters = new Map<string, Set<string>>();
+  const rosters = new Map<string, RosterMember[]>();
   let nextId = 1;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -76,11 +88,19 @@ export async function startConnector(): Promise<LoopbackConnector> {
       calls.push(call);
       const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(url.pathname);
       const roster = member && req.method === 'GET' ? rosters.get(decodeURIComponent(member[1]!)) : undefined;
+      const paged = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/i.exec(url.pathname); // botbuilder says pagedmembers, the Teams SDK pagedMembers
+      if (paged && req.method === 'GET') {
+        const listed = rosters.get(decodeURIComponent(paged[1]!)) ?? [];
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ members: listed.map((m) => ({ id: m.id, name: m.name, aadObjectId: m.aadObjectId })) }));
+        return;
+      }
       if (member && roster) {
         const userId = decodeURIComponent(member[2]!);
-        if (roster.has(userId)) {
+        const found = roster.find((m) => m.id === userId || m.aadObjectId.toLowerCase() === userId.toLowerCase());
+        if (found) {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ id: userId, name: 'Member' }));
+          res.end(JSON.stringify({ id: found.id, name: found.name, aadObjectId: found.aadObjectId }));
         } else {
           res.writeHead(404, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { code: 'MemberNotFoundInConversation', message: 'The member is not in the conversation' } }));
@@ -111,7 +131,7 @@ export async function startConnector(): Promise<LoopbackConnector> {
     activities: () => calls.filter((c) => c.method === 'POST' || c.method === 'PUT').map((c) => c.body),
     fail: (...f) => faults.push(...f),
     members: (conversationId, userIds) => {
-      rosters.set(conversationId, new Set(userIds));
+      rosters.set(conversationId, userIds.map(rosterMember));
     },
     clear: () => {
       calls.length = 0;

@@ -178,7 +178,7 @@ groupChat:
   id: group-chat-id
   name: Group Chat
 team:
-  id: team-id
+  id: "19:e2esafeguardingteam@thread.tacv2"
   name: Safeguarding Team
   aadGroupId: 00000000-0000-4000-8000-000000000031
   channels:

@@ -119,6 +119,28 @@ describe('shares and supervision on Azurite', () => {
     expect(JSON.stringify(raw)).not.toContain('SECRET-NOTE');
   });
 
+  it('when a share names supervisors, then they round-trip through Azurite, and a share stored before supervisors existed still reads with none', async () => {
+    const factory = await tables();
+    const repo = new ShareRepository(factory, cipher());
+    const tenant = randomUUID();
+    const supervisors = [
+      { aadObjectId: randomUUID(), mri: '29:1abcDEF', name: 'Morgan Manager' },
+      { aadObjectId: randomUUID(), mri: '29:2ghiJKL', name: 'Dee Deputy' },
+    ];
+    const named = { ...share(tenant, teamRef(tenant)), supervisors, ownerMri: '29:owner' };
+    const { etag } = await repo.create(named);
+    expect((await repo.get(tenant, named.id))?.share).toMatchObject({ supervisors, ownerMri: '29:owner' });
+    await repo.replace({ ...named, status: 'posted' }, etag);
+    expect((await repo.get(tenant, named.id))?.share.supervisors).toEqual(supervisors);
+
+    // A row written by the previous version: no supervisors column at all.
+    const old = share(tenant, teamRef(tenant));
+    await factory.table(SHARES_TABLE).createEntity({ partitionKey: tenant, rowKey: old.id, ...old });
+    const read = (await repo.get(tenant, old.id))!.share;
+    expect(read.supervisors ?? []).toEqual([]);
+    expect(read.ownerMri).toBeUndefined();
+  });
+
   it('when a note is read with the wrong key, then it fails rather than showing anything', async () => {
     const factory = await tables();
     const tenant = randomUUID();

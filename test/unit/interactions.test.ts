@@ -25,6 +25,8 @@ const log = createLogger('silent');
 /** The connector is not part of these interactions; any call to it fails the test. */
 const noConnector: ChannelPort = {
   isMember: () => Promise.reject(new Error('no connector in this test')),
+  member: () => Promise.reject(new Error('no connector in this test')),
+  listMembers: () => Promise.reject(new Error('no connector in this test')),
   post: () => Promise.reject(new Error('no connector in this test')),
   update: () => Promise.reject(new Error('no connector in this test')),
 };

@@ -4,6 +4,7 @@ import type { ChannelPort } from '../../tencs/share-service.js';
 import type { Share, TeamRef } from '../../tencs/sharing.js';
 import { retryAfterMs } from '../retry-after.js';
 import { connectorSignal } from './connector-client.js';
+import { MemberAnswer, mentionParts } from '../mentions.js';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -77,14 +78,40 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
       }
     },
 
-    async post(team, card, signal) {
+    async member(team, aadObjectId, signal) {
+      let answer: unknown;
+      try {
+        // Teams takes the Entra object id here and answers with the member's Teams user id (MRI).
+        answer = await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getById(encodeURIComponent(aadObjectId)));
+      } catch (error) {
+        const e = error as ConnectorError;
+        if (e.status !== 404 || errorCode(e.cause as ApiFailure) !== 'MemberNotFoundInConversation') throw e;
+        // A connector that looks members up by Teams id only (the Agents Playground): search the team's members.
+        const page = await this.listMembers(team, signal);
+        const found = page.find((m) => m.aadObjectId.toLowerCase() === aadObjectId.toLowerCase());
+        return found?.id ? { id: found.id, name: found.name } : undefined;
+      }
+      const parsed = MemberAnswer.safeParse(answer);
+      if (!parsed.success) throw new ConnectorError('The connector answered a member lookup without a member id', undefined, undefined, false);
+      return { id: parsed.data.id, name: parsed.data.name ?? '' };
+    },
+
+    async listMembers(team, signal) {
+      const answer = (await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getPaged(100))) as { members?: unknown[] };
+      return (answer.members ?? []).flatMap((m) => {
+        const parsed = MemberAnswer.safeParse(m);
+        return parsed.success && parsed.data.aadObjectId ? [{ id: parsed.data.id, aadObjectId: parsed.data.aadObjectId, name: parsed.data.name ?? '' }] : [];
+      });
+    },
+
+    async post(team, card, signal, mentions = []) {
       const created = (await call(team.serviceUrl, signal, (api) =>
         api.conversations.create({
           isGroup: true,
           bot: { id: team.botId },
           tenantId: team.tenantId,
           channelData: { channel: { id: team.channelId }, tenant: { id: team.tenantId } },
-          activity: { type: 'message', attachments: [{ contentType: ADAPTIVE_CARD, content: card }] },
+          activity: { type: 'message', ...mentionParts(mentions), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] },
         } as never),
       )) as { id?: string; activityId?: string };
       const conversationId = created.id;
@@ -94,7 +121,7 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
       return { conversationId, activityId };
     },
 
-    async update(share: Share, card, signal) {
+    async update(share: Share, card, signal, mentions = []) {
       if (!share.conversationId || !share.activityId) throw new Error('Share has no posted activity to update');
       const conversationId = share.conversationId;
       const activityId = share.activityId;
@@ -103,6 +130,7 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
           type: 'message',
           id: activityId,
           conversation: { id: conversationId },
+          ...mentionParts(mentions),
           attachments: [{ contentType: ADAPTIVE_CARD, content: card }],
         } as never),
       );

@@ -2,8 +2,7 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { MemberAnswer, mentionParts } from './mentions.js';
 import { CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import { ConnectorError } from '../tencs/connector-retry.js';
-import { z } from 'zod';
-import type { ChannelPort, Mention } from '../tencs/share-service.js';
+import type { ChannelPort } from '../tencs/share-service.js';
 import type { Share, TeamRef } from '../tencs/sharing.js';
 import { retryAfterMs } from './retry-after.js';
 
@@ -66,7 +65,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
     let result: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
     await adapter.continueConversationAsync(botAppId, reference, async (context: TurnContext) => {
       try {
-        const client = context.turnState.get(context.adapter.ConnectorClientKey) as { conversations: Conversations } | undefined;
+        const client = context.turnState.get<{ conversations: Conversations } | undefined>(context.adapter.ConnectorClientKey);
         if (!client) throw new Error('No connector client in the proactive turn');
         result = { ok: true, value: await fn(client.conversations) };
       } catch (error) {

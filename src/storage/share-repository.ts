@@ -59,11 +59,11 @@ export class ShareRepository {
   async get(tenantId: string, shareId: string): Promise<StoredShare | undefined> {
     if (!SHARE_ID_PATTERN.test(shareId)) return undefined;
     const entity = await this.shares.orUndefined('get', () =>
-      this.shares.client.getEntity<Record<string, unknown>>(tenantId, shareId, { abortSignal: this.shares.deadline() }),
+      this.shares.client.getEntity(tenantId, shareId, { abortSignal: this.shares.deadline() }),
     );
     if (!entity) return undefined;
     const parsed = ShareSchema.safeParse(entity);
-    if (!parsed.success) throw new CorruptEntityError(`Share row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
+    if (!parsed.success) throw new CorruptEntityError(`Share row does not match the schema: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
     return { share: parsed.data, etag: entity.etag };
   }
 

@@ -460,7 +460,7 @@ export class ShareService {
    */
   async show(actor: Owner, shareId: string): Promise<{ kind: 'view'; view: SummaryView } | { kind: 'unknown-share' }> {
     const found = await this.deps.shares.get(actor.tenantId, shareId);
-    if (!found || found.share.status !== 'posted') return { kind: 'unknown-share' };
+    if (found?.share.status !== 'posted') return { kind: 'unknown-share' };
     return { kind: 'view', view: await this.channelView(found.share, audienceOf(found.share, actor.aadObjectId)) };
   }
 

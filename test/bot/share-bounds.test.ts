@@ -20,13 +20,13 @@ const messageOf = (r: TurnResult) => String((r.body as { value?: unknown }).valu
 
 async function rows(bot: TestBot, table: string, partition: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  for await (const e of bot.deps.tables.table(table).listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partition}` } })) out.push(e);
+  for await (const e of bot.deps.tables.table(table).listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partition}` } })) out.push(e);
   return out;
 }
 
 async function allRows(bot: TestBot, table: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  for await (const e of bot.deps.tables.table(table).listEntities<Record<string, unknown>>()) out.push(e);
+  for await (const e of bot.deps.tables.table(table).listEntities()) out.push(e);
   return out;
 }
 
@@ -238,7 +238,7 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
           const r = await bot.send(activity);
           expect(r.status).toBe(200);
           const text = replyText(r);
-          for (const secret of secrets) expect(text, `${verb} in ${String((activity.conversation as { conversationType: string }).conversationType)}`).not.toContain(secret);
+          for (const secret of secrets) expect(text, `${verb} in ${(activity.conversation as { conversationType: string }).conversationType}`).not.toContain(secret);
           expect(text).toMatch(/personal chat/);
         }
       }

@@ -219,7 +219,7 @@ describe('need-to-know in the channel: the short card, named supervisors and use
 
   it('when the practitioner opens Share with my team, then the team members are offered as supervisors (not the practitioner), and when Teams cannot list them, the people picker searches the organisation', async () => {
     const assessment = await stored();
-    const pickerOf = (card: unknown) => JSON.stringify(card).match(/\{"type":"Input.ChoiceSet","id":"supervisors".*?\]\}/)?.[0] ?? '';
+    const pickerOf = (card: unknown) => (/\{"type":"Input.ChoiceSet","id":"supervisors".*?\]\}/.exec(JSON.stringify(card)))?.[0] ?? '';
     const listed = pickerOf(cardOf(await bot.send(execute(bot, practitioner, VERBS.shareChoose, { assessmentId: assessment.id }))));
     expect(listed).toContain('"isMultiSelect":true');
     for (const u of [manager, deputy, colleague]) expect(listed).toContain(`{"title":"${u.name}","value":"${u.aadObjectId}"}`);

@@ -231,7 +231,7 @@ describe('sharing a completed assessment to a team channel', () => {
     const a = await storeCompleted(bot, practitioner);
     const r = await bot.send(execute(bot, practitioner, VERBS.summaryCopy, { assessmentId: a.id }));
     expect(messageOf(r)).toMatch(/sent you the summary as plain text/);
-    const sent = r.sent.find((s) => typeof s.text === 'string' && (s.text as string).includes('Case reference'))!;
+    const sent = r.sent.find((s) => typeof s.text === 'string' && (s.text).includes('Case reference'))!;
     expect(sent.textFormat).toBe('plain');
     expect((sent.conversation as { id: string }).id).toBe(practitioner.conversationId);
     expect(sent.text).toContain(SALLY.composite!.analysis);

@@ -18,15 +18,18 @@ interface Conversations {
 /** The Retry-After an error response carried, in milliseconds; the response headers come as a Headers-like object or a plain record. */
 function retryAfterOf(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: unknown } } | null)?.response?.headers as
-    | { get?: (name: string) => string | undefined; [name: string]: unknown }
-    | undefined;
+    { get?: (name: string) => string | undefined; [name: string]: unknown } | undefined;
   if (!headers) return undefined;
   return retryAfterMs((name) => (typeof headers.get === 'function' ? headers.get(name) : (headers[name] as string | undefined)));
 }
 
 /** The error code in a Bot Connector error body, e.g. MemberNotFoundInConversation. */
 function errorCode(error: unknown): string | undefined {
-  const e = error as { code?: unknown; details?: { error?: { code?: unknown } }; response?: { bodyAsText?: unknown; parsedBody?: { error?: { code?: unknown } } } } | null;
+  const e = error as {
+    code?: unknown;
+    details?: { error?: { code?: unknown } };
+    response?: { bodyAsText?: unknown; parsedBody?: { error?: { code?: unknown } } };
+  } | null;
   const fromBody = e?.response?.parsedBody?.error?.code ?? e?.details?.error?.code;
   if (typeof fromBody === 'string') return fromBody;
   const text = e?.response?.bodyAsText;

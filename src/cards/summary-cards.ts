@@ -32,7 +32,14 @@ export const PostActionData = AssessmentActionData.extend({
   teamId: z.union([z.literal(''), z.string().regex(TEAM_ID_PATTERN)]).default(''),
   /** The people picker's answer: comma-separated Entra object ids (checked by parseSupervisorPicks). */
   supervisors: z
-    .union([z.string().max(2000), z.array(z.string().max(64)).max(20).transform((ids) => ids.join(',')), z.null().transform(() => '')])
+    .union([
+      z.string().max(2000),
+      z
+        .array(z.string().max(64))
+        .max(20)
+        .transform((ids) => ids.join(',')),
+      z.null().transform(() => ''),
+    ])
     .default(''),
 });
 

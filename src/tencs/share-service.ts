@@ -5,7 +5,17 @@ import { assessmentAuditRecord, type AuditLog } from './audit.js';
 import { caseRecordText } from './case-record.js';
 import { CONNECTOR_RETRY, ConnectorFailure, REAL_CLOCK, withConnectorRetry, type Clock, type RetryPolicy } from './connector-retry.js';
 import type { Owner } from './owner.js';
-import { channelOf, mentionName, NOTE_MAX_CHARS, shareIdFor, supervisorsOf, type Share, type Supervisor, type SupervisionEntry, type TeamRef } from './sharing.js';
+import {
+  channelOf,
+  mentionName,
+  NOTE_MAX_CHARS,
+  shareIdFor,
+  supervisorsOf,
+  type Share,
+  type Supervisor,
+  type SupervisionEntry,
+  type TeamRef,
+} from './sharing.js';
 import { cleanText, excerpt, summarise, type AssessmentSummary, type LocalSafeguarding } from './summary.js';
 import { supervisionPrompts, type SupervisionPrompt } from './supervision-prompts.js';
 import { ukDate } from './uk-dates.js';
@@ -407,7 +417,11 @@ export class ShareService {
       // The channel's own copy is always the short card; the person who acted gets their own view in reply.
       const everyone = view.kind === 'channel' ? { ...view, audience: 'everyone' as const } : view;
       const card = this.deps.render(everyone);
-      await withConnectorRetry((signal) => this.deps.port.update(share, card, signal, view.kind === 'channel' ? mentionsOf(share) : []), this.retry, this.clock);
+      await withConnectorRetry(
+        (signal) => this.deps.port.update(share, card, signal, view.kind === 'channel' ? mentionsOf(share) : []),
+        this.retry,
+        this.clock,
+      );
       updated = true;
     } catch (error) {
       // What was recorded stays recorded; the person who acted still gets the fresh card in reply.

@@ -124,8 +124,12 @@ function executeAction(value: unknown): { verb: string; data: unknown } | undefi
  * throws is answered as the teams-ai host answers it: 500 to an invoke, a kind message otherwise.
  */
 export function bindTable(app: App, table: InteractionTable, logger: Logger): void {
-  const verbs = new Map<string, (typeof table.entries)[number]>(table.entries.flatMap((e) => (e.trigger.kind === 'verb' ? [[e.trigger.verb, e] as const] : [])));
-  const command = new Map<string, (typeof table.entries)[number]>(table.entries.flatMap((e) => (e.trigger.kind === 'command' ? [[e.trigger.command, e] as const] : [])));
+  const verbs = new Map<string, (typeof table.entries)[number]>(
+    table.entries.flatMap((e) => (e.trigger.kind === 'verb' ? [[e.trigger.verb, e] as const] : [])),
+  );
+  const command = new Map<string, (typeof table.entries)[number]>(
+    table.entries.flatMap((e) => (e.trigger.kind === 'command' ? [[e.trigger.command, e] as const] : [])),
+  );
 
   const run = async (ctx: Context, turn: Turn): Promise<InvokeResponse | undefined> => {
     const a = turn.activity;
@@ -135,7 +139,13 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
     }
     const members = (list: Activity['membersAdded']) => (list ?? []).flatMap((m) => (m.id ? [m.id] : []));
     for (const event of table.events) {
-      const reply = await event.run(turn.facts, { log: turn.log, membersAdded: members(a.membersAdded), membersRemoved: members(a.membersRemoved), action: a.action, eventType: a.channelData?.eventType });
+      const reply = await event.run(turn.facts, {
+        log: turn.log,
+        membersAdded: members(a.membersAdded),
+        membersRemoved: members(a.membersRemoved),
+        action: a.action,
+        eventType: a.channelData?.eventType,
+      });
       await send(ctx, reply);
     }
     switch (turn.facts.activityType) {
@@ -158,7 +168,9 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
         const parsed = parseCommand(a.text);
         turn.log.info({ event: 'message.command', command: parsed.kind }, 'Command');
         const entry = command.get(parsed.kind);
-        const reply = entry ? await dispatch(entry, turn.facts, parsed.arg, turn.log) : table.unknown(turn.facts, a.text, a.value !== undefined && a.value !== null);
+        const reply = entry
+          ? await dispatch(entry, turn.facts, parsed.arg, turn.log)
+          : table.unknown(turn.facts, a.text, a.value !== undefined && a.value !== null);
         await send(ctx, reply);
         return undefined;
       }
@@ -173,7 +185,7 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
     try {
       const response = await run(ctx, turn);
       // An invoke nobody answered: botbuilder (the teams-ai host) says 501.
-      return response ?? (turn.facts.activityType === 'invoke' ? ({ status: 501 }) : undefined);
+      return response ?? (turn.facts.activityType === 'invoke' ? { status: 501 } : undefined);
     } catch (error) {
       logger.error(
         {

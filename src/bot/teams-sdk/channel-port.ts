@@ -82,7 +82,9 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
       let answer: unknown;
       try {
         // Teams takes the Entra object id here and answers with the member's Teams user id (MRI).
-        answer = await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getById(encodeURIComponent(aadObjectId)));
+        answer = await call(team.serviceUrl, signal, (api) =>
+          api.conversations.members(encodeURIComponent(team.teamId)).getById(encodeURIComponent(aadObjectId)),
+        );
       } catch (error) {
         const e = error as ConnectorError;
         if (e.status !== 404 || errorCode(e.cause as ApiFailure) !== 'MemberNotFoundInConversation') throw e;
@@ -97,7 +99,9 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
     },
 
     async listMembers(team, signal) {
-      const answer = (await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getPaged(100))) as { members?: unknown[] };
+      const answer = (await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getPaged(100))) as {
+        members?: unknown[];
+      };
       return (answer.members ?? []).flatMap((m) => {
         const parsed = MemberAnswer.safeParse(m);
         return parsed.success && parsed.data.aadObjectId ? [{ id: parsed.data.id, aadObjectId: parsed.data.aadObjectId, name: parsed.data.name ?? '' }] : [];

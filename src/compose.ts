@@ -78,7 +78,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
 
   // The host config names (BOT_HOST): its connector gives one channel port (proactive posts, card
   // replacement, membership checks); the interaction table is bound to it once the services exist.
-  const host = createHost(config, logger);
+  const host = await createHost(config, logger);
   const port = host.port;
   const retry = CONNECTOR_RETRY;
 

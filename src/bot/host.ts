@@ -9,7 +9,6 @@ import { createPersonalPort } from './personal-port.js';
 import type { PersonalPort } from './personal-port-type.js';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import type { PersonalChatDirectory, PersonalMessage } from '../tencs/cycle/cycle-service.js';
-import { createTeamsSdkHost } from './teams-sdk/host.js';
 
 /** The bot as the HTTP server sees it: one function per incoming request (body already read by src/server.ts). */
 export interface Bot {
@@ -40,7 +39,13 @@ function createTeamsAiHost(config: Config, logger: Logger): BotHost {
   };
 }
 
-/** The host config.botHost names: `teams-ai` (botbuilder + teams-ai) or `teams-sdk` (@microsoft/teams.apps). */
-export function createHost(config: Config, logger: Logger): BotHost {
-  return config.botHost === 'teams-sdk' ? createTeamsSdkHost(config, logger) : createTeamsAiHost(config, logger);
+/**
+ * The host config.botHost names: `teams-ai` (botbuilder + teams-ai) or `teams-sdk` (@microsoft/teams.apps).
+ * The Teams SDK is imported only when chosen: loading it in a teams-ai process added its packages' code
+ * (a second MSAL, axios, the teams.* SDK), about 10 MB, to the live heap under the 192 MB cap.
+ */
+export async function createHost(config: Config, logger: Logger): Promise<BotHost> {
+  if (config.botHost !== 'teams-sdk') return createTeamsAiHost(config, logger);
+  const { createTeamsSdkHost } = await import('./teams-sdk/host.js');
+  return createTeamsSdkHost(config, logger);
 }

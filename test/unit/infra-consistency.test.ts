@@ -244,7 +244,7 @@ describe('the runtime App Service runs', () => {
     expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
     expect(pkg.scripts.build).toContain('tsc -p tsconfig.build.json');
     const command = /appCommandLine: '([^']+)'/.exec(azure.text)?.[1];
-    expect(command).toBe('node --max-old-space-size=192 dist/index.js');
+    expect(command).toBe('node --max-old-space-size=192 --max-semi-space-size=16 dist/index.js');
     expect(azure.text).not.toMatch(/tsx/);
   });
 

@@ -58,7 +58,7 @@ async function practitioner(): Promise<void> {
     };
     const res = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     const text = await res.text();
-    const body = text ? JSON.parse(text) : undefined;
+    const body: unknown = text ? JSON.parse(text) : undefined;
     const mine = connector.calls.filter((c) => c.conversationId === conv);
     for (const c of mine) connector.calls.splice(connector.calls.indexOf(c), 1);
     const err = script.observe(spec, { status: res.status, body, activities: mine.map((c) => c.body), respondedAt: performance.now(), lastReplyAt: undefined });

@@ -53,7 +53,18 @@ export async function startBot(name: 'ours' | 'baseline' | 'storage', entry: str
   const child = spawn(
     process.execPath,
     // The production start command's heap flags (infra/azure.bicep: old-space cap, 16 MB semi-spaces), for both bots alike.
-    ['--expose-gc', '--max-old-space-size=192', '--max-semi-space-size=16', '--import', 'tsx', '--import', './bench/login-redirect.ts', '--import', './bench/profiler-hook.ts', entry],
+    [
+      '--expose-gc',
+      '--max-old-space-size=192',
+      '--max-semi-space-size=16',
+      '--import',
+      'tsx',
+      '--import',
+      './bench/login-redirect.ts',
+      '--import',
+      './bench/profiler-hook.ts',
+      entry,
+    ],
     { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const problems: string[] = [];

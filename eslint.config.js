@@ -57,7 +57,8 @@ export default tseslint.config(
   {
     files: ['src/bot/teams-sdk/**/*.ts'],
     rules: {
-      // @microsoft/teams.apps 2.1.0 marks its nested API clients deprecated with no released replacement we can pin yet; moving is the host's follow-up.
+      // teams.apps 2.1.0 deprecates the nested API clients this host calls (flattened ConversationClient methods replace them; `isGroup`/`bot`
+      // go by summer 2026): moving to them changes the host's behaviour, so it is the SDK host's own follow-up, not a lint fix.
       '@typescript-eslint/no-deprecated': 'off',
     },
   },

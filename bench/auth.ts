@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import jwt from 'jsonwebtoken';
 import { readBody } from '../test/helpers/read-body.js';
 
@@ -71,29 +71,32 @@ export async function startAuthServer(identity: BenchIdentity): Promise<AuthServ
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const p = url.pathname;
       if (req.method === 'GET' && p === '/channel/.well-known/openidconfiguration') {
-        return json(res, 200, {
+        json(res, 200, {
           issuer: CHANNEL_ISSUER,
           authorization_endpoint: `${base}/channel/authorize`,
           jwks_uri: `${base}/channel/keys`,
           id_token_signing_alg_values_supported: ['RS256'],
           token_endpoint_auth_methods_supported: ['private_key_jwt'],
         });
+        return;
       }
       if (req.method === 'GET' && p === '/channel/keys') {
-        return json(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid: channelKey.kid, n: channelKey.jwk.n, e: channelKey.jwk.e, endorsements: ['msteams'] }] });
+        json(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid: channelKey.kid, n: channelKey.jwk.n, e: channelKey.jwk.e, endorsements: ['msteams'] }] });
+        return;
       }
       // Entra ID as MSAL sees it: instance discovery, tenant metadata, then the token endpoint.
       const tenant = p.split('/')[1] ?? 'common';
       const authority = `https://${LOGIN_HOST}/${tenant}`;
       if (req.method === 'GET' && p.includes('/discovery/instance')) {
-        return json(res, 200, {
+        json(res, 200, {
           tenant_discovery_endpoint: `https://${LOGIN_HOST}/${tenant}/v2.0/.well-known/openid-configuration`,
           'api-version': '1.1',
           metadata: [{ preferred_network: LOGIN_HOST, preferred_cache: LOGIN_HOST, aliases: [LOGIN_HOST] }],
         });
+        return;
       }
       if (req.method === 'GET' && p.endsWith('/.well-known/openid-configuration')) {
-        return json(res, 200, {
+        json(res, 200, {
           token_endpoint: `${authority}/oauth2/v2.0/token`,
           authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
           end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
@@ -103,11 +106,13 @@ export async function startAuthServer(identity: BenchIdentity): Promise<AuthServ
           response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
           token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
         });
+        return;
       }
       if (req.method === 'POST' && p.endsWith('/oauth2/v2.0/token')) {
         const form = new URLSearchParams(await readBody(req));
         if (form.get('client_id') !== identity.appId || form.get('client_secret') !== identity.password || tenant !== identity.tenantId) {
-          return json(res, 401, { error: 'invalid_client', error_description: 'bench login stub: unknown client or tenant' });
+          json(res, 401, { error: 'invalid_client', error_description: 'bench login stub: unknown client or tenant' });
+          return;
         }
         issued += 1;
         const token = jwt.sign({ aud: CONNECTOR_SCOPE, appid: identity.appId, tid: identity.tenantId }, loginKey.privateKey, {
@@ -116,7 +121,8 @@ export async function startAuthServer(identity: BenchIdentity): Promise<AuthServ
           issuer: `https://sts.windows.net/${identity.tenantId}/`,
           expiresIn: 3600,
         });
-        return json(res, 200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: token });
+        json(res, 200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: token });
+        return;
       }
       json(res, 404, { error: 'not_found', path: p });
     })().catch((error: unknown) => {

@@ -70,7 +70,7 @@ async function readAndWrite(context: TurnContext): Promise<void> {
   try {
     const e = await storage.getEntity<{ rev?: number }>(pk, 'state');
     etag = e.etag;
-    rev = Number(e.rev ?? 0);
+    rev = e.rev ?? 0;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   }

@@ -1,5 +1,5 @@
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
-import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import jwt from 'jsonwebtoken';
 import { CONNECTOR_SCOPE, signChannelToken } from './auth.js';
@@ -51,7 +51,13 @@ export interface Channel {
 }
 
 /** Starts the loopback connector and returns a channel that signs like the Bot Framework. */
-export async function startChannel(options: { appId: string; tenantId: string; channelKeyPem: string; channelKid: string; loginPublicKeyPem: string }): Promise<Channel> {
+export async function startChannel(options: {
+  appId: string;
+  tenantId: string;
+  channelKeyPem: string;
+  channelKid: string;
+  loginPublicKeyPem: string;
+}): Promise<Channel> {
   const pending = new Map<string, Pending>();
   const loginKey: KeyObject = createPublicKey(options.loginPublicKeyPem);
   const goodTokens = new Set<string>();
@@ -126,11 +132,23 @@ export async function startChannel(options: { appId: string; tenantId: string; c
           if (settled) return;
           settled = true;
           pending.delete(user.conversationId);
-          resolve({ status, body: responseBody, activities: turn.activities, respondedAt: performance.now(), lastReplyAt: turn.lastReplyAt, ...(error ? { error } : {}) });
+          resolve({
+            status,
+            body: responseBody,
+            activities: turn.activities,
+            respondedAt: performance.now(),
+            lastReplyAt: turn.lastReplyAt,
+            ...(error ? { error } : {}),
+          });
         };
         const req = request(
           `${botUrl}/api/messages`,
-          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` }, timeout: TURN_TIMEOUT_MS },
+          {
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+            timeout: TURN_TIMEOUT_MS,
+          },
           (res) => {
             void readBody(res).then(
               (text) => {

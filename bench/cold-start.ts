@@ -98,7 +98,9 @@ async function startOnce(variant: Variant, tablesConnectionString: string, conne
     const turnStarted = performance.now();
     const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     await res.arrayBuffer();
-    const reply = connector.activities().find((a) => (a.conversation as { id?: string } | undefined)?.id === user.conversationId && Array.isArray(a.attachments));
+    const reply = connector
+      .activities()
+      .find((a) => (a.conversation as { id?: string } | undefined)?.id === user.conversationId && Array.isArray(a.attachments));
     if (res.status !== 200 || !reply) throw new Error(`${variant} bot did not answer the first message with a card (HTTP ${res.status}):\n${stderr}`);
     const firstTurnMs = performance.now() - turnStarted;
     return { variant, readyMs, readyCpuMs, readyPeakRssMb, firstTurnMs, peakRssMb: memoryMb(child.pid!).peak };
@@ -124,7 +126,9 @@ export async function measureColdStart(options: { runs: number; build: boolean; 
       for (const variant of order) {
         const sample = await startOnce(variant, azurite.connectionString, connector);
         samples.push(sample);
-        options.log(`cold start run ${run + 1}/${options.runs} ${variant}: ready ${sample.readyMs.toFixed(0)} ms, first turn ${sample.firstTurnMs.toFixed(0)} ms, peak RSS ${sample.peakRssMb.toFixed(0)} MB`);
+        options.log(
+          `cold start run ${run + 1}/${options.runs} ${variant}: ready ${sample.readyMs.toFixed(0)} ms, first turn ${sample.firstTurnMs.toFixed(0)} ms, peak RSS ${sample.peakRssMb.toFixed(0)} MB`,
+        );
       }
     }
   } finally {
@@ -166,7 +170,10 @@ export function coldStartMarkdown(results: ColdStartResults): string {
     '',
     '| Start | Variant | Ready (ms) | CPU to ready (ms) | Peak RSS at ready (MB) | First turn (ms) | Peak RSS after (MB) |',
     '|---:|---|---:|---:|---:|---:|---:|',
-    ...results.samples.map((s, i) => `| ${i + 1} | ${s.variant} | ${fmt(s.readyMs)} | ${fmt(s.readyCpuMs)} | ${s.readyPeakRssMb.toFixed(1)} | ${fmt(s.firstTurnMs)} | ${s.peakRssMb.toFixed(1)} |`),
+    ...results.samples.map(
+      (s, i) =>
+        `| ${i + 1} | ${s.variant} | ${fmt(s.readyMs)} | ${fmt(s.readyCpuMs)} | ${s.readyPeakRssMb.toFixed(1)} | ${fmt(s.firstTurnMs)} | ${s.peakRssMb.toFixed(1)} |`,
+    ),
     '',
     '</details>',
     '',

@@ -40,7 +40,14 @@ export function diffCounts(b: StorageCounts, a: StorageCounts): StorageCounts {
     const before = a.byTable[table] ?? { reads: 0, writes: 0 };
     if (c.reads !== before.reads || c.writes !== before.writes) byTable[table] = { reads: c.reads - before.reads, writes: c.writes - before.writes };
   }
-  return { pointReads: b.pointReads - a.pointReads, queries: b.queries - a.queries, writes: b.writes - a.writes, batches: b.batches - a.batches, other: b.other - a.other, byTable };
+  return {
+    pointReads: b.pointReads - a.pointReads,
+    queries: b.queries - a.queries,
+    writes: b.writes - a.writes,
+    batches: b.batches - a.batches,
+    other: b.other - a.other,
+    byTable,
+  };
 }
 
 /** The table a Table Storage REST path addresses (undefined for the Tables collection and $batch). */
@@ -88,13 +95,10 @@ export async function startCountingProxy(azuritePort: number): Promise<CountingP
     }
     const started = performance.now();
     res.on('finish', () => durations.push(performance.now() - started));
-    const upstream = request(
-      { host: '127.0.0.1', port: azuritePort, method: req.method, path: req.url, headers: req.headers, agent },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
+    const upstream = request({ host: '127.0.0.1', port: azuritePort, method: req.method, path: req.url, headers: req.headers, agent }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
     upstream.on('error', (error) => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`counting proxy: ${error.message}`);

@@ -21,14 +21,23 @@ const gc = (globalThis as { gc?: () => void }).gc!;
 const azurite = await startBenchAzurite();
 const connector = await startConnector();
 const config = loadConfig({
-  BOT_AUTH: 'disabled', HOST: '127.0.0.1', PORT: '0', TABLES_CONNECTION_STRING: azurite.connectionString,
-  TABLE_PREFIX: `p${randomUUID().slice(0, 8)}`, LOG_LEVEL: 'info', ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+  BOT_AUTH: 'disabled',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  TABLES_CONNECTION_STRING: azurite.connectionString,
+  TABLE_PREFIX: `p${randomUUID().slice(0, 8)}`,
+  LOG_LEVEL: 'info',
+  ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
   ...(process.env.BOT_HOST ? { BOT_HOST: process.env.BOT_HOST } : {}),
 });
 const sink = new PassThrough();
 sink.resume();
 const deps = await buildDependencies(config, createLogger(config.logLevel, sink));
-const running = await listen(createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger: deps.logger, maxBodyBytes: config.maxBodyBytes }), config.host, 0);
+const running = await listen(
+  createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger: deps.logger, maxBodyBytes: config.maxBodyBytes }),
+  config.host,
+  0,
+);
 
 let errors = 0;
 const gcStats = { major: 0, minor: 0, ms: 0 };
@@ -51,14 +60,20 @@ async function practitioner(): Promise<void> {
   while (done < target) {
     const spec = script.next();
     const activity = {
-      id: randomUUID(), timestamp: new Date().toISOString(), channelId: 'msteams', serviceUrl: connector.url,
-      from: { id: `29:${aad}`, aadObjectId: aad, name: 'P' }, recipient: { id: '28:tencs-bot', name: 'tencs' },
-      conversation: { id: conv, conversationType: 'personal', tenantId: tenant }, channelData: { tenant: { id: tenant } }, locale: 'en-GB',
+      id: randomUUID(),
+      timestamp: new Date().toISOString(),
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      from: { id: `29:${aad}`, aadObjectId: aad, name: 'P' },
+      recipient: { id: '28:tencs-bot', name: 'tencs' },
+      conversation: { id: conv, conversationType: 'personal', tenantId: tenant },
+      channelData: { tenant: { id: tenant } },
+      locale: 'en-GB',
       ...spec.activity,
     };
     const res = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     const text = await res.text();
-    const body = text ? JSON.parse(text) : undefined;
+    const body: unknown = text ? JSON.parse(text) : undefined;
     const mine = connector.calls.filter((c) => c.conversationId === conv);
     for (const c of mine) connector.calls.splice(connector.calls.indexOf(c), 1);
     const err = script.observe(spec, { status: res.status, body, activities: mine.map((c) => c.body), respondedAt: performance.now(), lastReplyAt: undefined });
@@ -70,7 +85,8 @@ async function practitioner(): Promise<void> {
 }
 let target = 0;
 function heapMb(): number {
-  gc(); gc();
+  gc();
+  gc();
   return process.memoryUsage().heapUsed / 1048576;
 }
 async function phase(turns: number): Promise<{ ms: number; cpu: number }> {
@@ -93,9 +109,13 @@ for (let i = 0; i < 4; i += 1) {
   cpuTotal += cpu;
   const h = heapMb();
   marks.push(`${done - 200}: ${h.toFixed(1)}`);
-  console.log(`after ${done - 200} turns: heap ${h.toFixed(1)} MB live (+${(h - h0).toFixed(1)}), cpu ${(cpu / (TURNS / 4)).toFixed(2)} ms/turn, errors ${errors}`);
+  console.log(
+    `after ${done - 200} turns: heap ${h.toFixed(1)} MB live (+${(h - h0).toFixed(1)}), cpu ${(cpu / (TURNS / 4)).toFixed(2)} ms/turn, errors ${errors}`,
+  );
 }
-console.log(`RESULT growth ${(heapMb() - h0).toFixed(1)} MB over ${done - 200} turns; cpu ${(cpuTotal / (done - 200)).toFixed(2)} ms/turn (bot+driver in-process); errors ${errors}; GC per 100 turns: ${(100 * gcStats.major / (done - 200)).toFixed(1)} major, ${(100 * gcStats.minor / (done - 200)).toFixed(1)} minor, ${(gcStats.ms / (done - 200)).toFixed(2)} ms/turn in GC pauses; rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+console.log(
+  `RESULT growth ${(heapMb() - h0).toFixed(1)} MB over ${done - 200} turns; cpu ${(cpuTotal / (done - 200)).toFixed(2)} ms/turn (bot+driver in-process); errors ${errors}; GC per 100 turns: ${((100 * gcStats.major) / (done - 200)).toFixed(1)} major, ${((100 * gcStats.minor) / (done - 200)).toFixed(1)} minor, ${(gcStats.ms / (done - 200)).toFixed(2)} ms/turn in GC pauses; rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`,
+);
 if (process.env.HEAPSNAP) {
   const v8 = await import('node:v8');
   console.log('snapshot', v8.writeHeapSnapshot(process.env.HEAPSNAP));

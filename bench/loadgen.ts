@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { benchUser, startChannel, type BenchUser, type Channel, type Outcome } from './channel.js';
-import type { CountsAnswer, FromLoadgen, LoadgenInit, ProbeRequest, ProbeResult, StepRequest, StepResult, Target, ToLoadgen, TurnSample } from './protocol.js';
+import type { FromLoadgen, LoadgenInit, ProbeRequest, ProbeResult, StepRequest, StepResult, Target, ToLoadgen, TurnSample } from './protocol.js';
 import { scenario, type Script, type TurnSpec } from './scenario.js';
 import type { StorageCounts } from './counting-proxy.js';
 import { diffCounts } from './counting-proxy.js';
@@ -74,7 +74,13 @@ async function step(request: StepRequest): Promise<StepResult> {
       }
     }),
   );
-  return { type: 'step-result', id: request.id, samples, wallMs: performance.now() - started, unauthenticatedReplies: channel!.unauthenticated() - unauthBefore };
+  return {
+    type: 'step-result',
+    id: request.id,
+    samples,
+    wallMs: performance.now() - started,
+    unauthenticatedReplies: channel!.unauthenticated() - unauthBefore,
+  };
 }
 
 function counts(): Promise<StorageCounts> {
@@ -113,7 +119,7 @@ process.on('message', (message: ToLoadgen) => {
         post(await probe(message));
         return;
       case 'counts': {
-        const answer = message as CountsAnswer;
+        const answer = message;
         countWaiters.get(answer.id)?.(answer.counts);
         countWaiters.delete(answer.id);
         return;

@@ -30,14 +30,24 @@ function redirected(args: unknown[]): http.ClientRequest {
   const options = (url ? (args[1] as object | undefined) : first) as http.RequestOptions & { pathname?: string; search?: string };
   const path = url ? `${url.pathname}${url.search}` : (options.path ?? `${options.pathname ?? '/'}${options.search ?? ''}`);
   const callback = args.find((a) => typeof a === 'function') as ((res: http.IncomingMessage) => void) | undefined;
-  const { agent: _agent, protocol: _protocol, host: _host, hostname: _hostname, port: _port, ...rest } = (url ? options ?? {} : options) as http.RequestOptions;
-  return http.request({ ...rest, path, protocol: 'http:', hostname: stub.hostname, port: Number(stub.port), headers: { ...(rest.headers ?? {}), host: LOGIN_HOST } }, callback);
+  const {
+    agent: _agent,
+    protocol: _protocol,
+    host: _host,
+    hostname: _hostname,
+    port: _port,
+    ...rest
+  } = (url ? (options ?? {}) : options) as http.RequestOptions;
+  return http.request(
+    { ...rest, path, protocol: 'http:', hostname: stub.hostname, port: Number(stub.port), headers: { ...headerRecord(rest.headers), host: LOGIN_HOST } },
+    callback,
+  );
 }
 
 https.request = function request(this: unknown, ...args: unknown[]) {
   if (hostOf(args) === LOGIN_HOST) return redirected(args);
   return (originalRequest as (...a: unknown[]) => http.ClientRequest).apply(this, args);
-} as typeof https.request;
+};
 
 // The Teams SDK host's MSAL (its own @azure/msal-node 5) asks with fetch rather than https.request:
 // the same requests, and only those, go to the stub.
@@ -52,4 +62,14 @@ globalThis.fetch = async function fetchRedirected(input: string | URL | Request,
     headers: init?.headers ?? request?.headers,
     body: body === '' ? undefined : body,
   });
-} as typeof fetch;
+};
+
+/** Request headers as a record; Node also accepts them as a flat [name, value, name, value] list. */
+function headerRecord(headers: http.RequestOptions['headers']): http.OutgoingHttpHeaders {
+  if (!isList(headers)) return headers ?? {};
+  const out: http.OutgoingHttpHeaders = {};
+  for (let i = 0; i + 1 < headers.length; i += 2) out[String(headers[i])] = headers[i + 1];
+  return out;
+}
+
+const isList = (h: http.RequestOptions['headers']): h is readonly string[] => Array.isArray(h);

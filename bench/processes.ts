@@ -53,15 +53,26 @@ export async function startBot(name: 'ours' | 'baseline' | 'storage', entry: str
   const child = spawn(
     process.execPath,
     // The production start command's heap flags (infra/azure.bicep: old-space cap, 16 MB semi-spaces), for both bots alike.
-    ['--expose-gc', '--max-old-space-size=192', '--max-semi-space-size=16', '--import', 'tsx', '--import', './bench/login-redirect.ts', '--import', './bench/profiler-hook.ts', entry],
+    [
+      '--expose-gc',
+      '--max-old-space-size=192',
+      '--max-semi-space-size=16',
+      '--import',
+      'tsx',
+      '--import',
+      './bench/login-redirect.ts',
+      '--import',
+      './bench/profiler-hook.ts',
+      entry,
+    ],
     { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const problems: string[] = [];
   const backgroundJobs: BotProcess['backgroundJobs'][number][] = [];
   let stderr = '';
   let partial = '';
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
@@ -69,14 +80,20 @@ export async function startBot(name: 'ours' | 'baseline' | 'storage', entry: str
       if (/"level":("(warn|error|fatal)"|[456]0)/.test(line) && problems.length < 200) problems.push(line);
       if (line.includes('"event":"retention.')) {
         const entry = JSON.parse(line) as { event: string; time: string; ms?: number; assessments?: number; auditEntries?: number };
-        backgroundJobs.push({ event: entry.event, endedAt: Date.parse(entry.time), ms: entry.ms ?? 0, detail: `${entry.assessments ?? 0} assessments and ${entry.auditEntries ?? 0} audit entries removed` });
+        backgroundJobs.push({
+          event: entry.event,
+          endedAt: Date.parse(entry.time),
+          ms: entry.ms ?? 0,
+          detail: `${entry.assessments ?? 0} assessments and ${entry.auditEntries ?? 0} audit entries removed`,
+        });
       }
     }
   });
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
     stderr += chunk;
-    if (problems.length < 200) problems.push(...chunk.split('\n').filter((l) => l.trim() && !l.includes('DeprecationWarning') && !l.includes('--trace-deprecation')));
+    if (problems.length < 200)
+      problems.push(...chunk.split('\n').filter((l) => l.trim() && !l.includes('DeprecationWarning') && !l.includes('--trace-deprecation')));
   });
   const url = `http://127.0.0.1:${port}`;
   try {

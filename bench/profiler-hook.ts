@@ -35,7 +35,10 @@ if (dir) {
       const before = process.memoryUsage();
       const collect = (globalThis as { gc?: () => void }).gc;
       collect?.();
-      writeFileSync(`${file}.memory.json`, JSON.stringify({ ...before, liveHeapAfterGc: collect ? process.memoryUsage().heapUsed : null, heap: getHeapStatistics() }));
+      writeFileSync(
+        `${file}.memory.json`,
+        JSON.stringify({ ...before, liveHeapAfterGc: collect ? process.memoryUsage().heapUsed : null, heap: getHeapStatistics() }),
+      );
       writeFileSync(`${file}.tmp`, JSON.stringify(profile));
       renameSync(`${file}.tmp`, file);
     })().catch((error: unknown) => {

@@ -92,4 +92,5 @@ export interface CountsAnswer {
 }
 
 export type ToLoadgen = LoadgenInit | StepRequest | ProbeRequest | CountsAnswer | { readonly type: 'stop' };
-export type FromLoadgen = { readonly type: 'ready' } | StepResult | ProbeResult | CountsQuery | { readonly type: 'failed'; readonly id: number; readonly message: string };
+export type FromLoadgen =
+  { readonly type: 'ready' } | StepResult | ProbeResult | CountsQuery | { readonly type: 'failed'; readonly id: number; readonly message: string };

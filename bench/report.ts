@@ -85,7 +85,23 @@ const ratio = (a: number | undefined, b: number | undefined): string =>
   a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '–' : `${(a / b).toFixed(2)}x`;
 
 function tableLines(results: BenchResults): string[][] {
-  const out: string[][] = [['Concurrency', 'Bot', 'Turns', 'Turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Storage req/turn', 'CPU ms/turn', 'Peak RSS MB so far', 'Azurite CPU ms/turn', 'Azurite p50 ms/req']];
+  const out: string[][] = [
+    [
+      'Concurrency',
+      'Bot',
+      'Turns',
+      'Turns/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'Errors',
+      'Storage req/turn',
+      'CPU ms/turn',
+      'Peak RSS MB so far',
+      'Azurite CPU ms/turn',
+      'Azurite p50 ms/req',
+    ],
+  ];
   for (const row of rows(results)) {
     const line = (name: string, a: Aggregate | undefined): string[] => [
       String(row.concurrency),
@@ -161,9 +177,30 @@ function markdownTable(lines: string[][], alignRightFrom = 2): string {
 /** Storage requests of the probe's turns, grouped by label. */
 function probeTable(heavy: ProbeTurn[], fresh: ProbeTurn[], seededHeavy: number, prefix: string): string {
   const labels = [...new Set([...heavy, ...fresh].map((t) => `${t.kind}|${t.label}`))];
-  const lines: string[][] = [['Turn type', 'Turn', `Reads (point / query), ${seededHeavy} stored`, 'Writes (single / batch)', 'Reads (point / query), new practitioner', 'Writes (single / batch)', 'By table (reads r, writes w)', `ms, ${seededHeavy} stored`, 'ms, new practitioner']];
+  const lines: string[][] = [
+    [
+      'Turn type',
+      'Turn',
+      `Reads (point / query), ${seededHeavy} stored`,
+      'Writes (single / batch)',
+      'Reads (point / query), new practitioner',
+      'Writes (single / batch)',
+      'By table (reads r, writes w)',
+      `ms, ${seededHeavy} stored`,
+      'ms, new practitioner',
+    ],
+  ];
   const tables = (turns: ProbeTurn[]) =>
-    [...new Set(turns.map((t) => Object.entries(t.storage.byTable).map(([name, c]) => `${name.startsWith(prefix) ? name.slice(prefix.length) : name} ${c.reads}r ${c.writes}w`).sort().join(', ')))].join('; ') || '–';
+    [
+      ...new Set(
+        turns.map((t) =>
+          Object.entries(t.storage.byTable)
+            .map(([name, c]) => `${name.startsWith(prefix) ? name.slice(prefix.length) : name} ${c.reads}r ${c.writes}w`)
+            .sort()
+            .join(', '),
+        ),
+      ),
+    ].join('; ') || '–';
   const cell = (turns: ProbeTurn[], pick: (t: ProbeTurn) => string) => (turns.length ? [...new Set(turns.map(pick))].join(', ') : '–');
   for (const key of labels) {
     const [kind, label] = key.split('|') as [string, string];
@@ -193,7 +230,9 @@ export function latencyChart(results: BenchResults): string {
   const m = { left: 70, right: 190, top: 40, bottom: 60 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
-  const values = data.flatMap((r) => [r.ours?.p50, r.ours?.p99, r.baseline?.p50, r.baseline?.p99]).filter((v): v is number => v !== undefined && Number.isFinite(v) && v > 0);
+  const values = data
+    .flatMap((r) => [r.ours?.p50, r.ours?.p99, r.baseline?.p50, r.baseline?.p99])
+    .filter((v): v is number => v !== undefined && Number.isFinite(v) && v > 0);
   // Axis ends on the nearest 1-2-5 values around the data (and the 250 ms target line).
   const nice = (v: number, up: boolean): number => {
     const d = Math.pow(10, Math.floor(Math.log10(v)));
@@ -208,7 +247,9 @@ export function latencyChart(results: BenchResults): string {
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  parts.push(`<text x="${m.left}" y="22" font-size="15" font-weight="bold">Turn latency against concurrent practitioners (medians of ${results.options.runs} run(s))</text>`);
+  parts.push(
+    `<text x="${m.left}" y="22" font-size="15" font-weight="bold">Turn latency against concurrent practitioners (medians of ${results.options.runs} run(s))</text>`,
+  );
   for (let d = Math.pow(10, Math.floor(Math.log10(lo))); d <= hi * 1.0001; d *= 10) {
     for (const k of [1, 2, 5]) {
       const v = d * k;
@@ -234,9 +275,13 @@ export function latencyChart(results: BenchResults): string {
     { name: 'baseline p50', color: '#d07a00', dash: '', pick: (r) => r.baseline?.p50 },
   ];
   for (const s of series) {
-    const pts = data.map((r, i) => [x(i), s.pick(r)] as const).filter((p): p is readonly [number, number] => p[1] !== undefined && Number.isFinite(p[1]) && p[1] > 0);
+    const pts = data
+      .map((r, i) => [x(i), s.pick(r)] as const)
+      .filter((p): p is readonly [number, number] => p[1] !== undefined && Number.isFinite(p[1]) && p[1] > 0);
     if (pts.length === 0) continue;
-    parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''} points="${pts.map(([px, v]) => `${px.toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''} points="${pts.map(([px, v]) => `${px.toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`,
+    );
     for (const [px, v] of pts) parts.push(`<circle cx="${px.toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.color}"/>`);
   }
   const lx = m.left + pw + 20;
@@ -271,7 +316,10 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const writes = (t: ProbeTurn) => t.storage.writes + t.storage.batches;
   const heavyLists = results.probes.heavy.filter((t) => t.kind === 'list');
   const freshLists = results.probes.fresh.filter((t) => t.kind === 'list');
-  const listShape = (ts: ProbeTurn[]) => (ts.length ? [...new Set(ts.map((t) => `${t.storage.queries} quer${t.storage.queries === 1 ? 'y' : 'ies'} + ${t.storage.pointReads} point reads`))].join(', ') : 'no list turn');
+  const listShape = (ts: ProbeTurn[]) =>
+    ts.length
+      ? [...new Set(ts.map((t) => `${t.storage.queries} quer${t.storage.queries === 1 ? 'y' : 'ies'} + ${t.storage.pointReads} point reads`))].join(', ')
+      : 'no list turn';
   // CPU per turn is read in 10 ms ticks, so only steps with enough turns say anything about the ratio.
   const cpuRatios = data
     .filter((r) => r.ours && r.baseline && r.ours.turns >= MIN_TURNS_FOR_CPU && r.baseline.turns >= MIN_TURNS_FOR_CPU)
@@ -294,21 +342,32 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     {
       target: '"My assessments" is one query whatever the number stored',
       measured: `with ${results.seed.heavy} stored: ${listShape(heavyLists)}; new practitioner: ${listShape(freshLists)}`,
-      met: heavyLists.length && freshLists.length ? heavyLists.every((t) => t.storage.queries === 1 && t.storage.pointReads === 0 && writes(t) === 0) && freshLists.every((t) => t.storage.queries === 1 && t.storage.pointReads === 0 && writes(t) === 0) && results.seed.heavy > 0 : undefined,
+      met:
+        heavyLists.length && freshLists.length
+          ? heavyLists.every((t) => t.storage.queries === 1 && t.storage.pointReads === 0 && writes(t) === 0) &&
+            freshLists.every((t) => t.storage.queries === 1 && t.storage.pointReads === 0 && writes(t) === 0) &&
+            results.seed.heavy > 0
+          : undefined,
     },
     {
       target: 'Per-turn CPU at most 2x the bare bot',
-      measured: cpuRatios.length ? `${cpuRatios.map((r) => `${r.c}: ${r.ratio.toFixed(2)}x`).join(', ')} (steps with at least ${MIN_TURNS_FOR_CPU} turns per bot)` : `no step had ${MIN_TURNS_FOR_CPU} turns per bot`,
+      measured: cpuRatios.length
+        ? `${cpuRatios.map((r) => `${r.c}: ${r.ratio.toFixed(2)}x`).join(', ')} (steps with at least ${MIN_TURNS_FOR_CPU} turns per bot)`
+        : `no step had ${MIN_TURNS_FOR_CPU} turns per bot`,
       met: cpuRatios.length ? cpuRatios.every((r) => r.ratio <= 2) : undefined,
     },
     {
       target: 'Per-turn CPU at most 1.5x the storage baseline (bare bot + one point read and one write per turn), same run',
-      measured: storageRatios.length ? `${storageRatios.map((r) => `${r.c}: ${r.ratio.toFixed(2)}x`).join(', ')} (steps with at least ${MIN_TURNS_FOR_CPU} turns per bot)` : `no step had ${MIN_TURNS_FOR_CPU} turns per bot`,
+      measured: storageRatios.length
+        ? `${storageRatios.map((r) => `${r.c}: ${r.ratio.toFixed(2)}x`).join(', ')} (steps with at least ${MIN_TURNS_FOR_CPU} turns per bot)`
+        : `no step had ${MIN_TURNS_FOR_CPU} turns per bot`,
       met: storageRatios.length ? storageRatios.every((r) => r.ratio <= 1.5) : undefined,
     },
     {
-      target: '`audit CASE-REF` makes the same number of storage requests with 100 and 100,000 other cases\' audit entries',
-      measured: results.auditLookup?.length ? results.auditLookup.map((r) => `${r.otherEntries.toLocaleString('en-GB')}: ${r.lookup.total}`).join(', ') : 'not measured',
+      target: "`audit CASE-REF` makes the same number of storage requests with 100 and 100,000 other cases' audit entries",
+      measured: results.auditLookup?.length
+        ? results.auditLookup.map((r) => `${r.otherEntries.toLocaleString('en-GB')}: ${r.lookup.total}`).join(', ')
+        : 'not measured',
       met: results.auditLookup?.length ? new Set(results.auditLookup.map((r) => r.lookup.total)).size === 1 : undefined,
     },
     {
@@ -318,22 +377,56 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     },
     {
       target: 'No errors at 400',
-      measured: c400?.ours ? `${c400.ours.errors} failed of ${c400.ours.turns} turns (baseline ${c400.baseline?.errors ?? '–'} of ${c400.baseline?.turns ?? '–'})` : 'step not run',
+      measured: c400?.ours
+        ? `${c400.ours.errors} failed of ${c400.ours.turns} turns (baseline ${c400.baseline?.errors ?? '–'} of ${c400.baseline?.turns ?? '–'})`
+        : 'step not run',
       met: c400?.ours ? c400.ours.errors === 0 : undefined,
     },
-    { target: 'Peak RSS under 300 MB', measured: `${f(peak, 0)} MB (baseline ${f(Math.max(...results.steps.filter((s) => s.target === 'baseline').map((s) => s.peakRssMb)), 0)} MB)`, met: Number.isFinite(peak) ? peak < 300 : undefined },
+    {
+      target: 'Peak RSS under 300 MB',
+      measured: `${f(peak, 0)} MB (baseline ${f(Math.max(...results.steps.filter((s) => s.target === 'baseline').map((s) => s.peakRssMb)), 0)} MB)`,
+      met: Number.isFinite(peak) ? peak < 300 : undefined,
+    },
   ];
 }
 
 /** Coarse areas the packages fall into, for the one-line answer to "what dominates". */
 export function areaOf(pkg: string): string {
-  if (['adaptivecards-templating', 'adaptive-expressions', 'antlr4ts'].includes(pkg)) return 'card templating (adaptivecards-templating, adaptive-expressions, antlr4ts)';
+  if (['adaptivecards-templating', 'adaptive-expressions', 'antlr4ts'].includes(pkg))
+    return 'card templating (adaptivecards-templating, adaptive-expressions, antlr4ts)';
   if (pkg.startsWith('@azure/') || pkg === '@typespec/ts-http-runtime' || pkg === 'tslib') return 'Azure SDK (Table Storage client and its HTTP pipeline)';
   if (pkg === '(garbage collector)') return 'garbage collection';
-  if (['pino', 'sonic-boom', 'fast-redact', 'thread-stream', 'pino-std-serializers', 'quick-format-unescaped', 'atomic-sleep', 'safe-stable-stringify', 'on-exit-leak-free'].includes(pkg)) return 'logging (pino)';
+  if (
+    [
+      'pino',
+      'sonic-boom',
+      'fast-redact',
+      'thread-stream',
+      'pino-std-serializers',
+      'quick-format-unescaped',
+      'atomic-sleep',
+      'safe-stable-stringify',
+      'on-exit-leak-free',
+    ].includes(pkg)
+  )
+    return 'logging (pino)';
   if (pkg.startsWith('src/') || pkg === 'cards') return 'tencs code (src/)';
   if (pkg === 'zod') return 'zod validation';
-  if (['botbuilder', 'botbuilder-core', 'botframework-connector', 'botframework-schema', '@microsoft/teams-ai', 'jsonwebtoken', 'jws', 'jwa', 'node-fetch', '@azure/ms-rest-js'].includes(pkg)) return 'Bot Framework SDK and JWT';
+  if (
+    [
+      'botbuilder',
+      'botbuilder-core',
+      'botframework-connector',
+      'botframework-schema',
+      '@microsoft/teams-ai',
+      'jsonwebtoken',
+      'jws',
+      'jwa',
+      'node-fetch',
+      '@azure/ms-rest-js',
+    ].includes(pkg)
+  )
+    return 'Bot Framework SDK and JWT';
   if (pkg === 'node internals' || pkg === '(native)' || pkg === '(program)') return 'Node internals and native (HTTP, sockets, crypto, JSON)';
   return pkg;
 }
@@ -402,7 +495,10 @@ function perRunTable(results: BenchResults): string {
   const head = ['Concurrency', 'Bot', ...Array.from({ length: runs }, (_, i) => `run ${i + 1} p99 ms / CPU ms per turn`)];
   const lines: string[][] = [head];
   for (const row of rows(results)) {
-    for (const [name, a] of [['tencs', row.ours], ['baseline', row.baseline]] as const) {
+    for (const [name, a] of [
+      ['tencs', row.ours],
+      ['baseline', row.baseline],
+    ] as const) {
       if (!a) continue;
       lines.push([String(row.concurrency), name, ...a.perRun.map((m) => `${f(m.latency.p99)} / ${f(m.cpuMsPerTurn, 2)}`)]);
     }
@@ -419,10 +515,22 @@ export function auditLookupSection(results: BenchResults): string {
   return [
     `One owner's case (one live assessment, one deleted earlier) looked up with \`PrivacyService.auditTrail\` (what \`audit CASE-REF\` runs) while the audit table also holds the given number of other cases' entries (100 per assessment, other tenants). Requests counted by the proxy; the writes are the two \`audit-viewed\` entries. The case is found by key: the owner's partition of assessments and the case index partitions (README, Storage), so the count is ${same ? '**the same** at every size' : '**not** the same (a regression)'}.`,
     '',
-    markdownTable([
-      ['Other cases\' audit entries', 'Storage requests', 'Queries', 'Point reads', 'Writes', 'ms (Azurite)', 'Old non-key filter: requests on Azurite', 'ms'],
-      ...rows.map((r) => [r.otherEntries.toLocaleString('en-GB'), String(r.lookup.total), String(r.lookup.queries), String(r.lookup.pointReads), String(r.lookup.writes), String(r.lookup.ms), String(r.oldScan.requests), String(r.oldScan.ms)]),
-    ], 1),
+    markdownTable(
+      [
+        ["Other cases' audit entries", 'Storage requests', 'Queries', 'Point reads', 'Writes', 'ms (Azurite)', 'Old non-key filter: requests on Azurite', 'ms'],
+        ...rows.map((r) => [
+          r.otherEntries.toLocaleString('en-GB'),
+          String(r.lookup.total),
+          String(r.lookup.queries),
+          String(r.lookup.pointReads),
+          String(r.lookup.writes),
+          String(r.lookup.ms),
+          String(r.oldScan.requests),
+          String(r.oldScan.ms),
+        ]),
+      ],
+      1,
+    ),
     '',
     'Azurite answers the old lookup (a filter on non-key columns across every partition) in one request whatever the size, which is why it hid the cost: Table Storage returns at most 1,000 rows a page and stops at partition boundaries and after 5 s, so there that scan takes a request per 1,000 rows at least (100 or more at 100,000 rows). Azurite keeps each table as one in-memory collection, so its time for any query grows with the table (the ms column); the request count is what carries over to Table Storage.',
   ].join('\n');
@@ -451,7 +559,7 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     '## How it is measured',
     '',
     '- **Processes.** The tencs bot (`src/index.ts`, the same composition root as production) and the baseline (`bench/baseline-bot.ts`: botbuilder `CloudAdapter` + restify 11, echoing every message with a small Adaptive Card and answering every `Action.Execute` with a card; it stores nothing) run as their own Node processes under tsx. Azurite runs as its own process; the load generator (`bench/loadgen.ts`) is forked as another. Both bots stay up for the whole run and are measured in turn, alternating which goes first.',
-    '- **Authentication is on in both.** The runner generates RSA keys and serves OpenID metadata and a JWKS (keys endorsed for `msteams`) on loopback; both bots get it as `BOT_OPENID_METADATA`, with `BOT_ID`, `BOT_PASSWORD`, `BOT_TENANT_ID`. The load generator signs channel tokens (issuer `https://api.botframework.com`, audience the bot id, `serviceurl` claim), one per connector URL reused while valid as the channel does, so every request pays JWT verification. For the bots\' replies, botbuilder asks Entra ID for a token through MSAL; `bench/login-redirect.ts`, preloaded into both bot processes, sends requests for `login.microsoftonline.com` (and only those) to a loopback login stub. botbuilder caches that token, so it is fetched at start-up only (' +
+    "- **Authentication is on in both.** The runner generates RSA keys and serves OpenID metadata and a JWKS (keys endorsed for `msteams`) on loopback; both bots get it as `BOT_OPENID_METADATA`, with `BOT_ID`, `BOT_PASSWORD`, `BOT_TENANT_ID`. The load generator signs channel tokens (issuer `https://api.botframework.com`, audience the bot id, `serviceurl` claim), one per connector URL reused while valid as the channel does, so every request pays JWT verification. For the bots' replies, botbuilder asks Entra ID for a token through MSAL; `bench/login-redirect.ts`, preloaded into both bot processes, sends requests for `login.microsoftonline.com` (and only those) to a loopback login stub. botbuilder caches that token, so it is fetched at start-up only (" +
       `${results.tokensIssued} issued in this run, ${results.tokensIssuedByWarmup} of them during warm-up, when the first turns in parallel each asked) and costs nothing per turn. The loopback connector checks every reply's bearer token (${unauth} without a valid one).`,
     `- **Load.** N virtual practitioners (N = ${o.steps.join(', ')}), each in their own personal chat, work through the scenario: send a turn, wait for the answer, pause 0–${2 * o.thinkMs} ms (uniform, mean ${o.thinkMs} ms), repeat. That is far busier than a practitioner filling in a card, so it is a harsh test. Each step stops issuing turns after ${o.maxTurns} turns or ${o.maxMs / 1000} s, whichever comes first, and waits for turns in flight. Practitioner 0 owns the seeded partition.`,
     '- **Latency** is from request sent to answer received: the HTTP response for card submits (invokes answer in the response), the connector\'s receipt of the last reply for messages. Teams\' 15 s limit is the timeout; a failed turn is a non-200, an invoke status other than 200, a message with no reply, or our "something went wrong" reply.',
@@ -463,7 +571,7 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     '- Azurite is an emulator on the same two cores. It keeps tables in LokiJS in memory (started with `--inMemoryPersistence`: on disk it saves its whole database every 5 s, which stalls it for seconds with this much data). Its queries test every entity of the table in JavaScript, so a query costs more as the table grows, where Table Storage reads only the partition; point reads and writes use its index. Its CPU per turn is in the results table: it competes with the bot for the same cores, which Table Storage would not.',
     '- Every storage call goes through the counting proxy: one more loopback hop, tencs only.',
     `- tencs rate-limits each practitioner (RATE_LIMIT_BURST, RATE_LIMIT_PER_MINUTE; the bench uses the defaults). The virtual practitioners stay under it (mean pause ${o.thinkMs} ms, warm-up on practitioners of its own, the probe paced), so every measured turn does the real work; a rate-limited answer counts as an error.`,
-    '- Other helpers\' builds and tests may share the machine; the load averages above say how busy it was. Compare tencs with the baseline measured in the same run, not with another run.',
+    "- Other helpers' builds and tests may share the machine; the load averages above say how busy it was. Compare tencs with the baseline measured in the same run, not with another run.",
     '',
     '## Results',
     '',
@@ -485,7 +593,10 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     '',
     '## Targets',
     '',
-    markdownTable([['Target', 'Measured', 'Met?'], ...checks.map((c) => [c.target, c.measured, c.met === undefined ? 'not measured' : c.met ? 'yes' : '**no**'])], 3),
+    markdownTable(
+      [['Target', 'Measured', 'Met?'], ...checks.map((c) => [c.target, c.measured, c.met === undefined ? 'not measured' : c.met ? 'yes' : '**no**'])],
+      3,
+    ),
     '',
     '## Audit lookup by case reference',
     '',
@@ -502,13 +613,21 @@ export function writeReport(results: BenchResults, docsPath: string): void {
     '## Background jobs during the run',
     '',
     results.backgroundJobs.length
-      ? results.backgroundJobs.map((j) => `- tencs \`${j.event}\` took ${(j.ms / 1000).toFixed(1)} s (${j.detail}); it overlapped ${j.overlapped.length ? j.overlapped.join(', ') : 'no measured step'}.`).join('\n')
+      ? results.backgroundJobs
+          .map(
+            (j) =>
+              `- tencs \`${j.event}\` took ${(j.ms / 1000).toFixed(1)} s (${j.detail}); it overlapped ${j.overlapped.length ? j.overlapped.join(', ') : 'no measured step'}.`,
+          )
+          .join('\n')
       : 'None: the retention purge job (once a day across all instances, run by whichever instance holds its lease) did not run during this bench.',
     '',
     '## Problems the bots logged',
     '',
     results.problems.ours.length || results.problems.baseline.length
-      ? [...results.problems.ours.slice(0, 10).map((l) => `- tencs: \`${l.slice(0, 300).replace(/`/g, "'")}\``), ...results.problems.baseline.slice(0, 10).map((l) => `- baseline: \`${l.slice(0, 300).replace(/`/g, "'")}\``)].join('\n')
+      ? [
+          ...results.problems.ours.slice(0, 10).map((l) => `- tencs: \`${l.slice(0, 300).replace(/`/g, "'")}\``),
+          ...results.problems.baseline.slice(0, 10).map((l) => `- baseline: \`${l.slice(0, 300).replace(/`/g, "'")}\``),
+        ].join('\n')
       : 'None: no warnings or errors from either bot.',
     '',
   ].join('\n');

@@ -122,7 +122,10 @@ export interface StepMeasure {
 }
 
 /** A profiled step: where the CPU went, and the process's memory at its end. */
-export type ProfileRun = ProfileSummary & { readonly turns: number; readonly memoryMb: { rss: number; heapTotal: number; heapUsed: number; external: number; liveHeapAfterGc: number } };
+export type ProfileRun = ProfileSummary & {
+  readonly turns: number;
+  readonly memoryMb: { rss: number; heapTotal: number; heapUsed: number; external: number; liveHeapAfterGc: number };
+};
 
 /** One turn of a probe with the storage requests it made. */
 export type ProbeTurn = ProbeResult['turns'][number];
@@ -170,8 +173,14 @@ function perTurn(c: StorageCounts, turns: number): StorageCounts {
   return { pointReads: c.pointReads / d, queries: c.queries / d, writes: c.writes / d, batches: c.batches / d, other: c.other / d, byTable };
 }
 
-const isStep = (id: number) => (m: FromLoadgen): m is StepResult => m.type === 'step-result' && m.id === id;
-const isProbe = (id: number) => (m: FromLoadgen): m is ProbeResult => m.type === 'probe-result' && m.id === id;
+const isStep =
+  (id: number) =>
+  (m: FromLoadgen): m is StepResult =>
+    m.type === 'step-result' && m.id === id;
+const isProbe =
+  (id: number) =>
+  (m: FromLoadgen): m is ProbeResult =>
+    m.type === 'probe-result' && m.id === id;
 
 async function waitForProfile(dir: string, pid: number, n: number, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -245,7 +254,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       TABLE_PREFIX: tablePrefix,
     });
     const bots = { ours, baseline, storage: storageBaseline };
-    log(`tencs pid ${ours.pid} at ${ours.url}; baseline pid ${baseline.pid} at ${baseline.url}; storage baseline pid ${storageBaseline.pid} at ${storageBaseline.url}`);
+    log(
+      `tencs pid ${ours.pid} at ${ours.url}; baseline pid ${baseline.pid} at ${baseline.url}; storage baseline pid ${storageBaseline.pid} at ${storageBaseline.url}`,
+    );
 
     loadgen = forkLoadgen();
     const lg = loadgen;
@@ -271,7 +282,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const step = async (name: Target['name'], concurrency: number, maxTurns: number, maxMs: number, thinkMs?: number): Promise<StepResult> => {
       const id = nextId++;
       const warmup = thinkMs === 0;
-      lg.send({ type: 'step', id, target: target(name), concurrency, maxTurns, maxMs, ...(thinkMs === undefined ? {} : { thinkMs }), pool: warmup ? 'warmup' : 'main' });
+      lg.send({
+        type: 'step',
+        id,
+        target: target(name),
+        concurrency,
+        maxTurns,
+        maxMs,
+        ...(thinkMs === undefined ? {} : { thinkMs }),
+        pool: warmup ? 'warmup' : 'main',
+      });
       return lg.next(isStep(id));
     };
     const probe = async (name: Target['name'], vp: number): Promise<ProbeTurn[]> => {
@@ -360,12 +380,24 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const result = await step(name, options.profileConcurrency, options.maxTurns, options.maxMs);
         bot.child.kill('SIGUSR2');
         const file = await waitForProfile(profileDir, bot.pid, 1);
-        const memory = JSON.parse(readFileSync(`${file}.memory.json`, 'utf8')) as { rss: number; heapTotal: number; heapUsed: number; external: number; liveHeapAfterGc: number | null };
+        const memory = JSON.parse(readFileSync(`${file}.memory.json`, 'utf8')) as {
+          rss: number;
+          heapTotal: number;
+          heapUsed: number;
+          external: number;
+          liveHeapAfterGc: number | null;
+        };
         const mb = (n: number) => n / 1024 / 1024;
         profiles[name] = {
           ...summariseProfile(file),
           turns: result.samples.length,
-          memoryMb: { rss: mb(memory.rss), heapTotal: mb(memory.heapTotal), heapUsed: mb(memory.heapUsed), external: mb(memory.external), liveHeapAfterGc: memory.liveHeapAfterGc === null ? Number.NaN : mb(memory.liveHeapAfterGc) },
+          memoryMb: {
+            rss: mb(memory.rss),
+            heapTotal: mb(memory.heapTotal),
+            heapUsed: mb(memory.heapUsed),
+            external: mb(memory.external),
+            liveHeapAfterGc: memory.liveHeapAfterGc === null ? Number.NaN : mb(memory.liveHeapAfterGc),
+          },
         };
         if (options.profileOut) {
           mkdirSync(options.profileOut, { recursive: true });
@@ -378,7 +410,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (options.auditLookupSizes?.length) {
       log(`Counting the storage requests of audit CASE-REF at ${options.auditLookupSizes.join(' and ')} other cases' audit entries...`);
       auditLookup = await measureAuditLookup(options.auditLookupSizes);
-      for (const r of auditLookup) log(`  ${r.otherEntries} entries: ${r.lookup.total} requests (${r.lookup.queries} queries, ${r.lookup.pointReads} point reads, ${r.lookup.writes} writes), ${r.lookup.ms} ms`);
+      for (const r of auditLookup)
+        log(
+          `  ${r.otherEntries} entries: ${r.lookup.total} requests (${r.lookup.queries} queries, ${r.lookup.pointReads} point reads, ${r.lookup.writes} writes), ${r.lookup.ms} ms`,
+        );
     }
 
     const results: BenchResults = {
@@ -406,7 +441,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         event: job.event,
         ms: job.ms,
         detail: job.detail,
-        overlapped: steps.filter((s) => s.startedAt < job.endedAt && s.endedAt > job.endedAt - job.ms).map((s) => `run ${s.run} c=${s.concurrency} ${s.target}`),
+        overlapped: steps
+          .filter((s) => s.startedAt < job.endedAt && s.endedAt > job.endedAt - job.ms)
+          .map((s) => `run ${s.run} c=${s.concurrency} ${s.target}`),
       })),
     };
     printTable(results, log);

@@ -23,7 +23,7 @@ export interface Script {
 export type ScriptMode = 'ours' | 'baseline';
 
 /** The text our adapter sends when a turn fails unexpectedly (src/bot/adapter.ts TURN_ERROR_MESSAGE). */
-const TURN_ERROR_PREFIX = "Sorry, something went wrong on my side";
+const TURN_ERROR_PREFIX = 'Sorry, something went wrong on my side';
 
 /** Part of what our per-user rate limit answers (src/bot/routes/guards.ts RATE_LIMITED_MESSAGE). */
 const RATE_LIMITED_TEXT = 'faster than I can take them';
@@ -33,7 +33,7 @@ const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 /** The Adaptive Card a turn returned: in the invoke response, or in the last activity sent. */
 export function cardFrom(outcome: Outcome): Record<string, unknown> | undefined {
   const body = outcome.body as { type?: string; value?: unknown } | undefined;
-  if (body && body.type === ADAPTIVE && body.value) return body.value as Record<string, unknown>;
+  if (body?.type === ADAPTIVE && body.value) return body.value as Record<string, unknown>;
   for (const activity of [...outcome.activities].reverse()) {
     const attachments = (activity.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? [];
     const card = attachments.find((a) => a.contentType === ADAPTIVE);
@@ -115,7 +115,14 @@ export function walkCard(card: unknown): { inputs: CardInput[]; actions: CardAct
     const n = node as Record<string, unknown>;
     if (typeof n.type === 'string' && n.type.startsWith('Input.') && typeof n.id === 'string') {
       const choices = Array.isArray(n.choices) ? (n.choices as { value?: unknown }[]).map((c) => String(c.value ?? '')).filter(Boolean) : [];
-      inputs.push({ id: n.id, type: n.type, multi: n.isMultiSelect === true, choices, maxLength: typeof n.maxLength === 'number' ? n.maxLength : undefined, label: String(n.label ?? '') });
+      inputs.push({
+        id: n.id,
+        type: n.type,
+        multi: n.isMultiSelect === true,
+        choices,
+        maxLength: typeof n.maxLength === 'number' ? n.maxLength : undefined,
+        label: String(n.label ?? ''),
+      });
     }
     if (n.type === 'Action.Execute' && typeof n.verb === 'string') {
       actions.push({ verb: n.verb, data: (n.data && typeof n.data === 'object' ? n.data : {}) as Record<string, unknown> });
@@ -191,9 +198,26 @@ export function assessmentScript(mode: ScriptMode): Script {
 
   const mirrorData = (step: string): Record<string, unknown> => {
     const base = { assessmentId: '9999999999999-benchbaseline', rev: position, step, mode: 'flow' };
-    if (step === 'setup') return { ...base, caseRef: 'CR-1', ageBand: '14-15', participants: 'young-person,parent-carer', participantsOther: prose(80), assessedOn: new Date().toISOString().slice(0, 10) };
+    if (step === 'setup')
+      return {
+        ...base,
+        caseRef: 'CR-1',
+        ageBand: '14-15',
+        participants: 'young-person,parent-carer',
+        participantsOther: prose(80),
+        assessedOn: new Date().toISOString().slice(0, 10),
+      };
     if (step === 'cautions' || step === 'review') return base;
-    return { ...base, strengths: prose(280), vulnerabilities: prose(280), risk: 'medium', resilience: 'some', youngPersonView: prose(280), parentView: prose(280), nextSteps: prose(280) };
+    return {
+      ...base,
+      strengths: prose(280),
+      vulnerabilities: prose(280),
+      risk: 'medium',
+      resilience: 'some',
+      youngPersonView: prose(280),
+      parentView: prose(280),
+      nextSteps: prose(280),
+    };
   };
 
   const nextTurn = (): TurnSpec => {
@@ -213,10 +237,12 @@ export function assessmentScript(mode: ScriptMode): Script {
   const advance = (spec: TurnSpec, outcome: Outcome): TurnError | undefined => {
     const error = baseCheck(spec, outcome);
     if (mode === 'ours') {
-      card = error ? undefined : (() => {
-        const c = cardFrom(outcome);
-        return c ? walkCard(c) : undefined;
-      })();
+      card = error
+        ? undefined
+        : (() => {
+            const c = cardFrom(outcome);
+            return c ? walkCard(c) : undefined;
+          })();
     }
     const verb = (spec.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb;
     if (error) {
@@ -249,8 +275,13 @@ export function assessmentScript(mode: ScriptMode): Script {
       return undefined;
     }
     // In the flow: the step we were on, and where the button should have taken us.
-    const from = mode === 'ours' ? lastStep ?? 'cautions' : FLOW[position]!;
-    const expected = verb === VERBS.stepBack ? FLOW[FLOW.indexOf(from as (typeof FLOW)[number]) - 1] : verb === VERBS.reviewComplete ? 'done' : FLOW[FLOW.indexOf(from as (typeof FLOW)[number]) + 1];
+    const from = mode === 'ours' ? (lastStep ?? 'cautions') : FLOW[position]!;
+    const expected =
+      verb === VERBS.stepBack
+        ? FLOW[FLOW.indexOf(from as (typeof FLOW)[number]) - 1]
+        : verb === VERBS.reviewComplete
+          ? 'done'
+          : FLOW[FLOW.indexOf(from as (typeof FLOW)[number]) + 1];
     if (verb === VERBS.stepBack) wentBack = true;
     if (expected === 'done') {
       phase = 'list';
@@ -260,7 +291,7 @@ export function assessmentScript(mode: ScriptMode): Script {
       }
       return undefined;
     }
-    position = FLOW.indexOf(expected as (typeof FLOW)[number]);
+    position = FLOW.indexOf(expected!);
     const now = mode === 'ours' ? stepOf(card) : expected;
     if (now !== expected) {
       phase = 'start';

@@ -62,7 +62,13 @@ function pastAssessment(tenantId: string, ownerId: string, daysAgo: number, n: n
     createdAt: at,
     updatedAt: at,
     completedAt: at,
-    setup: { caseRef: `SEED-${n}`, ageBand: AGE_BANDS[n % AGE_BANDS.length]!, participants: ['young-person'], participantsOther: '', assessedOn: at.slice(0, 10) },
+    setup: {
+      caseRef: `SEED-${n}`,
+      ageBand: AGE_BANDS[n % AGE_BANDS.length]!,
+      participants: ['young-person'],
+      participantsOther: '',
+      assessedOn: at.slice(0, 10),
+    },
     answers,
   };
 }
@@ -84,19 +90,22 @@ async function pool<T>(items: T[], width: number, work: (item: T) => Promise<voi
  */
 export async function seedAssessments(request: SeedRequest): Promise<SeedResult> {
   const started = Date.now();
-  const tables = await createTableFactory({ tables: { kind: 'connection-string', connectionString: request.connectionString, allowInsecure: true }, tablePrefix: request.tablePrefix });
+  const tables = await createTableFactory({
+    tables: { kind: 'connection-string', connectionString: request.connectionString, allowInsecure: true },
+    tablePrefix: request.tablePrefix,
+  });
   const repository = new AssessmentRepository(tables, createFieldCipher(parseEncryptionKeys(request.encryptionKeys)), { timeoutMs: 30_000 });
   const items: Assessment[] = [];
   for (let n = 0; n < request.heavy; n += 1) items.push(pastAssessment(request.tenantId, request.heavyAadObjectId, 1 + (n % 80), n));
   const others = Array.from({ length: Math.max(1, request.spreadPractitioners) }, () => randomUUID());
   for (let n = 0; n < request.spread; n += 1) items.push(pastAssessment(request.tenantId, others[n % others.length]!, 1 + (n % 80), n));
   // The repository's own entity mapping (private: the bot never writes in bulk), so seeded rows are exactly what the bot writes.
-  const mapper = repository as unknown as { toEntity?: (a: Assessment) => TableEntity<Record<string, unknown>> };
+  const mapper = repository as unknown as { toEntity?: (a: Assessment) => TableEntity };
   if (typeof mapper.toEntity !== 'function') throw new Error('AssessmentRepository no longer has toEntity(); update bench/seed.ts to its new entity mapping');
   const client = tables.table(ASSESSMENTS_TABLE);
   await client.createTable();
-  const batches: TableEntity<Record<string, unknown>>[][] = [];
-  const byPartition = new Map<string, TableEntity<Record<string, unknown>>[]>();
+  const batches: TableEntity[][] = [];
+  const byPartition = new Map<string, TableEntity[]>();
   for (const a of items) {
     const entity = mapper.toEntity.call(repository, a);
     const list = byPartition.get(entity.partitionKey) ?? [];
@@ -109,5 +118,10 @@ export async function seedAssessments(request: SeedRequest): Promise<SeedResult>
     await client.submitTransaction(batch.map((entity) => ['create', entity] as TransactionAction));
   });
   const ms = Date.now() - started;
-  return { heavy: request.heavy, spread: request.spread, ms, note: `written with the repository's entity mapping in ${batches.length} entity-group transactions, in ${(ms / 1000).toFixed(1)} s` };
+  return {
+    heavy: request.heavy,
+    spread: request.spread,
+    ms,
+    note: `written with the repository's entity mapping in ${batches.length} entity-group transactions, in ${(ms / 1000).toFixed(1)} s`,
+  };
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { renderSummaryCard } from '../src/cards/summary-data.js';
+import { renderSummaryCard } from '../src/cards/summary-cards.js';
 import { summarise } from '../src/tencs/summary.js';
 import { supervisionPrompts } from '../src/tencs/supervision-prompts.js';
 import { SUMMARY_CASES } from '../test/fixtures/summary-cases.js';
@@ -28,12 +28,17 @@ async function main(): Promise<void> {
   });
   try {
     const page = await browser.newPage();
-    await page.setContent(`<html><body style="margin:0;font-family:'Segoe UI',sans-serif;font-size:14px"><div id="host" style="width:${WIDTH}px"></div></body></html>`);
+    await page.setContent(
+      `<html><body style="margin:0;font-family:'Segoe UI',sans-serif;font-size:14px"><div id="host" style="width:${WIDTH}px"></div></body></html>`,
+    );
     await page.addScriptTag({ content: lib });
     for (const c of SUMMARY_CASES) {
       const s = summarise(c.assessment, EXAMPLE_LOCAL);
       const prompts = supervisionPrompts(s);
-      for (const mode of [{ kind: 'preview', assessmentId: c.assessment.id }, { kind: 'channel', shareId: 's-1', sharedBy: 'A practitioner', acks: [], notes: [] }] as const) {
+      for (const mode of [
+        { kind: 'preview', assessmentId: c.assessment.id },
+        { kind: 'channel', shareId: 's-1', sharedBy: 'A practitioner', acks: [], notes: [] },
+      ] as const) {
         const card = renderSummaryCard(s, prompts, mode);
         const heights = await page.evaluate((json) => {
           // Runs in the page: no DOM types in this project's compiler settings, so the globals are untyped.
@@ -42,13 +47,16 @@ async function main(): Promise<void> {
           const host = g.document.getElementById('host');
           host.innerHTML = '';
           const ac = new AC.AdaptiveCard();
-          ac.hostConfig = new AC.HostConfig({ fontFamily: 'Segoe UI, sans-serif', spacing: { small: 4, default: 8, medium: 12, large: 16, extraLarge: 20, padding: 16 } });
+          ac.hostConfig = new AC.HostConfig({
+            fontFamily: 'Segoe UI, sans-serif',
+            spacing: { small: 4, default: 8, medium: 12, large: 16, extraLarge: 20, padding: 16 },
+          });
           ac.parse(json);
           const el = ac.render();
           host.appendChild(el);
           const opened = el.getBoundingClientRect().height;
           // Every show/hide opened, for comparison.
-          for (const node of Array.from(el.querySelectorAll('[style*="display: none"]')) as any[]) node.style.display = '';
+          for (const node of Array.from<any>(el.querySelectorAll('[style*="display: none"]'))) node.style.display = '';
           return { opened, all: el.getBoundingClientRect().height };
         }, card);
         console.log(`${c.assessment.setup?.caseRef}\t${mode.kind}\topened ${Math.round(heights.opened)} px\tall sections open ${Math.round(heights.all)} px`);

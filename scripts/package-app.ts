@@ -36,7 +36,7 @@ export function parseEnvFile(text: string): Record<string, string> {
     if (!m || line.trimStart().startsWith('#')) continue;
     let value = m[2] ?? '';
     if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
-    vars[m[1] as string] = value;
+    vars[m[1]!] = value;
   }
   return vars;
 }
@@ -87,7 +87,7 @@ export function pngHeader(png: Uint8Array): { width: number; height: number; bit
   if (b.length < 33 || b.subarray(0, 8).toString('hex') !== signature || b.subarray(12, 16).toString('latin1') !== 'IHDR') {
     throw new PackageError('not a PNG file');
   }
-  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20), bitDepth: b[24] as number, colorType: b[25] as number };
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20), bitDepth: b[24]!, colorType: b[25]! };
 }
 
 interface BotCommand {
@@ -171,7 +171,7 @@ function parseArgs(argv: readonly string[]): PackageOptions {
   let envDir: string | undefined;
   let outDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+    const arg = argv[i]!;
     if (arg === '--env-dir') envDir = path.resolve(argv[++i] ?? '');
     else if (arg === '--out-dir') outDir = path.resolve(argv[++i] ?? '');
     else if (!arg.startsWith('-') && envName === undefined) envName = arg;

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const e = error as { name?: string; statusCode?: number; code?: unknown };
   // Names and codes only: messages from storage can echo entity content.
-  process.stderr.write(`Purge failed: ${e.name ?? 'error'}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}${e.code ? ` [${String(e.code)}]` : ''}. Nothing after the failure was deleted; run it again.\n`);
+  process.stderr.write(
+    `Purge failed: ${e.name ?? 'error'}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}${e.code ? ` [${String(e.code)}]` : ''}. Nothing after the failure was deleted; run it again.\n`,
+  );
   process.exit(1);
 });

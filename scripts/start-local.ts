@@ -65,7 +65,24 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 const azuriteMain = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist/src/table/main.js');
-run('Azurite', [azuriteMain, '--tableHost', '127.0.0.1', '--tablePort', TABLE_PORT, '--location', dataDir, '--silent', '--disableTelemetry', '--skipApiVersionCheck', '--loose'], {}, 'SIGINT');
+run(
+  'Azurite',
+  [
+    azuriteMain,
+    '--tableHost',
+    '127.0.0.1',
+    '--tablePort',
+    TABLE_PORT,
+    '--location',
+    dataDir,
+    '--silent',
+    '--disableTelemetry',
+    '--skipApiVersionCheck',
+    '--loose',
+  ],
+  {},
+  'SIGINT',
+);
 await waitFor(`http://127.0.0.1:${TABLE_PORT}/devstoreaccount1/Tables`, 'Azurite');
 
 const tsxCli = require.resolve('tsx/cli');

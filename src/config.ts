@@ -59,7 +59,12 @@ const EnvSchema = z
     ),
     ALLOW_LOOPBACK_SERVICE_URL: z.enum(['true', 'false']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(10 * 1024 * 1024)
+      .default(256 * 1024),
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(30),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().min(0.01).max(1_000_000).default(60),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
@@ -69,11 +74,26 @@ const EnvSchema = z
     /** Scheduled jobs: each instance checks every JOB_TICK_MS; only the lease holder runs a period's work. */
     JOB_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     JOB_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
-    PURGE_PERIOD_MS: z.coerce.number().int().min(1000).max(30 * 86_400_000).default(86_400_000),
+    PURGE_PERIOD_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(30 * 86_400_000)
+      .default(86_400_000),
     FOLLOW_UP_PERIOD_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
     /** The case over time (issue 16): how often reminders are looked for, and unfinished hand-overs finished. */
-    REMINDER_PERIOD_MS: z.coerce.number().int().min(1000).max(86_400_000).default(15 * 60_000),
-    HAND_OVER_RECOVERY_PERIOD_MS: z.coerce.number().int().min(1000).max(86_400_000).default(5 * 60_000),
+    REMINDER_PERIOD_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(86_400_000)
+      .default(15 * 60_000),
+    HAND_OVER_RECOVERY_PERIOD_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(86_400_000)
+      .default(5 * 60_000),
     ENCRYPTION_KEYS: optionalNonEmpty,
     DEV_KEY_FILE: z.string().min(1).default('.localdata/dev-encryption-key'),
     /** The council's safeguarding procedures, shown in a summary's routes to safety (https only). */
@@ -105,10 +125,18 @@ const EnvSchema = z
         const repeated = keys.find((k) => (seen.has(k.id) ? true : (seen.add(k.id), false)));
         if (repeated) throw new Error(`key id ${repeated.id} is listed more than once; give each key its own id`);
       } catch (error) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ENCRYPTION_KEYS'], message: `is not valid (${(error as Error).message}); expected "id:base64-of-32-bytes[,id2:...]"` });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['ENCRYPTION_KEYS'],
+          message: `is not valid (${(error as Error).message}); expected "id:base64-of-32-bytes[,id2:...]"`,
+        });
       }
     } else if (env.BOT_AUTH === 'enabled') {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ENCRYPTION_KEYS'], message: 'is required outside local runs: answers are encrypted before they are stored' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['ENCRYPTION_KEYS'],
+        message: 'is required outside local runs: answers are encrypted before they are stored',
+      });
     }
     if (env.ALLOW_LOOPBACK_SERVICE_URL === 'true' && !isLoopbackHost(env.HOST)) {
       ctx.addIssue({
@@ -189,7 +217,14 @@ export interface Config {
   /** Audit entries older than this many days are deleted by the purge. */
   readonly auditRetentionDays: number;
   /** Scheduled jobs (the purge, the deletion follow-up): tick, lease length and periods, in ms. */
-  readonly jobs: { readonly tickMs: number; readonly leaseMs: number; readonly purgePeriodMs: number; readonly followUpPeriodMs: number; readonly reminderPeriodMs: number; readonly handOverRecoveryPeriodMs: number };
+  readonly jobs: {
+    readonly tickMs: number;
+    readonly leaseMs: number;
+    readonly purgePeriodMs: number;
+    readonly followUpPeriodMs: number;
+    readonly reminderPeriodMs: number;
+    readonly handOverRecoveryPeriodMs: number;
+  };
   /** The case over time: review default, reminders' working hours, case retention (src/tencs/cycle/cycle-config.ts). */
   readonly cycle: CycleConfig;
   /** Keys for field encryption, first active; empty means a local run that uses a generated development key. */
@@ -227,7 +262,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   try {
     cycle = loadCycleConfig(env);
   } catch (error) {
-    throw new ConfigError(`tencs cannot start, the configuration is not valid:\n  ${(error as Error).message.replace(/^Invalid configuration: /, '').split('; ').join('\n  ')}`);
+    throw new ConfigError(
+      `tencs cannot start, the configuration is not valid:\n  ${(error as Error).message
+        .replace(/^Invalid configuration: /, '')
+        .split('; ')
+        .join('\n  ')}`,
+    );
   }
   if (e.AUDIT_RETENTION_DAYS < cycle.caseRetentionDays) {
     throw new ConfigError(
@@ -255,15 +295,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { enabled: false }
       : {
           enabled: true,
-          appId: e.BOT_ID as string,
+          appId: e.BOT_ID!,
           appPassword: e.BOT_PASSWORD,
           appTenantId: e.BOT_TENANT_ID,
           appType: e.BOT_TYPE,
           openIdMetadataUrl: e.BOT_OPENID_METADATA,
         };
 
-  const allowedTenants =
-    e.ALLOWED_TENANTS.length > 0 ? e.ALLOWED_TENANTS : e.BOT_TENANT_ID && e.BOT_AUTH === 'enabled' ? [e.BOT_TENANT_ID] : [];
+  const allowedTenants = e.ALLOWED_TENANTS.length > 0 ? e.ALLOWED_TENANTS : e.BOT_TENANT_ID && e.BOT_AUTH === 'enabled' ? [e.BOT_TENANT_ID] : [];
 
   return Object.freeze({
     port: e.PORT,
@@ -284,7 +323,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     retentionDays: e.RETENTION_DAYS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
-    jobs: Object.freeze({ tickMs: e.JOB_TICK_MS, leaseMs: e.JOB_LEASE_MS, purgePeriodMs: e.PURGE_PERIOD_MS, followUpPeriodMs: e.FOLLOW_UP_PERIOD_MS, reminderPeriodMs: e.REMINDER_PERIOD_MS, handOverRecoveryPeriodMs: e.HAND_OVER_RECOVERY_PERIOD_MS }),
+    jobs: Object.freeze({
+      tickMs: e.JOB_TICK_MS,
+      leaseMs: e.JOB_LEASE_MS,
+      purgePeriodMs: e.PURGE_PERIOD_MS,
+      followUpPeriodMs: e.FOLLOW_UP_PERIOD_MS,
+      reminderPeriodMs: e.REMINDER_PERIOD_MS,
+      handOverRecoveryPeriodMs: e.HAND_OVER_RECOVERY_PERIOD_MS,
+    }),
     cycle,
     encryptionKeys: Object.freeze(e.ENCRYPTION_KEYS ? parseEncryptionKeys(e.ENCRYPTION_KEYS) : []),
     devKeyFile: e.DEV_KEY_FILE,

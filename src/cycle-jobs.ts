@@ -42,7 +42,12 @@ export async function remindOnce(deps: CycleJobDeps, logger: Logger, now: Date):
  * Registers the case-over-time jobs: reminders (once per period across every instance; each reminder
  * once ever, by its claim mark) and the recovery of hand-overs accepted but stopped part-way.
  */
-export function registerCycleJobs(runner: JobRunner, deps: CycleJobDeps, logger: Logger, periods: { readonly reminderPeriodMs: number; readonly handOverRecoveryPeriodMs: number }): void {
+export function registerCycleJobs(
+  runner: JobRunner,
+  deps: CycleJobDeps,
+  logger: Logger,
+  periods: { readonly reminderPeriodMs: number; readonly handOverRecoveryPeriodMs: number },
+): void {
   runner.register({
     name: REMINDERS_JOB,
     periodMs: periods.reminderPeriodMs,

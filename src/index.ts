@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const deps = await buildDependencies(config, logger);
   const server = createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes });
   const running = await listen(server, config.host, config.port);
-  logger.info({ event: 'server.listening', url: running.url, auth: config.auth.enabled ? 'on' : 'off', host: config.botHost }, `tencs listening on ${running.url}/api/messages`);
+  logger.info(
+    { event: 'server.listening', url: running.url, auth: config.auth.enabled ? 'on' : 'off', host: config.botHost },
+    `tencs listening on ${running.url}/api/messages`,
+  );
   // Scheduled jobs: every instance ticks, only the holder of a period's lease (in Table Storage) runs it.
   // Retention: assessments unchanged for RETENTION_DAYS are deleted once a period (also: npm run purge).
   const leases = new TableLeaseStore(deps.tables);

@@ -43,7 +43,11 @@ const REDACT_PATHS = [
 export function safeError(error: unknown, depth = 0): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const e = error as Error & { code?: unknown; statusCode?: unknown; cause?: unknown };
-  const frames = (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 12).map((line) => line.trim());
+  const frames = (e.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 12)
+    .map((line) => line.trim());
   return {
     type: e.name,
     ...(typeof e.code === 'string' || typeof e.code === 'number' ? { code: e.code } : {}),
@@ -67,10 +71,16 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         // Without a message argument pino uses the error's message as the line's msg, past redaction.
         logMethod(args, method) {
           const [first, second] = args as unknown[];
-          if (typeof second === 'string' || typeof first === 'string') return method.apply(this, args);
-          if (first instanceof Error) return method.apply(this, [{ err: first }, 'Error']);
+          if (typeof second === 'string' || typeof first === 'string') {
+            method.apply(this, args);
+            return;
+          }
+          if (first instanceof Error) {
+            method.apply(this, [{ err: first }, 'Error']);
+            return;
+          }
           const event = (first as { event?: unknown } | undefined)?.event;
-          return method.apply(this, [first as object, typeof event === 'string' ? event : 'Log']);
+          method.apply(this, [first as object, typeof event === 'string' ? event : 'Log']);
         },
       },
     },
@@ -86,6 +96,6 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
 export function safeLogId(value: unknown, max = 64): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') return `(${typeof value})`;
-  const safe = value.slice(0, max).replace(/[^A-Za-z0-9:._@\/-]/g, '_');
+  const safe = value.slice(0, max).replace(/[^A-Za-z0-9:._@/-]/g, '_');
   return value.length > max ? `${safe}…` : safe;
 }

@@ -10,7 +10,10 @@ export const FOLLOW_UP_JOB = 'deletion-follow-up';
 export async function runPurge(privacy: Pick<PrivacyService, 'purgeExpired'>, logger: Logger, signal?: AbortSignal): Promise<PurgeResult> {
   const started = Date.now();
   const result = await privacy.purgeExpired(signal);
-  logger.info({ event: 'retention.purged', assessments: result.assessments, auditEntries: result.auditEntries, ms: Date.now() - started }, 'Retention purge finished');
+  logger.info(
+    { event: 'retention.purged', assessments: result.assessments, auditEntries: result.auditEntries, ms: Date.now() - started },
+    'Retention purge finished',
+  );
   return result;
 }
 
@@ -28,7 +31,12 @@ export interface RetentionJobOptions {
  * across every instance, resumable), and the follow-up that finishes deletions cut short and replaces
  * channel cards Teams did not take at the time.
  */
-export function registerRetentionJobs(runner: JobRunner, privacy: Pick<PrivacyService, 'purgeExpired' | 'finishPendingDeletions' | 'replaceQueuedCards'>, logger: Logger, options: RetentionJobOptions): void {
+export function registerRetentionJobs(
+  runner: JobRunner,
+  privacy: Pick<PrivacyService, 'purgeExpired' | 'finishPendingDeletions' | 'replaceQueuedCards'>,
+  logger: Logger,
+  options: RetentionJobOptions,
+): void {
   runner.register({
     name: RETENTION_JOB,
     periodMs: options.purgePeriodMs,

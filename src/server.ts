@@ -45,7 +45,10 @@ const ActivityEnvelope = z
     localTimestamp: timestamp.optional(),
     expiration: timestamp.optional(),
     from: z.object({ id: bounded(512) }).passthrough(),
-    recipient: z.object({ id: bounded(512) }).passthrough().optional(),
+    recipient: z
+      .object({ id: bounded(512) })
+      .passthrough()
+      .optional(),
     conversation: z.object({ id: bounded(1024), tenantId: bounded(128).optional() }).passthrough(),
     channelData: z.record(z.unknown()).optional(),
     name: bounded(256).optional(),
@@ -61,7 +64,10 @@ function mediaType(header: string | undefined): { type: string; charset: string 
   if (!header) return undefined;
   const [type, ...params] = header.split(';').map((p) => p.trim().toLowerCase());
   if (!type) return undefined;
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/^"|"$/g, '');
   return { type, charset };
 }
 
@@ -92,14 +98,19 @@ function readJsonBody(deps: ServerDeps): restify.RequestHandler {
     };
 
     const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-    if (encoding !== 'identity') return refuse(415, 'content-encoding', true);
+    if (encoding !== 'identity') {
+      refuse(415, 'content-encoding', true);
+      return;
+    }
     const media = mediaType(req.headers['content-type']);
-    if (!media || media.type !== 'application/json' || (media.charset !== undefined && media.charset !== 'utf-8' && media.charset !== 'utf8')) {
-      return refuse(415, 'content-type', true);
+    if (media?.type !== 'application/json' || (media.charset !== undefined && media.charset !== 'utf-8' && media.charset !== 'utf8')) {
+      refuse(415, 'content-type', true);
+      return;
     }
     const declared = req.headers['content-length'];
     if (declared !== undefined && (!/^\d{1,15}$/.test(declared) || Number(declared) > deps.maxBodyBytes)) {
-      return refuse(413, 'too-large', true);
+      refuse(413, 'too-large', true);
+      return;
     }
 
     const chunks: Buffer[] = [];
@@ -205,10 +216,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
-    deps.logger.warn(
-      { event: 'http.error', status: err.statusCode, errorName: safeLogId(err.name, 64), path: safeLogId(req.getPath(), 128) },
-      'HTTP error',
-    );
+    deps.logger.warn({ event: 'http.error', status: err.statusCode, errorName: safeLogId(err.name, 64), path: safeLogId(req.getPath(), 128) }, 'HTTP error');
     cb();
   });
   return server;

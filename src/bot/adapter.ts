@@ -9,7 +9,15 @@ import type {
 import type { Config } from '../config.js';
 import { safeError, safeLogId, type Logger } from '../log.js';
 import { capConnectorRetries } from './connector-retry-cap.js';
-import { activityTenant, CHANNEL_OPENID_METADATA_URL, channelTokenProblem, serviceUrlAllowed, tenantAllowed, TURN_ERROR_MESSAGE, verifiedClaimsAcceptable } from './channel-auth.js';
+import {
+  activityTenant,
+  CHANNEL_OPENID_METADATA_URL,
+  channelTokenProblem,
+  serviceUrlAllowed,
+  tenantAllowed,
+  TURN_ERROR_MESSAGE,
+  verifiedClaimsAcceptable,
+} from './channel-auth.js';
 
 export { activityTenant, serviceUrlAllowed, TURN_ERROR_MESSAGE } from './channel-auth.js';
 
@@ -51,7 +59,7 @@ export function createAdapter(config: Pick<Config, 'auth' | 'allowedTenants' | '
         errorCode: (error as { code?: unknown }).code,
         activityId: context.activity.id,
         activityType: context.activity.type,
-        conversationId: context.activity.conversation?.id,
+        conversationId: context.activity.conversation.id,
       },
       'Unhandled error in turn',
     );
@@ -106,6 +114,8 @@ class GuardedTeamsAdapter extends TeamsAdapter {
     // TeamsAdapter gives no hook into the client's pipeline, so each one is capped as it is made.
     // Inbound turns use the factory in the authentication result; proactive ones ask for a new one.
     const authentication = this.botFrameworkAuthentication;
+    // ConnectorFactory is an abstract class with one abstract method and no state, so an object with `create` is one.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     const capped = (factory: ConnectorFactory): ConnectorFactory => ({
       create: async (serviceUrl, audience) => capConnectorRetries(await factory.create(serviceUrl, audience)),
     });
@@ -148,7 +158,12 @@ class GuardedTeamsAdapter extends TeamsAdapter {
       if (this.checks.appId !== undefined) {
         // The same checks on the verified claims: the issuer, exp and serviceurl botbuilder accepted.
         const identity = authenticated.claimsIdentity;
-        const claims = { iss: identity.getClaimValue('iss'), serviceurl: identity.getClaimValue('serviceurl'), aud: identity.getClaimValue('aud'), exp: identity.getClaimValue('exp') };
+        const claims = {
+          iss: identity.getClaimValue('iss'),
+          serviceurl: identity.getClaimValue('serviceurl'),
+          aud: identity.getClaimValue('aud'),
+          exp: identity.getClaimValue('exp'),
+        };
         if (!verifiedClaimsAcceptable(claims, activity, this.checks.appId)) {
           this.logger.warn(
             { event: 'auth.rejected', reason: 'verified-claims', activityType: safeLogId(activity.type), channelId: safeLogId(activity.channelId) },
@@ -179,7 +194,7 @@ class GuardedTeamsAdapter extends TeamsAdapter {
           event: 'tenant.rejected',
           tenantId: safeLogId(tenant, 64),
           activityType: safeLogId(activity.type),
-          conversationId: safeLogId(activity.conversation?.id, 256),
+          conversationId: safeLogId(activity.conversation.id, 256),
         },
         'Request rejected: tenant not allowed',
       );

@@ -86,7 +86,7 @@ async function answerGuard(context: TurnContext, turn: Turn, reply: Reply): Prom
 }
 
 /** Binds the interaction table to a teams-ai Application: guards and events before routing, then one route per verb and one for typed text. */
-export function createApp(adapter: TeamsAdapter, table: InteractionTable, logger: Logger): Application<TurnState> {
+export function createApp(adapter: TeamsAdapter, table: InteractionTable, logger: Logger): Application {
   const app = new Application<TurnState>({ adapter, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
 
   app.turn('beforeTurn', async (context) => {
@@ -101,7 +101,13 @@ export function createApp(adapter: TeamsAdapter, table: InteractionTable, logger
     }
     const members = (list: Activity['membersAdded']) => (list ?? []).flatMap((m) => (m.id ? [m.id] : []));
     for (const event of table.events) {
-      const reply = await event.run(turn.facts, { log: turn.log, membersAdded: members(a.membersAdded), membersRemoved: members(a.membersRemoved), action: a.action, eventType: a.channelData?.eventType });
+      const reply = await event.run(turn.facts, {
+        log: turn.log,
+        membersAdded: members(a.membersAdded),
+        membersRemoved: members(a.membersRemoved),
+        action: a.action,
+        eventType: a.channelData?.eventType,
+      });
       await send(context, reply);
     }
     return true;
@@ -129,7 +135,9 @@ export function createApp(adapter: TeamsAdapter, table: InteractionTable, logger
     const parsed = parseCommand(turn.activity.text);
     turn.log.info({ event: 'message.command', command: parsed.kind }, 'Command');
     const entry = table.entries.find((e) => e.trigger.kind === 'command' && e.trigger.command === parsed.kind);
-    const reply = entry ? await dispatch(entry, turn.facts, parsed.arg, turn.log) : table.unknown(turn.facts, turn.activity.text, turn.activity.value !== undefined && turn.activity.value !== null);
+    const reply = entry
+      ? await dispatch(entry, turn.facts, parsed.arg, turn.log)
+      : table.unknown(turn.facts, turn.activity.text, turn.activity.value !== undefined && turn.activity.value !== null);
     await send(context, reply);
   });
   return app;

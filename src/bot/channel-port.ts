@@ -2,9 +2,9 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { MemberAnswer, mentionParts } from './mentions.js';
 import { CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import { ConnectorError } from '../tencs/connector-retry.js';
-import { z } from 'zod';
-import type { ChannelPort, Mention } from '../tencs/share-service.js';
+import type { ChannelPort } from '../tencs/share-service.js';
 import type { Share, TeamRef } from '../tencs/sharing.js';
+import { retryAfterMs } from './retry-after.js';
 
 /** The parts of botframework-connector's ConnectorClient we call, each with an abort signal. */
 interface Conversations {
@@ -15,22 +15,21 @@ interface Conversations {
 }
 
 /** A member as Teams answers it; anything else is not used. */
-/** The Retry-After an error response carried, in milliseconds (seconds or an HTTP date). */
-function retryAfterMs(error: unknown): number | undefined {
+/** The Retry-After an error response carried, in milliseconds; the response headers come as a Headers-like object or a plain record. */
+function retryAfterOf(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: unknown } } | null)?.response?.headers as
-    | { get?: (name: string) => string | undefined; [name: string]: unknown }
-    | undefined;
-  const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers?.['retry-after'] as string | undefined);
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+    { get?: (name: string) => string | undefined; [name: string]: unknown } | undefined;
+  if (!headers) return undefined;
+  return retryAfterMs((name) => (typeof headers.get === 'function' ? headers.get(name) : (headers[name] as string | undefined)));
 }
 
 /** The error code in a Bot Connector error body, e.g. MemberNotFoundInConversation. */
 function errorCode(error: unknown): string | undefined {
-  const e = error as { code?: unknown; details?: { error?: { code?: unknown } }; response?: { bodyAsText?: unknown; parsedBody?: { error?: { code?: unknown } } } } | null;
+  const e = error as {
+    code?: unknown;
+    details?: { error?: { code?: unknown } };
+    response?: { bodyAsText?: unknown; parsedBody?: { error?: { code?: unknown } } };
+  } | null;
   const fromBody = e?.response?.parsedBody?.error?.code ?? e?.details?.error?.code;
   if (typeof fromBody === 'string') return fromBody;
   const text = e?.response?.bodyAsText;
@@ -55,7 +54,7 @@ function toConnectorError(error: unknown, signal: AbortSignal): ConnectorError {
   const e = error as { statusCode?: unknown; name?: unknown } | null;
   const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
   const aborted = e?.name === 'AbortError' || (status === undefined && signal.aborted);
-  return new ConnectorError(`Bot Connector call failed${status ? ` with ${status}` : ''}`, status, retryAfterMs(error), aborted, { cause: error });
+  return new ConnectorError(`Bot Connector call failed${status ? ` with ${status}` : ''}`, status, retryAfterOf(error), aborted, { cause: error });
 }
 
 /**
@@ -69,7 +68,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
     let result: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
     await adapter.continueConversationAsync(botAppId, reference, async (context: TurnContext) => {
       try {
-        const client = context.turnState.get(context.adapter.ConnectorClientKey) as { conversations: Conversations } | undefined;
+        const client = context.turnState.get<{ conversations: Conversations } | undefined>(context.adapter.ConnectorClientKey);
         if (!client) throw new Error('No connector client in the proactive turn');
         result = { ok: true, value: await fn(client.conversations) };
       } catch (error) {

@@ -10,7 +10,8 @@ import { bearerToken, CHANNEL_OPENID_METADATA_URL, channelTokenProblem, decodeJw
  * issuer api.botframework.com, audience the bot's app id, exp required, nbf and exp with five
  * minutes' clock skew, and a serviceurl claim equal to the activity's.
  */
-export type VerifyResult = { readonly ok: true; readonly claims: Record<string, unknown> } | { readonly ok: false; readonly status: 401 | 503; readonly reason: string };
+export type VerifyResult =
+  { readonly ok: true; readonly claims: Record<string, unknown> } | { readonly ok: false; readonly status: 401 | 503; readonly reason: string };
 
 export interface ChannelTokenVerifier {
   verify(authHeader: string | undefined, activity: InboundActivity): Promise<VerifyResult>;
@@ -73,7 +74,11 @@ async function getJson(url: string): Promise<unknown> {
   }
 }
 
-export function createChannelTokenVerifier(options: { readonly appId: string; readonly openIdMetadataUrl: string | undefined; readonly now?: () => number }): ChannelTokenVerifier {
+export function createChannelTokenVerifier(options: {
+  readonly appId: string;
+  readonly openIdMetadataUrl: string | undefined;
+  readonly now?: () => number;
+}): ChannelTokenVerifier {
   const metadataUrl = options.openIdMetadataUrl ?? CHANNEL_OPENID_METADATA_URL;
   const now = options.now ?? Date.now;
   let keys: Map<string, Key> | undefined;
@@ -146,7 +151,8 @@ export function createChannelTokenVerifier(options: { readonly appId: string; re
       const seconds = now() / 1000;
       const exp = Number(claims.exp);
       if (!Number.isFinite(exp) || seconds > exp + CLOCK_SKEW_S) return { ok: false, status: 401, reason: 'expired' };
-      if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || seconds + CLOCK_SKEW_S < claims.nbf)) return { ok: false, status: 401, reason: 'not-yet-valid' };
+      if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || seconds + CLOCK_SKEW_S < claims.nbf))
+        return { ok: false, status: 401, reason: 'not-yet-valid' };
       if (!verifiedClaimsAcceptable(claims, activity, options.appId)) return { ok: false, status: 401, reason: 'verified-claims' };
       return { ok: true, claims };
     },

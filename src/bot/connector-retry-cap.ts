@@ -1,3 +1,5 @@
+import { retryAfterMs } from './retry-after.js';
+
 /**
  * The most a single Bot Connector call may spend waiting between its retries. Teams drops the
  * bot's HTTP response after about 15 seconds and redelivers, so a reply that honours a 30 s
@@ -32,17 +34,10 @@ interface Pipeline {
   getOrderedPolicies(): PipelinePolicy[];
 }
 
-/** How long a 429/503 asks us to wait, in ms (the same headers the SDK's throttling strategy reads). */
-function retryAfterMs(response: PipelineResponse | undefined): number | undefined {
+/** How long a 429/503 asks us to wait, in ms. */
+function waitAsked(response: PipelineResponse | undefined): number | undefined {
   if (!response || (response.status !== 429 && response.status !== 503)) return undefined;
-  const ms = Number(response.headers.get('retry-after-ms') ?? response.headers.get('x-ms-retry-after-ms') ?? Number.NaN);
-  if (Number.isFinite(ms)) return Math.max(0, ms);
-  const raw = response.headers.get('retry-after');
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+  return retryAfterMs((name) => response.headers.get(name));
 }
 
 function transient(response: PipelineResponse | undefined, error: unknown): boolean {
@@ -84,7 +79,7 @@ export function nextRetryDelay(
   maxRetries = CONNECTOR_MAX_RETRIES,
 ): number | undefined {
   if (retry >= maxRetries) return undefined;
-  const asked = retryAfterMs(response);
+  const asked = waitAsked(response);
   if (asked !== undefined) return waited + asked > capMs ? undefined : asked;
   if (!transient(response, error)) return undefined;
   const backoff = BASE_DELAY_MS * 2 ** retry * (0.8 + Math.random() * 0.4);
@@ -106,19 +101,19 @@ export function cappedRetryPolicy(capMs = CONNECTOR_WAIT_CAP_MS, maxRetries = CO
     async sendRequest(request, next) {
       let waited = 0;
       for (let retry = 0; ; retry++) {
-        let response: PipelineResponse | undefined;
-        let error: unknown;
+        let outcome: { ok: true; response: PipelineResponse } | { ok: false; error: unknown; response: PipelineResponse | undefined };
         try {
-          response = await next(request);
+          outcome = { ok: true, response: await next(request) };
         } catch (e) {
           // Only HTTP-level failures are retried; anything else (aborts, bugs) goes straight up.
           if (!isRestError(e) && !transient(undefined, e)) throw e;
-          error = e;
-          response = isRestError(e) ? e.response : undefined;
+          outcome = { ok: false, error: e, response: isRestError(e) ? e.response : undefined };
         }
+        const { response } = outcome;
+        const error = outcome.ok ? undefined : outcome.error;
         const done = (): PipelineResponse => {
-          if (error !== undefined) throw error;
-          return response!;
+          if (!outcome.ok) throw outcome.error;
+          return outcome.response;
         };
         const delay = nextRetryDelay(response, error, retry, waited, capMs, maxRetries);
         if (delay === undefined) return done();

@@ -13,4 +13,3 @@ export function mentionParts(mentions: readonly Mention[]): { text?: string; ent
     entities: mentions.map((m) => ({ type: 'mention', text: at(m), mentioned: { id: m.mri, name: m.name } })),
   };
 }
-

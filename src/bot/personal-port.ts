@@ -19,7 +19,13 @@ const timeout = () => AbortSignal.timeout(10_000);
  * record, a 1:1 conversation is created (this works when tencs is installed for them). Errors are
  * caught inside the turn and rethrown outside it, so botbuilder never writes an apology anywhere.
  */
-export function createPersonalPort(adapter: TeamsAdapter, botAppId: string, directory: PersonalChatDirectory, render: (m: PersonalMessage) => AdaptiveCardJson, logger: Logger): PersonalPort {
+export function createPersonalPort(
+  adapter: TeamsAdapter,
+  botAppId: string,
+  directory: PersonalChatDirectory,
+  render: (m: PersonalMessage) => AdaptiveCardJson,
+  logger: Logger,
+): PersonalPort {
   const inTurn = async (reference: Partial<ConversationReference>, fn: (context: TurnContext) => Promise<void>): Promise<void> => {
     let failure: { error: unknown } | undefined;
     let ran = false;
@@ -31,6 +37,8 @@ export function createPersonalPort(adapter: TeamsAdapter, botAppId: string, dire
         failure = { error };
       }
     });
+    // `ran` is set inside the turn callback, which the compiler's narrowing cannot see.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (!ran) throw new Error('The proactive turn did not run');
     if (failure) throw failure.error;
   };
@@ -39,20 +47,43 @@ export function createPersonalPort(adapter: TeamsAdapter, botAppId: string, dire
     const activity = { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
     const ref = await directory.get(to);
     if (ref) {
-      await inTurn({ channelId: 'msteams', serviceUrl: ref.serviceUrl, bot: { id: ref.botId, name: 'tencs' }, conversation: { id: ref.conversationId, isGroup: false, conversationType: 'personal', tenantId: to.tenantId, name: '' } }, async (context) => {
-        await context.sendActivity(activity);
-      });
+      await inTurn(
+        {
+          channelId: 'msteams',
+          serviceUrl: ref.serviceUrl,
+          bot: { id: ref.botId, name: 'tencs' },
+          conversation: { id: ref.conversationId, isGroup: false, conversationType: 'personal', tenantId: to.tenantId, name: '' },
+        },
+        async (context) => {
+          await context.sendActivity(activity);
+        },
+      );
       return true;
     }
     const viaRef = via ? await directory.get(via) : undefined;
     if (!viaRef) return false;
     try {
-      await inTurn({ channelId: 'msteams', serviceUrl: viaRef.serviceUrl, bot: { id: viaRef.botId, name: 'tencs' }, conversation: { id: viaRef.conversationId, isGroup: false, conversationType: 'personal', tenantId: to.tenantId, name: '' } }, async (context) => {
-        const client = context.turnState.get(context.adapter.ConnectorClientKey) as { conversations: Conversations } | undefined;
-        if (!client) throw new Error('No connector client in the proactive turn');
-        const parameters = { isGroup: false, bot: { id: viaRef.botId }, members: [{ id: to.aadObjectId }], tenantId: to.tenantId, channelData: { tenant: { id: to.tenantId } }, activity };
-        await client.conversations.createConversation(parameters, { abortSignal: timeout() });
-      });
+      await inTurn(
+        {
+          channelId: 'msteams',
+          serviceUrl: viaRef.serviceUrl,
+          bot: { id: viaRef.botId, name: 'tencs' },
+          conversation: { id: viaRef.conversationId, isGroup: false, conversationType: 'personal', tenantId: to.tenantId, name: '' },
+        },
+        async (context) => {
+          const client = context.turnState.get<{ conversations: Conversations } | undefined>(context.adapter.ConnectorClientKey);
+          if (!client) throw new Error('No connector client in the proactive turn');
+          const parameters = {
+            isGroup: false,
+            bot: { id: viaRef.botId },
+            members: [{ id: to.aadObjectId }],
+            tenantId: to.tenantId,
+            channelData: { tenant: { id: to.tenantId } },
+            activity,
+          };
+          await client.conversations.createConversation(parameters, { abortSignal: timeout() });
+        },
+      );
       return true;
     } catch (error) {
       // Teams refuses a chat with someone who has not installed tencs: the caller tells the sender kindly.

@@ -14,8 +14,18 @@ import {
 } from '../tencs/assessment.js';
 import type { AssessmentMeta } from '../tencs/ports.js';
 import type { CardRef, Mode, Outcome } from '../tencs/assessment-service.js';
-import { C_FIELDS, fieldsFor, triangleFieldId, firstLine, formFromAssessment, isFormStep, type FieldSpec, type FormStep, type FormValues } from '../tencs/step-forms.js';
-import { C_IDS, TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';
+import {
+  C_FIELDS,
+  fieldsFor,
+  triangleFieldId,
+  firstLine,
+  formFromAssessment,
+  isFormStep,
+  type FieldSpec,
+  type FormStep,
+  type FormValues,
+} from '../tencs/step-forms.js';
+import { C_IDS, TEN_CS, TRIANGLE_DOMAIN_LABELS, getC, type CId } from '../tencs/ten-cs.js';
 import { ukDate } from '../tencs/uk-dates.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
 import { carriedCardData } from '../tencs/cycle/reassess.js';
@@ -108,7 +118,12 @@ function cCard(v: StepView, id: CId): AdaptiveCardJson {
   };
   if (!last) return renderCard('c-step', base);
   // Each C of concern with its Triangle input, pre-filled from the form (the stored or suggested placement).
-  const picture = (v.assessment ? compositePicture(v.assessment) : []).map((p) => ({ ...p, label: shortPictureLine(v.assessment, p.id), triId: triangleFieldId(p.id), triValue: form[triangleFieldId(p.id)] ?? '' }));
+  const picture = (v.assessment ? compositePicture(v.assessment) : []).map((p) => ({
+    ...p,
+    label: shortPictureLine(v.assessment, p.id),
+    triId: triangleFieldId(p.id),
+    triValue: form[triangleFieldId(p.id)] ?? '',
+  }));
   return renderCard('composite-step', {
     ...base,
     picture,
@@ -136,7 +151,12 @@ export function compositePicture(a: Assessment): { id: CId; label: string }[] {
     const lowResilience = answer.resilience === 'low';
     if (!highRisk && !lowResilience) return [];
     const both = highRisk && lowResilience ? ' (both together)' : '';
-    return [{ id, label: `${stepLabel(id)}: risk of harm ${RISK_LABELS[answer.risk].toLowerCase()}, resilience ${RESILIENCE_LABELS[answer.resilience].toLowerCase()}${both}` }];
+    return [
+      {
+        id,
+        label: `${stepLabel(id)}: risk of harm ${RISK_LABELS[answer.risk].toLowerCase()}, resilience ${RESILIENCE_LABELS[answer.resilience].toLowerCase()}${both}`,
+      },
+    ];
   });
 }
 
@@ -181,7 +201,9 @@ function glanceData(a: Assessment) {
       : ['The details have not been filled in yet.'],
     participantsOther: setup?.participantsOther ? firstLine(setup.participantsOther, GLANCE_CHARS) : '',
     hasParticipantsOther: Boolean(setup?.participantsOther),
-    progress: [`${answered} of ${cs.length} Cs answered`, skipped > 0 ? `${skipped} skipped for now` : '', notStarted > 0 ? `${notStarted} not started` : ''].filter(Boolean).join(' · '),
+    progress: [`${answered} of ${cs.length} Cs answered`, skipped > 0 ? `${skipped} skipped for now` : '', notStarted > 0 ? `${notStarted} not started` : '']
+      .filter(Boolean)
+      .join(' · '),
     cs,
   };
 }
@@ -202,7 +224,9 @@ export function renderCompletedCard(a: Assessment): AdaptiveCardJson {
     // The case over time (issue 16): the review date, and Compare on a reassessment.
     isReassessment: a.previousId !== undefined,
     reviewOn: a.reviewOn ?? '',
-    reviewText: a.reviewOn ? `Review date: ${ukDate(a.reviewOn)}. tencs reminds you in this chat on that day, in working hours.` : 'Choose a review date: tencs reminds you in this chat on that day, in working hours.',
+    reviewText: a.reviewOn
+      ? `Review date: ${ukDate(a.reviewOn)}. tencs reminds you in this chat on that day, in working hours.`
+      : 'Choose a review date: tencs reminds you in this chat on that day, in working hours.',
   });
 }
 
@@ -253,35 +277,44 @@ export const CONFLICT_PREVIEW_CHARS = [Infinity, 600, 200, 60] as const;
 function displayValue(field: FieldSpec, value: string): string {
   if (field.kind === 'choice') return field.choices?.find((c) => c.value === value)?.title ?? value;
   if (field.kind === 'multi') {
-    const titles = value.split(',').filter(Boolean).map((v) => field.choices?.find((c) => c.value === v)?.title ?? v);
+    const titles = value
+      .split(',')
+      .filter(Boolean)
+      .map((v) => field.choices?.find((c) => c.value === v)?.title ?? v);
     return titles.length > 0 ? titles.join(', ') : '(none chosen)';
   }
   return value === '' ? '(empty)' : value;
 }
 
 /** The conflict card: every input with the practitioner's own text, the saved version shown where it differs. */
-export function renderConflictCard(outcome: Extract<Outcome, { kind: 'conflict' }>, previewChars: number = Infinity): AdaptiveCardJson {
+export function renderConflictCard(outcome: Extract<Outcome, { kind: 'conflict' }>, previewChars = Infinity): AdaptiveCardJson {
   const { assessment: a, step, mine } = outcome;
   const saved = formFromAssessment(a, step);
   // The Triangle inputs ride along in the button's data rather than as inputs, so the card fits Teams' limit.
-  const carried = Object.fromEntries(fieldsFor(step).filter((f) => CONFLICT_CARRIED(f.id)).map((f) => [f.id, mine[f.id] ?? '']));
-  const fields = fieldsFor(step).filter((f) => !CONFLICT_CARRIED(f.id)).map((f) => {
-    const theirsFull = displayValue(f, saved[f.id] ?? '');
-    const chars = [...theirsFull];
-    const shortened = chars.length > previewChars;
-    return {
-      id: f.id,
-      label: f.label,
-      kind: f.kind,
-      choices: f.choices ?? [],
-      mine: mine[f.id] ?? '',
-      differs: (mine[f.id] ?? '') !== (saved[f.id] ?? ''),
-      // Each input needs its own name for screen readers, not seven inputs all called "Your version".
-      inputLabel: (mine[f.id] ?? '') !== (saved[f.id] ?? '') ? `${f.label}: your version` : f.label,
-      theirs: shortened ? `${chars.slice(0, previewChars).join('')}…` : theirsFull,
-      theirsShortened: shortened,
-    };
-  });
+  const carried = Object.fromEntries(
+    fieldsFor(step)
+      .filter((f) => CONFLICT_CARRIED(f.id))
+      .map((f) => [f.id, mine[f.id] ?? '']),
+  );
+  const fields = fieldsFor(step)
+    .filter((f) => !CONFLICT_CARRIED(f.id))
+    .map((f) => {
+      const theirsFull = displayValue(f, saved[f.id] ?? '');
+      const chars = [...theirsFull];
+      const shortened = chars.length > previewChars;
+      return {
+        id: f.id,
+        label: f.label,
+        kind: f.kind,
+        choices: f.choices ?? [],
+        mine: mine[f.id] ?? '',
+        differs: (mine[f.id] ?? '') !== (saved[f.id] ?? ''),
+        // Each input needs its own name for screen readers, not seven inputs all called "Your version".
+        inputLabel: (mine[f.id] ?? '') !== (saved[f.id] ?? '') ? `${f.label}: your version` : f.label,
+        theirs: shortened ? `${chars.slice(0, previewChars).join('')}…` : theirsFull,
+        theirsShortened: shortened,
+      };
+    });
   return renderCard('conflict', {
     ref: refFor(a, step, outcome.mode),
     action: outcome.action,

@@ -14,7 +14,8 @@ function clip(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-const changeWords = (what: string, c: Change | undefined): string | undefined => (c === undefined || c === 'not explored' ? undefined : `${what} ${c === 'same' ? 'the same' : c}`);
+const changeWords = (what: string, c: Change | undefined): string | undefined =>
+  c === undefined || c === 'not explored' ? undefined : `${what} ${c === 'same' ? 'the same' : c}`;
 
 /** The card data for the map over time; user text (the actions' words) is bound as data only. */
 export function compareCardData(c: CaseComparison) {
@@ -22,7 +23,10 @@ export function compareCardData(c: CaseComparison) {
     const words = [changeWords('risk', row.riskChange), changeWords('resilience', row.resilienceChange)].filter((w): w is string => w !== undefined);
     return {
       heading: `C${row.number} ${row.title}`,
-      cells: row.cells.map((cell) => ({ date: cell.date, text: `Risk ${cell.risk.toLowerCase()}; resilience ${cell.resilience.toLowerCase()}${cell.carried ? ' (carried over, not yet confirmed)' : ''}` })),
+      cells: row.cells.map((cell) => ({
+        date: cell.date,
+        text: `Risk ${cell.risk.toLowerCase()}; resilience ${cell.resilience.toLowerCase()}${cell.carried ? ' (carried over, not yet confirmed)' : ''}`,
+      })),
       hasChange: words.length > 0,
       changeText: words.length > 0 ? `Since the last assessment: ${words.join('; ')}` : '',
     };

@@ -13,7 +13,12 @@ export function renderWorldChoose(a: Assessment, picks: ReadonlySet<string> = ne
     heading: `${WORLD_HEADINGS[kind]} (from ${WORLD_SOURCE_LABELS[kind].toLowerCase()})`,
     items: candidates
       .filter((i) => i.kind === kind)
-      .map((i) => ({ id: pickId(kind, i.c), label: `${WORLD_SOURCE_LABELS[kind]}, ${i.topic}`, glance: firstLine(i.text, WORLD_GLANCE_CHARS), value: picks.has(pickId(kind, i.c)) ? 'true' : 'false' })),
+      .map((i) => ({
+        id: pickId(kind, i.c),
+        label: `${WORLD_SOURCE_LABELS[kind]}, ${i.topic}`,
+        glance: firstLine(i.text, WORLD_GLANCE_CHARS),
+        value: picks.has(pickId(kind, i.c)) ? 'true' : 'false',
+      })),
   })).filter((s) => s.items.length > 0);
   return renderCard('my-online-world-choose', { assessmentId: a.id, sections, hasCandidates: sections.length > 0 });
 }

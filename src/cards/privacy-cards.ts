@@ -1,6 +1,5 @@
 import type { Assessment } from '../tencs/assessment.js';
-import type { AuditTrail, CaseExport, ExportLine, ExportSection } from '../tencs/privacy-service.js';
-import { auditLine } from '../tencs/privacy-service.js';
+import { auditLine, type AuditTrail, type CaseExport, type ExportLine, type ExportSection } from '../tencs/case-export.js';
 import type { Owner } from '../tencs/owner.js';
 import { ukDateTime } from '../tencs/uk-dates.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';

@@ -1,7 +1,7 @@
 import type { ShareOutcome, SummaryView, TeamChoices } from '../tencs/share-service.js';
 import { excerpt } from '../tencs/summary.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
-import { ackNamesLine, renderSummaryCard } from './summary-data.js';
+import { ackNamesLine, renderSummaryCard } from './summary-cards.js';
 import { mentionName, SUPERVISORS_MAX, supervisorsOf, type Share } from '../tencs/sharing.js';
 
 /** The card for a summary view: the practitioner's preview, the channel card, or the "no longer available" card. */
@@ -102,7 +102,18 @@ const WHEN = (iso: string | undefined) => (iso ? iso.slice(0, 10) : 'an earlier 
 
 /** What happened to a "Post to the team", in words the practitioner can act on. */
 export function renderShareResult(assessmentId: string, outcome: ShareOutcome): AdaptiveCardJson {
-  const base = { assessmentId, hasAssessment: true, teamId: '', teamName: '', hasTeam: false, caseRef: '', hasCaseRef: false, canRetry: false, canChoose: false, titleColor: 'Default' };
+  const base = {
+    assessmentId,
+    hasAssessment: true,
+    teamId: '',
+    teamName: '',
+    hasTeam: false,
+    caseRef: '',
+    hasCaseRef: false,
+    canRetry: false,
+    canChoose: false,
+    titleColor: 'Default',
+  };
   const team = (t: { teamId: string; teamName: string }) => ({ teamId: t.teamId, teamName: teamName(t), hasTeam: true });
   let data: Record<string, unknown>;
   switch (outcome.kind) {
@@ -141,14 +152,20 @@ export function renderShareResult(assessmentId: string, outcome: ShareOutcome): 
       data = { ...base, title: 'Not completed yet', message: 'Only a completed assessment can be shared. Please complete it first, then share its summary.' };
       break;
     case 'no-team':
-      data = { ...base, title: "I can't find that team", message: 'tencs may have been removed from that team since you opened this card. Please choose a team again.', canChoose: true };
+      data = {
+        ...base,
+        title: "I can't find that team",
+        message: 'tencs may have been removed from that team since you opened this card. Please choose a team again.',
+        canChoose: true,
+      };
       break;
     case 'not-member':
       data = {
         ...base,
         ...team(outcome.team),
         title: "You're not in that team",
-        message: "I only post to teams you belong to, because everyone in the team can read the summary. Please choose one of your own teams (I haven't posted anything).",
+        message:
+          "I only post to teams you belong to, because everyone in the team can read the summary. Please choose one of your own teams (I haven't posted anything).",
         canChoose: true,
       };
       break;
@@ -182,7 +199,7 @@ export function renderShareResult(assessmentId: string, outcome: ShareOutcome): 
           ? `Teams is busy and asked me to wait${f.retryAfterMs ? ` about ${Math.max(1, Math.ceil(f.retryAfterMs / 1000))} seconds` : ''}, so the summary was not posted. Your assessment is safe and unchanged. Please try again in a minute.`
           : f.kind === 'timeout'
             ? "Teams didn't answer in time, so I can't be sure the summary reached the team. Your assessment is safe and unchanged. Please look in the team's channel where tencs was added (usually General) before you try again."
-            : "Teams returned an error, so the summary was not posted. Your assessment is safe and unchanged. Please try again; if it keeps happening, tell your Teams administrator.";
+            : 'Teams returned an error, so the summary was not posted. Your assessment is safe and unchanged. Please try again; if it keeps happening, tell your Teams administrator.';
       data = { ...base, ...team(outcome.team), titleColor: 'Attention', title: 'Not shared yet', message, canRetry: true, canChoose: true };
       break;
     }

@@ -4,7 +4,7 @@ import type { TogetherOutcome, TogetherView } from '../tencs/together.js';
 import { parentWords, youngWords } from '../tencs/together-words.js';
 import { C_IDS, getC, type CId } from '../tencs/ten-cs.js';
 import { renderOutcome } from './assessment-cards.js';
-import { CardRefData } from './assessment-data.js';
+import { CardRefData } from './assessment-actions.js';
 import { CardTooLargeError, renderCard, type AdaptiveCardJson } from './render.js';
 
 /**

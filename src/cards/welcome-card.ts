@@ -13,5 +13,10 @@ export interface RetentionFacts {
  * only the consultation: an assessment started from a channel card would show its answers to the channel.
  */
 export function renderWelcomeCard(retention: RetentionFacts, where: { personal: boolean }): AdaptiveCardJson {
-  return renderCard('welcome', { retentionDays: retention.retentionDays, auditRetentionDays: retention.auditRetentionDays, caseRetentionDays: retention.caseRetentionDays, personal: where.personal });
+  return renderCard('welcome', {
+    retentionDays: retention.retentionDays,
+    auditRetentionDays: retention.auditRetentionDays,
+    caseRetentionDays: retention.caseRetentionDays,
+    personal: where.personal,
+  });
 }

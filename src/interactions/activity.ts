@@ -5,7 +5,14 @@ const loose = <T extends z.ZodTypeAny>(schema: T) => schema.optional().catch(und
 
 const Text = (max: number) => loose(z.string().max(max));
 const Account = loose(z.object({ id: Text(256), aadObjectId: Text(256), name: Text(512) }));
-const Members = loose(z.array(z.object({ id: Text(256) }).passthrough().catch({ id: undefined })));
+const Members = loose(
+  z.array(
+    z
+      .object({ id: Text(256) })
+      .passthrough()
+      .catch({ id: undefined }),
+  ),
+);
 /** Every attachment is kept (an odd one must still be refused, never dropped): the body size bounds the list. */
 const Attachment = z.unknown().transform((x) => {
   const o = x !== null && typeof x === 'object' ? (x as Record<string, unknown>) : {};

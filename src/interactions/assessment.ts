@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CardRefData, EditData, KeepMineData, OpenData } from '../cards/assessment-data.js';
+import { CardRefData, EditData, KeepMineData, OpenData } from '../cards/assessment-actions.js';
 import { renderListCard, renderOutcome } from '../cards/assessment-cards.js';
 import { renderMyOnlineWorld, renderWorldChoose } from '../cards/my-online-world-cards.js';
 import { TogetherRefData, WorldData, renderTogetherOutcome } from '../cards/together-cards.js';
@@ -17,7 +17,11 @@ import { owned, type Entry, type OwnedFacts, type TurnContext } from './table.js
 const Arg = z.string();
 
 /** What happens right after completing (the case over time stores the review date); may say why a typed value was not used. */
-export type AfterComplete = (f: OwnedFacts, completed: Assessment, raw: Readonly<Record<string, unknown>>) => Promise<{ assessment: Assessment; problem?: string }>;
+export type AfterComplete = (
+  f: OwnedFacts,
+  completed: Assessment,
+  raw: Readonly<Record<string, unknown>>,
+) => Promise<{ assessment: Assessment; problem?: string }>;
 const verb = (v: string) => ({ kind: 'verb' as const, verb: v });
 
 /** The guided assessment: typed start / resume / my assessments, and every card verb of the flow. Personal chat only. */
@@ -44,12 +48,28 @@ export function assessmentEntries(assessments: AssessmentService, together: Toge
   const list = async (f: OwnedFacts): Promise<Reply> => card(renderListCard(await assessments.listForOwner(f.who, 10)));
 
   // The together view (issue 17): the service holds every rule; a practitioner's card comes back as an Outcome.
-  const togetherShown = (f: OwnedFacts, name: string, o: TogetherOutcome, turn: TurnContext): Reply => (o.kind === 'step' ? shown(f, name, o.outcome, turn) : card(renderTogetherOutcome(o)));
-  const togetherVerb = (v: string, run: (f: OwnedFacts, ref: z.infer<typeof TogetherRefData>, raw: Record<string, unknown>) => Promise<TogetherOutcome>): Entry =>
-    owned({ trigger: verb(v), family: ASSESSMENT, where: 'personal', schema: TogetherRefData, run: async (f, ref, turn) => togetherShown(f, v, await run(f, ref, { ...turn.raw }), turn) });
+  const togetherShown = (f: OwnedFacts, name: string, o: TogetherOutcome, turn: TurnContext): Reply =>
+    o.kind === 'step' ? shown(f, name, o.outcome, turn) : card(renderTogetherOutcome(o));
+  const togetherVerb = (
+    v: string,
+    run: (f: OwnedFacts, ref: z.infer<typeof TogetherRefData>, raw: Record<string, unknown>) => Promise<TogetherOutcome>,
+  ): Entry =>
+    owned({
+      trigger: verb(v),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: TogetherRefData,
+      run: async (f, ref, turn) => togetherShown(f, v, await run(f, ref, { ...turn.raw }), turn),
+    });
 
   const step = (v: string, action: StepAction): Entry =>
-    owned({ trigger: verb(v), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, v, await assessments.submitStep(f.who, ref, action, turn.raw), turn) });
+    owned({
+      trigger: verb(v),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: CardRefData,
+      run: async (f, ref, turn) => shown(f, v, await assessments.submitStep(f.who, ref, action, turn.raw), turn),
+    });
 
   return [
     owned({ trigger: { kind: 'command', command: 'start' }, family: ASSESSMENT, where: 'personal', schema: Arg, run: (f, _arg, turn) => start(f, turn) }),
@@ -67,8 +87,20 @@ export function assessmentEntries(assessments: AssessmentService, together: Toge
     owned({ trigger: { kind: 'command', command: 'list' }, family: ASSESSMENT, where: 'personal', schema: Arg, run: list }),
     owned({ trigger: verb(VERBS.start), family: ASSESSMENT, where: 'personal', schema: OpenData.partial(), run: (f, _d, turn) => start(f, turn) }),
     owned({ trigger: verb(VERBS.list), family: ASSESSMENT, where: 'personal', schema: OpenData.partial(), run: list }),
-    owned({ trigger: verb(VERBS.open), family: ASSESSMENT, where: 'personal', schema: OpenData, run: async (f, d, turn) => shown(f, VERBS.open, await assessments.open(f.who, d.assessmentId), turn) }),
-    owned({ trigger: verb(VERBS.cautionsAck), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, VERBS.cautionsAck, await assessments.acknowledgeCautions(f.who, ref), turn) }),
+    owned({
+      trigger: verb(VERBS.open),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: OpenData,
+      run: async (f, d, turn) => shown(f, VERBS.open, await assessments.open(f.who, d.assessmentId), turn),
+    }),
+    owned({
+      trigger: verb(VERBS.cautionsAck),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: CardRefData,
+      run: async (f, ref, turn) => shown(f, VERBS.cautionsAck, await assessments.acknowledgeCautions(f.who, ref), turn),
+    }),
     step(VERBS.stepNext, 'next'),
     step(VERBS.stepBack, 'back'),
     step(VERBS.stepSkip, 'skip'),
@@ -80,8 +112,20 @@ export function assessmentEntries(assessments: AssessmentService, together: Toge
       schema: KeepMineData,
       run: async (f, d, turn) => shown(f, VERBS.conflictKeepMine, await assessments.submitStep(f.who, d, d.action, turn.raw), turn),
     }),
-    owned({ trigger: verb(VERBS.conflictKeepSaved), family: ASSESSMENT, where: 'personal', schema: CardRefData, run: async (f, ref, turn) => shown(f, VERBS.conflictKeepSaved, await assessments.showStep(f.who, ref), turn) }),
-    owned({ trigger: verb(VERBS.reviewEdit), family: ASSESSMENT, where: 'personal', schema: EditData, run: async (f, d, turn) => shown(f, VERBS.reviewEdit, await assessments.edit(f.who, d, d.target), turn) }),
+    owned({
+      trigger: verb(VERBS.conflictKeepSaved),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: CardRefData,
+      run: async (f, ref, turn) => shown(f, VERBS.conflictKeepSaved, await assessments.showStep(f.who, ref), turn),
+    }),
+    owned({
+      trigger: verb(VERBS.reviewEdit),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: EditData,
+      run: async (f, d, turn) => shown(f, VERBS.reviewEdit, await assessments.edit(f.who, d, d.target), turn),
+    }),
     owned({
       trigger: verb(VERBS.reviewComplete),
       family: ASSESSMENT,

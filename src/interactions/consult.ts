@@ -8,7 +8,7 @@ import {
   consultListData,
   practiceExampleData,
   standardsData,
-} from '../cards/consult-data.js';
+} from '../cards/consult-cards.js';
 import { renderCard } from '../cards/render.js';
 import { ConsultTogetherActionData, renderConsultTogether } from '../cards/together-cards.js';
 import { VERBS } from '../cards/verbs.js';

@@ -36,11 +36,18 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
   const shown = (a: Assessment): Reply => card(renderOutcome(assessments.showCurrent(a)));
 
   const reassessed = (f: OwnedFacts, r: ReassessResult, caseRef: string): Reply => {
-    if (r.kind === 'none') return notice(f, 'Nothing to reassess', `You have no completed assessment of case ${caseRef}. Reassess starts from a completed one; type my assessments to see yours.`);
-    if (r.kind === 'in-progress') return many(message('An assessment of this case is already in progress, so I opened it rather than starting another.'), shown(r.assessment));
+    if (r.kind === 'none')
+      return notice(
+        f,
+        'Nothing to reassess',
+        `You have no completed assessment of case ${caseRef}. Reassess starts from a completed one; type my assessments to see yours.`,
+      );
+    if (r.kind === 'in-progress')
+      return many(message('An assessment of this case is already in progress, so I opened it rather than starting another.'), shown(r.assessment));
     return shown(r.assessment);
   };
-  const reassess = async (f: OwnedFacts, caseRef: string): Promise<Reply> => reassessed(f, await cycle.reassess(f.who, caseRef, f.activityId ?? `${f.who.aadObjectId}:${f.at.toISOString()}`, f.at), caseRef);
+  const reassess = async (f: OwnedFacts, caseRef: string): Promise<Reply> =>
+    reassessed(f, await cycle.reassess(f.who, caseRef, f.activityId ?? `${f.who.aadObjectId}:${f.at.toISOString()}`, f.at), caseRef);
 
   const compare = async (f: OwnedFacts, caseRef: string): Promise<Reply> => {
     const c = await cycle.compare(f.who, caseRef);
@@ -49,7 +56,9 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
 
   const chooseColleague = async (f: OwnedFacts, caseRef: string): Promise<Reply> => {
     const n = await cycle.caseCount(f.who, caseRef);
-    return n === 0 ? notice(f, 'Nothing to hand over', `You have no assessment of case ${caseRef}. Type my assessments to see yours.`) : card(handOverChooseCard(caseRef, n));
+    return n === 0
+      ? notice(f, 'Nothing to hand over', `You have no assessment of case ${caseRef}. Type my assessments to see yours.`)
+      : card(handOverChooseCard(caseRef, n));
   };
 
   /** Refusals the domain words itself (not the asker's hand-over, already withdrawn): kind words, nothing changed. */
@@ -58,7 +67,12 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
       return await run();
     } catch (error) {
       if (error instanceof HandOverRefusedError) return notice(f, 'Nothing was changed', error.message);
-      if (error instanceof NotYourReminderError) return notice(f, 'That reminder is no longer current', 'The assessment was changed, completed, handed over or deleted since, so there is nothing to snooze.');
+      if (error instanceof NotYourReminderError)
+        return notice(
+          f,
+          'That reminder is no longer current',
+          'The assessment was changed, completed, handed over or deleted since, so there is nothing to snooze.',
+        );
       throw error;
     }
   };
@@ -111,7 +125,10 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
       run: async (f, d) => {
         const r = await cycle.setReviewDate(f.who, d.assessmentId, d.reviewOn);
         if (!r.ok) return notice(f, 'Review date not saved', r.error);
-        return many(message(`Review date saved: ${ukDate(r.reviewOn)}. I'll remind you in this chat on that day.`), shown((await assessments.getOwned(f.who, d.assessmentId)).assessment));
+        return many(
+          message(`Review date saved: ${ukDate(r.reviewOn)}. I'll remind you in this chat on that day.`),
+          shown((await assessments.getOwned(f.who, d.assessmentId)).assessment),
+        );
       },
     }),
 
@@ -150,11 +167,20 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
         refusable(f, async () => {
           // The picker gives an Entra object id; the typed fallback must be one too. Nothing else is accepted.
           const colleague = objectIdOf(d.colleague?.trim() ? d.colleague : (d.colleagueId ?? ''));
-          if (!colleague) return notice(f, 'Choose a colleague', 'Choose your colleague in the list, or type their Microsoft Entra object id (a code like 00000000-0000-0000-0000-000000000000).');
+          if (!colleague)
+            return notice(
+              f,
+              'Choose a colleague',
+              'Choose your colleague in the list, or type their Microsoft Entra object id (a code like 00000000-0000-0000-0000-000000000000).',
+            );
           const r = await cycle.handOver(f.who, d.caseRef, colleague, offerIdOf(f.activityId ?? `${f.who.aadObjectId}:${f.at.toISOString()}`));
           if (r.kind === 'none') return notice(f, 'Nothing to hand over', `You have no assessment of case ${d.caseRef}.`);
           if (r.kind === 'unreachable') {
-            return notice(f, 'Your colleague has not opened tencs yet', 'I could not reach your colleague in Teams, so nothing has changed. Please ask them to open a chat with tencs once (search for it in Teams), then offer the hand-over again.');
+            return notice(
+              f,
+              'Your colleague has not opened tencs yet',
+              'I could not reach your colleague in Teams, so nothing has changed. Please ask them to open a chat with tencs once (search for it in Teams), then offer the hand-over again.',
+            );
           }
           return card(handOverSentCard(r.record));
         }),
@@ -168,7 +194,11 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
         refusable(f, async () => {
           const r = await cycle.accept(f.who, d.handOverId, f.name);
           const n = r.assessmentIds.length;
-          return notice(f, 'The case is yours now', `${n === 1 ? 'The assessment' : `The ${n} assessments`} of case ${r.caseRef ?? ''} moved to you with every answer, share and note. Type my assessments to see ${n === 1 ? 'it' : 'them'}.`);
+          return notice(
+            f,
+            'The case is yours now',
+            `${n === 1 ? 'The assessment' : `The ${n} assessments`} of case ${r.caseRef ?? ''} moved to you with every answer, share and note. Type my assessments to see ${n === 1 ? 'it' : 'them'}.`,
+          );
         }),
     }),
     owned({
@@ -201,7 +231,11 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
       run: async (f, d) => {
         const until = await cycle.keepCase(f.who, d.caseRef);
         if (!until) return notice(f, 'Nothing to keep', `You have no assessment of case ${d.caseRef} any more.`);
-        return notice(f, 'Kept for another period', `The assessments of case ${d.caseRef} are kept until at least ${ukDate(until.slice(0, 10))}. The audit trail notes that you chose this.`);
+        return notice(
+          f,
+          'Kept for another period',
+          `The assessments of case ${d.caseRef} are kept until at least ${ukDate(until.slice(0, 10))}. The audit trail notes that you chose this.`,
+        );
       },
     }),
   ];

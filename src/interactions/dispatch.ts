@@ -10,10 +10,14 @@ export async function dispatch(entry: Entry, facts: Facts, rawData: unknown, log
   const name = entry.trigger.kind === 'verb' ? entry.trigger.verb : entry.trigger.command;
   const here = entry.where === 'both' || (entry.where === 'personal') === facts.conversation.personal;
   if (!here) {
-    log.info({ event: `${entry.family.name}.not-here`, interaction: name, conversationType: facts.conversation.type }, 'Interaction refused in this conversation');
+    log.info(
+      { event: `${entry.family.name}.not-here`, interaction: name, conversationType: facts.conversation.type },
+      'Interaction refused in this conversation',
+    );
     return entry.family.refuse(entry.notHere ?? entry.family.notHere, facts, asCard);
   }
-  const raw: Record<string, unknown> = rawData !== null && typeof rawData === 'object' && !Array.isArray(rawData) ? { ...(rawData as Record<string, unknown>) } : {};
+  const raw: Record<string, unknown> =
+    rawData !== null && typeof rawData === 'object' && !Array.isArray(rawData) ? { ...(rawData as Record<string, unknown>) } : {};
   const parsed = entry.schema.safeParse(asCard ? raw : typeof rawData === 'string' ? rawData : '');
   try {
     if (entry.needsOwner) {

@@ -52,7 +52,13 @@ export function facts(a: Activity): Facts {
     who: tenantId && user.success ? { tenantId, aadObjectId: user.data.toLowerCase() } : undefined,
     userId: a.from?.id,
     name: a.from?.name ?? '',
-    conversation: { id: a.conversation?.id, type, personal: type === 'personal' || (type === undefined && a.conversation?.id !== undefined && a.conversation.isGroup !== true && !team.success && !a.channelData?.channel) },
+    conversation: {
+      id: a.conversation?.id,
+      type,
+      personal:
+        type === 'personal' ||
+        (type === undefined && a.conversation?.id !== undefined && a.conversation.isGroup !== true && !team.success && !a.channelData?.channel),
+    },
     team: team.success ? team.data : undefined,
     channelId: a.channelData?.channel?.id,
     locale: a.locale,

@@ -24,7 +24,11 @@ export const ASSESSMENT: Family = {
   invalid: 'staleCard',
   refuse(key, facts, asCard) {
     if (!asCard) return refusalMessage(key);
-    return { kind: 'refusal', key, card: renderNoticeCard(MESSAGES[TITLES[key] ?? 'assessmentNotFoundTitle'], MESSAGES[key], { personal: facts.conversation.personal }) };
+    return {
+      kind: 'refusal',
+      key,
+      card: renderNoticeCard(MESSAGES[TITLES[key] ?? 'assessmentNotFoundTitle'], MESSAGES[key], { personal: facts.conversation.personal }),
+    };
   },
 };
 
@@ -51,7 +55,11 @@ export const SHARE: Family = {
       return { kind: 'refusal', key, card: renderNoticeCard(MESSAGES.summaryPersonalOnlyTitle, MESSAGES.summaryPersonalOnly, { personal: false }) };
     }
     if (key === 'shareNotYours') {
-      return { kind: 'refusal', key, card: renderNoticeCard(MESSAGES.assessmentNotFoundTitle, MESSAGES.shareNotYours, { personal: facts.conversation.personal }) };
+      return {
+        kind: 'refusal',
+        key,
+        card: renderNoticeCard(MESSAGES.assessmentNotFoundTitle, MESSAGES.shareNotYours, { personal: facts.conversation.personal }),
+      };
     }
     return refusalMessage(key);
   },

@@ -27,9 +27,13 @@ export function rateLimitGuard(limiter: RateLimiter): Guard {
       if (f.activityType !== 'message' && f.activityType !== 'invoke') return { stop: false };
       const decision = limiter.take(userKey(f));
       if (decision.allowed) return { stop: false };
-      turn.log.warn({ event: 'rate.limited', tenantId: f.tenantId, aadObjectId: f.who?.aadObjectId, activityType: f.activityType, notified: decision.firstRefusal }, 'User is sending too fast');
+      turn.log.warn(
+        { event: 'rate.limited', tenantId: f.tenantId, aadObjectId: f.who?.aadObjectId, activityType: f.activityType, notified: decision.firstRefusal },
+        'User is sending too fast',
+      );
       let reply: Reply;
-      if (f.activityType === 'invoke') reply = turn.activityName === 'adaptiveCard/action' ? { kind: 'refusal', key: 'rateLimited' } : { kind: 'invoke', status: 429 };
+      if (f.activityType === 'invoke')
+        reply = turn.activityName === 'adaptiveCard/action' ? { kind: 'refusal', key: 'rateLimited' } : { kind: 'invoke', status: 429 };
       // One notice per burst: answering every flooded message would make the bot the flood.
       else reply = decision.firstRefusal ? { kind: 'refusal', key: 'rateLimited' } : none;
       return { stop: true, reply };
@@ -45,7 +49,10 @@ export const attachmentGuard: Guard = {
     const refused = turn.attachments.filter(isUserContent);
     if (refused.length === 0) return { stop: false };
     // Content types only: names and addresses of files are the user's content and are not logged.
-    turn.log.info({ event: 'message.attachment-refused', count: refused.length, contentTypes: refused.map((x) => (x.contentType ?? '').slice(0, 80)) }, 'Attachment refused');
+    turn.log.info(
+      { event: 'message.attachment-refused', count: refused.length, contentTypes: refused.map((x) => (x.contentType ?? '').slice(0, 80)) },
+      'Attachment refused',
+    );
     return { stop: true, reply: { kind: 'refusal', key: 'attachmentRefused' } };
   },
 };

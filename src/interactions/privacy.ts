@@ -39,7 +39,13 @@ export function privacyEntries(privacy: PrivacyService, isMember: TeamMembership
 
   /** Card verbs: the sender must own the assessment named in the (client-controlled) card data. */
   const verb = (v: string, run: (f: OwnedFacts, assessmentId: string, turn: TurnContext) => Promise<AdaptiveCardJson>): Entry =>
-    owned({ trigger: { kind: 'verb', verb: v }, family: PRIVACY, where: 'personal', schema: AssessmentIdData, run: async (f, d, turn) => card(await run(f, d.assessmentId, turn)) });
+    owned({
+      trigger: { kind: 'verb', verb: v },
+      family: PRIVACY,
+      where: 'personal',
+      schema: AssessmentIdData,
+      run: async (f, d, turn) => card(await run(f, d.assessmentId, turn)),
+    });
 
   return [
     typed('delete', async (f, caseRef) => {
@@ -71,7 +77,9 @@ export function privacyEntries(privacy: PrivacyService, isMember: TeamMembership
       if (!rev.success) return renderPrivacyNotice(MESSAGES.keptTitle, MESSAGES.alreadyStarted);
       const result = await privacy.discardUnstarted(f.who, id, rev.data.rev);
       turn.log.info({ event: 'privacy.not-now', result, assessmentId: id }, 'Not now on the cautions card');
-      return result === 'discarded' ? renderPrivacyNotice(MESSAGES.notStartedTitle, MESSAGES.notStarted) : renderPrivacyNotice(MESSAGES.keptTitle, MESSAGES.alreadyStarted);
+      return result === 'discarded'
+        ? renderPrivacyNotice(MESSAGES.notStartedTitle, MESSAGES.notStarted)
+        : renderPrivacyNotice(MESSAGES.keptTitle, MESSAGES.alreadyStarted);
     }),
     verb(VERBS.privacyDeleteCancel, async (f, id) => {
       const kept = await privacy.describe(f.who, id);

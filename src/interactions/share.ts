@@ -1,5 +1,5 @@
 import { renderShareChoose, renderShareResult, renderSummaryView } from '../cards/share-cards.js';
-import { AssessmentActionData, NoteActionData, PostActionData, ShareActionData } from '../cards/summary-data.js';
+import { AssessmentActionData, NoteActionData, PostActionData, ShareActionData } from '../cards/summary-cards.js';
 import { VERBS } from '../cards/verbs.js';
 import type { ShareService } from '../tencs/share-service.js';
 import { parseSupervisorPicks } from '../tencs/sharing.js';
@@ -17,7 +17,12 @@ const PICK_PROBLEM = { none: 'supervisorsNone', 'not-id': 'supervisorsNotId', 't
  * thread's Acknowledge and Add a supervision note.
  */
 export function shareEntries(service: ShareService): Entry[] {
-  const act = async (f: OwnedFacts, shareId: string, turn: TurnContext, action: { kind: 'ack' } | { kind: 'note'; text: string; requestId: string }): Promise<Reply> => {
+  const act = async (
+    f: OwnedFacts,
+    shareId: string,
+    turn: TurnContext,
+    action: { kind: 'ack' } | { kind: 'note'; text: string; requestId: string },
+  ): Promise<Reply> => {
     const outcome = await service.act({
       actor: f.who,
       actorName: f.name,
@@ -26,7 +31,10 @@ export function shareEntries(service: ShareService): Entry[] {
       action,
       at: f.at,
     });
-    turn.log.info({ event: 'share.act', action: action.kind, outcome: outcome.kind, shareId, updated: outcome.kind === 'recorded' ? outcome.updated : undefined }, 'Share action');
+    turn.log.info(
+      { event: 'share.act', action: action.kind, outcome: outcome.kind, shareId, updated: outcome.kind === 'recorded' ? outcome.updated : undefined },
+      'Share action',
+    );
     switch (outcome.kind) {
       case 'refused':
         // The owner acting from a group chat or another channel: the reply card would show the case there.
@@ -42,7 +50,14 @@ export function shareEntries(service: ShareService): Entry[] {
 
   return [
     // Assessment content (case reference, typed text) is only ever shown in personal chat.
-    owned({ trigger: verb(VERBS.summaryView), family: SHARE, where: 'personal', notHere: 'summaryPersonalOnly', schema: AssessmentActionData, run: async (f, d) => card(renderSummaryView(await service.preview(f.who, d.assessmentId))) }),
+    owned({
+      trigger: verb(VERBS.summaryView),
+      family: SHARE,
+      where: 'personal',
+      notHere: 'summaryPersonalOnly',
+      schema: AssessmentActionData,
+      run: async (f, d) => card(renderSummaryView(await service.preview(f.who, d.assessmentId))),
+    }),
     owned({
       trigger: verb(VERBS.summaryCopy),
       family: SHARE,
@@ -80,7 +95,8 @@ export function shareEntries(service: ShareService): Entry[] {
           const view = await service.preview(f.who, d.assessmentId, 'share-choose');
           const teams = await service.teamsFor(f.who, f.userId ?? f.who.aadObjectId);
           const problem = !d.teamId ? '' : MESSAGES[picks.ok ? 'supervisorsNone' : PICK_PROBLEM[picks.reason]];
-          if (!picks.ok && d.teamId) turn.log.info({ event: 'share.supervisors-refused', reason: picks.reason, assessmentId: d.assessmentId }, 'Supervisors refused');
+          if (!picks.ok && d.teamId)
+            turn.log.info({ event: 'share.supervisors-refused', reason: picks.reason, assessmentId: d.assessmentId }, 'Supervisors refused');
           return card(renderShareChoose(view.assessmentId, view.summary.caseRef, teams, await service.supervisorChoices(f.who, teams.teams), problem));
         }
         const outcome = await service.share({
@@ -114,12 +130,21 @@ export function shareEntries(service: ShareService): Entry[] {
       schema: ShareActionData,
       run: async (f, d, turn) => {
         const shown = await service.show(f.who, d.shareId);
-        turn.log.info({ event: 'share.show', shareId: d.shareId, audience: shown.kind === 'view' && shown.view.kind === 'channel' ? shown.view.audience : shown.kind }, 'Shared summary shown');
+        turn.log.info(
+          { event: 'share.show', shareId: d.shareId, audience: shown.kind === 'view' && shown.view.kind === 'channel' ? shown.view.audience : shown.kind },
+          'Shared summary shown',
+        );
         if (shown.kind === 'unknown-share') return { kind: 'refusal', key: 'unknownShareView' };
         return card(renderSummaryView(shown.view));
       },
     }),
-    owned({ trigger: verb(VERBS.shareAck), family: SHARE, where: 'both', schema: ShareActionData, run: (f, d, turn) => act(f, d.shareId, turn, { kind: 'ack' }) }),
+    owned({
+      trigger: verb(VERBS.shareAck),
+      family: SHARE,
+      where: 'both',
+      schema: ShareActionData,
+      run: (f, d, turn) => act(f, d.shareId, turn, { kind: 'ack' }),
+    }),
     owned({
       trigger: verb(VERBS.shareNote),
       family: SHARE,

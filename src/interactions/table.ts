@@ -62,13 +62,29 @@ export const open = <S extends z.ZodTypeAny>(entry: Omit<OpenEntry<S>, 'needsOwn
 /** Something that happens to the bot rather than an action by a user: install, removal, rename. Runs beside routing. */
 export interface EventHandler {
   readonly name: string;
-  run(facts: Facts, turn: { readonly log: Logger; readonly membersAdded: readonly string[]; readonly membersRemoved: readonly string[]; readonly action: string | undefined; readonly eventType: string | undefined }): Promise<Reply>;
+  run(
+    facts: Facts,
+    turn: {
+      readonly log: Logger;
+      readonly membersAdded: readonly string[];
+      readonly membersRemoved: readonly string[];
+      readonly action: string | undefined;
+      readonly eventType: string | undefined;
+    },
+  ): Promise<Reply>;
 }
 
 /** A check before any route; `stop` ends the turn with its reply. */
 export interface Guard {
   readonly name: string;
-  check(facts: Facts, turn: { readonly log: Logger; readonly activityName: string | undefined; readonly attachments: readonly { contentType?: string | undefined; content?: unknown }[] }): { readonly stop: false } | { readonly stop: true; readonly reply: Reply };
+  check(
+    facts: Facts,
+    turn: {
+      readonly log: Logger;
+      readonly activityName: string | undefined;
+      readonly attachments: readonly { contentType?: string | undefined; content?: unknown }[];
+    },
+  ): { readonly stop: false } | { readonly stop: true; readonly reply: Reply };
 }
 
 /** Everything tencs does, as data: a host binds each entry to its SDK. */

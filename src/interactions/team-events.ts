@@ -55,7 +55,10 @@ export function teamEvents(service: ShareService, teams: TeamStore): EventHandle
         updatedAt: at,
       };
       await service.teamInstalled(ref);
-      e.log.info({ event: kind === 'added' ? 'team.installed' : 'team.renamed', teamId: ref.teamId, channelId: ref.channelId, tenantId: ref.tenantId }, 'Team remembered');
+      e.log.info(
+        { event: kind === 'added' ? 'team.installed' : 'team.renamed', teamId: ref.teamId, channelId: ref.channelId, tenantId: ref.tenantId },
+        'Team remembered',
+      );
       return none;
     },
   };

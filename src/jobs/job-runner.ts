@@ -153,22 +153,25 @@ export class JobRunner {
       const controller = new AbortController();
       this.controllers.add(controller);
       let renewing = Promise.resolve();
-      const renewTimer = setInterval(() => {
-        renewing = renewing.then(async () => {
-          if (controller.signal.aborted) return;
-          try {
-            const renewed = await store.renew(lease, this.leaseMs, this.now());
-            if (renewed) lease = renewed;
-            else {
-              logger.warn({ event: 'job.lease-lost', job: job.name, period }, 'Job lease lost; stopping this run');
-              controller.abort();
+      const renewTimer = setInterval(
+        () => {
+          renewing = renewing.then(async () => {
+            if (controller.signal.aborted) return;
+            try {
+              const renewed = await store.renew(lease, this.leaseMs, this.now());
+              if (renewed) lease = renewed;
+              else {
+                logger.warn({ event: 'job.lease-lost', job: job.name, period }, 'Job lease lost; stopping this run');
+                controller.abort();
+              }
+            } catch (error) {
+              // Storage hiccup: keep running; the next renewal tries again before the lease expires.
+              logger.warn({ event: 'job.renew-failed', job: job.name, period, err: error }, 'Job lease renewal failed');
             }
-          } catch (error) {
-            // Storage hiccup: keep running; the next renewal tries again before the lease expires.
-            logger.warn({ event: 'job.renew-failed', job: job.name, period, err: error }, 'Job lease renewal failed');
-          }
-        });
-      }, Math.max(50, Math.floor(this.leaseMs / 3)));
+          });
+        },
+        Math.max(50, Math.floor(this.leaseMs / 3)),
+      );
       renewTimer.unref();
       const started = this.now();
       logger.info({ event: 'job.started', job: job.name, period, holder, resumed: lease.previousAttempts > 0 }, 'Job started');

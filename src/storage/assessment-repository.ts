@@ -1,6 +1,23 @@
 import { odata, type TableClient, type TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
-import { AGE_BANDS, ASSESSMENT_ID_PATTERN, AssessmentSchema, OFFLINE_FACTORS, PARTICIPANTS, PlanStepSchema, HARM_FROM, SAFETY_FLAGS, TrianglePlacementSchema, RESILIENCE_LEVELS, RISK_LEVELS, STATUSES, STEPS, type Assessment, type CAnswer, type Status, type Step } from '../tencs/assessment.js';
+import {
+  AGE_BANDS,
+  ASSESSMENT_ID_PATTERN,
+  AssessmentSchema,
+  OFFLINE_FACTORS,
+  PARTICIPANTS,
+  PlanStepSchema,
+  HARM_FROM,
+  SAFETY_FLAGS,
+  TrianglePlacementSchema,
+  RESILIENCE_LEVELS,
+  RISK_LEVELS,
+  STATUSES,
+  STEPS,
+  type Assessment,
+  type CAnswer,
+  type Status,
+} from '../tencs/assessment.js';
 import type { Owner } from '../tencs/owner.js';
 import { assessmentIdFor } from '../tencs/assessment.js';
 import type { AssessmentMeta, AssessmentStore, StoredAssessment } from '../tencs/ports.js';
@@ -55,13 +72,22 @@ const jsonObject = jsonText.pipe(z.record(z.string(), z.number().int().nonnegati
 
 function toMeta(entity: Record<string, unknown>): AssessmentMeta {
   const parsed = MetaEntitySchema.safeParse(entity);
-  if (!parsed.success) throw new CorruptEntityError(`Assessment listing row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
+  if (!parsed.success) throw new CorruptEntityError(`Assessment listing row does not match the schema: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
   const m = parsed.data;
-  return { id: m.rowKey, caseRef: m.caseRef, status: m.status, step: m.step, rev: m.rev, createdAt: m.createdAt, updatedAt: m.updatedAt, completedAt: m.completedAt };
+  return {
+    id: m.rowKey,
+    caseRef: m.caseRef,
+    status: m.status,
+    step: m.step,
+    rev: m.rev,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    completedAt: m.completedAt,
+  };
 }
 
 /** The plan fields added after the first release: absent on older entities, so they stay readable. */
-function optionalPlan(who: string, by: string, more: string, parse: <T>(schema: z.ZodType<T>, value: unknown, what: string) => T) {
+function optionalPlan(who: string, by: string, more: string, parse: <S extends z.ZodTypeAny>(schema: S, value: unknown, what: string) => z.output<S>) {
   return {
     ...(who ? { nextStepsWho: who } : {}),
     ...(by ? { nextStepsBy: by } : {}),
@@ -73,7 +99,7 @@ function optionalPlan(who: string, by: string, more: string, parse: <T>(schema: 
 function optionalComposite(
   entity: Record<string, unknown>,
   text: (name: string) => string,
-  parse: <T>(schema: z.ZodType<T>, value: unknown, what: string) => T,
+  parse: <S extends z.ZodTypeAny>(schema: S, value: unknown, what: string) => z.output<S>,
 ) {
   const safetyDone = text('compositeSafetyDone');
   const flags = text('compositeSafetyFlags');
@@ -130,7 +156,7 @@ export class AssessmentRepository implements AssessmentStore {
   async get(owner: Owner, id: string): Promise<StoredAssessment | undefined> {
     if (!ASSESSMENT_ID_PATTERN.test(id)) return undefined;
     const pk = ownerKey(owner);
-    const entity = await this.table.orUndefined('get', () => this.client.getEntity<Record<string, unknown>>(pk, id, { abortSignal: this.deadline() }));
+    const entity = await this.table.orUndefined('get', () => this.client.getEntity(pk, id, { abortSignal: this.deadline() }));
     if (!entity) return undefined;
     const handOver = typeof entity.handOver === 'string' && entity.handOver !== '' ? entity.handOver : undefined;
     return { assessment: this.fromEntity(entity), etag: entity.etag, ...(handOver ? { handOver } : {}) };
@@ -151,9 +177,7 @@ export class AssessmentRepository implements AssessmentStore {
     const pk = ownerKey(owner);
     const filter = status ? odata`PartitionKey eq ${pk} and status eq ${status}` : odata`PartitionKey eq ${pk}`;
     const page = await this.call('list', async () => {
-      const pages = this.client
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: META_COLUMNS }, abortSignal: this.deadline() })
-        .byPage({ maxPageSize: top });
+      const pages = this.client.listEntities({ queryOptions: { filter, select: META_COLUMNS }, abortSignal: this.deadline() }).byPage({ maxPageSize: top });
       // A filtered query may come back short with a continuation token; follow a few pages, never unbounded.
       const rows: Record<string, unknown>[] = [];
       for (let i = 0; i < MAX_LIST_PAGES && rows.length < top; i++) {
@@ -199,10 +223,10 @@ export class AssessmentRepository implements AssessmentStore {
     return `${ASSESSMENTS_TABLE}|${pk}|${rk}|${field}`;
   }
 
-  private toEntity(a: Assessment): TableEntity<Record<string, unknown>> {
+  private toEntity(a: Assessment): TableEntity {
     const partitionKey = ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId });
     const rowKey = a.id;
-    const entity: TableEntity<Record<string, unknown>> = {
+    const entity: TableEntity = {
       partitionKey,
       rowKey,
       v: 1,
@@ -270,10 +294,10 @@ export class AssessmentRepository implements AssessmentStore {
       const v = str(name);
       return v === undefined ? '' : this.cipher.decrypt(v, this.context(pk, rk, name));
     };
-    const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
+    const parse = <S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> => {
       const r = schema.safeParse(value);
       if (!r.success) throw new CorruptEntityError(`Assessment ${what} does not match the schema`);
-      return r.data;
+      return r.data as z.output<S>;
     };
     const answers: Partial<Record<CId, CAnswer>> = {};
     for (const id of C_IDS) {
@@ -339,4 +363,3 @@ export class AssessmentRepository implements AssessmentStore {
     return parsed.data;
   }
 }
-

@@ -27,7 +27,10 @@ function rowKeyFor(entry: AuditEntry, suffix: string): string {
   if (entry.action !== 'refused') return `${entry.at}~${suffix}`;
   const t = new Date(entry.at).getTime();
   const window = new Date(Math.floor((Number.isNaN(t) ? 0 : t) / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
-  const who = createHash('sha256').update(`${entry.actorTenantId}\n${entry.actorId}\n${entry.detail ?? ''}`, 'utf8').digest('base64url').slice(0, 16);
+  const who = createHash('sha256')
+    .update(`${entry.actorTenantId}\n${entry.actorId}\n${entry.detail ?? ''}`, 'utf8')
+    .digest('base64url')
+    .slice(0, 16);
   return `${window}~refused~${who}`;
 }
 
@@ -82,7 +85,10 @@ export class AuditRepository implements AuditStore {
       const verdict = this.refusals.take(parsed.actorTenantId, parsed.actorId, Number.isNaN(t) ? this.now().getTime() : t);
       if (verdict !== 'write') {
         if (verdict === 'capped-first') {
-          this.logger?.warn({ event: 'audit.refusals-capped', actorId: parsed.actorId, actorTenantId: parsed.actorTenantId }, 'Further refusals this hour are not written to the trail');
+          this.logger?.warn(
+            { event: 'audit.refusals-capped', actorId: parsed.actorId, actorTenantId: parsed.actorTenantId },
+            'Further refusals this hour are not written to the trail',
+          );
         }
         return;
       }
@@ -102,7 +108,14 @@ export class AuditRepository implements AuditStore {
     await this.index(parsed);
     // A second, ids-only copy in the structured log, for the council's log workspace.
     this.logger?.info(
-      { event: 'audit', action: parsed.action, actorId: parsed.actorId, actorTenantId: parsed.actorTenantId, assessmentId: parsed.assessmentId, detail: parsed.detail },
+      {
+        event: 'audit',
+        action: parsed.action,
+        actorId: parsed.actorId,
+        actorTenantId: parsed.actorTenantId,
+        assessmentId: parsed.assessmentId,
+        detail: parsed.detail,
+      },
       'Audit',
     );
   }
@@ -112,7 +125,7 @@ export class AuditRepository implements AuditStore {
     for (const id of new Set(assessmentIds.map(partitionFor))) {
       const rows = await this.call('list', async () => {
         const found: Record<string, unknown>[] = [];
-        for await (const e of this.client.listEntities<Record<string, unknown>>({
+        for await (const e of this.client.listEntities({
           queryOptions: { filter: odata`PartitionKey eq ${id}` },
           abortSignal: AbortSignal.timeout(this.timeoutMs),
         })) {
@@ -140,7 +153,8 @@ export class AuditRepository implements AuditStore {
     const pk = shareIndexKey(tenantId, caseRef);
     const found: { assessmentId: string; teamId: string }[] = [];
     await forEachPage(this.table, 'audit find-shares', { filter: odata`PartitionKey eq ${pk}`, select: ['assessmentId', 'teamId'] }, (rows) => {
-      for (const e of rows) if (typeof e.assessmentId === 'string' && typeof e.teamId === 'string') found.push({ assessmentId: e.assessmentId, teamId: e.teamId });
+      for (const e of rows)
+        if (typeof e.assessmentId === 'string' && typeof e.teamId === 'string') found.push({ assessmentId: e.assessmentId, teamId: e.teamId });
     });
     return found;
   }

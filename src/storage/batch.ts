@@ -75,7 +75,7 @@ export async function deleteWhere(table: TableCall, filter: string, signal?: Abo
 export async function firstKeys(table: TableCall, filter: string): Promise<RowKeys[]> {
   return table.run('keys', async () => {
     const pages = table.client
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] }, abortSignal: table.deadline() })
+      .listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] }, abortSignal: table.deadline() })
       .byPage({ maxPageSize: 1000 });
     for (;;) {
       const next = await pages.next();
@@ -99,7 +99,7 @@ export async function forEachPage(
   do {
     const page = await table.run(operation, async () => {
       const it = table.client
-        .listEntities<Record<string, unknown>>({ queryOptions, abortSignal: table.deadline() })
+        .listEntities({ queryOptions, abortSignal: table.deadline() })
         .byPage({ maxPageSize: 1000, ...(token ? { continuationToken: token } : {}) });
       const next = await it.next();
       return next.done ? undefined : next.value;

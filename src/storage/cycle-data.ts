@@ -28,7 +28,7 @@ export class TableCycleData {
     const pk = ownerKey(owner);
     const out: Record<string, unknown>[] = [];
     try {
-      for await (const e of this.reminders.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk}` } })) out.push(e);
+      for await (const e of this.reminders.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk}` } })) out.push(e);
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }
@@ -62,7 +62,9 @@ export class TableCycleData {
     if (!caseRef) return;
     const key = caseRef.trim().toLowerCase();
     try {
-      for await (const e of this.assessments.listEntities<{ caseRef?: unknown }>({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ['RowKey', 'caseRef'] } })) {
+      for await (const e of this.assessments.listEntities<{ caseRef?: unknown }>({
+        queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ['RowKey', 'caseRef'] },
+      })) {
         if (String(e.rowKey) !== assessmentId && typeof e.caseRef === 'string' && e.caseRef.trim().toLowerCase() === key) return;
       }
     } catch (error) {

@@ -1,7 +1,16 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Assessment } from '../tencs/assessment.js';
 import type { AuditAction, AuditLog } from '../tencs/audit.js';
-import { HandOverRecordSchema, HandOverRefusedError, checkOffer, committed, parseMarker, rowAccess, type HandOverRecord, type HandOverState } from '../tencs/cycle/hand-over.js';
+import {
+  HandOverRecordSchema,
+  HandOverRefusedError,
+  checkOffer,
+  committed,
+  parseMarker,
+  rowAccess,
+  type HandOverRecord,
+  type HandOverState,
+} from '../tencs/cycle/hand-over.js';
 import type { Owner } from '../tencs/owner.js';
 import { ASSESSMENTS_TABLE, type AssessmentMeta, type AssessmentRepository, type StoredAssessment } from './assessment-repository.js';
 import { ConflictError, statusOf } from './errors.js';
@@ -16,7 +25,17 @@ export const HAND_OVER_MARKER = 'handOver';
 export const HAND_OVERS_TABLE = 'handovers';
 
 /** The named points of the saga where a test (or a crash) may stop it. */
-export const HAND_OVER_STEPS = ['marked', 'copied-one', 'verified', 'committed', 'share-moved', 'deleted-one', 'sources-deleted', 'unmarked-one', 'done'] as const;
+export const HAND_OVER_STEPS = [
+  'marked',
+  'copied-one',
+  'verified',
+  'committed',
+  'share-moved',
+  'deleted-one',
+  'sources-deleted',
+  'unmarked-one',
+  'done',
+] as const;
 export type HandOverStep = (typeof HAND_OVER_STEPS)[number];
 
 export interface HandOverOptions {
@@ -87,7 +106,10 @@ export class HandOverStore {
   private async setState(current: { record: HandOverRecord; etag: string }, state: HandOverState): Promise<{ record: HandOverRecord; etag: string }> {
     const record = { ...current.record, state, updatedAt: this.now() };
     try {
-      const r = await this.records.updateEntity({ partitionKey: record.id, rowKey: 'record', state, body: JSON.stringify(record) }, 'Replace', { etag: current.etag, abortSignal: timeout() });
+      const r = await this.records.updateEntity({ partitionKey: record.id, rowKey: 'record', state, body: JSON.stringify(record) }, 'Replace', {
+        etag: current.etag,
+        abortSignal: timeout(),
+      });
       return { record, etag: r.etag ?? '' };
     } catch (error) {
       if (statusOf(error) === 412) throw new ConflictError('changed', 'The hand-over changed since it was read', { cause: error });
@@ -95,7 +117,13 @@ export class HandOverStore {
     }
   }
 
-  private async auditAll(record: HandOverRecord, actor: Owner, action: AuditAction, rowOwner: Owner, ids: readonly string[] = record.assessmentIds): Promise<void> {
+  private async auditAll(
+    record: HandOverRecord,
+    actor: Owner,
+    action: AuditAction,
+    rowOwner: Owner,
+    ids: readonly string[] = record.assessmentIds,
+  ): Promise<void> {
     for (const assessmentId of ids) {
       await this.audit.record({
         actorTenantId: actor.tenantId,
@@ -129,7 +157,16 @@ export class HandOverStore {
       caseRef ??= s.assessment.setup?.caseRef;
     }
     const at = this.now();
-    const record = HandOverRecordSchema.parse({ id, from, to, assessmentIds: [...assessmentIds], ...(caseRef ? { caseRef } : {}), state: 'pending', createdAt: at, updatedAt: at });
+    const record = HandOverRecordSchema.parse({
+      id,
+      from,
+      to,
+      assessmentIds: [...assessmentIds],
+      ...(caseRef ? { caseRef } : {}),
+      state: 'pending',
+      createdAt: at,
+      updatedAt: at,
+    });
     await this.auditAll(record, from, 'hand-over-offered', from);
     try {
       await this.records.createEntity({ partitionKey: id, rowKey: 'record', state: record.state, body: JSON.stringify(record) }, { abortSignal: timeout() });
@@ -145,7 +182,12 @@ export class HandOverStore {
     const party = current && (how === 'declined' ? current.record.to : current.record.from);
     if (!current || !party || ownerKey(party) !== ownerKey(actor)) throw new HandOverRefusedError('This hand-over is not yours to change.');
     if (current.record.state === how) return current.record;
-    if (current.record.state !== 'pending') throw new HandOverRefusedError(current.record.state === 'declined' || current.record.state === 'taken-back' ? 'This hand-over was already withdrawn.' : 'This hand-over was already accepted.');
+    if (current.record.state !== 'pending')
+      throw new HandOverRefusedError(
+        current.record.state === 'declined' || current.record.state === 'taken-back'
+          ? 'This hand-over was already withdrawn.'
+          : 'This hand-over was already accepted.',
+      );
     await this.auditAll(current.record, actor, how === 'declined' ? 'hand-over-declined' : 'hand-over-taken-back', current.record.from);
     return (await this.setState(current, how)).record;
   }
@@ -154,8 +196,10 @@ export class HandOverStore {
   async accept(id: string, actor: Owner, actorName?: string): Promise<HandOverRecord> {
     const current = await this.get(id);
     if (!current || ownerKey(current.record.to) !== ownerKey(actor)) throw new HandOverRefusedError('This hand-over is not addressed to you.');
-    if (current.record.state === 'declined' || current.record.state === 'taken-back') throw new HandOverRefusedError('This hand-over was withdrawn before you accepted it.');
-    if (current.record.state === 'pending') await this.setState({ ...current, record: { ...current.record, ...(actorName ? { toName: actorName.slice(0, 200) } : {}) } }, 'accepted');
+    if (current.record.state === 'declined' || current.record.state === 'taken-back')
+      throw new HandOverRefusedError('This hand-over was withdrawn before you accepted it.');
+    if (current.record.state === 'pending')
+      await this.setState({ ...current, record: { ...current.record, ...(actorName ? { toName: actorName.slice(0, 200) } : {}) } }, 'accepted');
     return this.advance(id);
   }
 
@@ -191,7 +235,7 @@ export class HandOverStore {
         const e = await this.raw(ownerKey(record.to), aid);
         if (e && parseMarker(e[HAND_OVER_MARKER] as string | undefined)?.id === record.id) {
           const { [HAND_OVER_MARKER]: _m, etag, timestamp: _t, 'odata.metadata': _md, ...rest } = e;
-          await this.rows.updateEntity({ ...rest, partitionKey: ownerKey(record.to), rowKey: aid }, 'Replace', { etag: String(etag), abortSignal: timeout() });
+          await this.rows.updateEntity({ ...rest, partitionKey: ownerKey(record.to), rowKey: aid }, 'Replace', { etag, abortSignal: timeout() });
         }
         this.step('unmarked-one', aid);
       }
@@ -208,9 +252,15 @@ export class HandOverStore {
   private async moveShares(record: HandOverRecord, aid: string): Promise<void> {
     const tenant = record.from.tenantId;
     try {
-      for await (const e of this.shares.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenant} and assessmentId eq ${aid}`, select: ['RowKey', 'ownerId'] } })) {
+      for await (const e of this.shares.listEntities({
+        queryOptions: { filter: odata`PartitionKey eq ${tenant} and assessmentId eq ${aid}`, select: ['RowKey', 'ownerId'] },
+      })) {
         if (e.ownerId !== record.from.aadObjectId) continue;
-        await this.shares.updateEntity({ partitionKey: tenant, rowKey: String(e.rowKey), ownerId: record.to.aadObjectId, ownerName: record.toName ?? '' }, 'Merge', { etag: e.etag, abortSignal: timeout() });
+        await this.shares.updateEntity(
+          { partitionKey: tenant, rowKey: String(e.rowKey), ownerId: record.to.aadObjectId, ownerName: record.toName ?? '' },
+          'Merge',
+          { etag: e.etag, abortSignal: timeout() },
+        );
         this.step('share-moved', aid);
       }
     } catch (error) {
@@ -223,7 +273,9 @@ export class HandOverStore {
   async unfinished(top = 100): Promise<string[]> {
     await this.ensureTable();
     const ids: string[] = [];
-    for await (const e of this.records.listEntities<{ state?: string }>({ queryOptions: { filter: "state eq 'accepted' or state eq 'copied' or state eq 'source-deleted'", select: ['PartitionKey'] } })) {
+    for await (const e of this.records.listEntities<{ state?: string }>({
+      queryOptions: { filter: "state eq 'accepted' or state eq 'copied' or state eq 'source-deleted'", select: ['PartitionKey'] },
+    })) {
       ids.push(String(e.partitionKey));
       if (ids.length >= top) break;
     }
@@ -232,7 +284,7 @@ export class HandOverStore {
 
   private async raw(pk: string, rk: string): Promise<(Record<string, unknown> & { etag: string }) | undefined> {
     try {
-      return await this.rows.getEntity<Record<string, unknown>>(pk, rk, { abortSignal: timeout() });
+      return await this.rows.getEntity(pk, rk, { abortSignal: timeout() });
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -263,7 +315,10 @@ export class HandOverStore {
     const marker = src[HAND_OVER_MARKER];
     if (marker === undefined || marker === null || marker === '') {
       // Merge keeps every other column; the ETag makes a concurrent save by the owner lose (412) rather than be overwritten.
-      await this.rows.updateEntity({ partitionKey: fromKey, rowKey: aid, [HAND_OVER_MARKER]: `${record.id}|out` }, 'Merge', { etag: src.etag, abortSignal: timeout() });
+      await this.rows.updateEntity({ partitionKey: fromKey, rowKey: aid, [HAND_OVER_MARKER]: `${record.id}|out` }, 'Merge', {
+        etag: src.etag,
+        abortSignal: timeout(),
+      });
     } else if (marker !== `${record.id}|out`) {
       throw new HandOverRefusedError('This assessment is already being handed over.');
     }
@@ -281,7 +336,7 @@ export class HandOverStore {
       target = await this.repo.get(record.to, aid);
     }
     this.step('copied-one', aid);
-    if (!target || target.handOver !== `${record.id}|in`) throw new Error(`The copy of ${aid} is not this hand-over's`);
+    if (target?.handOver !== `${record.id}|in`) throw new Error(`The copy of ${aid} is not this hand-over's`);
     if (!sameContent(target.assessment, original.assessment)) throw new Error(`The copy of ${aid} does not match its original`);
     return true;
   }
@@ -294,8 +349,10 @@ export class HandOverStore {
     const pk = ownerKey(asker);
     const hidden = new Set<string>();
     try {
-      for await (const e of this.rows.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk} and handOver gt ''`, select: ['RowKey', HAND_OVER_MARKER] } })) {
-        const marker = typeof e[HAND_OVER_MARKER] === 'string' ? (e[HAND_OVER_MARKER] as string) : undefined;
+      for await (const e of this.rows.listEntities({
+        queryOptions: { filter: odata`PartitionKey eq ${pk} and handOver gt ''`, select: ['RowKey', HAND_OVER_MARKER] },
+      })) {
+        const marker = typeof e[HAND_OVER_MARKER] === 'string' ? e[HAND_OVER_MARKER] : undefined;
         const m = parseMarker(marker);
         const state = m ? (await this.get(m.id))?.record.state : undefined;
         if (rowAccess(marker, state) === 'not-owned') hidden.add(String(e.rowKey));

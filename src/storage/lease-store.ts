@@ -38,7 +38,7 @@ export class TableLeaseStore implements LeaseStore {
     } catch (error) {
       if (statusOf((error as { cause?: unknown }).cause ?? error) !== 409 && statusOf(error) !== 409) throw error;
     }
-    const existing = await this.table.orUndefined('lease-get', () => client.getEntity<Record<string, unknown>>(job, period, { abortSignal: this.table.deadline() }));
+    const existing = await this.table.orUndefined('lease-get', () => client.getEntity(job, period, { abortSignal: this.table.deadline() }));
     if (!existing) return { kind: 'held' };
     const parsed = LeaseRow.safeParse(existing);
     if (!parsed.success) throw new CorruptEntityError('Lease row does not match the schema');

@@ -28,9 +28,11 @@ export class TablePersonalChatDirectory implements PersonalChatDirectory {
 
   async get(owner: Owner): Promise<PersonalChatRef | undefined> {
     try {
-      const e = await this.table.getEntity<Record<string, unknown>>(ownerKey(owner), 'ref', { abortSignal: timeout() });
-      const s = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : '');
-      return s('conversationId') && s('serviceUrl') ? { conversationId: s('conversationId'), serviceUrl: s('serviceUrl'), botId: s('botId'), day: s('day') } : undefined;
+      const e = await this.table.getEntity(ownerKey(owner), 'ref', { abortSignal: timeout() });
+      const s = (k: string) => (typeof e[k] === 'string' ? e[k] : '');
+      return s('conversationId') && s('serviceUrl')
+        ? { conversationId: s('conversationId'), serviceUrl: s('serviceUrl'), botId: s('botId'), day: s('day') }
+        : undefined;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;

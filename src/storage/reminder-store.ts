@@ -47,7 +47,9 @@ export class TableReminderStore implements ReminderStore {
     const out: ReminderCandidate[] = [];
     const scan = async (filter: string, kind: ReminderCandidate['kind']) => {
       const pages = this.assessments
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey', 'tenantId', 'ownerId', 'caseRef', 'reviewOn', 'updatedAt', HAND_OVER_MARKER] } })
+        .listEntities({
+          queryOptions: { filter, select: ['PartitionKey', 'RowKey', 'tenantId', 'ownerId', 'caseRef', 'reviewOn', 'updatedAt', HAND_OVER_MARKER] },
+        })
         .byPage({ maxPageSize: 1000 });
       for (let i = 0; i < MAX_SCAN_PAGES; i++) {
         const page = await pages.next();
@@ -57,7 +59,13 @@ export class TableReminderStore implements ReminderStore {
           if (e[HAND_OVER_MARKER] !== undefined && e[HAND_OVER_MARKER] !== null) continue;
           const since = kind === 'review' ? e.reviewOn : e.updatedAt;
           if (typeof since !== 'string') continue;
-          out.push({ owner: { tenantId: e.tenantId, aadObjectId: e.ownerId }, assessmentId: String(e.rowKey), caseRef: typeof e.caseRef === 'string' ? e.caseRef : undefined, kind, since });
+          out.push({
+            owner: { tenantId: e.tenantId, aadObjectId: e.ownerId },
+            assessmentId: String(e.rowKey),
+            caseRef: typeof e.caseRef === 'string' ? e.caseRef : undefined,
+            kind,
+            since,
+          });
         }
       }
     };
@@ -75,7 +83,10 @@ export class TableReminderStore implements ReminderStore {
   async stillDue(c: ReminderCandidate): Promise<boolean> {
     if (!ASSESSMENT_ID_PATTERN.test(c.assessmentId)) return false;
     const e = await orMissing(() =>
-      this.assessments.getEntity<Record<string, unknown>>(ownerKey(c.owner), c.assessmentId, { queryOptions: { select: ['status', 'reviewOn', 'updatedAt', HAND_OVER_MARKER] }, abortSignal: timeout() }),
+      this.assessments.getEntity(ownerKey(c.owner), c.assessmentId, {
+        queryOptions: { select: ['status', 'reviewOn', 'updatedAt', HAND_OVER_MARKER] },
+        abortSignal: timeout(),
+      }),
     );
     if (!e || (e[HAND_OVER_MARKER] !== undefined && e[HAND_OVER_MARKER] !== null)) return false;
     if (c.kind === 'unfinished') return e.status === 'in-progress' && e.updatedAt === c.since;
@@ -86,7 +97,9 @@ export class TableReminderStore implements ReminderStore {
   /** True when the owner already started the next assessment from this one (one query of their partition). */
   private async reassessed(owner: Owner, assessmentId: string): Promise<boolean> {
     const pk = ownerKey(owner);
-    const pages = this.assessments.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk} and previousId eq ${assessmentId}`, select: ['RowKey'] } }).byPage({ maxPageSize: 1 });
+    const pages = this.assessments
+      .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk} and previousId eq ${assessmentId}`, select: ['RowKey'] } })
+      .byPage({ maxPageSize: 1 });
     const first = await pages.next();
     return !first.done && first.value.length > 0;
   }
@@ -104,13 +117,17 @@ export class TableReminderStore implements ReminderStore {
 
   async snoozeOf(owner: Owner, baseKey: string): Promise<Snooze | undefined> {
     await this.ensureTable();
-    const e = await orMissing(() => this.reminders.getEntity<{ until?: unknown; round?: unknown }>(ownerKey(owner), `snooze|${baseKey}`, { abortSignal: timeout() }));
+    const e = await orMissing(() =>
+      this.reminders.getEntity<{ until?: unknown; round?: unknown }>(ownerKey(owner), `snooze|${baseKey}`, { abortSignal: timeout() }),
+    );
     return e && typeof e.until === 'string' && typeof e.round === 'number' ? { until: e.until, round: e.round } : undefined;
   }
 
   async setSnooze(owner: Owner, baseKey: string, snooze: Snooze): Promise<void> {
     await this.ensureTable();
-    await this.reminders.upsertEntity({ partitionKey: ownerKey(owner), rowKey: `snooze|${baseKey}`, until: snooze.until, round: snooze.round }, 'Replace', { abortSignal: timeout() });
+    await this.reminders.upsertEntity({ partitionKey: ownerKey(owner), rowKey: `snooze|${baseKey}`, until: snooze.until, round: snooze.round }, 'Replace', {
+      abortSignal: timeout(),
+    });
   }
 
   async claim(owner: Owner, key: string, at: string): Promise<boolean> {
@@ -161,8 +178,10 @@ export class InMemoryReminderStore implements ReminderStore {
     const out: ReminderCandidate[] = [];
     for (const r of this.rows.values()) {
       if (r.handingOver) continue;
-      if (r.status === 'completed' && r.reviewOn !== undefined && r.reviewOn <= today) out.push({ owner: r.owner, assessmentId: r.id, caseRef: r.caseRef, kind: 'review', since: r.reviewOn });
-      if (r.status === 'in-progress' && r.updatedAt < staleBefore) out.push({ owner: r.owner, assessmentId: r.id, caseRef: r.caseRef, kind: 'unfinished', since: r.updatedAt });
+      if (r.status === 'completed' && r.reviewOn !== undefined && r.reviewOn <= today)
+        out.push({ owner: r.owner, assessmentId: r.id, caseRef: r.caseRef, kind: 'review', since: r.reviewOn });
+      if (r.status === 'in-progress' && r.updatedAt < staleBefore)
+        out.push({ owner: r.owner, assessmentId: r.id, caseRef: r.caseRef, kind: 'unfinished', since: r.updatedAt });
     }
     return out;
   }

@@ -28,7 +28,7 @@ export async function findStaleAssessments(tables: TableFactory, cutoff: Date): 
   const before = cutoff.toISOString();
   const out: StaleAssessment[] = [];
   try {
-    for await (const e of client.listEntities<Record<string, unknown>>({
+    for await (const e of client.listEntities({
       queryOptions: { filter: odata`updatedAt lt ${before}`, select: ['PartitionKey', 'RowKey', 'caseRef', 'status'] },
     })) {
       out.push({

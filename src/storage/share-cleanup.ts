@@ -25,7 +25,7 @@ export class ShareCleanup implements ShareCleanupPort {
   async sharesOf(tenantId: string, assessmentId: string): Promise<Share[]> {
     return this.shares.run('shares-of', async () => {
       const out: Share[] = [];
-      for await (const e of this.shares.client.listEntities<Record<string, unknown>>({
+      for await (const e of this.shares.client.listEntities({
         queryOptions: { filter: odata`PartitionKey eq ${tenantId} and assessmentId eq ${assessmentId}` },
         abortSignal: this.shares.deadline(),
       })) {

@@ -58,12 +58,10 @@ export class ShareRepository {
   /** One share in this tenant, or undefined. */
   async get(tenantId: string, shareId: string): Promise<StoredShare | undefined> {
     if (!SHARE_ID_PATTERN.test(shareId)) return undefined;
-    const entity = await this.shares.orUndefined('get', () =>
-      this.shares.client.getEntity<Record<string, unknown>>(tenantId, shareId, { abortSignal: this.shares.deadline() }),
-    );
+    const entity = await this.shares.orUndefined('get', () => this.shares.client.getEntity(tenantId, shareId, { abortSignal: this.shares.deadline() }));
     if (!entity) return undefined;
     const parsed = ShareSchema.safeParse(entity);
-    if (!parsed.success) throw new CorruptEntityError(`Share row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
+    if (!parsed.success) throw new CorruptEntityError(`Share row does not match the schema: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
     return { share: parsed.data, etag: entity.etag };
   }
 
@@ -72,7 +70,11 @@ export class ShareRepository {
     const parsed = ShareSchema.parse(share);
     const res = await this.shares.run(
       'replace',
-      () => this.shares.client.updateEntity({ partitionKey: parsed.tenantId, rowKey: parsed.id, ...toEntity(parsed) }, 'Replace', { etag, abortSignal: this.shares.deadline() }),
+      () =>
+        this.shares.client.updateEntity({ partitionKey: parsed.tenantId, rowKey: parsed.id, ...toEntity(parsed) }, 'Replace', {
+          etag,
+          abortSignal: this.shares.deadline(),
+        }),
       {
         412: () => new ConflictError('changed', 'The share changed since it was read'),
         404: () => new ConflictError('changed', 'The share was deleted since it was read'),
@@ -87,7 +89,8 @@ export class ShareRepository {
     try {
       await this.supervision.run(
         'ack',
-        () => this.supervision.client.createEntity({ partitionKey: pk, rowKey: `ack|${entry.authorId}`, ...entry }, { abortSignal: this.supervision.deadline() }),
+        () =>
+          this.supervision.client.createEntity({ partitionKey: pk, rowKey: `ack|${entry.authorId}`, ...entry }, { abortSignal: this.supervision.deadline() }),
         { 409: () => new ConflictError('exists', 'Already acknowledged') },
       );
       return true;

@@ -25,15 +25,15 @@ export class TeamRepository {
   async upsert(team: TeamRef): Promise<void> {
     const parsed = TeamRefSchema.parse(team);
     await this.table.run('upsert', () =>
-      this.table.client.upsertEntity({ partitionKey: parsed.tenantId, rowKey: teamKey(parsed.teamId), ...parsed }, 'Merge', { abortSignal: this.table.deadline() }),
+      this.table.client.upsertEntity({ partitionKey: parsed.tenantId, rowKey: teamKey(parsed.teamId), ...parsed }, 'Merge', {
+        abortSignal: this.table.deadline(),
+      }),
     );
   }
 
   /** One team in this tenant, or undefined. */
   async get(tenantId: string, teamId: string): Promise<TeamRef | undefined> {
-    const entity = await this.table.orUndefined('get', () =>
-      this.table.client.getEntity<Record<string, unknown>>(tenantId, teamKey(teamId), { abortSignal: this.table.deadline() }),
-    );
+    const entity = await this.table.orUndefined('get', () => this.table.client.getEntity(tenantId, teamKey(teamId), { abortSignal: this.table.deadline() }));
     return entity ? parse(entity) : undefined;
   }
 
@@ -41,7 +41,7 @@ export class TeamRepository {
   async listForTenant(tenantId: string, top = 100): Promise<TeamRef[]> {
     const rows = await this.table.run('list', async () => {
       const out: Record<string, unknown>[] = [];
-      for await (const e of this.table.client.listEntities<Record<string, unknown>>({
+      for await (const e of this.table.client.listEntities({
         queryOptions: { filter: odata`PartitionKey eq ${tenantId}` },
         abortSignal: this.table.deadline(),
       })) {
@@ -64,6 +64,6 @@ export class TeamRepository {
 
 function parse(entity: Record<string, unknown>): TeamRef {
   const parsed = TeamRefSchema.safeParse(entity);
-  if (!parsed.success) throw new CorruptEntityError(`Team row does not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
+  if (!parsed.success) throw new CorruptEntityError(`Team row does not match the schema: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
   return parsed.data;
 }

@@ -54,7 +54,7 @@ export class DeletionQueue implements DeletionQueuePort {
   async list(max = 1000): Promise<PendingDeletion[]> {
     const rows = await this.table.run('list', async () => {
       const pages = this.table.client
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${PENDING_PK}` }, abortSignal: this.table.deadline() })
+        .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${PENDING_PK}` }, abortSignal: this.table.deadline() })
         .byPage({ maxPageSize: Math.min(max, 1000) });
       const next = await pages.next();
       return next.done ? [] : next.value;
@@ -85,7 +85,14 @@ export class CardReplacementQueue implements CardQueuePort {
 
   /** Queues the share's card (once: a second put of the same share keeps the first). */
   async put(share: Share, nowMs: number): Promise<void> {
-    const entity = { partitionKey: share.tenantId, rowKey: share.id, share: JSON.stringify(ShareSchema.parse(share)), attempts: 0, notBefore: nowMs, queuedAt: nowMs };
+    const entity = {
+      partitionKey: share.tenantId,
+      rowKey: share.id,
+      share: JSON.stringify(ShareSchema.parse(share)),
+      attempts: 0,
+      notBefore: nowMs,
+      queuedAt: nowMs,
+    };
     try {
       await this.table.run('put', () => this.table.client.createEntity(entity, { abortSignal: this.table.deadline() }));
     } catch (error) {
@@ -116,7 +123,7 @@ export class CardReplacementQueue implements CardQueuePort {
   }
 
   async get(tenantId: string, shareId: string): Promise<CardReplacement | undefined> {
-    const e = await this.table.orUndefined('get', () => this.table.client.getEntity<Record<string, unknown>>(tenantId, shareId, { abortSignal: this.table.deadline() }));
+    const e = await this.table.orUndefined('get', () => this.table.client.getEntity(tenantId, shareId, { abortSignal: this.table.deadline() }));
     return e && this.parse(e);
   }
 
@@ -125,7 +132,7 @@ export class CardReplacementQueue implements CardQueuePort {
     const out: CardReplacement[] = [];
     await this.table.run('due', async () => {
       for await (const page of this.table.client
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`notBefore le ${nowMs}` }, abortSignal: this.table.deadline() })
+        .listEntities({ queryOptions: { filter: odata`notBefore le ${nowMs}` }, abortSignal: this.table.deadline() })
         .byPage({ maxPageSize: 1000 })) {
         for (const e of page) out.push(this.parse(e));
         if (out.length >= max) break;
@@ -148,7 +155,7 @@ export class CardReplacementQueue implements CardQueuePort {
       notBefore: num(e.notBefore),
       queuedAt: num(e.queuedAt),
       lastFailure: typeof e.lastFailure === 'string' ? e.lastFailure : undefined,
-      etag: String(e.etag ?? ''),
+      etag: e.etag ?? '',
     };
   }
 }

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.
 import { isCStep, nextStep, previousStep, type Assessment, type Step } from './assessment.js';
 import { clearCarried } from './cycle/reassess.js';
 import type { Owner } from './owner.js';
-import { applyValue, checkForm, formFromAssessment, isFormStep, readForm, sameAsStored, type FormStep, type FormValues } from './step-forms.js';
+import { applyValue, checkForm, isFormStep, readForm, sameAsStored, type FormStep, type FormValues } from './step-forms.js';
 
 /** Where a card was opened from: the guided flow, or an Edit on the review card (which returns there). */
 export type Mode = 'flow' | 'review';
@@ -36,7 +36,14 @@ export type Outcome =
       readonly form: FormValues;
       readonly errors: readonly string[];
     }
-  | { readonly kind: 'conflict'; readonly assessment: Assessment; readonly step: FormStep; readonly mode: Mode; readonly action: StepAction; readonly mine: FormValues }
+  | {
+      readonly kind: 'conflict';
+      readonly assessment: Assessment;
+      readonly step: FormStep;
+      readonly mode: Mode;
+      readonly action: StepAction;
+      readonly mine: FormValues;
+    }
   | { readonly kind: 'saved'; readonly assessment: Assessment; readonly wrote?: Wrote }
   | { readonly kind: 'completed'; readonly assessment: Assessment };
 
@@ -46,12 +53,9 @@ export interface StartRequest {
   readonly at: Date;
 }
 
-export const NOT_SAVED_MESSAGE =
-  "This wasn't saved: I couldn't reach storage just now. Your text is still here. Please try again in a moment.";
-export const COMPLETED_MESSAGE =
-  'This assessment has already been completed, so this change was not saved. Your text is still here if you want to copy it.';
-export const CHANGED_BEFORE_COMPLETE =
-  'This assessment changed on another device since you opened the review. Please check it below, then complete it.';
+export const NOT_SAVED_MESSAGE = "This wasn't saved: I couldn't reach storage just now. Your text is still here. Please try again in a moment.";
+export const COMPLETED_MESSAGE = 'This assessment has already been completed, so this change was not saved. Your text is still here if you want to copy it.';
+export const CHANGED_BEFORE_COMPLETE = 'This assessment changed on another device since you opened the review. Please check it below, then complete it.';
 export const SETUP_NEEDED = 'Please add the case reference and the other details before completing the assessment.';
 
 /** How many times a write that lost an ETag race is re-decided before the practitioner is asked to choose. */
@@ -119,7 +123,10 @@ export class AssessmentService {
     return this.writeLoop(owner, ref, {}, (a) => {
       if (a.status === 'completed') return { done: { kind: 'completed', assessment: a } };
       if (a.cautionsAcknowledged) return { done: { kind: 'show', assessment: a, step: a.step === 'cautions' ? 'setup' : a.step, mode: 'flow' } };
-      return { write: { ...a, cautionsAcknowledged: true, step: 'setup' }, then: (saved) => ({ kind: 'show', assessment: saved, step: 'setup', mode: 'flow' }) };
+      return {
+        write: { ...a, cautionsAcknowledged: true, step: 'setup' },
+        then: (saved) => ({ kind: 'show', assessment: saved, step: 'setup', mode: 'flow' }),
+      };
     });
   }
 
@@ -133,36 +140,49 @@ export class AssessmentService {
       return assessment.status === 'completed' ? { kind: 'completed', assessment } : { kind: 'saved', assessment };
     }
     const form = readForm(step, data);
-    return this.writeLoop(owner, ref, form, (a) => {
-      const storedAnswer = step === 'setup' ? undefined : a.answers[step];
-      const skipped = action === 'skip' ? true : action === 'next' ? false : (storedAnswer?.skipped ?? false);
-      const check = checkForm(step, form, skipped);
-      if (!check.ok) return { done: { kind: 'retry', reason: 'invalid', ref, assessment: a, form, errors: check.errors } };
+    return this.writeLoop(
+      owner,
+      ref,
+      form,
+      (a) => {
+        const storedAnswer = step === 'setup' ? undefined : a.answers[step];
+        const skipped = action === 'skip' ? true : action === 'next' ? false : (storedAnswer?.skipped ?? false);
+        const check = checkForm(step, form, skipped);
+        if (!check.ok) return { done: { kind: 'retry', reason: 'invalid', ref, assessment: a, form, errors: check.errors } };
 
-      const unchanged = sameAsStored(a, check.value);
-      const fresh = ref.rev === a.rev;
-      if (a.status === 'completed') {
-        return { done: unchanged ? { kind: 'completed', assessment: a } : { kind: 'retry', reason: 'completed', ref, assessment: a, form, errors: [COMPLETED_MESSAGE] } };
-      }
-      const target = ref.mode === 'review' && action !== 'later' ? 'review' : action === 'back' ? previousStep(step) : action === 'later' ? step : nextStep(step);
-      const pointer = ref.mode === 'review' ? a.step : target;
-      const outcome = (saved: Assessment): Outcome =>
-        action === 'later' ? { kind: 'saved', assessment: saved } : { kind: 'show', assessment: saved, step: target, mode: ref.mode === 'review' ? 'review' : 'flow' };
+        const unchanged = sameAsStored(a, check.value);
+        const fresh = ref.rev === a.rev;
+        if (a.status === 'completed') {
+          return {
+            done: unchanged
+              ? { kind: 'completed', assessment: a }
+              : { kind: 'retry', reason: 'completed', ref, assessment: a, form, errors: [COMPLETED_MESSAGE] },
+          };
+        }
+        const target =
+          ref.mode === 'review' && action !== 'later' ? 'review' : action === 'back' ? previousStep(step) : action === 'later' ? step : nextStep(step);
+        const pointer = ref.mode === 'review' ? a.step : target;
+        const outcome = (saved: Assessment): Outcome =>
+          action === 'later'
+            ? { kind: 'saved', assessment: saved }
+            : { kind: 'show', assessment: saved, step: target, mode: ref.mode === 'review' ? 'review' : 'flow' };
 
-      if (unchanged) {
-        // Saving carried answers unchanged is the practitioner confirming them: the mark goes.
-        if (isCStep(step) && a.carried?.[step] !== undefined) return { write: clearCarried({ ...a, step: pointer }, step), then: outcome };
-        // A stale card with what is already stored is the same submit delivered again: answer, write nothing.
-        if (!fresh || a.step === pointer) return { done: outcome(a) };
-        return { write: { ...a, step: pointer }, then: outcome };
-      }
-      if ((a.stepRevs[step] ?? 0) > ref.rev) {
-        return { done: { kind: 'conflict', assessment: a, step, mode: ref.mode, action, mine: form } };
-      }
-      const applied = applyValue(a, check.value);
-      const written = { ...applied, step: pointer, stepRevs: { ...a.stepRevs, [step]: a.rev + 1 } };
-      return { write: isCStep(step) ? clearCarried(written, step) : written, then: outcome };
-    }, action);
+        if (unchanged) {
+          // Saving carried answers unchanged is the practitioner confirming them: the mark goes.
+          if (isCStep(step) && a.carried?.[step] !== undefined) return { write: clearCarried({ ...a, step: pointer }, step), then: outcome };
+          // A stale card with what is already stored is the same submit delivered again: answer, write nothing.
+          if (!fresh || a.step === pointer) return { done: outcome(a) };
+          return { write: { ...a, step: pointer }, then: outcome };
+        }
+        if ((a.stepRevs[step] ?? 0) > ref.rev) {
+          return { done: { kind: 'conflict', assessment: a, step, mode: ref.mode, action, mine: form } };
+        }
+        const applied = applyValue(a, check.value);
+        const written = { ...applied, step: pointer, stepRevs: { ...a.stepRevs, [step]: a.rev + 1 } };
+        return { write: isCStep(step) ? clearCarried(written, step) : written, then: outcome };
+      },
+      action,
+    );
   }
 
   /** Opens one step from the review card; saving it returns to the review. */
@@ -196,11 +216,6 @@ export class AssessmentService {
     return { kind: 'show', assessment: a, step: a.step, mode: 'flow' };
   }
 
-  /** The form a step's card shows for what is stored. */
-  formFor(a: Assessment, step: FormStep): FormValues {
-    return formFromAssessment(a, step);
-  }
-
   /**
    * The same read-decide-write loop every card uses, for domain modules with their own saving rules
    * (the together view): one read and one write per attempt, a lost race decided again.
@@ -213,13 +228,7 @@ export class AssessmentService {
    * Reads, decides and writes with the ETag read. A lost race (412) is decided again on a fresh read,
    * which also recognises our own write when a response was lost after it committed.
    */
-  private async writeLoop(
-    owner: Owner,
-    ref: CardRef,
-    form: FormValues,
-    decide: (a: Assessment) => Decision,
-    action: StepAction = 'next',
-  ): Promise<Outcome> {
+  private async writeLoop(owner: Owner, ref: CardRef, form: FormValues, decide: (a: Assessment) => Decision, action: StepAction = 'next'): Promise<Outcome> {
     let last: Assessment | undefined;
     try {
       for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {

@@ -93,8 +93,7 @@ export const CaseRefSchema = z
   .max(LIMITS.caseRef, `Case reference can be at most ${LIMITS.caseRef} characters.`)
   .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'Case reference can only use letters, digits and dashes (no spaces, no names).');
 
-const answerText = (label: string, max: number = LIMITS.answerText) =>
-  z.string().max(max, `${label} can be at most ${max} characters.`);
+const answerText = (label: string, max: number = LIMITS.answerText) => z.string().max(max, `${label} can be at most ${max} characters.`);
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must be in the form YYYY-MM-DD.');
 /** An optional date: '' when not given. */
@@ -131,15 +130,7 @@ export type CAnswer = z.infer<typeof CAnswerSchema>;
  * What the practitioner recorded that calls for routes to safety. Ticked by the practitioner on C10;
  * never guessed from free text.
  */
-export const SAFETY_FLAGS = [
-  'immediate-risk',
-  'images',
-  'sextortion',
-  'exploitation',
-  'extremist-content',
-  'self-harm',
-  'professional-involved',
-] as const;
+export const SAFETY_FLAGS = ['immediate-risk', 'images', 'sextortion', 'exploitation', 'extremist-content', 'self-harm', 'professional-involved'] as const;
 export type SafetyFlag = (typeof SAFETY_FLAGS)[number];
 export const SAFETY_FLAG_LABELS: Readonly<Record<SafetyFlag, string>> = {
   'immediate-risk': 'Immediate risk to the young person',
@@ -201,19 +192,14 @@ export type Status = (typeof STATUSES)[number];
 
 export const SetupSchema = z.object({
   caseRef: CaseRefSchema,
-  ageBand: z.enum(AGE_BANDS, { message: 'Choose the young person\'s age band.' }),
+  ageBand: z.enum(AGE_BANDS, { message: "Choose the young person's age band." }),
   participants: z.array(z.enum(PARTICIPANTS)).min(1, 'Choose at least one person who took part.'),
   participantsOther: answerText('Others who took part', LIMITS.otherText).default(''),
-  assessedOn: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must be in the form YYYY-MM-DD.'),
+  assessedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must be in the form YYYY-MM-DD.'),
 });
 export type Setup = z.infer<typeof SetupSchema>;
 
-const answersShape = Object.fromEntries(C_IDS.map((id) => [id, CAnswerSchema.optional()])) as Record<
-  CId,
-  z.ZodOptional<typeof CAnswerSchema>
->;
+const answersShape = Object.fromEntries(C_IDS.map((id) => [id, CAnswerSchema.optional()])) as Record<CId, z.ZodOptional<typeof CAnswerSchema>>;
 
 /** A whole assessment as the domain sees it (decrypted, validated). */
 export const AssessmentSchema = z.object({
@@ -240,20 +226,23 @@ export const AssessmentSchema = z.object({
   /** The earlier assessment this one was started from, when it is a reassessment. */
   previousId: z.string().regex(ASSESSMENT_ID_PATTERN).optional(),
   /** The YYYY-MM-DD day chosen for the next review when the assessment was completed. */
-  reviewOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  reviewOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 });
 export type Assessment = z.infer<typeof AssessmentSchema>;
 
 /** The step after this one in the guided flow. */
 export function nextStep(step: Step): Step {
   const i = STEPS.indexOf(step);
-  return STEPS[Math.min(i + 1, STEPS.length - 1)] as Step;
+  return STEPS[Math.min(i + 1, STEPS.length - 1)]!;
 }
 
 /** The step before this one; never goes back past setup once cautions are acknowledged. */
 export function previousStep(step: Step): Step {
   const i = STEPS.indexOf(step);
-  return STEPS[Math.max(i - 1, 1)] as Step;
+  return STEPS[Math.max(i - 1, 1)]!;
 }
 
 /** True when the step is one of the ten Cs. */
@@ -269,4 +258,3 @@ export function assessmentIdFor(activityId: string, at: Date): string {
   const suffix = createHash('sha256').update(activityId, 'utf8').digest('base64url').slice(0, 12);
   return `${inverted}-${suffix}`;
 }
-

@@ -3,6 +3,9 @@ import { ownerKey } from './owner.js';
 import type { Assessment } from './assessment.js';
 import type { Owner } from './owner.js';
 
+/** The actor recorded for automatic deletions. */
+export const SYSTEM_ACTOR = { actorTenantId: 'system', actorId: 'retention-purge' } as const;
+
 /** What can happen to an assessment that an information governance lead may ask about. */
 export const AUDIT_ACTIONS = [
   'created',
@@ -126,7 +129,8 @@ export interface AuditLog {
 
 /** Case references compare without regard to case or surrounding space. */
 export function sameCaseRef(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+  if (a === undefined || b === undefined) return false;
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 /** The audit record of `actor` doing `action` to assessment `a`: ids and case reference, never content. */

@@ -51,7 +51,7 @@ export function caseRecordText(summary: AssessmentSummary): string {
   }
 
   section("The young person's and family's views");
-  if (summary.voices.length === 0) lines.push('No views recorded yet. The young person\'s own words are the first thing to add.');
+  if (summary.voices.length === 0) lines.push("No views recorded yet. The young person's own words are the first thing to add.");
   for (const v of summary.voices) {
     lines.push(`${getC(v.c).shortTitle}:`);
     lines.push(`- Young person: ${v.youngPerson || 'not recorded'}`);

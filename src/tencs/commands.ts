@@ -55,7 +55,14 @@ export function parseCommand(text: string | undefined): ParsedCommand {
   const lower = normalised.toLowerCase();
   for (const [pattern, kind] of PATTERNS) {
     const m = pattern.exec(lower);
-    if (m) return { kind, arg: normalised.slice(m[0].length).replace(/^[\s:,.!?-]+/, '').trim() };
+    if (m)
+      return {
+        kind,
+        arg: normalised
+          .slice(m[0].length)
+          .replace(/^[\s:,.!?-]+/, '')
+          .trim(),
+      };
   }
   return { kind: 'unknown', arg: '' };
 }

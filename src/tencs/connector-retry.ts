@@ -65,7 +65,11 @@ const TRANSIENT = new Set([429, 500, 502, 503, 504]);
  * try gets an abort signal for the time left, so nothing (including the SDK's own waits) outlives
  * the budget.
  */
-export async function withConnectorRetry<T>(operation: (signal: AbortSignal) => Promise<T>, policy: RetryPolicy = CONNECTOR_RETRY, clock: Clock = REAL_CLOCK): Promise<T> {
+export async function withConnectorRetry<T>(
+  operation: (signal: AbortSignal) => Promise<T>,
+  policy: RetryPolicy = CONNECTOR_RETRY,
+  clock: Clock = REAL_CLOCK,
+): Promise<T> {
   const deadline = clock.now() + policy.budgetMs;
   for (let attempt = 1; ; attempt++) {
     const left = deadline - clock.now();

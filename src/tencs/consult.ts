@@ -7,13 +7,29 @@ import type { AgeBand } from './assessment.js';
 import { TEN_CS, getC, type CId, type TenC } from './ten-cs.js';
 
 /** The outcome of looking a C up from what a practitioner typed. */
-export type CLookup =
-  | { readonly kind: 'found'; readonly c: TenC }
-  | { readonly kind: 'unknown'; readonly suggestions: readonly TenC[] };
+export type CLookup = { readonly kind: 'found'; readonly c: TenC } | { readonly kind: 'unknown'; readonly suggestions: readonly TenC[] };
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
 };
 
 // Words people wrap around a C's name ("the contact C", "contact risks") that never identify one.
@@ -180,7 +196,7 @@ export const CAUTIONS: readonly Caution[] = [
     points: [
       "Many young people find adults' approach too focused on risk and feel that adults do not understand how much being online matters to them.",
       'Most young people know strangers can pose a threat; fewer know about grooming and exploitation by other young people.',
-      'Work in a way that is child-centred and suited to the young person\'s development, and look for strengths and resilience as well as risk.',
+      "Work in a way that is child-centred and suited to the young person's development, and look for strengths and resilience as well as risk.",
     ],
   },
 ];
@@ -194,8 +210,7 @@ export interface PracticeStep {
 /** The guide's worked example, reworded: Sally, 13, whose messages and images were shared without consent. */
 export const PRACTICE_EXAMPLE = {
   scenario: 'Sally is 13. She has found that her sexting messages and nude images have been shared without her consent.',
-  purpose:
-    'A learning aid: how the framework can be applied C by C, in the order the guide takes them. The guide leaves out Commercial value in this example.',
+  purpose: 'A learning aid: how the framework can be applied C by C, in the order the guide takes them. The guide leaves out Commercial value in this example.',
   imageCaution:
     'Do not ask to see, save or forward the images. An indecent image of a child must never be kept or shared, even as evidence, and never goes into referrals, emails or case notes.',
   steps: [
@@ -223,10 +238,7 @@ export const PRACTICE_EXAMPLE = {
     },
     {
       c: 'contact',
-      prompts: [
-        'Who were the messages and images first sent to?',
-        'Who can help Sally now, and who poses a risk to her?',
-      ],
+      prompts: ['Who were the messages and images first sent to?', 'Who can help Sally now, and who poses a risk to her?'],
     },
     {
       c: 'connection',
@@ -267,8 +279,7 @@ export const PRACTICE_EXAMPLE = {
 
 /** The guide's transition questions, reworded so they serve any major change in a young person's life. */
 export const CHANGES = {
-  intro:
-    "The guide asked these questions about Covid-19 and coming out of lockdown. They work for any major change in a young person's life.",
+  intro: "The guide asked these questions about Covid-19 and coming out of lockdown. They work for any major change in a young person's life.",
   examples: 'For example a new placement or school, a family separation or reunion, a move of area, a new device, or the end of a restriction.',
   questions: [
     'How has the young person been affected in each of the ten Cs by this change, and how will they be affected as circumstances change again?',
@@ -288,11 +299,19 @@ export interface Standard {
 
 /** Social Work England professional standards the guide singles out for online practice, in our own words. */
 export const STANDARDS = {
-  intro: 'When using social media and digital technology, apply the Social Work England professional standards. The guide picks out three that bear most on online conduct.',
+  intro:
+    'When using social media and digital technology, apply the Social Work England professional standards. The guide picks out three that bear most on online conduct.',
   standards: [
     { number: '2.5', summary: 'Listen actively to understand people, and build relationships using a range of suitable ways to communicate.' },
-    { number: '3.10', summary: 'Build and keep up your skills in information and communication technology, and adapt your practice to new ways of working where appropriate.' },
-    { number: '5.6', summary: 'Never use technology, social media or other electronic communication unlawfully or unethically, or in a way that brings the profession into disrepute.' },
+    {
+      number: '3.10',
+      summary: 'Build and keep up your skills in information and communication technology, and adapt your practice to new ways of working where appropriate.',
+    },
+    {
+      number: '5.6',
+      summary:
+        'Never use technology, social media or other electronic communication unlawfully or unethically, or in a way that brings the profession into disrepute.',
+    },
   ] satisfies readonly Standard[] as readonly Standard[],
   reflection:
     'Reflect on changes to your practice and talk through professional and ethical dilemmas with peers or your manager. That learning can be recorded as continuing professional development.',
@@ -323,9 +342,7 @@ export function ageBandFor(age: number): AgeBand | undefined {
 }
 
 /** What "consult <C> for a 12-year-old" asks for: a C's name and an age, or no age at all. */
-export type AgeRequest =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'age'; readonly name: string; readonly age: number; readonly band: AgeBand | undefined };
+export type AgeRequest = { readonly kind: 'none' } | { readonly kind: 'age'; readonly name: string; readonly age: number; readonly band: AgeBand | undefined };
 
 // "for a 12-year-old", "for a 12 year old", "for 12 year olds", "for age 12", "aged 12", "for a young person aged 9", "for 9s".
 const FOR_AGE =
@@ -334,7 +351,7 @@ const FOR_AGE =
 /** Splits "contact for a 12-year-old" into the C's name and the age, when an age is given. */
 export function parseAgeRequest(arg: string): AgeRequest {
   const m = FOR_AGE.exec(arg.trim());
-  if (!m || !m[1]?.trim()) return { kind: 'none' };
+  if (!m?.[1]?.trim()) return { kind: 'none' };
   const age = Number(m[2] ?? m[3]);
   return { kind: 'age', name: m[1].trim(), age, band: ageBandFor(age) };
 }

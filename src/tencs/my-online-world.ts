@@ -82,7 +82,9 @@ export interface MyOnlineWorld {
 export function myOnlineWorld(a: Assessment, picks: ReadonlySet<string>): MyOnlineWorld {
   const chosen = worldCandidates(a).filter((item) => picks.has(pickId(item.kind, item.c)));
   return {
-    sections: WORLD_KINDS.map((kind) => ({ kind, heading: WORLD_HEADINGS[kind], items: chosen.filter((i) => i.kind === kind) })).filter((s) => s.items.length > 0),
+    sections: WORLD_KINDS.map((kind) => ({ kind, heading: WORLD_HEADINGS[kind], items: chosen.filter((i) => i.kind === kind) })).filter(
+      (s) => s.items.length > 0,
+    ),
   };
 }
 

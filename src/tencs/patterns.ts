@@ -56,8 +56,7 @@ function concernsAmong(ctx: PatternContext, cs: readonly CId[]): CId[] {
 /** The combinations the guide names, or that its practice example and cautions point to. */
 export function findPatterns(ctx: PatternContext): CompoundingPattern[] {
   const out: CompoundingPattern[] = [];
-  const add = (id: PatternId, cs: CId[], offlineFactors: OfflineFactor[], text: string) =>
-    out.push({ id, cs: inGuideOrder(cs), offlineFactors, text });
+  const add = (id: PatternId, cs: CId[], offlineFactors: OfflineFactor[], text: string) => out.push({ id, cs: inGuideOrder(cs), offlineFactors, text });
   const areaConcerns = concernsAmong(ctx, AREA_CS);
   const name = (cs: readonly CId[], fallback = 'the same areas') => ctx.namer.name(cs, fallback);
 
@@ -92,7 +91,7 @@ export function findPatterns(ctx: PatternContext): CompoundingPattern[] {
         'disclosure-contact-conduct',
         cs,
         [],
-        `${name(cs)} together: a breach of confidentiality alongside risky ${partners.length === 2 ? 'contact and conduct' : partners[0]} is the combination in the guide's practice example of images shared without consent. Who can now see the material, who is helping or harming, and whether there is bullying or sextortion all bear on one another.`,
+        `${name(cs)} together: a breach of confidentiality alongside risky ${partners.length === 2 ? 'contact and conduct' : partners[0]!} is the combination in the guide's practice example of images shared without consent. Who can now see the material, who is helping or harming, and whether there is bullying or sextortion all bear on one another.`,
       );
     }
   }
@@ -172,7 +171,12 @@ export function findPatterns(ctx: PatternContext): CompoundingPattern[] {
   const offlinePresent = ctx.offline.size > 0 || ctx.hasOfflineOther;
   if (areaConcerns.length > 0 && offlinePresent) {
     const factors = [...ctx.offline];
-    const what = areaConcerns.length === 1 ? `Online risk in ${name(areaConcerns)}` : ctx.namer.isNamed(areaConcerns) ? 'The online risks above' : `The online risks in ${name(areaConcerns)}`;
+    const what =
+      areaConcerns.length === 1
+        ? `Online risk in ${name(areaConcerns)}`
+        : ctx.namer.isNamed(areaConcerns)
+          ? 'The online risks above'
+          : `The online risks in ${name(areaConcerns)}`;
     add(
       'online-on-offline',
       areaConcerns,

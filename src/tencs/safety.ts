@@ -94,7 +94,8 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
     routes.push({
       id: 'adult-safeguarding',
       name: 'Adult safeguarding and the leaving care team',
-      purpose: 'At 18 or over, abuse or exploitation goes to the police (999 in an emergency, 101 otherwise) and to adult safeguarding; the personal adviser keeps the young person at the centre.',
+      purpose:
+        'At 18 or over, abuse or exploitation goes to the police (999 in an emergency, 101 otherwise) and to adult safeguarding; the personal adviser keeps the young person at the centre.',
       where: '',
     });
   }
@@ -118,7 +119,8 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
     routes.push({
       id: 'nca-sextortion',
       name: "The National Crime Agency's advice on financially motivated sextortion",
-      purpose: 'Do not pay, stop replying, keep the messages as evidence without sharing the images, and report. It is the blackmailer who is to blame, never the young person.',
+      purpose:
+        'Do not pay, stop replying, keep the messages as evidence without sharing the images, and report. It is the blackmailer who is to blame, never the young person.',
       where: '',
     });
   }
@@ -134,7 +136,7 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
     routes.push({
       id: 'prevent',
       name: 'Prevent',
-      purpose: 'For support when a young person may be drawn into extremism; talk to your council\'s Prevent lead or the police.',
+      purpose: "For support when a young person may be drawn into extremism; talk to your council's Prevent lead or the police.",
       where: '',
     });
   }
@@ -150,7 +152,8 @@ export function safetySection(input: SafetyInput, local: LocalSafeguarding = {})
     routes.push({
       id: 'urgent-health',
       name: 'Urgent health help',
-      purpose: 'If life is at risk, call 999 or go to A&E. Otherwise seek same-day help from the GP, NHS 111 or the local children and young people\'s mental health crisis service.',
+      purpose:
+        "If life is at risk, call 999 or go to A&E. Otherwise seek same-day help from the GP, NHS 111 or the local children and young people's mental health crisis service.",
       where: '999 or NHS 111',
     });
   }

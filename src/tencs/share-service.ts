@@ -5,7 +5,17 @@ import { assessmentAuditRecord, type AuditLog } from './audit.js';
 import { caseRecordText } from './case-record.js';
 import { CONNECTOR_RETRY, ConnectorFailure, REAL_CLOCK, withConnectorRetry, type Clock, type RetryPolicy } from './connector-retry.js';
 import type { Owner } from './owner.js';
-import { channelOf, mentionName, NOTE_MAX_CHARS, shareIdFor, supervisorsOf, type Share, type Supervisor, type SupervisionEntry, type TeamRef } from './sharing.js';
+import {
+  channelOf,
+  mentionName,
+  NOTE_MAX_CHARS,
+  shareIdFor,
+  supervisorsOf,
+  type Share,
+  type Supervisor,
+  type SupervisionEntry,
+  type TeamRef,
+} from './sharing.js';
 import { cleanText, excerpt, summarise, type AssessmentSummary, type LocalSafeguarding } from './summary.js';
 import { supervisionPrompts, type SupervisionPrompt } from './supervision-prompts.js';
 import { ukDate } from './uk-dates.js';
@@ -186,7 +196,8 @@ export const NOTE_RATE = { burst: 3, perMinute: 3 } as const;
 export const NOTE_EMPTY = 'Write a note before saving it.';
 export const NOTE_PERSON_LIMIT = `You have added ${NOTES_PER_PERSON_MAX} supervision notes to this summary, which is as many as one person can add to it, so this note was not saved. Your text is still in the box: you could copy it into your own supervision record, or talk it through with the practitioner.`;
 export const NOTE_SHARE_LIMIT = `This summary already has ${NOTES_PER_SHARE_MAX} supervision notes, which is as many as it can hold, so this note was not saved. Your text is still in the box: you could copy it into your own supervision record. The practitioner can share the assessment again once it has been reviewed.`;
-export const NOTE_TOO_FAST = 'You are adding notes faster than I can take them, so this one was not saved. Your text is still in the box: please wait a minute, then save it again.';
+export const NOTE_TOO_FAST =
+  'You are adding notes faster than I can take them, so this one was not saved. Your text is still in the box: please wait a minute, then save it again.';
 export const NOTE_TOO_LONG = `A supervision note can be at most ${NOTE_MAX_CHARS} characters. Your text is still in the box: please shorten it and save again.`;
 
 /**
@@ -221,7 +232,7 @@ export class ShareService {
    */
   async teamsFor(owner: Owner, userId: string): Promise<TeamChoices> {
     const all = await this.deps.teams.listForTenant(owner.tenantId);
-    const verdicts: ('member' | 'not-member' | 'gone' | 'unchecked')[] = new Array(all.length);
+    const verdicts: ('member' | 'not-member' | 'gone' | 'unchecked')[] = new Array<'member' | 'not-member' | 'gone' | 'unchecked'>(all.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < all.length) {
@@ -406,7 +417,11 @@ export class ShareService {
       // The channel's own copy is always the short card; the person who acted gets their own view in reply.
       const everyone = view.kind === 'channel' ? { ...view, audience: 'everyone' as const } : view;
       const card = this.deps.render(everyone);
-      await withConnectorRetry((signal) => this.deps.port.update(share, card, signal, view.kind === 'channel' ? mentionsOf(share) : []), this.retry, this.clock);
+      await withConnectorRetry(
+        (signal) => this.deps.port.update(share, card, signal, view.kind === 'channel' ? mentionsOf(share) : []),
+        this.retry,
+        this.clock,
+      );
       updated = true;
     } catch (error) {
       // What was recorded stays recorded; the person who acted still gets the fresh card in reply.
@@ -425,7 +440,8 @@ export class ShareService {
     const { share, etag } = found;
     const conversationId = request.origin.conversationId;
     const rootId = /;messageid=([^;]+)$/.exec(conversationId)?.[1];
-    if (share.status !== 'failed' || request.origin.conversationType !== 'channel' || channelOf(conversationId) !== share.channelId || !rootId) return undefined;
+    if (share.status !== 'failed' || request.origin.conversationType !== 'channel' || channelOf(conversationId) !== share.channelId || !rootId)
+      return undefined;
     const at = this.now().toISOString();
     const adopted: Share = { ...share, status: 'posted', conversationId, activityId: rootId, postedAt: at, updatedAt: at };
     try {
@@ -458,7 +474,7 @@ export class ShareService {
    */
   async show(actor: Owner, shareId: string): Promise<{ kind: 'view'; view: SummaryView } | { kind: 'unknown-share' }> {
     const found = await this.deps.shares.get(actor.tenantId, shareId);
-    if (!found || found.share.status !== 'posted') return { kind: 'unknown-share' };
+    if (found?.share.status !== 'posted') return { kind: 'unknown-share' };
     return { kind: 'view', view: await this.channelView(found.share, audienceOf(found.share, actor.aadObjectId)) };
   }
 
@@ -569,7 +585,9 @@ export function labelTeams(teams: readonly TeamRef[]): TeamChoice[] {
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
   return teams.map((t) => {
-    const same = (groups.get(nameOf(t).toLowerCase()) ?? [t]).slice().sort((a, b) => a.installedAt.localeCompare(b.installedAt) || a.teamId.localeCompare(b.teamId));
+    const same = (groups.get(nameOf(t).toLowerCase()) ?? [t])
+      .slice()
+      .sort((a, b) => a.installedAt.localeCompare(b.installedAt) || a.teamId.localeCompare(b.teamId));
     if (same.length === 1) return { teamId: t.teamId, label: nameOf(t) };
     const place = same.indexOf(t) + 1;
     return { teamId: t.teamId, label: `${nameOf(t)} (team ${place} of ${same.length} with this name, tencs added ${ukDate(t.installedAt.slice(0, 10))})` };

@@ -58,7 +58,10 @@ const SupervisorsField = z.preprocess((v) => {
  */
 export type SupervisorPicks = { readonly ok: true; readonly ids: readonly string[] } | { readonly ok: false; readonly reason: 'none' | 'not-id' | 'too-many' };
 export function parseSupervisorPicks(raw: string): SupervisorPicks {
-  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length === 0) return { ok: false, reason: 'none' };
   if (!parts.every((p) => AAD_OBJECT_ID_PATTERN.test(p))) return { ok: false, reason: 'not-id' };
   const ids = [...new Set(parts.map((p) => p.toLowerCase()))];
@@ -101,7 +104,10 @@ export type Share = z.infer<typeof ShareSchema>;
  * digits, spaces and . ' - only, at most 80 characters.
  */
 export function mentionName(name: string): string {
-  const cleaned = name.replace(/[^\p{L}\p{N} .'-]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = name
+    .replace(/[^\p{L}\p{N} .'-]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return Array.from(cleaned).slice(0, 80).join('').trim() || 'Supervisor';
 }
 

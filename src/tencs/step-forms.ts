@@ -25,7 +25,7 @@ import {
   type Setup,
   type Step,
 } from './assessment.js';
-import { C_IDS, TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, type CId, type TriangleDomain } from './ten-cs.js';
+import { C_IDS, TEN_CS, TRIANGLE_DOMAINS, getC, type CId, type TriangleDomain } from './ten-cs.js';
 import { wellFormed } from './well-formed.js';
 
 /** A step whose card has inputs the practitioner fills in. */
@@ -45,8 +45,7 @@ export interface FieldSpec {
   readonly choices?: readonly { readonly title: string; readonly value: string }[];
 }
 
-const choices = <T extends string>(values: readonly T[], labels: Readonly<Record<T, string>>) =>
-  values.map((value) => ({ title: labels[value], value }));
+const choices = <T extends string>(values: readonly T[], labels: Readonly<Record<T, string>>) => values.map((value) => ({ title: labels[value], value }));
 
 /** What the inputs of a card hold, as Teams sends them: strings, multi-selects comma-joined. */
 export type FormValues = Record<string, string>;
@@ -108,7 +107,12 @@ export const COMPOSITE_FIELDS: readonly FieldSpec[] = [
   { id: 'referralMadeOn', label: 'Referral made on (optional)', kind: 'date' },
   { id: 'strategyDiscussionOn', label: 'Strategy discussion held on (optional)', kind: 'date' },
   { id: 'safetyDone', label: 'Other steps taken to keep the young person safe, and when', kind: 'text', max: LIMITS.otherText },
-  ...AREA_IDS.map((c): FieldSpec => ({ id: triangleFieldId(c), label: `${TEN_CS.find((x) => x.id === c)?.shortTitle} on the Assessment Triangle`, kind: 'multi', choices: DOMAIN_CHOICES })),
+  ...AREA_IDS.map((c): FieldSpec => ({
+    id: triangleFieldId(c),
+    label: `${getC(c).shortTitle} on the Assessment Triangle`,
+    kind: 'multi',
+    choices: DOMAIN_CHOICES,
+  })),
   {
     id: 'triangleConfirmed',
     label: 'Triangle placement',
@@ -186,7 +190,7 @@ function planFromForm(form: FormValues): Partial<CAnswer> {
   if (form.nextSteps2 || form.nextSteps2Who || form.nextSteps2By) {
     out.moreSteps = [{ what: form.nextSteps2 ?? '', who: form.nextSteps2Who ?? '', by: form.nextSteps2By ?? '' }];
   }
-  return out as Partial<CAnswer>;
+  return out;
 }
 
 /** The C10 safety and Triangle inputs as the composite stores them: present only when given. */
@@ -204,7 +208,7 @@ function safetyFromForm(form: FormValues): Partial<Composite> {
     out.triangle = Object.fromEntries(TRIANGLE_DOMAINS.map((d) => [d, AREA_IDS.filter((c) => domainsOf.get(c)?.includes(DOMAIN_CODES[d]))]));
   }
   if (splitList(form.triangleConfirmed).includes(TRIANGLE_CONFIRMED)) out.triangleConfirmed = true;
-  return out as Partial<Composite>;
+  return out;
 }
 
 /** Checks a form against the assessment schema, with messages a practitioner can act on. */
@@ -258,7 +262,15 @@ export function isBlankAnswer(answer: CAnswer): boolean {
     !answer.skipped &&
     answer.risk === 'not-explored' &&
     answer.resilience === 'not-explored' &&
-    [answer.strengths, answer.vulnerabilities, answer.youngPersonView, answer.parentView, answer.nextSteps, answer.nextStepsWho ?? '', answer.nextStepsBy ?? ''].every((t) => t === '') &&
+    [
+      answer.strengths,
+      answer.vulnerabilities,
+      answer.youngPersonView,
+      answer.parentView,
+      answer.nextSteps,
+      answer.nextStepsWho ?? '',
+      answer.nextStepsBy ?? '',
+    ].every((t) => t === '') &&
     (answer.moreSteps ?? []).length === 0
   );
 }
@@ -266,7 +278,14 @@ export function isBlankAnswer(answer: CAnswer): boolean {
 function isBlankComposite(composite: Composite): boolean {
   return (
     composite.offlineFactors.length === 0 &&
-    [composite.offlineOther, composite.analysis, composite.impact, composite.safetyDone ?? '', composite.referralMadeOn ?? '', composite.strategyDiscussionOn ?? ''].every((t) => t === '') &&
+    [
+      composite.offlineOther,
+      composite.analysis,
+      composite.impact,
+      composite.safetyDone ?? '',
+      composite.referralMadeOn ?? '',
+      composite.strategyDiscussionOn ?? '',
+    ].every((t) => t === '') &&
     (composite.safetyFlags ?? []).length === 0 &&
     (composite.harmFrom ?? []).length === 0 &&
     composite.triangle === undefined &&
@@ -359,7 +378,14 @@ export function formFromAssessment(a: Assessment, step: FormStep): FormValues {
     referralMadeOn: c?.referralMadeOn ?? '',
     strategyDiscussionOn: c?.strategyDiscussionOn ?? '',
     safetyDone: c?.safetyDone ?? '',
-    ...Object.fromEntries(AREA_IDS.map((id) => [triangleFieldId(id), TRIANGLE_DOMAINS.filter((d) => placement[d].includes(id)).map((d) => DOMAIN_CODES[d]).join(',')])),
+    ...Object.fromEntries(
+      AREA_IDS.map((id) => [
+        triangleFieldId(id),
+        TRIANGLE_DOMAINS.filter((d) => placement[d].includes(id))
+          .map((d) => DOMAIN_CODES[d])
+          .join(','),
+      ]),
+    ),
     triangleConfirmed: c?.triangleConfirmed ? TRIANGLE_CONFIRMED : '',
   };
 }
@@ -374,15 +400,18 @@ export function suggestedPlacement(a: Assessment): Record<TriangleDomain, CId[]>
     const x = a.answers[id];
     return id !== 'composite' && x !== undefined && (x.risk === 'medium' || x.risk === 'high' || x.resilience === 'low');
   });
-  return Object.fromEntries(TRIANGLE_DOMAINS.map((d) => [d, TEN_CS.filter((c) => flagged.includes(c.id) && c.triangle.includes(d)).map((c) => c.id)])) as Record<
-    TriangleDomain,
-    CId[]
-  >;
+  return Object.fromEntries(
+    TRIANGLE_DOMAINS.map((d) => [d, TEN_CS.filter((c) => flagged.includes(c.id) && c.triangle.includes(d)).map((c) => c.id)]),
+  ) as Record<TriangleDomain, CId[]>;
 }
 
 /** The first line of a text, at most `max` characters, with an ellipsis when it was shortened for display. */
 export function firstLine(text: string, max = 80): string {
-  const line = text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
+  const line =
+    text
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
   const chars = [...line];
   const more = chars.length > max || text.trim() !== line;
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : more ? `${line} …` : line;

@@ -12,9 +12,9 @@ import {
   type ResilienceLevel,
   type RiskLevel,
 } from './assessment.js';
-import { AREA_CS, findPatterns, type CompoundingPattern } from './patterns.js';
+import { findPatterns, type CompoundingPattern } from './patterns.js';
 import { safetySection, type LocalSafeguarding, type SafetySection } from './safety.js';
-import { ListNamer, cleanText, countOf, excerpt, inGuideOrder, namesOf } from './text.js';
+import { ListNamer, cleanText, countOf, excerpt, inGuideOrder } from './text.js';
 import { TEN_CS, TRIANGLE_DOMAINS, TRIANGLE_DOMAIN_LABELS, getC, type CId, type TriangleDomain } from './ten-cs.js';
 
 export { AREA_CS, type CompoundingPattern, type PatternId } from './patterns.js';
@@ -29,7 +29,7 @@ export const CONCERNS_REFERENCE = 'the areas of concern above';
 
 /** Said on every summary: it shows patterns, it never decides. */
 export const JUDGEMENT_NOTE =
-  'This summary sets out patterns in the practitioner\'s own judgements. It is not a score, a threshold or a decision: professional judgement, shared with the young person, their family and the team, decides what the patterns mean.';
+  "This summary sets out patterns in the practitioner's own judgements. It is not a score, a threshold or a decision: professional judgement, shared with the young person, their family and the team, decides what the patterns mean.";
 
 /** One C's two judgements, and whether the voices the guide asks for were recorded. */
 export interface CJudgement {
@@ -192,7 +192,7 @@ function describePicture(picture: Omit<CompositePicture, 'statements'>, judgemen
   // One count: the nine areas; the combined risk (C10) is said separately, never added in.
   const areas = picture.concerns.filter((c) => c !== 'composite');
   if (areas.length > 0) {
-    const parts = areas.map((c) => `${getC(c).shortTitle} (${judgements.get(c)?.riskLabel.toLowerCase()})`);
+    const parts = areas.map((c) => `${getC(c).shortTitle} (${judgements.get(c)!.riskLabel.toLowerCase()})`);
     s.push(`Medium or high risk in ${countOf(areas.length, 'of the nine areas', 'of the nine areas').replace(/^(\w+) /, '$1 ')}: ${listOfParts(parts)}.`);
     namer.known(areas, CONCERNS_REFERENCE);
   } else if (explored.length > 0) {
@@ -206,7 +206,7 @@ function describePicture(picture: Omit<CompositePicture, 'statements'>, judgemen
   if (strong.length > 0) s.push(`Resilience is strong in ${namer.name(strong, 'the areas of strong resilience above')}.`);
   if (picture.offlineFactors.length > 0 || picture.offlineOther) {
     const labels = picture.offlineFactors.map((f) => f.label);
-    if (picture.offlineOther) labels.push('other factors in the practitioner\'s words (below)');
+    if (picture.offlineOther) labels.push("other factors in the practitioner's words (below)");
     s.push(`Offline factors recorded: ${listOfParts(labels)}.`);
   } else if (explored.length > 0) {
     s.push('No offline factors recorded.');
@@ -220,7 +220,7 @@ function describePicture(picture: Omit<CompositePicture, 'statements'>, judgemen
 
 function listOfParts(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
 }
 
 /** Builds the summary of a completed (or in-progress) assessment; a pure function of its answers and the council's details. */

@@ -9,7 +9,7 @@ export const SUPERVISION_STAGES = ['experience', 'reflection', 'analysis', 'acti
 export type SupervisionStage = (typeof SUPERVISION_STAGES)[number];
 
 export const SUPERVISION_STAGE_LABELS: Readonly<Record<SupervisionStage, { title: string; aim: string }>> = {
-  experience: { title: 'Experience', aim: "What happened, and what is it like for the young person?" },
+  experience: { title: 'Experience', aim: 'What happened, and what is it like for the young person?' },
   reflection: { title: 'Reflection', aim: 'What does it feel like, and what might we be bringing to it?' },
   analysis: { title: 'Analysis', aim: 'What does it mean, and how do the risks combine?' },
   'action-planning': { title: 'Action planning', aim: 'What next, with whom, and how will we know it is working?' },
@@ -58,7 +58,8 @@ const ACTION_BY_C: Partial<Record<CId, string>> = {
   consumption: 'which change to their digital routine would the young person themselves choose, to protect sleep and wellbeing?',
   compatibility: 'how will the young person be supported to re-author a self-narrative that is positive and their own?',
   contact: 'who can help the young person now, and how will risky contacts be managed with the young person rather than around them?',
-  conduct: "how will any bullying, sharing without consent or sextortion be addressed, with the young person's own account at the centre? If they were pressured, tricked or blackmailed, they are the one harmed, whatever they sent.",
+  conduct:
+    "how will any bullying, sharing without consent or sextortion be addressed, with the young person's own account at the centre? If they were pressured, tricked or blackmailed, they are the one harmed, whatever they sent.",
   content: 'which reporting or removal steps are needed, on which platforms, and who takes them?',
   context: 'which platforms need reporting, settings or removal requests, and does the family know how?',
   commercial: 'does this need a referral under exploitation procedures, and who will make it?',
@@ -85,10 +86,8 @@ const ANALYSIS_BY_PATTERN: Readonly<Record<PatternId, (p: CompoundingPattern, n:
     'Who does the child play and talk with in games, and could a parent or carer sit alongside them to learn the games and set the controls together?',
   'older-teen-relationships': () =>
     'What does the young person understand about consent, pressure and money in their relationships online, and who would they go to if something felt wrong?',
-  'care-leaver-money': () =>
-    'Who helps this young adult with money, accounts and housing now, and is anyone using their bank card, phone or home?',
+  'care-leaver-money': () => 'Who helps this young adult with money, accounts and housing now, and is anyone using their bank card, phone or home?',
 };
-
 
 function levels(j: CJudgement): string {
   return `risk ${RISK_LABELS[j.risk].toLowerCase()}, resilience ${RESILIENCE_LABELS[j.resilience].toLowerCase()}`;
@@ -111,20 +110,44 @@ function ageBandPrompts(summary: AssessmentSummary): { stage: SupervisionStage; 
   if (!band) return [];
   if (UNDER_11.includes(band)) {
     return [
-      { stage: 'experience', key: 'age-under-11-games', text: 'For a child this age, much contact comes through games: which games, in-game and voice chat, and who sends friend requests? What does the child enjoy about them?' },
-      { stage: 'action-planning', key: 'age-under-11-controls', text: 'Which parental controls and device settings does the family use, and do the parents or carers feel able to set them up and talk about them with the child?' },
+      {
+        stage: 'experience',
+        key: 'age-under-11-games',
+        text: 'For a child this age, much contact comes through games: which games, in-game and voice chat, and who sends friend requests? What does the child enjoy about them?',
+      },
+      {
+        stage: 'action-planning',
+        key: 'age-under-11-controls',
+        text: 'Which parental controls and device settings does the family use, and do the parents or carers feel able to set them up and talk about them with the child?',
+      },
     ];
   }
   if (band === '16-17') {
     return [
-      { stage: 'experience', key: 'age-16-17-relationships', text: "How does the young person talk about relationships, consent and money online: is anyone pressing them for images, their accounts or cash?" },
-      { stage: 'action-planning', key: 'age-16-17-adulthood', text: 'What will they need to keep themselves safe online as they turn 18 and services change around them?' },
+      {
+        stage: 'experience',
+        key: 'age-16-17-relationships',
+        text: 'How does the young person talk about relationships, consent and money online: is anyone pressing them for images, their accounts or cash?',
+      },
+      {
+        stage: 'action-planning',
+        key: 'age-16-17-adulthood',
+        text: 'What will they need to keep themselves safe online as they turn 18 and services change around them?',
+      },
     ];
   }
   if (band === '18-25') {
     return [
-      { stage: 'experience', key: 'age-care-leaver-independence', text: 'What is living more independently like for this young adult: money, housing, phone and data, and who they turn to?' },
-      { stage: 'action-planning', key: 'age-care-leaver-pathway', text: 'What does the pathway plan say about money, housing and online safety, and is the personal adviser part of this plan?' },
+      {
+        stage: 'experience',
+        key: 'age-care-leaver-independence',
+        text: 'What is living more independently like for this young adult: money, housing, phone and data, and who they turn to?',
+      },
+      {
+        stage: 'action-planning',
+        key: 'age-care-leaver-pathway',
+        text: 'What does the pathway plan say about money, housing and online safety, and is the personal adviser part of this plan?',
+      },
     ];
   }
   return [];
@@ -171,7 +194,13 @@ export function supervisionPrompts(summary: AssessmentSummary): SupervisionPromp
   );
   const unheard = j.filter((x) => x.explored && !x.youngPersonViewRecorded && x.id !== 'composite').map((x) => x.id);
   if (unheard.length > 0) {
-    add('experience', 'young-person-view-missing', `The young person's own view is not recorded for ${n(unheard)}. What got in the way, and how could it be heard?`, unheard, 1);
+    add(
+      'experience',
+      'young-person-view-missing',
+      `The young person's own view is not recorded for ${n(unheard)}. What got in the way, and how could it be heard?`,
+      unheard,
+      1,
+    );
   }
   for (const c of pressing) {
     add('experience', `c-${c.id}`, `${c.shortTitle} (${levels(c)}): ${EXPERIENCE_BY_C[c.id]}`, [c.id]);
@@ -265,7 +294,7 @@ export function supervisionPrompts(summary: AssessmentSummary): SupervisionPromp
       'action-planning',
       'safety-routes',
       summary.safety.done.length > 0
-        ? 'The routes to safety above apply. Is what has been done enough, and is anyone still to be told (police, the council\'s procedures, a national route)?'
+        ? "The routes to safety above apply. Is what has been done enough, and is anyone still to be told (police, the council's procedures, a national route)?"
         : 'The routes to safety above apply and nothing is recorded as done yet. Who makes the referral today, and is a strategy discussion needed?',
       focus,
       ALWAYS,
@@ -287,7 +316,13 @@ export function supervisionPrompts(summary: AssessmentSummary): SupervisionPromp
   }
   const noSteps = pressing.filter((c) => !c.nextStepsRecorded).map((c) => c.id);
   if (noSteps.length > 0) {
-    add('action-planning', 'next-steps-missing', `No next steps are recorded for ${n(ordered(noSteps))}. What should they be, and who owns each one?`, noSteps, 1);
+    add(
+      'action-planning',
+      'next-steps-missing',
+      `No next steps are recorded for ${n(ordered(noSteps))}. What should they be, and who owns each one?`,
+      noSteps,
+      1,
+    );
   }
   for (const a of ageBandPrompts(summary)) add(a.stage, a.key, a.text, focus, 1);
   add(

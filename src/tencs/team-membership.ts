@@ -6,7 +6,12 @@ import type { ChannelPort, TeamStore } from './share-service.js';
 export type TeamMembership = (tenantId: string, teamId: string, userId: string) => Promise<boolean>;
 
 /** Asks Teams (through the channel port, with the connector retry policy); a team tencs is not in, or a Teams that does not answer, means no. */
-export function createTeamMembership(deps: { readonly teams: TeamStore; readonly port: ChannelPort; readonly retry: RetryPolicy; readonly logger: Logger }): TeamMembership {
+export function createTeamMembership(deps: {
+  readonly teams: TeamStore;
+  readonly port: ChannelPort;
+  readonly retry: RetryPolicy;
+  readonly logger: Logger;
+}): TeamMembership {
   return async (tenantId, teamId, userId) => {
     const team = await deps.teams.get(tenantId, teamId);
     if (!team) return false;

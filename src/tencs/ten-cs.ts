@@ -93,7 +93,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     shortTitle: 'Connection',
     aliases: ['connection', 'connections', 'social capital', 'social', 'network'],
     meaning:
-      "Social capital is the network of relationships a young person and family can draw on, online and offline. It shapes identity and wellbeing and is an important protective factor. Understanding how the young person chooses who to connect with, and who to refuse, shows how they build and protect that network.",
+      'Social capital is the network of relationships a young person and family can draw on, online and offline. It shapes identity and wellbeing and is an important protective factor. Understanding how the young person chooses who to connect with, and who to refuse, shows how they build and protect that network.',
     questions: [
       'What connections and social network resources can the young person and family draw on?',
       'Does the young person get validation from what they do online? How?',
@@ -113,7 +113,7 @@ const TEN_CS_DATA: readonly TenC[] = [
       'Isolated offline, with online contacts as the only support',
     ],
     explore:
-      'Map the young person\'s networks together, asking which ones feel supportive and which feel pressured, and how follower numbers affect how they and others see them.',
+      "Map the young person's networks together, asking which ones feel supportive and which feel pressured, and how follower numbers affect how they and others see them.",
     triangle: ['developmental-needs', 'family-environment'],
     caution: AUTHORISED_CAUTION,
   },
@@ -202,8 +202,7 @@ const TEN_CS_DATA: readonly TenC[] = [
       'Online contact moving to offline meetings',
       'Peer pressure, grooming or exploitation',
     ],
-    explore:
-      'Ask the young person who they talk to and how each contact makes them feel, listening for contacts they see as friends that may pose a risk.',
+    explore: 'Ask the young person who they talk to and how each contact makes them feel, listening for contacts they see as friends that may pose a risk.',
     triangle: ['developmental-needs', 'family-environment'],
     caution: AUTHORISED_CAUTION,
   },
@@ -214,7 +213,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     shortTitle: 'Conduct',
     aliases: ['conduct', 'behaviour', 'behavior'],
     meaning:
-      "How the young person behaves online and offline, and whether that behaviour is a strength, a risk, a cause of harm or a concern. Their motivation and their own understanding and explanation of their behaviour matter as much as the behaviour itself.",
+      'How the young person behaves online and offline, and whether that behaviour is a strength, a risk, a cause of harm or a concern. Their motivation and their own understanding and explanation of their behaviour matter as much as the behaviour itself.',
     questions: [
       "What is the young person's behaviour online and offline?",
       'Is that behaviour a source of strength, risk, harm or concern?',
@@ -222,18 +221,13 @@ const TEN_CS_DATA: readonly TenC[] = [
       'How does the young person understand and explain their own behaviour?',
       'Is there any inappropriate or abusive behaviour, by or towards the young person, such as cyberbullying or sextortion?',
     ],
-    strengthExamples: [
-      'Kind and respectful online',
-      'Stands up for others or reports abuse',
-      'Can reflect on and explain their choices',
-    ],
+    strengthExamples: ['Kind and respectful online', 'Stands up for others or reports abuse', 'Can reflect on and explain their choices'],
     vulnerabilityExamples: [
       'Involved in cyberbullying, as target or as perpetrator',
       'Sharing images of others without consent',
       'Risk-taking behaviour to gain approval',
     ],
-    explore:
-      'Ask the young person what they do, why they do it and how they make sense of it, rather than starting from the adult view of the behaviour.',
+    explore: 'Ask the young person what they do, why they do it and how they make sense of it, rather than starting from the adult view of the behaviour.',
     triangle: ['developmental-needs', 'parenting-capacity'],
     caution: IMAGES_CAUTION,
   },
@@ -244,7 +238,7 @@ const TEN_CS_DATA: readonly TenC[] = [
     shortTitle: 'Compatibility',
     aliases: ['compatibility', 'self-presentation', 'self presentation', 'identity', 'self-identity'],
     meaning:
-      "People present themselves differently in different places and with different people: at school and at home, online and offline. How compatible these presentations are, and how the young person presents themselves online, can tell us about their self-narrative, identity and wellbeing, read alongside their development and mental health.",
+      'People present themselves differently in different places and with different people: at school and at home, online and offline. How compatible these presentations are, and how the young person presents themselves online, can tell us about their self-narrative, identity and wellbeing, read alongside their development and mental health.',
     questions: [
       'How does the young person present and behave in different settings (school, home, online, offline) and with different people?',
       'Are these presentations compatible with each other, or very different?',
@@ -283,16 +277,8 @@ const TEN_CS_DATA: readonly TenC[] = [
       'Is their use affecting sleep, mood, school or relationships?',
       'How could their digital routine change to better protect their wellbeing?',
     ],
-    strengthExamples: [
-      'Balanced routine with time offline',
-      'Uses digital tools for learning, creativity or connection',
-      'Can switch off when they need to',
-    ],
-    vulnerabilityExamples: [
-      'Repeatedly checking profiles and messages when anxious',
-      'Use late at night affecting sleep',
-      'Use as the only way of coping',
-    ],
+    strengthExamples: ['Balanced routine with time offline', 'Uses digital tools for learning, creativity or connection', 'Can switch off when they need to'],
+    vulnerabilityExamples: ['Repeatedly checking profiles and messages when anxious', 'Use late at night affecting sleep', 'Use as the only way of coping'],
     explore:
       'Go through a typical day with the young person, including online time, and think together about what they get from each use and what they might change.',
     triangle: ['developmental-needs', 'parenting-capacity'],
@@ -343,11 +329,7 @@ const TEN_CS_DATA: readonly TenC[] = [
       "How do the online and offline risks combine to affect the young person's identity, relationships, development and wellbeing?",
       'Which strengths could offset the combined risks?',
     ],
-    strengthExamples: [
-      'Strong protective factors in several Cs',
-      'A trusted adult who knows about the online risks',
-      'Family engaged in the plan',
-    ],
+    strengthExamples: ['Strong protective factors in several Cs', 'A trusted adult who knows about the online risks', 'Family engaged in the plan'],
     vulnerabilityExamples: [
       'Several Cs with high risk at the same time',
       'Online risks on top of offline adversity',

@@ -5,11 +5,13 @@ import { TEN_CS, getC, type CId } from './ten-cs.js';
  * and stops a field of escaped control characters from multiplying the size of a card.
  */
 export function cleanText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-    .trim();
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+      .trim()
+  );
 }
 
 /** The start of `text` up to `max` characters, cut at a word boundary where one is near, marked when shortened. */
@@ -27,7 +29,7 @@ export function excerpt(text: string, max: number): { text: string; shortened: b
 /** "A", "A and B", "A, B and C". */
 export function listOf(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
 }
 
 /** The short titles of these Cs as an English list. */

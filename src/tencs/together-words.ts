@@ -156,7 +156,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'connection'>(
       {
         title: 'My people',
-        intro: 'Friends and family can help us feel good and safe. Let\'s talk about yours.',
+        intro: "Friends and family can help us feel good and safe. Let's talk about yours.",
         questions: [
           q('conn-draw-on', 'Who can you go to for help? At home, at school or online?'),
           q('conn-understand-friendships', 'Who are your friends online? Are they the same as your friends at school?'),
@@ -173,7 +173,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'Friends and support',
-        intro: 'The people around you, online and offline, can help you a lot. Let\'s talk about them.',
+        intro: "The people around you, online and offline, can help you a lot. Let's talk about them.",
         questions: [
           q('conn-draw-on', 'Who can you turn to when you need help, online or offline?'),
           q('conn-understand-friendships', 'What are your online friendships like? How are they different from friends you see in person?'),
@@ -216,7 +216,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'context'>(
       {
         title: 'Where I go online',
-        intro: 'Let\'s talk about the games, apps and gadgets you use.',
+        intro: "Let's talk about the games, apps and gadgets you use.",
         questions: [
           q('ctx-what-used', 'Which games, apps and videos do you use? Do you use a phone, a tablet or a computer?'),
           q('ctx-importance', 'Which one do you like best? Which one would you miss most?'),
@@ -228,7 +228,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'Your apps and devices',
-        intro: 'Let\'s talk about the apps, games and devices you use. What do they mean to you?',
+        intro: "Let's talk about the apps, games and devices you use. What do they mean to you?",
         questions: [
           q('ctx-what-used', 'Which apps, games, sites and devices do you use?'),
           q('ctx-importance', 'Which matter most to you? Which could you easily do without?'),
@@ -244,7 +244,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         'under-8': {
-          intro: 'Let\'s talk about the games and apps you like.',
+          intro: "Let's talk about the games and apps you like.",
           questions: {
             'ctx-what-used': 'Which games or apps do you play? What do you play them on?',
             'ctx-how-risky': 'Does any game or app ever feel not nice? What happens?',
@@ -260,7 +260,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     ),
     parent: {
       title: 'Apps and devices',
-      intro: "Let\'s talk about the apps and devices your child uses, and life at home and school.",
+      intro: "Let's talk about the apps and devices your child uses, and life at home and school.",
       questions: [
         q('ctx-what-used', 'Which apps, games and devices does your child use?'),
         q('ctx-importance', 'Which ones seem to matter most to them?'),
@@ -286,7 +286,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'What you watch and make',
-        intro: 'Online you can learn, laugh and make things. Let\'s talk about what you watch and make.',
+        intro: "Online you can learn, laugh and make things. Let's talk about what you watch and make.",
         questions: [
           q('cont-engage', 'What do you like to watch, read, play or follow online?'),
           q('cont-produce', 'What do you make or share? Videos, photos, posts, art, music?'),
@@ -342,7 +342,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'The people you talk to',
-        intro: 'Most people you talk to are good for you. A few might not be. Let\'s talk about them.',
+        intro: "Most people you talk to are good for you. A few might not be. Let's talk about them.",
         questions: [
           q('ctc-helpful', 'Who do you like talking to most? Who helps you?'),
           q('ctc-harmful', 'Is there anyone who makes you feel uneasy, pushed or unsafe?'),
@@ -385,7 +385,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'conduct'>(
       {
         title: 'What I do online',
-        intro: 'Let\'s talk about the things you do online, and why you like them.',
+        intro: "Let's talk about the things you do online, and why you like them.",
         questions: [
           q('cond-behaviour', 'What are you good at online? What do you like doing?'),
           q('cond-strength-or-concern', 'What do you do online that you feel good about? Is there anything that worries you?'),
@@ -397,7 +397,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'What you do online',
-        intro: 'Let\'s talk about what you do online, and what it means to you.',
+        intro: "Let's talk about what you do online, and what it means to you.",
         questions: [
           q('cond-behaviour', 'What do you do online that you are proud of? What else do you get up to?'),
           q('cond-strength-or-concern', 'Is there anything you do online that worries you, or worries other people?'),
@@ -424,7 +424,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     ),
     parent: {
       title: 'What they do online',
-      intro: 'Let\'s talk about what your child does online, and what it means to them.',
+      intro: "Let's talk about what your child does online, and what it means to them.",
       questions: [
         q('cond-behaviour', 'What does your child do well online? What else do they do?'),
         q('cond-strength-or-concern', 'Is anything they do online a worry for you?'),
@@ -496,7 +496,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'consumption'>(
       {
         title: 'My time online',
-        intro: 'Let\'s look at a normal day for you, online and offline.',
+        intro: "Let's look at a normal day for you, online and offline.",
         questions: [
           q('cons-apps-why', 'Which apps or games do you use most? Why do you like them?'),
           q('cons-how-long', 'How often do you go on them? For how long?'),
@@ -509,7 +509,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'Your time online',
-        intro: 'Being online is part of everyday life. Let\'s look at a normal day for you.',
+        intro: "Being online is part of everyday life. Let's look at a normal day for you.",
         questions: [
           q('cons-apps-why', 'Which apps do you use most, and what do you like about them?'),
           q('cons-how-long', 'How often do you check them, and for how long?'),
@@ -539,7 +539,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     ),
     parent: {
       title: 'Time online',
-      intro: 'Being online is part of everyday life. Let\'s look at a normal day for your child.',
+      intro: "Being online is part of everyday life. Let's look at a normal day for your child.",
       questions: [
         q('cons-apps-why', 'Which apps does your child use most, and why do you think they like them?'),
         q('cons-how-long', 'How often do they use them, and for how long?'),
@@ -566,7 +566,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'What your posts are worth',
-        intro: 'What you make online can be worth something to you and to others. Let\'s talk about it.',
+        intro: "What you make online can be worth something to you and to others. Let's talk about it.",
         questions: [
           q('comm-value', 'Do you make things online that people like or follow? Like videos, art or a channel?'),
           q('comm-positive', 'Has it helped you earn money, learn skills or support something you care about?'),
@@ -612,7 +612,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     young: byLevel<'composite'>(
       {
         title: 'Putting it all together',
-        intro: 'We have talked about lots of things. Let\'s look at them all at once.',
+        intro: "We have talked about lots of things. Let's look at them all at once.",
         questions: [
           q('compo-strengths', 'What are you best at? What helps you when things are hard?'),
           q('compo-which-cs', 'Of all the things we talked about, what worries you most?'),
@@ -628,7 +628,7 @@ export const TOGETHER_WORDS: TogetherTable = {
       },
       {
         title: 'The whole picture',
-        intro: 'We have talked about lots of things. Let\'s step back and look at the whole picture.',
+        intro: "We have talked about lots of things. Let's step back and look at the whole picture.",
         questions: [
           q('compo-strengths', 'What are your biggest strengths? What keeps you going when things are hard?'),
           q('compo-which-cs', 'Looking at everything we talked about, what worries you most?'),
@@ -656,7 +656,7 @@ export const TOGETHER_WORDS: TogetherTable = {
     ),
     parent: {
       title: 'The whole picture',
-      intro: 'We have talked about lots of things. Let\'s step back and look at them together.',
+      intro: "We have talked about lots of things. Let's step back and look at them together.",
       questions: [
         q('compo-strengths', "What are your child's and your family's biggest strengths?"),
         q('compo-which-cs', 'Of everything we talked about, what worries you most?'),

@@ -26,7 +26,9 @@ export const TOGETHER_CONFLICT_NOTICE =
 /** Reads the together inputs from card data (client-controlled): strings only, anything else is empty. */
 export function readTogether(data: Record<string, unknown>): TogetherForm {
   const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-  return 'parentView' in data ? { youngPersonView: str(data.youngPersonView), parentView: str(data.parentView) } : { youngPersonView: str(data.youngPersonView) };
+  return 'parentView' in data
+    ? { youngPersonView: str(data.youngPersonView), parentView: str(data.parentView) }
+    : { youngPersonView: str(data.youngPersonView) };
 }
 
 /** What the stored answer for this C says in the together view's two boxes. */
@@ -63,7 +65,9 @@ export function applyTogether(stored: Assessment, ref: { readonly rev: number },
   for (const key of ['youngPersonView', 'parentView'] as const) {
     const value = form[key];
     if (value !== undefined && value.length > LIMITS.answerText) {
-      errors.push(`${TOGETHER_FIELDS[key]} can be at most ${LIMITS.answerText} characters. It is ${value.length} now; please shorten it (the words are still in the box).`);
+      errors.push(
+        `${TOGETHER_FIELDS[key]} can be at most ${LIMITS.answerText} characters. It is ${value.length} now; please shorten it (the words are still in the box).`,
+      );
     }
   }
   if (errors.length > 0) return { kind: 'invalid', errors };

@@ -17,7 +17,7 @@ const results: ColdStartResults = {
 };
 
 describe('npm run bench:cold-start, its report', () => {
-  it('when both ways were started, then the commands are production\'s and tsx\'s, each with the heap cap', () => {
+  it("when both ways were started, then the commands are production's and tsx's, each with the heap cap", () => {
     expect(VARIANTS.compiled).toEqual(['--max-old-space-size=192', '--max-semi-space-size=16', 'dist/index.js']);
     expect(VARIANTS.tsx).toEqual(['--max-old-space-size=192', '--max-semi-space-size=16', '--import', 'tsx', 'src/index.ts']);
   });

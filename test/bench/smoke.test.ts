@@ -21,7 +21,10 @@ describe('npm run bench, tiny', () => {
         expect(s.latency.count).toBe(s.turns);
         expect(s.peakRssMb).toBeGreaterThan(0);
       }
-      expect(steps.reduce((sum, s) => sum + s.cpuMsPerTurn * s.turns, 0), `${target} CPU`).toBeGreaterThan(0);
+      expect(
+        steps.reduce((sum, s) => sum + s.cpuMsPerTurn * s.turns, 0),
+        `${target} CPU`,
+      ).toBeGreaterThan(0);
     }
     // Each bot fetched its outgoing token from the login stub during warm-up, and never again.
     expect(results.tokensIssuedByWarmup).toBeGreaterThanOrEqual(2);

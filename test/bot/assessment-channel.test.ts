@@ -28,30 +28,36 @@ describe('assessments in a team channel', () => {
     await bot.close();
   });
 
-  it.each(['start', 'resume', 'my assessments'])('when "<at>tencs</at> %s" is posted in a channel, then no assessment card is posted there and the reply points to personal chat', async (text) => {
-    const user = newUser();
-    const result = await bot.send(channelMessage(bot, user, newChannel(), text));
-    expect(result.status).toBe(200);
-    expect(result.sent).toHaveLength(1);
-    expect(result.sent[0]!.attachments).toBeUndefined();
-    expect(result.sent[0]!.text).toBe(MESSAGES.assessmentPersonalOnly);
-    // Nothing was started on their behalf: their personal list is still empty.
-    const list = await bot.send(message(bot, user, 'my assessments'));
-    expect(cardText(cardOf(list))).toMatch(/You have no assessments yet/);
-  });
+  it.each(['start', 'resume', 'my assessments'])(
+    'when "<at>tencs</at> %s" is posted in a channel, then no assessment card is posted there and the reply points to personal chat',
+    async (text) => {
+      const user = newUser();
+      const result = await bot.send(channelMessage(bot, user, newChannel(), text));
+      expect(result.status).toBe(200);
+      expect(result.sent).toHaveLength(1);
+      expect(result.sent[0]!.attachments).toBeUndefined();
+      expect(result.sent[0]!.text).toBe(MESSAGES.assessmentPersonalOnly);
+      // Nothing was started on their behalf: their personal list is still empty.
+      const list = await bot.send(message(bot, user, 'my assessments'));
+      expect(cardText(cardOf(list))).toMatch(/You have no assessments yet/);
+    },
+  );
 
-  it.each([VERBS.start, VERBS.list])('when a %s button is pressed on a card in a channel, then the answer is the personal-chat notice, not an assessment', async (verb) => {
-    const user = newUser();
-    const result = await bot.send(channelExecute(bot, user, newChannel(), verb));
-    expect(result.status).toBe(200);
-    const text = cardText(cardOf(result));
-    expect(text).toContain('Assessments stay in our personal chat');
-    expect(text).not.toMatch(/before you start|Your assessments/);
-    // Start and My assessments would only lead back to this notice here: the channel gets the consultation.
-    expect(verbsOf(cardOf(result))).toEqual([VERBS.consultList, VERBS.help]);
-    const list = await bot.send(message(bot, user, 'my assessments'));
-    expect(cardText(cardOf(list))).toMatch(/You have no assessments yet/);
-  });
+  it.each([VERBS.start, VERBS.list])(
+    'when a %s button is pressed on a card in a channel, then the answer is the personal-chat notice, not an assessment',
+    async (verb) => {
+      const user = newUser();
+      const result = await bot.send(channelExecute(bot, user, newChannel(), verb));
+      expect(result.status).toBe(200);
+      const text = cardText(cardOf(result));
+      expect(text).toContain('Assessments stay in our personal chat');
+      expect(text).not.toMatch(/before you start|Your assessments/);
+      // Start and My assessments would only lead back to this notice here: the channel gets the consultation.
+      expect(verbsOf(cardOf(result))).toEqual([VERBS.consultList, VERBS.help]);
+      const list = await bot.send(message(bot, user, 'my assessments'));
+      expect(cardText(cardOf(list))).toMatch(/You have no assessments yet/);
+    },
+  );
 
   it('when an assessment card is opened in personal chat and its button data is replayed from a channel, then nothing is saved from the channel', async () => {
     const user = newUser();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot, type TestUser, type TurnResult } from '../helpers/bot-harness.js';
+import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot, type TurnResult } from '../helpers/bot-harness.js';
 import { actionOf, executeActions, inputsOf, press } from '../helpers/card-driver.js';
 import { startTableProxy, writesIn, type TableProxy } from '../helpers/table-proxy.js';
 import { LIMITS } from '../../src/tencs/assessment.js';
@@ -55,7 +55,9 @@ describe('the guided assessment over real HTTP', () => {
 
     // Setup: an invalid case reference first (a name with a space), kept on the card with the reason.
     expect(cardText(card)).toMatch(/never the young person's or anyone's name/);
-    card = await go(press(bot, user, card, 'tencs.step.next', { caseRef: 'Jane Doe', ageBand: '14-15', participants: 'young-person,parent-carer', assessedOn: '2024-06-03' }));
+    card = await go(
+      press(bot, user, card, 'tencs.step.next', { caseRef: 'Jane Doe', ageBand: '14-15', participants: 'young-person,parent-carer', assessedOn: '2024-06-03' }),
+    );
     expect(cardText(card)).toMatch(/only use letters, digits and dashes/);
     expect(inputsOf(card).caseRef).toBe('Jane Doe');
     card = await go(press(bot, user, card, 'tencs.step.next', { caseRef: 'CR-20418' }));
@@ -152,7 +154,12 @@ describe('the guided assessment over real HTTP', () => {
       expect(stored.answers[cid]).toMatchObject({ ...expected, skipped: false });
     }
     const { triangle, ...composite } = stored.composite!;
-    expect(composite).toEqual({ offlineFactors: ['domestic-abuse', 'parental-mental-health'], offlineOther: 'Older sibling recently left home', analysis: 'Contact and conduct risks compound with parental mental ill-health', impact: 'Withdrawn at school' });
+    expect(composite).toEqual({
+      offlineFactors: ['domestic-abuse', 'parental-mental-health'],
+      offlineOther: 'Older sibling recently left home',
+      analysis: 'Contact and conduct risks compound with parental mental ill-health',
+      impact: 'Withdrawn at school',
+    });
     // The guide's suggestion came pre-ticked and was saved as the practitioner left it, but never confirmed: no summary shows it.
     expect(triangle?.['parenting-capacity']).toEqual(['content', 'conduct', 'consumption']);
     expect(stored.composite?.triangleConfirmed).toBeUndefined();
@@ -243,7 +250,9 @@ describe('the guided assessment over real HTTP', () => {
     const intruder = newUser('Intruder');
     let card = await go(bot.send(message(bot, owner, 'start')));
     card = await go(press(bot, owner, card, 'tencs.cautions.ack'));
-    const c1 = await go(press(bot, owner, card, 'tencs.step.next', { caseRef: 'CR-5', ageBand: '14-15', participants: 'young-person', assessedOn: '2024-01-02' }));
+    const c1 = await go(
+      press(bot, owner, card, 'tencs.step.next', { caseRef: 'CR-5', ageBand: '14-15', participants: 'young-person', assessedOn: '2024-01-02' }),
+    );
     const id = assessmentIdOf(c1);
 
     const attempts: [string, Record<string, string>][] = [

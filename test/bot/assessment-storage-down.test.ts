@@ -25,8 +25,18 @@ describe('when Table Storage goes away in the middle of an assessment', () => {
     const user = newUser();
     let card = cardOf(await bot.send(message(bot, user, 'start')));
     card = cardOf(await press(bot, user, card, 'tencs.cautions.ack'));
-    const c1 = cardOf(await press(bot, user, card, 'tencs.step.next', { caseRef: 'CR-77', ageBand: '11-13', participants: 'young-person', assessedOn: '2024-02-03' }));
-    const typed = { strengths: 'Talks to her older cousin', vulnerabilities: 'Late-night gaming chat', risk: 'medium', resilience: 'some', youngPersonView: 'It is fine', parentView: '', nextSteps: 'Safety plan' };
+    const c1 = cardOf(
+      await press(bot, user, card, 'tencs.step.next', { caseRef: 'CR-77', ageBand: '11-13', participants: 'young-person', assessedOn: '2024-02-03' }),
+    );
+    const typed = {
+      strengths: 'Talks to her older cousin',
+      vulnerabilities: 'Late-night gaming chat',
+      risk: 'medium',
+      resilience: 'some',
+      youngPersonView: 'It is fine',
+      parentView: '',
+      nextSteps: 'Safety plan',
+    };
 
     await azurite.stop();
     const down = await press(bot, user, c1, 'tencs.step.next', typed);

@@ -109,7 +109,10 @@ describe('authentication of every request, against locally signed Bot Framework 
     bot.logLines.filter((l) => l.includes('"event":"message.command"') && l.includes(String(activityId)));
 
   /** A "hello" message: if any handler ran, the route would log the command and the bot would reply through the connector. */
-  async function helloWith(headers: Record<string, string>, tweak: (a: Record<string, unknown>) => void = () => {}): Promise<TurnResult & { handled: boolean }> {
+  async function helloWith(
+    headers: Record<string, string>,
+    tweak: (a: Record<string, unknown>) => void = () => undefined,
+  ): Promise<TurnResult & { handled: boolean }> {
     const activity = message(bot, newUser(), 'hello');
     tweak(activity);
     const result = await bot.send(activity, headers);
@@ -133,7 +136,7 @@ describe('authentication of every request, against locally signed Bot Framework 
     expect(cardText(cardOf(result))).toContain('10 Cs');
   });
 
-  it('when a message carries a valid channel token, then the handler runs and the reply goes out with the bot\'s own token', async () => {
+  it("when a message carries a valid channel token, then the handler runs and the reply goes out with the bot's own token", async () => {
     const result = await helloWith(bearer(sign(claimsFor(bot))));
     expect(result.status).toBe(200);
     expect(result.handled).toBe(true);

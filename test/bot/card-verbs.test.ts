@@ -44,7 +44,8 @@ describe('every card verb has a handler', () => {
     for (const verb of verbs) {
       const r = await bot.send(execute(bot, newUser(), verb, {}));
       const body = r.body as { statusCode?: number; type?: string } | undefined;
-      if (r.status !== 200 || body?.statusCode !== 200 || !/card\.adaptive|activity\.message/.test(body?.type ?? '')) unanswered.push(`${verb} -> ${r.status} ${String(JSON.stringify(r.body)).slice(0, 160)}`);
+      if (r.status !== 200 || body?.statusCode !== 200 || !/card\.adaptive|activity\.message/.test(body?.type ?? ''))
+        unanswered.push(`${verb} -> ${r.status} ${(JSON.stringify(r.body) ?? 'no body').slice(0, 160)}`);
     }
     expect(unanswered).toEqual([]);
   });

@@ -44,7 +44,11 @@ describe('a deleted assessment does not stay in the channel: card replacements a
   const queue = () => new CardReplacementQueue(bot.deps.tables);
 
   it('when Teams throttles the card update with a long Retry-After, then the owner is told the card will be replaced shortly, and the follow-up replaces it once the wait is over (not before)', async () => {
-    const { id, shareId, share, deleted } = await sharedThenDeleted('CR-CARD-429', { status: 429, headers: { 'Retry-After': '300' }, match: (c) => c.method === 'PUT' });
+    const { id, shareId, share, deleted } = await sharedThenDeleted('CR-CARD-429', {
+      status: 429,
+      headers: { 'Retry-After': '300' },
+      match: (c) => c.method === 'PUT',
+    });
     expect(deleted).toMatch(/Assessment deleted/);
     expect(deleted).toMatch(/may still show the summary for a while/);
     expect(deleted).not.toMatch(/the channel card now says it was removed/);
@@ -59,12 +63,15 @@ describe('a deleted assessment does not stay in the channel: card replacements a
 
     expect(await bot.deps.privacy.replaceQueuedCards(undefined, new Date(Date.now() + 6 * MINUTE))).toEqual({ replaced: 1, deferred: 0 });
     const [update] = updatesOf(share.conversationId!);
-    const shown = cardText(((update!.body as { attachments: { content: unknown }[] }).attachments[0]!).content);
+    const shown = cardText((update!.body as { attachments: { content: unknown }[] }).attachments[0]!.content);
     expect(shown).not.toContain('CR-CARD-429');
     expect(shown).not.toContain('typed');
     expect(await queue().get(practitioner.tenantId, shareId)).toBeUndefined();
     const trail = await bot.deps.audit.listForAssessments([id]);
-    expect(trail.filter((e) => e.action === 'unshared').map((e) => e.detail)).toEqual([`channel-card-unreachable-throttled:${shareId}`, `channel-card-removed:${shareId}`]);
+    expect(trail.filter((e) => e.action === 'unshared').map((e) => e.detail)).toEqual([
+      `channel-card-unreachable-throttled:${shareId}`,
+      `channel-card-removed:${shareId}`,
+    ]);
   });
 
   it('when tencs was removed from the team (403) at delete time, then the card stays queued and is retried with backoff until Teams takes it', async () => {
@@ -122,7 +129,7 @@ describe('a deleted assessment does not stay in the channel: card replacements a
     expect(deleted).toMatch(/the channel card now says it was removed/);
     const [update] = updatesOf(conversationId);
     expect(update).toBeDefined();
-    expect(cardText(((update!.body as { attachments: { content: unknown }[] }).attachments[0]!).content)).not.toContain('CR-CARD-LATE');
+    expect(cardText((update!.body as { attachments: { content: unknown }[] }).attachments[0]!.content)).not.toContain('CR-CARD-LATE');
   }, 60_000);
 
   it('when many cards in one channel are due, then they are sent at most 50 a pass and spaced out (under 7 a second)', async () => {

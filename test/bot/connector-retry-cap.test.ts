@@ -57,7 +57,11 @@ describe('when the Bot Connector throttles a reply to a typed message', () => {
     const triesPerCall = Math.floor(CONNECTOR_WAIT_CAP_MS / 2000) + 1;
     const { result, replies } = await help((a) =>
       bot.connector.fail(
-        ...Array.from({ length: 2 * triesPerCall }, () => ({ status: 429, headers: { 'Retry-After': '2' }, match: (c: ConnectorCall) => c.body.replyToId === a.id })),
+        ...Array.from({ length: 2 * triesPerCall }, () => ({
+          status: 429,
+          headers: { 'Retry-After': '2' },
+          match: (c: ConnectorCall) => c.body.replyToId === a.id,
+        })),
       ),
     );
     bot.connector.clearFaults();

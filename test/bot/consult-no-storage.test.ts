@@ -88,7 +88,9 @@ describe('a consultation writes nothing to storage', () => {
     const user: TestUser = newUser();
     const channel: TestChannel = newChannel();
     const verbs = consultationVerbs();
-    expect(verbs).toEqual([VERBS.cautions, VERBS.changes, VERBS.consultList, VERBS.consultC, VERBS.consultTogether, VERBS.practiceExample, VERBS.standards].sort());
+    expect(verbs).toEqual(
+      [VERBS.cautions, VERBS.changes, VERBS.consultList, VERBS.consultC, VERBS.consultTogether, VERBS.practiceExample, VERBS.standards].sort(),
+    );
 
     let turns = 0;
     for (const text of COMMANDS) {
@@ -115,7 +117,7 @@ describe('a consultation writes nothing to storage', () => {
     expect(await snapshot(prefix)).toEqual(before);
   });
 
-  it('when something does write through the bot\'s own table factory, then this test sees it (the check can fail)', async () => {
+  it("when something does write through the bot's own table factory, then this test sees it (the check can fail)", async () => {
     const before = await snapshot(prefix);
     const mark = proxy.requests.length;
     const control = bot.deps.tables.table('consultcontrol');

@@ -5,7 +5,12 @@ import { TEN_CS, getC, type CId } from '../../src/tencs/ten-cs.js';
 import { cardOf, cardText, execute, installed, message, newUser, startTestBot, type TestBot, type TurnResult } from '../helpers/bot-harness.js';
 import { channelExecute, channelMessage, newChannel } from '../helpers/channel.js';
 
-type Action = { type: string; verb?: string; title?: string; data?: Record<string, unknown> };
+interface Action {
+  type: string;
+  verb?: string;
+  title?: string;
+  data?: Record<string, unknown>;
+}
 
 /** Every Action.Execute on a card, wherever it sits (card actions or ActionSets in the body). */
 function actionsOf(card: unknown): Action[] {
@@ -106,7 +111,9 @@ describe('quick consultation in personal chat', () => {
     const result = await bot.send(message(bot, newUser(), 'consult cont'));
     const card = cardOf(result);
     expect(cardText(card)).toContain('Did you mean');
-    const offered = actionsOf(card).filter((a) => a.verb === VERBS.consultC).map((a) => a.data?.c);
+    const offered = actionsOf(card)
+      .filter((a) => a.verb === VERBS.consultC)
+      .map((a) => a.data?.c);
     // Suggestions first, then the full list of ten.
     expect(offered.slice(0, 3)).toEqual(['context', 'content', 'contact']);
     expect(offered).toHaveLength(13);
@@ -126,16 +133,21 @@ describe('quick consultation in personal chat', () => {
       expect(result.status).toBe(200);
       expect((result.body as { type: string }).type).toBe('application/vnd.microsoft.card.adaptive');
       expectCCard(result, c.id);
-      const neighbours = actionsOf(cardOf(result)).filter((a) => a.verb === VERBS.consultC).map((a) => a.data?.c);
+      const neighbours = actionsOf(cardOf(result))
+        .filter((a) => a.verb === VERBS.consultC)
+        .map((a) => a.data?.c);
       expect(neighbours).toEqual([TEN_CS[c.number - 2]?.id, TEN_CS[c.number]?.id].filter(Boolean));
     }
   });
 
-  it.each([{ c: 'nope' }, { c: { $gt: '' } }, {}, { c: 'contact ' }])('when forged action data %j arrives, then the list comes back and nothing breaks', async (data) => {
-    const result = await bot.send(execute(bot, newUser(), VERBS.consultC, data as Record<string, unknown>));
-    expect(result.status).toBe(200);
-    expectList(result);
-  });
+  it.each([{ c: 'nope' }, { c: { $gt: '' } }, {}, { c: 'contact ' }])(
+    'when forged action data %j arrives, then the list comes back and nothing breaks',
+    async (data) => {
+      const result = await bot.send(execute(bot, newUser(), VERBS.consultC, data));
+      expect(result.status).toBe(200);
+      expectList(result);
+    },
+  );
 
   it('when "back to the list" is pressed, then the list comes back', async () => {
     expectList(await bot.send(execute(bot, newUser(), VERBS.consultList)));
@@ -179,7 +191,7 @@ describe('quick consultation in personal chat', () => {
   });
 
   it.each([{ step: 'abc' }, { step: 99 }, { step: -1 }, {}])('when the example button carries %j, then the introduction is shown', async (data) => {
-    const text = cardText(cardOf(await bot.send(execute(bot, newUser(), VERBS.practiceExample, data as Record<string, unknown>))));
+    const text = cardText(cardOf(await bot.send(execute(bot, newUser(), VERBS.practiceExample, data))));
     expect(text).toContain(PRACTICE_EXAMPLE.imageCaution);
   });
 
@@ -209,7 +221,20 @@ describe('quick consultation in personal chat', () => {
     expect(text).toMatch(/don't make decisions/);
     expect(text).toMatch(/never accept or keep images/);
     expect(text).toMatch(/consultation stores nothing/i);
-    for (const command of ['start', 'resume', 'my assessments', 'consult', 'cautions', 'practice example', 'changes', 'standards', 'export', 'audit', 'delete', 'help']) {
+    for (const command of [
+      'start',
+      'resume',
+      'my assessments',
+      'consult',
+      'cautions',
+      'practice example',
+      'changes',
+      'standards',
+      'export',
+      'audit',
+      'delete',
+      'help',
+    ]) {
       expect(text).toMatch(new RegExp(`^${command}\\b`, 'm'));
     }
     expect(text).toMatch(/not changed for 90 days/);

@@ -25,8 +25,16 @@ describe('review and unfinished reminders: injectable clock, two instances runni
     // A second instance over the same tables, as a second bot process would be.
     second = await buildDependencies(bot.deps.config, createLogger('silent'), { now: () => clock });
     runners = [bot.deps, second].map((deps, i) => {
-      const runner = new JobRunner({ store: new TableLeaseStore(deps.tables), holder: `instance-${i}`, logger: createLogger('silent'), now: () => clock.getTime() });
-      registerCycleJobs(runner, { reminders: deps.reminders, handOvers: deps.handOvers, personal: deps.personal, config: deps.config.cycle }, deps.logger, { reminderPeriodMs: PERIOD, handOverRecoveryPeriodMs: 3_600_000 });
+      const runner = new JobRunner({
+        store: new TableLeaseStore(deps.tables),
+        holder: `instance-${i}`,
+        logger: createLogger('silent'),
+        now: () => clock.getTime(),
+      });
+      registerCycleJobs(runner, { reminders: deps.reminders, handOvers: deps.handOvers, personal: deps.personal, config: deps.config.cycle }, deps.logger, {
+        reminderPeriodMs: PERIOD,
+        handOverRecoveryPeriodMs: 3_600_000,
+      });
       return runner;
     });
   });
@@ -45,47 +53,51 @@ describe('review and unfinished reminders: injectable clock, two instances runni
       .filter((card) => executeActions(card).some((a) => a.verb === VERBS.reminderSnooze));
   const workingMorning = (day: string) => nextWorkingTime(instantOf(day, 10 * 60, 'Europe/London'));
 
-  it('when the review date comes, then one reminder arrives however many instances run; snoozed, it waits; then it comes once more', { timeout: 120_000 }, async () => {
-    clock = new Date();
-    const user = newUser();
-    await bot.send(message(bot, user, 'help'));
-    const done = await completeAssessment(bot, user, 'CR-7201', (f, s) => `${f} ${s}`);
-    const reviewOn = (await bot.deps.assessmentRepository.get({ tenantId: user.tenantId, aadObjectId: user.aadObjectId }, done.id))!.assessment.reviewOn!;
-    expect(reviewOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  it(
+    'when the review date comes, then one reminder arrives however many instances run; snoozed, it waits; then it comes once more',
+    { timeout: 120_000 },
+    async () => {
+      clock = new Date();
+      const user = newUser();
+      await bot.send(message(bot, user, 'help'));
+      const done = await completeAssessment(bot, user, 'CR-7201', (f, s) => `${f} ${s}`);
+      const reviewOn = (await bot.deps.assessmentRepository.get({ tenantId: user.tenantId, aadObjectId: user.aadObjectId }, done.id))!.assessment.reviewOn!;
+      expect(reviewOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
-    // The day before: nothing.
-    clock = new Date(workingMorning(reviewOn).getTime() - 2 * DAY);
-    await tickBoth();
-    expect(remindersTo(user)).toHaveLength(0);
+      // The day before: nothing.
+      clock = new Date(workingMorning(reviewOn).getTime() - 2 * DAY);
+      await tickBoth();
+      expect(remindersTo(user)).toHaveLength(0);
 
-    // On the day, in working hours: exactly one, from two instances, over two periods.
-    clock = workingMorning(reviewOn);
-    await tickBoth();
-    clock = new Date(clock.getTime() + PERIOD + 1000);
-    await tickBoth();
-    const sent = remindersTo(user);
-    expect(sent).toHaveLength(1);
-    expect(cardText(sent[0])).toContain('The review date for case CR-7201 was');
-    expect(executeActions(sent[0]).map((a) => a.title)).toEqual(expect.arrayContaining(['Reassess', 'Snooze for a week', 'Turn off reminders']));
+      // On the day, in working hours: exactly one, from two instances, over two periods.
+      clock = workingMorning(reviewOn);
+      await tickBoth();
+      clock = new Date(clock.getTime() + PERIOD + 1000);
+      await tickBoth();
+      const sent = remindersTo(user);
+      expect(sent).toHaveLength(1);
+      expect(cardText(sent[0])).toContain('The review date for case CR-7201 was');
+      expect(executeActions(sent[0]).map((a) => a.title)).toEqual(expect.arrayContaining(['Reassess', 'Snooze for a week', 'Turn off reminders']));
 
-    // Snoozed for a week: nothing the next periods; after the week, once more.
-    const snoozed = cardOf(await press(bot, user, sent[0], VERBS.reminderSnooze, {}, 'Snooze for a week'));
-    expect(cardText(snoozed)).toContain('Reminder snoozed');
-    clock = new Date(clock.getTime() + PERIOD + 1000);
-    await tickBoth();
-    clock = new Date(clock.getTime() + 2 * DAY);
-    await tickBoth();
-    expect(remindersTo(user)).toHaveLength(1);
-    clock = workingMorning(new Date(clock.getTime() + 7 * DAY).toISOString().slice(0, 10));
-    await tickBoth();
-    clock = new Date(clock.getTime() + PERIOD + 1000);
-    await tickBoth();
-    expect(remindersTo(user)).toHaveLength(2);
+      // Snoozed for a week: nothing the next periods; after the week, once more.
+      const snoozed = cardOf(await press(bot, user, sent[0], VERBS.reminderSnooze, {}, 'Snooze for a week'));
+      expect(cardText(snoozed)).toContain('Reminder snoozed');
+      clock = new Date(clock.getTime() + PERIOD + 1000);
+      await tickBoth();
+      clock = new Date(clock.getTime() + 2 * DAY);
+      await tickBoth();
+      expect(remindersTo(user)).toHaveLength(1);
+      clock = workingMorning(new Date(clock.getTime() + 7 * DAY).toISOString().slice(0, 10));
+      await tickBoth();
+      clock = new Date(clock.getTime() + PERIOD + 1000);
+      await tickBoth();
+      expect(remindersTo(user)).toHaveLength(2);
 
-    // Someone else snoozing this reminder (client-controlled key) is refused.
-    const other = newUser('Other');
-    expect(cardText(cardOf(await press(bot, other, sent[0], VERBS.reminderSnooze, {}, 'Snooze for a week')))).toContain('no longer current');
-  });
+      // Someone else snoozing this reminder (client-controlled key) is refused.
+      const other = newUser('Other');
+      expect(cardText(cardOf(await press(bot, other, sent[0], VERBS.reminderSnooze, {}, 'Snooze for a week')))).toContain('no longer current');
+    },
+  );
 
   // The job runner's clock only moves forward (a period already done is not run again), so each test starts later.
   it('when reminders are turned off, or the assessment is deleted or handed over before the run, then nothing is sent', { timeout: 120_000 }, async () => {

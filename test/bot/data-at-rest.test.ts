@@ -14,7 +14,7 @@ async function rawEntities(bot: TestBot): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for await (const t of bot.deps.tables.service().listTables()) {
     if (!t.name?.startsWith(prefix)) continue;
-    for await (const e of bot.deps.tables.table(t.name.slice(prefix.length)).listEntities<Record<string, unknown>>()) out.push({ table: t.name, ...e });
+    for await (const e of bot.deps.tables.table(t.name.slice(prefix.length)).listEntities()) out.push({ table: t.name, ...e });
   }
   return out;
 }
@@ -44,7 +44,9 @@ describe('answers are encrypted before they reach Table Storage', () => {
   it('when the raw assessment entity is read, then each free-text field is an AES-GCM envelope naming the active key', async () => {
     const [entity] = (await rawEntities(bot)).filter((e) => String(e.table).endsWith('assessments'));
     const keyId = bot.deps.cipher.activeKeyId;
-    const textFields = Object.entries(entity!).filter(([k]) => /Strengths|Vulnerabilities|YoungPersonView|ParentView|NextSteps|Analysis|Impact|OfflineOther|participantsOther/.test(k));
+    const textFields = Object.entries(entity!).filter(([k]) =>
+      /Strengths|Vulnerabilities|YoungPersonView|ParentView|NextSteps|Analysis|Impact|OfflineOther|participantsOther/.test(k),
+    );
     expect(textFields.length).toBeGreaterThanOrEqual(9 * 5);
     for (const [name, value] of textFields) expect(String(value), name).toMatch(new RegExp(`^e1\\.${keyId}\\.[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
     // What stays readable is what listing and retention need: ids, status, dates, the pseudonymous case reference.

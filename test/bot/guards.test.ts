@@ -79,7 +79,10 @@ describe('images and files sent to the bot', () => {
   it('when an image is pasted inline (an <img> in the HTML copy of the message), then it is refused', async () => {
     const activity = message(bot, newUser(), 'look at this', {
       attachments: [
-        { contentType: 'text/html', content: `<p>look at this</p><p><img src="${FILES_HOST}/v1/objects/inline-distinct-0003/views/imgo" width="250" height="250"></p>` },
+        {
+          contentType: 'text/html',
+          content: `<p>look at this</p><p><img src="${FILES_HOST}/v1/objects/inline-distinct-0003/views/imgo" width="250" height="250"></p>`,
+        },
       ],
     });
     await expectRefused(activity, ['inline-distinct-0003']);
@@ -193,7 +196,7 @@ describe('request bodies over MAX_BODY_BYTES', () => {
       headers: { 'content-type': 'application/json' },
       body: stream,
       duplex: 'half',
-    } as RequestInit);
+    });
     await res.arrayBuffer();
     expect(res.status).toBe(413);
     expect(dispatched(activity.id)).toBe(false);

@@ -6,7 +6,7 @@ import { message, newUser, startTestBot, type TestBot } from '../helpers/bot-har
 // These tests prove the host really is the one named, so the second run is not the first run twice.
 
 describe('BOT_HOST picks the SDK that binds the interaction table', () => {
-  it('when BOT_HOST is missing, then the owner\'s choice (teams-ai) is used; when it names neither host, then start-up stops with the reason', () => {
+  it("when BOT_HOST is missing, then the owner's choice (teams-ai) is used; when it names neither host, then start-up stops with the reason", () => {
     const base = { BOT_AUTH: 'disabled', HOST: '127.0.0.1' };
     expect(loadConfig(base).botHost).toBe('teams-ai');
     expect(loadConfig({ ...base, BOT_HOST: 'teams-sdk' }).botHost).toBe('teams-sdk');
@@ -31,7 +31,7 @@ describe('BOT_HOST picks the SDK that binds the interaction table', () => {
   });
 });
 
-describe('the Teams SDK host never takes credentials from the SDK\'s own environment variables', () => {
+describe("the Teams SDK host never takes credentials from the SDK's own environment variables", () => {
   const names = ['CLIENT_ID', 'CLIENT_SECRET', 'TENANT_ID', 'SERVICE_URL', 'DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS'] as const;
   const saved: Partial<Record<(typeof names)[number], string | undefined>> = {};
   let bot: TestBot;
@@ -56,7 +56,7 @@ describe('the Teams SDK host never takes credentials from the SDK\'s own environ
     }
   });
 
-  it('when auth is disabled (loopback) and CLIENT_ID/CLIENT_SECRET are in the environment, then replies carry no token and go to the activity\'s connector', async () => {
+  it("when auth is disabled (loopback) and CLIENT_ID/CLIENT_SECRET are in the environment, then replies carry no token and go to the activity's connector", async () => {
     // With those credentials the SDK would ask login.microsoftonline.com for a token (nock refuses: the turn would fail).
     const result = await bot.send(message(bot, newUser(), 'help'));
     expect(result.status).toBe(200);

@@ -46,7 +46,9 @@ describe('card action data is client input: every action checks the sender owns 
 
   const stored = async () => (await bot.deps.assessmentRepository.get(ownerOf(owner), id))!;
   const refusals = async (actor: TestUser) =>
-    (await bot.deps.audit.listForAssessments([id])).filter((e) => e.action === 'refused' && e.actorId === actor.aadObjectId && e.actorTenantId === actor.tenantId).length;
+    (await bot.deps.audit.listForAssessments([id])).filter(
+      (e) => e.action === 'refused' && e.actorId === actor.aadObjectId && e.actorTenantId === actor.tenantId,
+    ).length;
 
   const intruders: [string, () => TestUser][] = [
     ['a colleague in the same tenant', () => newUser('Colleague')],
@@ -79,7 +81,7 @@ describe('card action data is client input: every action checks the sender owns 
     });
   }
 
-  it('when a colleague types resume, my assessments, export, audit or delete, then nothing of the owner\'s assessment is shown (the reference they typed may be echoed back)', async () => {
+  it("when a colleague types resume, my assessments, export, audit or delete, then nothing of the owner's assessment is shown (the reference they typed may be echoed back)", async () => {
     const colleague = newUser('Colleague');
     for (const text of ['resume', 'my assessments', 'export CR-OWN-1', 'audit CR-OWN-1', 'delete CR-OWN-1']) {
       const result = await bot.send(message(bot, colleague, text));

@@ -29,7 +29,13 @@ describe('data-rights commands are complete, however many assessments the owner 
       status: 'completed',
       step: 'complete',
       cautionsAcknowledged: true,
-      setup: { caseRef: 'CR-OLDEST', ageBand: '14-15', participants: ['young-person'], participantsOther: 'Oldest participants note', assessedOn: '2025-01-01' },
+      setup: {
+        caseRef: 'CR-OLDEST',
+        ageBand: '14-15',
+        participants: ['young-person'],
+        participantsOther: 'Oldest participants note',
+        assessedOn: '2025-01-01',
+      },
       answers: {},
       rev: 3,
       stepRevs: {},
@@ -44,7 +50,24 @@ describe('data-rights commands are complete, however many assessments the owner 
       await table.submitTransaction(
         Array.from({ length: 100 }, (_, j): ['create', { partitionKey: string; rowKey: string; [k: string]: unknown }] => {
           const when = new Date(Date.now() - (i + j) * 60_000);
-          return ['create', { partitionKey: pk, rowKey: assessmentIdFor(randomUUID(), when), v: 1, tenantId: owner.tenantId, ownerId: owner.aadObjectId, status: 'in-progress', step: 'setup', rev: 1, stepRevs: '{}', cautionsAcknowledged: true, caseRef: `CR-FILL-${i + j}`, createdAt: when.toISOString(), updatedAt: when.toISOString() }];
+          return [
+            'create',
+            {
+              partitionKey: pk,
+              rowKey: assessmentIdFor(randomUUID(), when),
+              v: 1,
+              tenantId: owner.tenantId,
+              ownerId: owner.aadObjectId,
+              status: 'in-progress',
+              step: 'setup',
+              rev: 1,
+              stepRevs: '{}',
+              cautionsAcknowledged: true,
+              caseRef: `CR-FILL-${i + j}`,
+              createdAt: when.toISOString(),
+              updatedAt: when.toISOString(),
+            },
+          ];
         }),
       );
     }
@@ -54,10 +77,14 @@ describe('data-rights commands are complete, however many assessments the owner 
   });
 
   it('when the owner exports, audits and deletes a case older than their newest 1,000 assessments, then it is found, exported and erased', async () => {
-    const exported = cardsOf(await bot.send(message(bot, practitioner, 'export CR-OLDEST'))).map(cardText).join('\n');
+    const exported = cardsOf(await bot.send(message(bot, practitioner, 'export CR-OLDEST')))
+      .map(cardText)
+      .join('\n');
     expect(exported).toContain('Oldest participants note');
 
-    const audit = cardsOf(await bot.send(message(bot, practitioner, 'audit CR-OLDEST'))).map(cardText).join('\n');
+    const audit = cardsOf(await bot.send(message(bot, practitioner, 'audit CR-OLDEST')))
+      .map(cardText)
+      .join('\n');
     expect(audit).toMatch(/Exported all stored data/);
 
     const confirm = cardsOf(await bot.send(message(bot, practitioner, 'delete CR-OLDEST')))[0]!;
@@ -67,7 +94,9 @@ describe('data-rights commands are complete, however many assessments the owner 
     expect(await bot.deps.assessmentRepository.get(owner, oldest.id)).toBeUndefined();
 
     // After erasure, the trail still answers from the case index (the assessment row is gone).
-    const after = cardsOf(await bot.send(message(bot, practitioner, 'audit CR-OLDEST'))).map(cardText).join('\n');
+    const after = cardsOf(await bot.send(message(bot, practitioner, 'audit CR-OLDEST')))
+      .map(cardText)
+      .join('\n');
     expect(after).toMatch(/Deleted the assessment/);
   }, 120_000);
 });

@@ -47,7 +47,10 @@ describe('deleting a shared assessment takes it out of the channel and deletes i
     const shares: unknown[] = [];
     for await (const e of bot.deps.tables.table(SHARES_TABLE).listEntities({ queryOptions: { filter: odata`RowKey eq ${shareId}` } })) shares.push(e);
     const supervision: unknown[] = [];
-    for await (const e of bot.deps.tables.table(SUPERVISION_TABLE).listEntities({ queryOptions: { filter: odata`PartitionKey eq ${`${practitioner.tenantId}|${shareId}`}` } })) supervision.push(e);
+    for await (const e of bot.deps.tables
+      .table(SUPERVISION_TABLE)
+      .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${`${practitioner.tenantId}|${shareId}`}` } }))
+      supervision.push(e);
     return { shares, supervision };
   }
 
@@ -55,7 +58,9 @@ describe('deleting a shared assessment takes it out of the channel and deletes i
 
   it('when the owner exports a shared case, then the export includes the share, who acknowledged it and every supervision note', async () => {
     await sharedAssessment('CR-SHARE-EXP');
-    const text = cardsOf(await bot.send(message(bot, practitioner, 'export CR-SHARE-EXP'))).map(cardText).join('\n');
+    const text = cardsOf(await bot.send(message(bot, practitioner, 'export CR-SHARE-EXP')))
+      .map(cardText)
+      .join('\n');
     expect(text).toContain(`Shared to ${team.name}`);
     expect(text).toContain('Morgan Manager');
     expect(text).toContain('Supervision note about CR-SHARE-EXP: discuss Thursday.');
@@ -63,7 +68,9 @@ describe('deleting a shared assessment takes it out of the channel and deletes i
 
   it('when a member of the team it was shared to types audit with the case reference, then they see its trail; someone outside the team does not', async () => {
     const { id } = await sharedAssessment('CR-SHARE-AUD');
-    const seen = cardsOf(await bot.send(message(bot, manager, 'audit CR-SHARE-AUD'))).map(cardText).join('\n');
+    const seen = cardsOf(await bot.send(message(bot, manager, 'audit CR-SHARE-AUD')))
+      .map(cardText)
+      .join('\n');
     expect(seen).toMatch(/Shared the summary to a team channel \([^)]+\), by user/);
     expect(seen).toMatch(/Acknowledged the shared summary \(share-ack\), by you/);
     expect(seen).not.toContain('typed');
@@ -71,7 +78,9 @@ describe('deleting a shared assessment takes it out of the channel and deletes i
     expect(trail.some((e) => e.action === 'audit-viewed' && e.actorId === manager.aadObjectId && e.detail === 'as-team-member')).toBe(true);
 
     const outsider = newUser('Olu Outsider');
-    const refused = cardsOf(await bot.send(message(bot, outsider, 'audit CR-SHARE-AUD'))).map(cardText).join('\n');
+    const refused = cardsOf(await bot.send(message(bot, outsider, 'audit CR-SHARE-AUD')))
+      .map(cardText)
+      .join('\n');
     expect(refused).toMatch(/No assessment of yours has that case reference/);
     expect(refused).not.toContain('Shared the summary');
   });
@@ -86,7 +95,7 @@ describe('deleting a shared assessment takes it out of the channel and deletes i
 
     const [update] = channelUpdates(thread);
     expect(update).toBeDefined();
-    const shown = cardText(((update!.body as { attachments: { content: unknown }[] }).attachments[0]!).content);
+    const shown = cardText((update!.body as { attachments: { content: unknown }[] }).attachments[0]!.content);
     expect(shown).not.toContain('CR-SHARE-DEL');
     expect(shown).not.toContain('discuss Thursday');
     expect(await rowsFor(shareId)).toEqual({ shares: [], supervision: [] });

@@ -11,7 +11,11 @@ const ownerOf = (u: TestUser) => ({ tenantId: u.tenantId, aadObjectId: u.aadObje
 
 /** All Adaptive Cards the bot sent in a turn (export and audit may send several). */
 const cardsOf = (r: TurnResult) =>
-  r.sent.flatMap((a) => ((a.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? []).filter((x) => x.contentType === 'application/vnd.microsoft.card.adaptive').map((x) => x.content));
+  r.sent.flatMap((a) =>
+    ((a.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? [])
+      .filter((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')
+      .map((x) => x.content),
+  );
 
 describe('delete, export and audit by the owner of a case reference', () => {
   let bot: TestBot;
@@ -34,7 +38,8 @@ describe('delete, export and audit by the owner of a case reference', () => {
     const cards = cardsOf(result);
     expect(cards.length).toBeGreaterThan(0);
     const text = cards.map(cardText).join('\n');
-    for (let n = 1; n <= 9; n++) for (const f of ['strengths', 'vulnerabilities', 'youngPersonView', 'parentView', 'nextSteps']) expect(text).toContain(`c${n} ${f} zxtyped`);
+    for (let n = 1; n <= 9; n++)
+      for (const f of ['strengths', 'vulnerabilities', 'youngPersonView', 'parentView', 'nextSteps']) expect(text).toContain(`c${n} ${f} zxtyped`);
     for (const f of ['analysis', 'impact', 'offlineOther']) expect(text).toContain(`c10 ${f} zxtyped`);
     expect(text).toContain('setup participantsOther zxtyped');
     expect(text).toContain('Audit trail');
@@ -51,7 +56,7 @@ describe('delete, export and audit by the owner of a case reference', () => {
     expect(text).not.toContain('zxtyped');
   });
 
-  it('when someone else types export, audit or delete with that case reference, then they are told they have none and nothing of the owner\'s is shown', async () => {
+  it("when someone else types export, audit or delete with that case reference, then they are told they have none and nothing of the owner's is shown", async () => {
     for (const command of ['export', 'audit', 'delete']) {
       const result = await bot.send(message(bot, intruder, `${command} CR-PRIV-1`));
       const text = cardsOf(result).map(cardText).join('\n');
@@ -74,7 +79,7 @@ describe('delete, export and audit by the owner of a case reference', () => {
     expect(result.sent.map((a) => a.text)).toEqual([needCaseRef('delete')]);
   });
 
-  it('when another user presses Delete permanently with the owner\'s assessment id, then it is refused, kept and audited', async () => {
+  it("when another user presses Delete permanently with the owner's assessment id, then it is refused, kept and audited", async () => {
     const result = await bot.send(execute(bot, intruder, VERBS.privacyDeleteConfirm, { assessmentId: id }));
     expect(cardText(cardOf(result))).toContain(MESSAGES.notYoursTitle);
     expect(await bot.deps.assessmentRepository.get(ownerOf(owner), id)).toBeDefined();
@@ -99,7 +104,9 @@ describe('delete, export and audit by the owner of a case reference', () => {
     expect(cardText(cardOf(again))).toContain(MESSAGES.notYoursTitle);
 
     // The trail outlives the assessment and can still be read by its owner.
-    const audit = cardsOf(await bot.send(message(bot, owner, 'audit CR-PRIV-1'))).map(cardText).join('\n');
+    const audit = cardsOf(await bot.send(message(bot, owner, 'audit CR-PRIV-1')))
+      .map(cardText)
+      .join('\n');
     expect(audit).toMatch(/Deleted the assessment, by you/);
     expect(audit).toMatch(/Was refused access \(not the owner\)/);
   });

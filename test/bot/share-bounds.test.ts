@@ -20,13 +20,13 @@ const messageOf = (r: TurnResult) => String((r.body as { value?: unknown }).valu
 
 async function rows(bot: TestBot, table: string, partition: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  for await (const e of bot.deps.tables.table(table).listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partition}` } })) out.push(e);
+  for await (const e of bot.deps.tables.table(table).listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partition}` } })) out.push(e);
   return out;
 }
 
 async function allRows(bot: TestBot, table: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  for await (const e of bot.deps.tables.table(table).listEntities<Record<string, unknown>>()) out.push(e);
+  for await (const e of bot.deps.tables.table(table).listEntities()) out.push(e);
   return out;
 }
 
@@ -85,7 +85,13 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
       (i) =>
         bot.deps.shares.addNote(
           share,
-          { kind: 'note', authorId: authors[i % authors.length]!.aadObjectId, authorName: 'Seeded', at: new Date(start + i * 1000).toISOString(), text: `Seeded note ${i}` },
+          {
+            kind: 'note',
+            authorId: authors[i % authors.length]!.aadObjectId,
+            authorName: 'Seeded',
+            at: new Date(start + i * 1000).toISOString(),
+            text: `Seeded note ${i}`,
+          },
           `seed-${i}`,
         ),
     );
@@ -108,7 +114,7 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
     expect(cardText(cardOf(ack))).toMatch(/Acknowledged by one person:[\s\S]*Casey Colleague/);
   });
 
-  it('when a share holds as many notes as it may, then anyone\'s next note is refused, nothing is written, and Acknowledge still works', async () => {
+  it("when a share holds as many notes as it may, then anyone's next note is refused, nothing is written, and Acknowledge still works", async () => {
     const { thread, shareId } = await shareNew();
     const many = Array.from({ length: 20 }, (_, i) => newUser(`Seeder ${i}`));
     await seedNotes(shareId, many, NOTES_PER_SHARE_MAX);
@@ -205,7 +211,9 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
 
     it('when the ids have their real shape, then they still work', async () => {
       const { assessment, shareId, thread } = await shareNew();
-      expect(cardText(cardOf(await bot.send(execute(bot, practitioner, VERBS.summaryView, { assessmentId: assessment.id }))))).toContain(assessment.setup!.caseRef);
+      expect(cardText(cardOf(await bot.send(execute(bot, practitioner, VERBS.summaryView, { assessmentId: assessment.id }))))).toContain(
+        assessment.setup!.caseRef,
+      );
       expect(cardText(cardOf(await bot.send(channelExecute(bot, manager, thread, VERBS.shareAck, { shareId }))))).toContain('Morgan Manager');
     });
   });
@@ -218,9 +226,19 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
 
     it('when the practitioner presses any summary, share or assessment verb in a group chat or another channel, then the reply carries no case reference or typed text, and nothing is posted or recorded', async () => {
       const { assessment, shareId } = await shareNew();
-      await bot.send(channelExecute(bot, manager, { teamId: team.teamId, channelId: team.channelId, rootMessageId: 'x', conversationId: `${team.channelId};messageid=x` }, VERBS.shareNote, { shareId, note: 'A typed supervision note to keep private' }));
+      await bot.send(
+        channelExecute(
+          bot,
+          manager,
+          { teamId: team.teamId, channelId: team.channelId, rootMessageId: 'x', conversationId: `${team.channelId};messageid=x` },
+          VERBS.shareNote,
+          { shareId, note: 'A typed supervision note to keep private' },
+        ),
+      );
       const otherChannel = newChannel();
-      const secrets = [assessment.setup!.caseRef, 'The breach of confidentiality feeds the abusive contact', 'A typed supervision note to keep private'].filter(Boolean);
+      const secrets = [assessment.setup!.caseRef, 'The breach of confidentiality feeds the abusive contact', 'A typed supervision note to keep private'].filter(
+        Boolean,
+      );
       const verbs: [string, Record<string, unknown>][] = [
         [VERBS.summaryView, { assessmentId: assessment.id }],
         [VERBS.summaryCopy, { assessmentId: assessment.id }],
@@ -238,7 +256,8 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
           const r = await bot.send(activity);
           expect(r.status).toBe(200);
           const text = replyText(r);
-          for (const secret of secrets) expect(text, `${verb} in ${String((activity.conversation as { conversationType: string }).conversationType)}`).not.toContain(secret);
+          for (const secret of secrets)
+            expect(text, `${verb} in ${(activity.conversation as { conversationType: string }).conversationType}`).not.toContain(secret);
           expect(text).toMatch(/personal chat/);
         }
       }
@@ -249,7 +268,9 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
 
     it('when the practitioner acts from their personal chat, then the summary is still shown there', async () => {
       const { assessment, shareId } = await shareNew();
-      expect(cardText(cardOf(await bot.send(execute(bot, practitioner, VERBS.summaryView, { assessmentId: assessment.id }))))).toContain(assessment.setup!.caseRef);
+      expect(cardText(cardOf(await bot.send(execute(bot, practitioner, VERBS.summaryView, { assessmentId: assessment.id }))))).toContain(
+        assessment.setup!.caseRef,
+      );
       // A named supervisor may act from their personal chat too (the practitioner may view, not acknowledge).
       expect(cardText(cardOf(await bot.send(execute(bot, manager, VERBS.shareAck, { shareId }))))).toContain(assessment.setup!.caseRef);
     });
@@ -278,7 +299,7 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
       const json = JSON.stringify(card);
       expect(json).toContain(`"value":"${mine.teamId}"`);
       expect(json).not.toContain(notMine.teamId);
-      const choices = ((card.body as { type: string; choices?: { title: string; value: string }[] }[]).find((b) => b.type === 'Input.ChoiceSet')?.choices ?? []);
+      const choices = (card.body as { type: string; choices?: { title: string; value: string }[] }[]).find((b) => b.type === 'Input.ChoiceSet')?.choices ?? [];
       const twins = choices.filter((c) => c.title.startsWith('Duty and Assessment'));
       expect(twins).toHaveLength(2);
       expect(new Set(twins.map((c) => c.title)).size).toBe(2);
@@ -297,7 +318,9 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
       await bot.send(teamUpdate(bot, manager, t, 'added'));
       const a = await storeCompleted(bot, pat);
       // Every lookup fails for this user: no team is listed, and they are told why.
-      bot.connector.fail(...Array.from({ length: 100 }, () => ({ status: 400, match: (c: { path: string }) => c.path.endsWith(`/members/${encodeURIComponent(pat.id)}`) })));
+      bot.connector.fail(
+        ...Array.from({ length: 100 }, () => ({ status: 400, match: (c: { path: string }) => c.path.endsWith(`/members/${encodeURIComponent(pat.id)}`) })),
+      );
       const text = cardText(cardOf(await bot.send(execute(bot, pat, VERBS.shareChoose, { assessmentId: a.id }))));
       bot.connector.clearFaults();
       expect(text).not.toContain('Looked After Children');
@@ -309,7 +332,9 @@ describe('issue 12: bounds on what channel members and card data can cost', () =
     const user = newUser('Surrogate Tester');
     let card = cardOf(await bot.send(message(bot, user, 'start')));
     card = cardOf(await press(bot, user, card, 'tencs.cautions.ack'));
-    card = cardOf(await press(bot, user, card, 'tencs.step.next', { caseRef: 'SG-1001', ageBand: '14-15', participants: 'young-person', assessedOn: '2024-06-03' }));
+    card = cardOf(
+      await press(bot, user, card, 'tencs.step.next', { caseRef: 'SG-1001', ageBand: '14-15', participants: 'young-person', assessedOn: '2024-06-03' }),
+    );
     expect(cardText(card)).toContain('C 1 of 10');
     const submit = execute(bot, user, 'tencs.step.next', {
       ...inputsOf(card),

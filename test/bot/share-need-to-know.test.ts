@@ -65,12 +65,26 @@ describe('need-to-know in the channel: the short card, named supervisors and use
     return a;
   }
 
-  async function shareFor(supervisors: readonly TestUser[], to: TestTeam = team): Promise<{ assessment: Assessment; shareId: string; thread: TestChannel; result: TurnResult }> {
+  async function shareFor(
+    supervisors: readonly TestUser[],
+    to: TestTeam = team,
+  ): Promise<{ assessment: Assessment; shareId: string; thread: TestChannel; result: TurnResult }> {
     const assessment = await stored();
-    const result = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: to.teamId, supervisors: supervisors.map((u) => u.aadObjectId).join(',') }));
+    const result = await bot.send(
+      execute(bot, practitioner, VERBS.sharePost, {
+        assessmentId: assessment.id,
+        teamId: to.teamId,
+        supervisors: supervisors.map((u) => u.aadObjectId).join(','),
+      }),
+    );
     const share = (await bot.deps.shares.get(practitioner.tenantId, shareIdFor(practitioner.tenantId, assessment.id, to.teamId)))?.share;
     expect(share?.status).toBe('posted');
-    return { assessment, result, shareId: share!.id, thread: { teamId: to.teamId, channelId: to.channelId, rootMessageId: share!.activityId!, conversationId: share!.conversationId! } };
+    return {
+      assessment,
+      result,
+      shareId: share!.id,
+      thread: { teamId: to.teamId, channelId: to.channelId, rootMessageId: share!.activityId!, conversationId: share!.conversationId! },
+    };
   }
 
   it('when a realistic assessment is shared, acknowledged, noted on, refreshed and deleted, then nothing the practitioner typed is ever in what the channel received', async () => {
@@ -115,7 +129,10 @@ describe('need-to-know in the channel: the short card, named supervisors and use
       { type: 'mention', text: '<at>Dee Deputy</at>', mentioned: { id: deputy.id, name: 'Dee Deputy' } },
     ]);
     expect(activity.text).toContain('<at>Morgan Manager</at>');
-    const card = cardIn(post.body) as { refresh: { action: { verb: string; data: { shareId: string } }; userIds: string[] }; msteams: { entities: { mentioned: { id: string } }[] } };
+    const card = cardIn(post.body) as {
+      refresh: { action: { verb: string; data: { shareId: string } }; userIds: string[] };
+      msteams: { entities: { mentioned: { id: string } }[] };
+    };
     expect(card.refresh.action.verb).toBe(VERBS.shareShow);
     expect(card.refresh.userIds).toEqual([manager.id, deputy.id, practitioner.id]);
     expect(card.msteams.entities.map((e) => e.mentioned.id)).toEqual([manager.id, deputy.id]);
@@ -148,7 +165,12 @@ describe('need-to-know in the channel: the short card, named supervisors and use
 
   it('when another member of the team, or someone in another team, refreshes or presses Show the summary, then they get the short card only', async () => {
     const { assessment, shareId, thread } = await shareFor([manager]);
-    const elsewhere: TestChannel = { teamId: otherTeam.teamId, channelId: otherTeam.channelId, rootMessageId: '1', conversationId: `${otherTeam.channelId};messageid=1` };
+    const elsewhere: TestChannel = {
+      teamId: otherTeam.teamId,
+      channelId: otherTeam.channelId,
+      rootMessageId: '1',
+      conversationId: `${otherTeam.channelId};messageid=1`,
+    };
     for (const [who, where] of [
       [colleague, thread],
       [outsider, elsewhere],
@@ -178,7 +200,9 @@ describe('need-to-know in the channel: the short card, named supervisors and use
     const { shareId, thread } = await shareFor([manager]);
     bot.connector.clear();
     const ack = await bot.send(channelExecute(bot, colleague, thread, VERBS.shareAck, { shareId }));
-    expect(messageOf(ack)).toMatch(/Only the supervisors the practitioner named on this summary can acknowledge it or add supervision notes. Nothing was recorded/);
+    expect(messageOf(ack)).toMatch(
+      /Only the supervisors the practitioner named on this summary can acknowledge it or add supervision notes. Nothing was recorded/,
+    );
     const note = await bot.send(channelExecute(bot, colleague, thread, VERBS.shareNote, { shareId, note: 'Not my case.' }));
     expect(messageOf(note)).toMatch(/Only the supervisors the practitioner named/);
     const share = (await bot.deps.shares.get(practitioner.tenantId, shareId))!.share;
@@ -209,7 +233,15 @@ describe('need-to-know in the channel: the short card, named supervisors and use
   it('when a named supervisor is not a member of the chosen team, then nothing is posted, the practitioner is told kindly and the refusal is audited', async () => {
     const assessment = await stored();
     bot.connector.clear();
-    const card = cardOf(await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: team.teamId, supervisors: `${manager.aadObjectId},${outsider.aadObjectId}` })));
+    const card = cardOf(
+      await bot.send(
+        execute(bot, practitioner, VERBS.sharePost, {
+          assessmentId: assessment.id,
+          teamId: team.teamId,
+          supervisors: `${manager.aadObjectId},${outsider.aadObjectId}`,
+        }),
+      ),
+    );
     expect(cardText(card)).toMatch(/Choose supervisors from that team/);
     expect(cardText(card)).toMatch(/One of the people you named isn't a member of that team/);
     expect(channelCalls(bot.connector.calls)).toEqual([]);
@@ -219,14 +251,20 @@ describe('need-to-know in the channel: the short card, named supervisors and use
 
   it('when the practitioner opens Share with my team, then the team members are offered as supervisors (not the practitioner), and when Teams cannot list them, the people picker searches the organisation', async () => {
     const assessment = await stored();
-    const pickerOf = (card: unknown) => JSON.stringify(card).match(/\{"type":"Input.ChoiceSet","id":"supervisors".*?\]\}/)?.[0] ?? '';
+    const pickerOf = (card: unknown) => /\{"type":"Input.ChoiceSet","id":"supervisors".*?\]\}/.exec(JSON.stringify(card))?.[0] ?? '';
     const listed = pickerOf(cardOf(await bot.send(execute(bot, practitioner, VERBS.shareChoose, { assessmentId: assessment.id }))));
     expect(listed).toContain('"isMultiSelect":true');
     for (const u of [manager, deputy, colleague]) expect(listed).toContain(`{"title":"${u.name}","value":"${u.aadObjectId}"}`);
     expect(listed).not.toContain(practitioner.aadObjectId);
     expect(listed).not.toContain('choices.data');
 
-    bot.connector.fail(...Array.from({ length: 12 }, () => ({ status: 400, body: { error: { code: 'BadArgument', message: 'injected' } }, match: (c: ConnectorCall) => c.path.toLowerCase().endsWith('/pagedmembers') })));
+    bot.connector.fail(
+      ...Array.from({ length: 12 }, () => ({
+        status: 400,
+        body: { error: { code: 'BadArgument', message: 'injected' } },
+        match: (c: ConnectorCall) => c.path.toLowerCase().endsWith('/pagedmembers'),
+      })),
+    );
     const card = cardOf(await bot.send(execute(bot, practitioner, VERBS.shareChoose, { assessmentId: assessment.id })));
     bot.connector.clearFaults();
     const json = JSON.stringify(card);

@@ -55,7 +55,9 @@ describe('sharing a completed assessment to a team channel', () => {
   /** Shares a fresh completed assessment and returns the thread the post started. */
   async function shareNew(to: TestTeam = team): Promise<{ assessment: Assessment; thread: TestChannel; shareId: string; result: TurnResult }> {
     const assessment = await storeCompleted(bot, practitioner);
-    const result = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: to.teamId, supervisors: manager.aadObjectId }));
+    const result = await bot.send(
+      execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: to.teamId, supervisors: manager.aadObjectId }),
+    );
     const post = posts(bot.connector.calls).at(-1)!;
     const rootId = `act-${/act-(\d+)/.exec(JSON.stringify(bot.connector.calls.at(-1)))?.[1] ?? ''}`;
     const share = await bot.deps.shares.get(practitioner.tenantId, shareIdFor(practitioner.tenantId, assessment.id, to.teamId));
@@ -96,7 +98,8 @@ describe('sharing a completed assessment to a team channel', () => {
     expect(text).toContain('Shared, not acknowledged yet.');
     for (const c of SALLY_CS) expect(text).not.toContain(`C${getC(c).number} ${getC(c).shortTitle}`);
     expect(text).not.toMatch(/Risk of harm|Reflective supervision prompts|last resort/);
-    for (const answer of ['Feels that everyone has seen them', 'Angry and upset', 'Report Remove with her', 'possible sextortion']) expect(text).not.toContain(answer);
+    for (const answer of ['Feels that everyone has seen them', 'Angry and upset', 'Report Remove with her', 'possible sextortion'])
+      expect(text).not.toContain(answer);
     expect(text).toContain('Pat Practitioner');
     expect(thread.conversationId).toBe(`${team.channelId};messageid=${thread.rootMessageId}`);
   });
@@ -148,7 +151,12 @@ describe('sharing a completed assessment to a team channel', () => {
   it('when someone outside the thread tries to acknowledge or add a note, then they are refused and nothing is recorded', async () => {
     const { shareId } = await shareNew();
     const otherTeam = newTeam('Elsewhere');
-    const elsewhere: TestChannel = { teamId: otherTeam.teamId, channelId: otherTeam.channelId, rootMessageId: '1', conversationId: `${otherTeam.channelId};messageid=1` };
+    const elsewhere: TestChannel = {
+      teamId: otherTeam.teamId,
+      channelId: otherTeam.channelId,
+      rootMessageId: '1',
+      conversationId: `${otherTeam.channelId};messageid=1`,
+    };
     bot.connector.clear();
     const fromOtherChannel = await bot.send(channelExecute(bot, stranger, elsewhere, VERBS.shareAck, { shareId }));
     expect(messageOf(fromOtherChannel)).toMatch(/Only the supervisors the practitioner named/);
@@ -222,7 +230,9 @@ describe('sharing a completed assessment to a team channel', () => {
   it('when the same post is asked for twice, then it is posted once', async () => {
     const { assessment } = await shareNew();
     bot.connector.clear();
-    const again = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: team.teamId, supervisors: manager.aadObjectId }));
+    const again = await bot.send(
+      execute(bot, practitioner, VERBS.sharePost, { assessmentId: assessment.id, teamId: team.teamId, supervisors: manager.aadObjectId }),
+    );
     expect(cardText(cardOf(again))).toMatch(/Already shared with this team/);
     expect(posts(bot.connector.calls)).toEqual([]);
   });
@@ -231,7 +241,7 @@ describe('sharing a completed assessment to a team channel', () => {
     const a = await storeCompleted(bot, practitioner);
     const r = await bot.send(execute(bot, practitioner, VERBS.summaryCopy, { assessmentId: a.id }));
     expect(messageOf(r)).toMatch(/sent you the summary as plain text/);
-    const sent = r.sent.find((s) => typeof s.text === 'string' && (s.text as string).includes('Case reference'))!;
+    const sent = r.sent.find((s) => typeof s.text === 'string' && s.text.includes('Case reference'))!;
     expect(sent.textFormat).toBe('plain');
     expect((sent.conversation as { id: string }).id).toBe(practitioner.conversationId);
     expect(sent.text).toContain(SALLY.composite!.analysis);
@@ -318,7 +328,11 @@ describe('connector faults while sharing', () => {
     const team = await installedTeam();
     const a = await storeCompleted(bot, practitioner);
     const before = await bot.deps.assessmentRepository.get({ tenantId: practitioner.tenantId, aadObjectId: practitioner.aadObjectId }, a.id);
-    bot.connector.fail({ status: 403, body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }, match: isPost });
+    bot.connector.fail({
+      status: 403,
+      body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } },
+      match: isPost,
+    });
     const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: boss.aadObjectId }));
     const text = cardText(cardOf(r));
     expect(text).toMatch(/tencs is no longer in that team/);
@@ -333,7 +347,11 @@ describe('connector faults while sharing', () => {
   it('when the member lookup says 404 for the team itself, then the team is dropped too', async () => {
     const team = await installedTeam();
     const a = await storeCompleted(bot, practitioner);
-    bot.connector.fail({ status: 404, body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } }, match: (c) => c.method === 'GET' && c.path.includes('/members/') });
+    bot.connector.fail({
+      status: 404,
+      body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } },
+      match: (c) => c.method === 'GET' && c.path.includes('/members/'),
+    });
     const r = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: a.id, teamId: team.teamId, supervisors: boss.aadObjectId }));
     expect(cardText(cardOf(r))).toMatch(/tencs is no longer in that team/);
     expect(await bot.deps.teams.get(practitioner.tenantId, team.teamId)).toBeUndefined();
@@ -388,7 +406,11 @@ describe('team install and removal', () => {
 
   it('when the bot is installed in personal scope, then no team is recorded', async () => {
     const before = await bot.deps.teams.listForTenant(owner.tenantId);
-    await bot.send({ ...teamUpdate(bot, owner, newTeam(), 'added'), conversation: { id: owner.conversationId, conversationType: 'personal', tenantId: owner.tenantId }, channelData: { tenant: { id: owner.tenantId } } });
+    await bot.send({
+      ...teamUpdate(bot, owner, newTeam(), 'added'),
+      conversation: { id: owner.conversationId, conversationType: 'personal', tenantId: owner.tenantId },
+      channelData: { tenant: { id: owner.tenantId } },
+    });
     expect(await bot.deps.teams.listForTenant(owner.tenantId)).toEqual(before);
   });
 });

@@ -59,7 +59,11 @@ describe('health when storage is unreachable', () => {
       LOG_LEVEL: 'silent',
     });
     const deps = await buildDependencies(config, createLogger('silent'));
-    const running = await listen(createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger: deps.logger, maxBodyBytes: 1024 * 64 }), '127.0.0.1', 0);
+    const running = await listen(
+      createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger: deps.logger, maxBodyBytes: 1024 * 64 }),
+      '127.0.0.1',
+      0,
+    );
     try {
       const res = await fetch(`${running.url}/healthz`);
       expect(res.status).toBe(503);

@@ -77,54 +77,62 @@ describe('the Node the tests and the bot run on', () => {
 });
 
 describe('the compiled bot (npm run build, then node dist/index.js), as App Service runs it', () => {
-  it('when built from a clean dist/ and started with the production heap cap, then /healthz answers 200 and a first message gets the welcome card', { timeout: 240_000 }, async () => {
-    rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
-    const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-    expect(build.status, build.stdout + build.stderr).toBe(0);
-    for (const file of ['dist/index.js', 'dist/cards/render.js']) expect(existsSync(path.join(ROOT, file)), file).toBe(true);
-
-    const command = (/appCommandLine: '([^']+)'/.exec(readFileSync(path.join(ROOT, 'infra/azure.bicep'), 'utf8'))?.[1] ?? '').split(' ');
-    expect(command).toEqual(['node', '--max-old-space-size=192', '--max-semi-space-size=16', 'dist/index.js']);
-    const connector = await startConnector();
-    const port = await freePort();
-    const output: string[] = [];
-    // Started exactly as infra/azure.bicep starts it, from the repository root, with nothing but the compiled files.
-    const child = spawn(process.execPath, command.slice(1), {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...botEnv(inject('tablesConnectionString')), PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    try {
-      let health: Response | undefined;
-      for (const deadline = Date.now() + 60_000; Date.now() < deadline && child.exitCode === null; ) {
-        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-        if (health) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(health?.status, output.join('')).toBe(200);
-      expect(await health?.json()).toEqual({ status: 'ok', storage: 'ok' });
-      expect(output.join('')).not.toMatch(/tsx|\.ts\b/);
-
-      // The cards are read from cards/ at the repository root; dist/cards/render.js must find them as src/ does.
-      const user = newUser();
-      const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(message({ connector }, user, 'hello')),
+  it(
+    'when built from a clean dist/ and started with the production heap cap, then /healthz answers 200 and a first message gets the welcome card',
+    { timeout: 240_000 },
+    async () => {
+      rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
+      const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 180_000,
       });
-      expect(res.status, output.join('')).toBe(200);
-      const sent = connector.activities();
-      const card = (sent.at(-1)?.attachments as { contentType: string; content: { version: string } }[] | undefined)?.[0];
-      expect(card?.contentType).toBe('application/vnd.microsoft.card.adaptive');
-      expect(card?.content.version).toBe('1.5');
-      expect(cardText(card?.content)).toContain('10 Cs');
-    } finally {
-      child.kill('SIGKILL');
-      await exited;
-      await connector.close();
-    }
-  });
+      expect(build.status, build.stdout + build.stderr).toBe(0);
+      for (const file of ['dist/index.js', 'dist/cards/render.js']) expect(existsSync(path.join(ROOT, file)), file).toBe(true);
+
+      const command = (/appCommandLine: '([^']+)'/.exec(readFileSync(path.join(ROOT, 'infra/azure.bicep'), 'utf8'))?.[1] ?? '').split(' ');
+      expect(command).toEqual(['node', '--max-old-space-size=192', '--max-semi-space-size=16', 'dist/index.js']);
+      const connector = await startConnector();
+      const port = await freePort();
+      const output: string[] = [];
+      // Started exactly as infra/azure.bicep starts it, from the repository root, with nothing but the compiled files.
+      const child = spawn(process.execPath, command.slice(1), {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...botEnv(inject('tablesConnectionString')), PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      try {
+        let health: Response | undefined;
+        for (const deadline = Date.now() + 60_000; Date.now() < deadline && child.exitCode === null;) {
+          health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+          if (health) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(health?.status, output.join('')).toBe(200);
+        expect(await health?.json()).toEqual({ status: 'ok', storage: 'ok' });
+        expect(output.join('')).not.toMatch(/tsx|\.ts\b/);
+
+        // The cards are read from cards/ at the repository root; dist/cards/render.js must find them as src/ does.
+        const user = newUser();
+        const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(message({ connector }, user, 'hello')),
+        });
+        expect(res.status, output.join('')).toBe(200);
+        const sent = connector.activities();
+        const card = (sent.at(-1)?.attachments as { contentType: string; content: { version: string } }[] | undefined)?.[0];
+        expect(card?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+        expect(card?.content.version).toBe('1.5');
+        expect(cardText(card?.content)).toContain('10 Cs');
+      } finally {
+        child.kill('SIGKILL');
+        await exited;
+        await connector.close();
+      }
+    },
+  );
 });

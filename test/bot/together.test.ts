@@ -31,21 +31,36 @@ describe('doing two Cs together with a young person, over real HTTP', () => {
   it('when the practitioner opens the together view from C1, does C1 and C5 with the young person and parent, goes back and resumes, then every word is where it belongs and the shared card never showed the case', async () => {
     let card = await go(bot.send(message(bot, user, 'start')));
     card = await go(press(bot, user, card, 'tencs.cautions.ack'));
-    card = await go(press(bot, user, card, 'tencs.step.next', { caseRef: CASE_REF, ageBand: '8-10', participants: 'young-person,parent-carer', assessedOn: '2026-11-30' }));
+    card = await go(
+      press(bot, user, card, 'tencs.step.next', { caseRef: CASE_REF, ageBand: '8-10', participants: 'young-person,parent-carer', assessedOn: '2026-11-30' }),
+    );
     expect(cardText(card)).toContain('C 1 of 10');
 
     // The practitioner has typed on their own card, then opens the together view (the card's data plus its inputs, as Teams sends them).
-    const practitionerTyped = { strengths: 'Practitioner strengths C1', vulnerabilities: 'Practitioner worries C1', risk: 'medium', resilience: 'some', nextSteps: 'Plan C1' };
+    const practitionerTyped = {
+      strengths: 'Practitioner strengths C1',
+      vulnerabilities: 'Practitioner worries C1',
+      risk: 'medium',
+      resilience: 'some',
+      nextSteps: 'Plan C1',
+    };
     const ref = actionOf(card, 'tencs.step.next').data;
     card = await go(press(bot, user, card, 'tencs.together.open', practitionerTyped, 'Together view'));
     const c1Text = cardText(card);
     expect(c1Text).toContain(youngWords('confidentiality', '8-10').questions[0]!.text);
     expect(c1Text).toContain(parentWords('confidentiality').questions[0]!.text);
-    for (const hidden of [CASE_REF, 'Practitioner strengths C1', 'Practitioner worries C1', 'Plan C1', 'Risk', 'risk']) expect(JSON.stringify(card)).not.toContain(hidden);
+    for (const hidden of [CASE_REF, 'Practitioner strengths C1', 'Practitioner worries C1', 'Plan C1', 'Risk', 'risk'])
+      expect(JSON.stringify(card)).not.toContain(hidden);
     expect(c1Text).not.toMatch(/\bMedium\b|Resilience/);
 
     // C1 in the young person's words, then on to C5 Contact.
-    card = await go(press(bot, user, card, 'tencs.together.go', { youngPersonView: 'I share my drawings with my cousin', parentView: 'She asks before she posts', goTo: 'contact' }));
+    card = await go(
+      press(bot, user, card, 'tencs.together.go', {
+        youngPersonView: 'I share my drawings with my cousin',
+        parentView: 'She asks before she posts',
+        goTo: 'contact',
+      }),
+    );
     expect(cardText(card)).toContain(youngWords('contact', '8-10').title);
     expect(inputsOf(card).youngPersonView).toBe('');
     const oldContactCard = card;
@@ -67,7 +82,11 @@ describe('doing two Cs together with a young person, over real HTTP', () => {
     // Resume: the flow is still at C1, with the practitioner's and the young person's words.
     card = await go(bot.send(message(bot, user, 'resume')));
     expect(cardText(card)).toContain('C 1 of 10');
-    expect(inputsOf(card)).toMatchObject({ ...practitionerTyped, youngPersonView: 'I share my drawings with my cousin', parentView: 'She asks before she posts' });
+    expect(inputsOf(card)).toMatchObject({
+      ...practitionerTyped,
+      youngPersonView: 'I share my drawings with my cousin',
+      parentView: 'She asks before she posts',
+    });
 
     // My online world: choose what the young person said matters, show it, with no case reference or rating.
     const assessmentId = String(ref.assessmentId);
@@ -83,7 +102,7 @@ describe('doing two Cs together with a young person, over real HTTP', () => {
     expect(cardText(world)).not.toMatch(/\bMedium\b|Resilience/);
     const copied = await bot.send(execute(bot, user, 'tencs.world.copy', actionOf(world, 'tencs.world.copy').data));
     expect(copied.status).toBe(200);
-    const text = copied.sent.map((a) => String((a as { text?: string }).text ?? '')).join('\n');
+    const text = copied.sent.map((a) => (a as { text?: string }).text ?? '').join('\n');
     expect(text).toContain('My online world');
     expect(text).toContain('My gran helps me');
     expect(text).not.toContain(CASE_REF);
@@ -107,7 +126,9 @@ describe('doing two Cs together with a young person, over real HTTP', () => {
   it('when someone else presses a together button with this assessment id, then nothing is saved and they are refused', async () => {
     let card = await go(bot.send(message(bot, user, 'start')));
     card = await go(press(bot, user, card, 'tencs.cautions.ack'));
-    card = await go(press(bot, user, card, 'tencs.step.next', { caseRef: 'CR-OWN-1', ageBand: '14-15', participants: 'young-person', assessedOn: '2026-11-30' }));
+    card = await go(
+      press(bot, user, card, 'tencs.step.next', { caseRef: 'CR-OWN-1', ageBand: '14-15', participants: 'young-person', assessedOn: '2026-11-30' }),
+    );
     const ref = actionOf(card, 'tencs.step.next').data;
     const other = newUser('Someone Else');
     const refused = await go(bot.send(execute(bot, other, 'tencs.together.save', { ...ref, youngPersonView: 'Not theirs to write' })));

@@ -31,7 +31,7 @@ async function postActivity(bot: SignedBot, activity: Record<string, unknown>, h
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
-describe('only the Teams channel\'s tokens, for Teams service URLs', () => {
+describe("only the Teams channel's tokens, for Teams service URLs", () => {
   let bot: SignedBot;
   let attacker: LoopbackConnector;
 
@@ -63,7 +63,7 @@ describe('only the Teams channel\'s tokens, for Teams service URLs', () => {
     expect(cardText(cardOf({ status: 200, body: JSON.parse(result.body), sent: [] }))).toContain('10 Cs');
   });
 
-  it('when an Entra token for the bot\'s own audience with no serviceurl claim (the emulator path) names another serviceUrl, then a bare 401 and nothing is sent there', async () => {
+  it("when an Entra token for the bot's own audience with no serviceurl claim (the emulator path) names another serviceUrl, then a bare 401 and nothing is sent there", async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = sign({ iss: entraIssuer, aud: bot.botId, appid: bot.botId, ver: '1.0', tid: TEST_TENANT, nbf: now - 60, exp: now + 3600 }, entraKey);
     const activity = { ...message(bot, newUser(), 'hello'), serviceUrl: attacker.url };
@@ -73,7 +73,7 @@ describe('only the Teams channel\'s tokens, for Teams service URLs', () => {
     expect(attacker.calls).toEqual([]);
   });
 
-  it('when the bot\'s own outbound (bot-to-channel) token is replayed to it, then a bare 401, not a 500', async () => {
+  it("when the bot's own outbound (bot-to-channel) token is replayed to it, then a bare 401, not a 500", async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = sign(
       { iss: entraIssuer, aud: 'https://api.botframework.com', appid: bot.botId, ver: '1.0', tid: TEST_TENANT, nbf: now - 60, exp: now + 3600 },
@@ -81,7 +81,17 @@ describe('only the Teams channel\'s tokens, for Teams service URLs', () => {
     );
     expectBare401(await postActivity(bot, message(bot, newUser(), 'hello'), bearer(token)));
     // The same token, v2 shape (azp instead of appid).
-    const v2 = sign({ iss: `https://login.microsoftonline.com/${TEST_TENANT}/v2.0`, aud: 'https://api.botframework.com', azp: bot.botId, ver: '2.0', tid: TEST_TENANT, exp: now + 3600 }, entraKey);
+    const v2 = sign(
+      {
+        iss: `https://login.microsoftonline.com/${TEST_TENANT}/v2.0`,
+        aud: 'https://api.botframework.com',
+        azp: bot.botId,
+        ver: '2.0',
+        tid: TEST_TENANT,
+        exp: now + 3600,
+      },
+      entraKey,
+    );
     expectBare401(await postActivity(bot, message(bot, newUser(), 'hello'), bearer(v2)));
   });
 
@@ -108,7 +118,7 @@ describe('only the Teams channel\'s tokens, for Teams service URLs', () => {
     nock.removeInterceptor(interceptor);
   });
 
-  it('when the service URL is Teams\'s public-cloud connector, then the turn is answered there', async () => {
+  it("when the service URL is Teams's public-cloud connector, then the turn is answered there", async () => {
     const serviceUrl = 'https://smba.trafficmanager.net/uk/';
     const posted: unknown[] = [];
     const scope = nock('https://smba.trafficmanager.net')
@@ -232,7 +242,9 @@ describe('/healthz does not cost a storage call per request', () => {
   it('when /healthz is hit 30 times at once and then again in a row, then storage is probed once, and again only after the cache expires', async () => {
     await new Promise((r) => setTimeout(r, 900));
     const before = probes();
-    const burst = await Promise.all(Array.from({ length: 30 }, () => fetch(`${bot.url}/healthz`).then(async (r) => ({ status: r.status, body: await r.json() }))));
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, () => fetch(`${bot.url}/healthz`).then(async (r) => ({ status: r.status, body: await r.json() }))),
+    );
     for (let i = 0; i < 10; i++) burst.push(await fetch(`${bot.url}/healthz`).then(async (r) => ({ status: r.status, body: await r.json() })));
     for (const r of burst) {
       expect(r.status).toBe(200);

@@ -103,7 +103,12 @@ describe('the guided assessment in the Agents Playground', () => {
 
     card = await onC(10);
     // The picture so far: each C of concern labels its Assessment Triangle input, the guide's suggestion pre-ticked.
-    await expect(card.getByText(/C4 Content: risk high, resilience low/).first().isVisible()).resolves.toBe(true);
+    await expect(
+      card
+        .getByText(/C4 Content: risk high, resilience low/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
     await card.getByText('Domestic abuse', { exact: true }).click();
     await card.getByLabel('Your analysis: how do the risks combine?').fill('Contact and content risks add to each other');
     await shoot(card, 'c10');

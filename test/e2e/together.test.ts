@@ -38,7 +38,11 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     c2: 'My best mate from football helps me when games get mean',
   };
   const PARENT = { c1: 'We set her account to private together', c2: 'I know who her friends are online' };
-  const PRACTITIONER_TEXT = { strengths: 'Practitioner note: uses privacy settings well', vulnerabilities: 'Practitioner note: shares school name', next: 'Show her how to report a post' };
+  const PRACTITIONER_TEXT = {
+    strengths: 'Practitioner note: uses privacy settings well',
+    vulnerabilities: 'Practitioner note: shares school name',
+    next: 'Show her how to report a post',
+  };
 
   /** What must never be on a together card or My online world, whatever else is typed. */
   const expectNothingPrivate = (text: string) => {

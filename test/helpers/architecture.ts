@@ -34,7 +34,8 @@ export function forbiddenImports(files: readonly SourceFile[]): string[] {
     const inBot = file.path.startsWith('src/bot/');
     for (const specifier of importsOf(file)) {
       if (isSdk(specifier) && !inBot) found.push(`${file.path} imports the SDK ${specifier}`);
-      if (inDomain && specifier.startsWith('.') && resolved(file.path, specifier).startsWith('src/storage/')) found.push(`${file.path} imports storage ${specifier}`);
+      if (inDomain && specifier.startsWith('.') && resolved(file.path, specifier).startsWith('src/storage/'))
+        found.push(`${file.path} imports storage ${specifier}`);
       if (inDomain && specifier.startsWith('@azure/')) found.push(`${file.path} imports the storage SDK ${specifier}`);
     }
   }

@@ -62,7 +62,19 @@ export async function startAzurite(options: { location?: string; port?: number }
   const main = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist/src/table/main.js');
   const child = spawn(
     process.execPath,
-    [main, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--location', location, '--silent', '--disableTelemetry', '--skipApiVersionCheck', '--loose'],
+    [
+      main,
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      String(port),
+      '--location',
+      location,
+      '--silent',
+      '--disableTelemetry',
+      '--skipApiVersionCheck',
+      '--loose',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

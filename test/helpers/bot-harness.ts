@@ -89,7 +89,11 @@ export async function startTestBot(env: Record<string, string> = {}, options: De
   let running!: RunningServer;
   const boot = async () => {
     deps = await buildDependencies(config, createLogger(config.logLevel, logStream), options);
-    running = await listen(createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger: deps.logger, maxBodyBytes: config.maxBodyBytes }), config.host, 0);
+    running = await listen(
+      createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger: deps.logger, maxBodyBytes: config.maxBodyBytes }),
+      config.host,
+      0,
+    );
   };
   await boot();
   const harness: TestBot = {
@@ -156,7 +160,7 @@ export function installed(bot: Pick<TestBot, 'connector'>, user: TestUser): Reco
 /** The Adaptive Card in an invoke response body, or in the last activity the bot sent. */
 export function cardOf(result: TurnResult): Record<string, unknown> {
   const body = result.body as { statusCode?: number; type?: string; value?: unknown } | undefined;
-  if (body && body.type === 'application/vnd.microsoft.card.adaptive' && body.value) return body.value as Record<string, unknown>;
+  if (body?.type === 'application/vnd.microsoft.card.adaptive' && body.value) return body.value as Record<string, unknown>;
   for (const activity of [...result.sent].reverse()) {
     const attachments = (activity.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? [];
     const card = attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');

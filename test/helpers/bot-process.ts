@@ -56,11 +56,13 @@ export async function spawnBot(env: Record<string, string>, port: number, timeou
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const listening = new Promise<void>((resolve, reject) => {
     let partial = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
@@ -68,8 +70,8 @@ export async function spawnBot(env: Record<string, string>, port: number, timeou
         if (line.includes('"event":"server.listening"')) resolve();
       }
     });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
     void exited.then(({ code, signal }) => reject(new Error(`bot exited (${code ?? signal}) before listening:\n${output.join('\n')}`)));
   });
   let timer: NodeJS.Timeout | undefined;

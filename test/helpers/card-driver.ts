@@ -33,13 +33,27 @@ export function inputsOf(card: unknown): Record<string, string> {
 
 /** Finds the action a person would press: by verb, and by title when several share a verb. */
 export function actionOf(card: unknown, verb: string, title?: string | RegExp): { title: string; verb: string; data: Json } {
-  const found = executeActions(card).filter((a) => a.verb === verb && (title === undefined || (typeof title === 'string' ? a.title === title : title.test(a.title))));
-  if (found.length === 0) throw new Error(`No Action.Execute ${verb}${title ? ` titled ${String(title)}` : ''} on the card; actions: ${executeActions(card).map((a) => `${a.verb}:${a.title}`).join(', ')}`);
+  const found = executeActions(card).filter(
+    (a) => a.verb === verb && (title === undefined || (typeof title === 'string' ? a.title === title : title.test(a.title))),
+  );
+  if (found.length === 0)
+    throw new Error(
+      `No Action.Execute ${verb}${title ? ` titled ${String(title)}` : ''} on the card; actions: ${executeActions(card)
+        .map((a) => `${a.verb}:${a.title}`)
+        .join(', ')}`,
+    );
   return found[0]!;
 }
 
 /** Presses a button on a card the way Teams does: the action's data merged with every input's value (changes only to inputs the card has). */
-export function press(bot: TestBot, user: TestUser, card: unknown, verb: string, changes: Record<string, string> = {}, title?: string | RegExp): Promise<TurnResult> {
+export function press(
+  bot: TestBot,
+  user: TestUser,
+  card: unknown,
+  verb: string,
+  changes: Record<string, string> = {},
+  title?: string | RegExp,
+): Promise<TurnResult> {
   const action = actionOf(card, verb, title);
   const inputs = inputsOf(card);
   const unknown = Object.keys(changes).filter((k) => !(k in inputs));

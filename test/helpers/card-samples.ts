@@ -1,10 +1,10 @@
 import { renderListCard, renderNoticeCard, renderOutcome, renderSavedCard, renderCompletedCard, renderStepCard } from '../../src/cards/assessment-cards.js';
-import { cautionsData, changesData, consultCData, consultListData, practiceExampleData, standardsData } from '../../src/cards/consult-data.js';
+import { cautionsData, changesData, consultCData, consultListData, practiceExampleData, standardsData } from '../../src/cards/consult-cards.js';
 import { renderCard, type AdaptiveCardJson } from '../../src/cards/render.js';
 import { renderWelcomeCard } from '../../src/cards/welcome-card.js';
-import { renderSummaryCard } from '../../src/cards/summary-data.js';
+import { renderSummaryCard } from '../../src/cards/summary-cards.js';
 import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPrivacyNotice } from '../../src/cards/privacy-cards.js';
-import { assessmentSections } from '../../src/tencs/privacy-service.js';
+import { assessmentSections } from '../../src/tencs/case-export.js';
 import { renderShareChoose, renderShareResult, renderSummaryView } from '../../src/cards/share-cards.js';
 import { ConnectorFailure } from '../../src/tencs/connector-retry.js';
 import { labelTeams, type ShareOutcome } from '../../src/tencs/share-service.js';
@@ -37,7 +37,10 @@ export function inProgressAtLimits(step: Step = 'review', char = 'x'): Assessmen
   };
 }
 
-const ERRORS = ['Case reference can only use letters, digits and dashes (no spaces, no names).', 'Strengths and protective factors can be at most 2000 characters. It is 2001 now; please shorten it (your text is still in the box).'];
+const ERRORS = [
+  'Case reference can only use letters, digits and dashes (no spaces, no names).',
+  'Strengths and protective factors can be at most 2000 characters. It is 2001 now; please shorten it (your text is still in the box).',
+];
 
 function stepCards(a: Assessment, step: Step): AdaptiveCardJson[] {
   return (['flow', 'review'] as Mode[]).flatMap((mode) => [
@@ -60,11 +63,17 @@ function conflictCard(step: FormStep, char = 'x'): AdaptiveCardJson {
  * shows practitioners' text. A template missing here fails the card tests: add its samples.
  */
 export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = {
-  welcome: () => [renderWelcomeCard({ retentionDays: 3650, auditRetentionDays: 3650, caseRetentionDays: 3650 }, { personal: true }), renderWelcomeCard({ retentionDays: 90, auditRetentionDays: 800, caseRetentionDays: 396 }, { personal: false })],
+  welcome: () => [
+    renderWelcomeCard({ retentionDays: 3650, auditRetentionDays: 3650, caseRetentionDays: 3650 }, { personal: true }),
+    renderWelcomeCard({ retentionDays: 90, auditRetentionDays: 800, caseRetentionDays: 396 }, { personal: false }),
+  ],
   cautions: () => stepCards(inProgressAtLimits('cautions'), 'cautions'),
   setup: () => stepCards(inProgressAtLimits('setup'), 'setup'),
   'c-step': () => C_IDS.filter((id) => id !== 'composite').flatMap((id) => stepCards(inProgressAtLimits(id), id)),
-  'composite-step': () => [...stepCards(inProgressAtLimits('composite'), 'composite'), ...stepCards({ ...inProgressAtLimits('composite'), answers: {} }, 'composite')],
+  'composite-step': () => [
+    ...stepCards(inProgressAtLimits('composite'), 'composite'),
+    ...stepCards({ ...inProgressAtLimits('composite'), answers: {} }, 'composite'),
+  ],
   review: () => stepCards(inProgressAtLimits('review'), 'review'),
   completed: () => [renderCompletedCard({ ...atLimits(), id: ID })],
   saved: () => [renderSavedCard(inProgressAtLimits('contact')), renderSavedCard({ ...inProgressAtLimits('setup'), setup: undefined })],
@@ -85,7 +94,10 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
   ],
   notice: () => [renderNoticeCard('A title', 'A message in our own words.')],
   conflict: () => [conflictCard('setup'), ...C_IDS.map((id) => conflictCard(id))],
-  'consult-list': () => [renderCard('consult-list', consultListData()), renderCard('consult-list', consultListData({ query: 'q'.repeat(200), suggestions: [getC('contact')] }))],
+  'consult-list': () => [
+    renderCard('consult-list', consultListData()),
+    renderCard('consult-list', consultListData({ query: 'q'.repeat(200), suggestions: [getC('contact')] })),
+  ],
   'consult-c': () => TEN_CS.map((c) => renderCard('consult-c', consultCData(c))),
   together: () => [
     ...C_IDS.flatMap((c) =>
@@ -119,13 +131,18 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
   'consult-cautions': () => [renderCard('consult-cautions', cautionsData())],
   'consult-changes': () => [renderCard('consult-changes', changesData())],
   'consult-standards': () => [renderCard('consult-standards', standardsData())],
-  'consult-practice-example': () => Array.from({ length: PRACTICE_EXAMPLE.steps.length + 1 }, (_, i) => renderCard('consult-practice-example', practiceExampleData(i))),
+  'consult-practice-example': () =>
+    Array.from({ length: PRACTICE_EXAMPLE.steps.length + 1 }, (_, i) => renderCard('consult-practice-example', practiceExampleData(i))),
   summary: () => {
     const s = summarise(atLimits());
     return [renderSummaryCard(s, supervisionPrompts(s), { kind: 'preview', assessmentId: ID }), ...shareSamples().channelSummary()];
   },
   ...shareSamples().templates,
-  'privacy-export': () => renderExportCards({ caseRef: 'L'.repeat(LIMITS.caseRef), sections: [...assessmentSections({ ...atLimits(), id: ID }), ...assessmentSections(inProgressAtLimits('contact'))] }),
+  'privacy-export': () =>
+    renderExportCards({
+      caseRef: 'L'.repeat(LIMITS.caseRef),
+      sections: [...assessmentSections({ ...atLimits(), id: ID }), ...assessmentSections(inProgressAtLimits('contact'))],
+    }),
   'privacy-audit': () =>
     renderAuditCards(
       {
@@ -143,7 +160,10 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
       { tenantId: 't', aadObjectId: 'me' },
     ),
   'privacy-delete-confirm': () => [renderDeleteConfirmCard({ ...atLimits(), id: ID })],
-  'privacy-notice': () => [renderPrivacyNotice('A title', 'A message in our own words.', 'L'.repeat(LIMITS.caseRef)), renderPrivacyNotice('A title', 'A message.')],
+  'privacy-notice': () => [
+    renderPrivacyNotice('A title', 'A message in our own words.', 'L'.repeat(LIMITS.caseRef)),
+    renderPrivacyNotice('A title', 'A message.'),
+  ],
   ...cycleSamples(),
 };
 
@@ -179,7 +199,11 @@ function shareSamples(): { templates: Record<string, () => AdaptiveCardJson[]>; 
     // Teams user ids are `29:` and about 80 characters.
     ownerMri: `29:${'o'.repeat(90)}`,
     // Five supervisors (the most) with names at their limit.
-    supervisors: Array.from({ length: 5 }, (_, i) => ({ aadObjectId: `0000000${i}-0000-4000-8000-000000000000`, mri: `29:${String(i).repeat(90)}`, name: 'S'.repeat(200) })),
+    supervisors: Array.from({ length: 5 }, (_, i) => ({
+      aadObjectId: `0000000${i}-0000-4000-8000-000000000000`,
+      mri: `29:${String(i).repeat(90)}`,
+      name: 'S'.repeat(200),
+    })),
   };
   const s = summarise(atLimits());
   const author = { authorId: 'm', authorName: 'M'.repeat(200), at };
@@ -193,7 +217,11 @@ function shareSamples(): { templates: Record<string, () => AdaptiveCardJson[]>; 
     { kind: 'supervisor-not-member', team: team(2), count: 1 },
     { kind: 'supervisor-not-member', team: team(2), count: 3 },
     { kind: 'team-gone', team: team(2) },
-    ...(['throttled', 'timeout', 'failed'] as const).map((kind): ShareOutcome => ({ kind: 'connector', team: team(3), failure: new ConnectorFailure(kind, 429, 30_000) })),
+    ...(['throttled', 'timeout', 'failed'] as const).map((kind): ShareOutcome => ({
+      kind: 'connector',
+      team: team(3),
+      failure: new ConnectorFailure(kind, 429, 30_000),
+    })),
   ];
   const templates: Record<string, () => AdaptiveCardJson[]> = {
     'share-choose': () => [
@@ -207,22 +235,30 @@ function shareSamples(): { templates: Record<string, () => AdaptiveCardJson[]>; 
       renderShareChoose(ID, 'R', { teams: [], unchecked: 0 }),
     ],
     'share-channel': () => [
-      renderSummaryView({ kind: 'channel', share, audience: 'everyone', summary: s, prompts: [], acks: Array.from({ length: 30 }, () => ({ kind: 'ack' as const, ...author })), notes: [] }),
+      renderSummaryView({
+        kind: 'channel',
+        share,
+        audience: 'everyone',
+        summary: s,
+        prompts: [],
+        acks: Array.from({ length: 30 }, () => ({ kind: 'ack' as const, ...author })),
+        notes: [],
+      }),
       renderSummaryView({ kind: 'channel', share: { ...share, supervisors: undefined }, audience: 'everyone', summary: s, prompts: [], acks: [], notes: [] }),
     ],
     'share-result': () => outcomes.map((o) => renderShareResult(ID, o)),
     'share-removed': () => [renderSummaryView({ kind: 'removed', share })],
   };
   const channelSummary = () => [
-      renderSummaryView({
-        kind: 'channel',
-        share,
-        audience: 'supervisor',
-        summary: s,
-        prompts: supervisionPrompts(s),
-        acks: Array.from({ length: 30 }, () => ({ kind: 'ack' as const, ...author })),
-        notes: Array.from({ length: 10 }, () => ({ kind: 'note' as const, ...author, text: 'n'.repeat(NOTE_MAX_CHARS) })),
-      }),
+    renderSummaryView({
+      kind: 'channel',
+      share,
+      audience: 'supervisor',
+      summary: s,
+      prompts: supervisionPrompts(s),
+      acks: Array.from({ length: 30 }, () => ({ kind: 'ack' as const, ...author })),
+      notes: Array.from({ length: 10 }, () => ({ kind: 'note' as const, ...author, text: 'n'.repeat(NOTE_MAX_CHARS) })),
+    }),
   ];
   return { templates, channelSummary };
 }

@@ -42,7 +42,13 @@ export function channelMessage(bot: Pick<TestBot, 'connector'>, user: TestUser, 
 }
 
 /** An Action.Execute pressed on a card the bot posted in a channel thread. */
-export function channelExecute(bot: Pick<TestBot, 'connector'>, user: TestUser, channel: TestChannel, verb: string, data: Record<string, unknown> = {}): Record<string, unknown> {
+export function channelExecute(
+  bot: Pick<TestBot, 'connector'>,
+  user: TestUser,
+  channel: TestChannel,
+  verb: string,
+  data: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { ...execute(bot, user, verb, data), ...channelFields(user, channel) };
 }
 
@@ -70,7 +76,11 @@ export function teamUpdate(bot: Pick<TestBot, 'connector'>, by: TestUser, team: 
     from: { id: by.id, aadObjectId: by.aadObjectId, name: by.name },
     recipient: BOT_MENTION,
     conversation: { id: team.channelId, conversationType: 'channel', isGroup: true, tenantId: by.tenantId },
-    channelData: { eventType: change === 'added' ? 'teamMemberAdded' : 'teamMemberRemoved', team: { id: team.teamId, name: team.name }, tenant: { id: by.tenantId } },
+    channelData: {
+      eventType: change === 'added' ? 'teamMemberAdded' : 'teamMemberRemoved',
+      team: { id: team.teamId, name: team.name },
+      tenant: { id: by.tenantId },
+    },
     ...(change === 'added' ? { membersAdded: [{ id: BOT_MENTION.id }] } : { membersRemoved: [{ id: BOT_MENTION.id }] }),
   };
 }

@@ -20,16 +20,42 @@ export function cycleSamples(): Record<string, () => AdaptiveCardJson[]> {
   }));
   const plan = Array.from({ length: 30 }, (_, i) => ({ what: '€'.repeat(LIMITS.answerText), who: 'w'.repeat(200), byWhen: `2026-0${(i % 9) + 1}-01` }));
   const reminder = (kind: 'review' | 'unfinished') =>
-    reminderCard({ owner: { tenantId: 't', aadObjectId: 'o' }, key: `${kind}|${ID}|2026-12-02|3`, baseKey: `${kind}|${ID}|2026-12-02`, assessmentId: ID, caseRef: 'R'.repeat(LIMITS.caseRef), kind, text: 'A reminder in our own words.' });
+    reminderCard({
+      owner: { tenantId: 't', aadObjectId: 'o' },
+      key: `${kind}|${ID}|2026-12-02|3`,
+      baseKey: `${kind}|${ID}|2026-12-02`,
+      assessmentId: ID,
+      caseRef: 'R'.repeat(LIMITS.caseRef),
+      kind,
+      text: 'A reminder in our own words.',
+    });
   return {
     compare: () => [compareCard(compareCase(four, plan)), compareCard(compareCase([four[0]!]))],
     reminder: () => [reminder('review'), reminder('unfinished')],
     'hand-over-offer': () => [
-      handOverOfferCard({ id: 'handover-sample-1', from: { tenantId: 't', aadObjectId: 'a' }, to: { tenantId: 't', aadObjectId: 'b' }, assessmentIds: [ID, ID], caseRef: 'R'.repeat(LIMITS.caseRef), state: 'pending', createdAt: '2026-12-02T10:00:00.000Z', updatedAt: '2026-12-02T10:00:00.000Z' }),
+      handOverOfferCard({
+        id: 'handover-sample-1',
+        from: { tenantId: 't', aadObjectId: 'a' },
+        to: { tenantId: 't', aadObjectId: 'b' },
+        assessmentIds: [ID, ID],
+        caseRef: 'R'.repeat(LIMITS.caseRef),
+        state: 'pending',
+        createdAt: '2026-12-02T10:00:00.000Z',
+        updatedAt: '2026-12-02T10:00:00.000Z',
+      }),
     ],
     'hand-over-choose': () => [handOverChooseCard('R'.repeat(LIMITS.caseRef), 100)],
     'hand-over-sent': () => [
-      handOverSentCard({ id: 'handover-sample-2', from: { tenantId: 't', aadObjectId: 'a' }, to: { tenantId: 't', aadObjectId: 'b' }, assessmentIds: [ID], caseRef: 'R'.repeat(LIMITS.caseRef), state: 'pending', createdAt: '2026-12-02T10:00:00.000Z', updatedAt: '2026-12-02T10:00:00.000Z' }),
+      handOverSentCard({
+        id: 'handover-sample-2',
+        from: { tenantId: 't', aadObjectId: 'a' },
+        to: { tenantId: 't', aadObjectId: 'b' },
+        assessmentIds: [ID],
+        caseRef: 'R'.repeat(LIMITS.caseRef),
+        state: 'pending',
+        createdAt: '2026-12-02T10:00:00.000Z',
+        updatedAt: '2026-12-02T10:00:00.000Z',
+      }),
     ],
     'retention-warning': () => [retentionWarningCard('R'.repeat(LIMITS.caseRef), '2027-08-03T10:00:00.000Z')],
   };

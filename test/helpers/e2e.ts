@@ -18,13 +18,23 @@ export const RESULTS_DIR = path.join(ROOT, 'test-results', 'e2e');
 /** Debian's chromium and the flags that make it run headless in a container without reaching out. */
 export const CHROMIUM = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 } as const;
 
 async function waitForHttp(url: string, what: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.signalCode ?? child.exitCode}) before answering at ${url}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what} exited (${child.signalCode ?? child.exitCode}) before answering at ${url}`);
     try {
       const res = await fetch(url);
       await res.arrayBuffer();
@@ -104,9 +114,27 @@ export interface PlaygroundUser {
   readonly surname: string;
 }
 
-export const PRACTITIONER: PlaygroundUser = { id: 'user-id-practitioner', name: 'Alex Wilber', aadObjectId: '6a0f2f1e-1c1d-4d6e-9a7b-0c1d2e3f4a51', givenName: 'Alex', surname: 'Wilber' };
-export const MANAGER: PlaygroundUser = { id: 'user-id-manager', name: 'Megan Bowen', aadObjectId: '7b1a3a2f-2d2e-4e7f-8b8c-1d2e3f4a5b62', givenName: 'Megan', surname: 'Bowen' };
-export const OUTSIDER: PlaygroundUser = { id: 'user-id-outsider', name: 'Isaiah Langer', aadObjectId: '8c2b4b3a-3e3f-4f80-9c9d-2e3f4a5b6c73', givenName: 'Isaiah', surname: 'Langer' };
+export const PRACTITIONER: PlaygroundUser = {
+  id: 'user-id-practitioner',
+  name: 'Alex Wilber',
+  aadObjectId: '6a0f2f1e-1c1d-4d6e-9a7b-0c1d2e3f4a51',
+  givenName: 'Alex',
+  surname: 'Wilber',
+};
+export const MANAGER: PlaygroundUser = {
+  id: 'user-id-manager',
+  name: 'Megan Bowen',
+  aadObjectId: '7b1a3a2f-2d2e-4e7f-8b8c-1d2e3f4a5b62',
+  givenName: 'Megan',
+  surname: 'Bowen',
+};
+export const OUTSIDER: PlaygroundUser = {
+  id: 'user-id-outsider',
+  name: 'Isaiah Langer',
+  aadObjectId: '8c2b4b3a-3e3f-4f80-9c9d-2e3f4a5b6c73',
+  givenName: 'Isaiah',
+  surname: 'Langer',
+};
 /** The Playground insists on at least five other users; these colleagues fill the team. */
 const COLLEAGUES: readonly PlaygroundUser[] = [
   { id: 'user-id-colleague-1', name: 'Adele Vance', aadObjectId: '9d3c5c4b-4f40-4091-8dae-3f4a5b6c7d84', givenName: 'Adele', surname: 'Vance' },
@@ -117,7 +145,15 @@ const COLLEAGUES: readonly PlaygroundUser[] = [
 
 function userYaml(u: PlaygroundUser, indent: string): string {
   const upn = `${u.givenName.toLowerCase()}@example.org`;
-  return [`id: ${u.id}`, `name: ${u.name}`, `userPrincipleName: ${upn}`, `aadObjectId: ${u.aadObjectId}`, `givenName: ${u.givenName}`, `surname: ${u.surname}`, `email: ${upn}`]
+  return [
+    `id: ${u.id}`,
+    `name: ${u.name}`,
+    `userPrincipleName: ${upn}`,
+    `aadObjectId: ${u.aadObjectId}`,
+    `givenName: ${u.givenName}`,
+    `surname: ${u.surname}`,
+    `email: ${upn}`,
+  ]
     .map((line, i) => (i === 0 ? line : `${indent}${line}`))
     .join('\n');
 }
@@ -247,7 +283,8 @@ interface DomStyle {
 export async function cardProblems(card: Locator): Promise<string[]> {
   return card.evaluate((node: unknown) => {
     const root = node as DomElement;
-    const styleOf = (globalThis as unknown as { getComputedStyle(el: DomElement): DomStyle }).getComputedStyle;
+    const page = globalThis as unknown as { getComputedStyle(el: DomElement): DomStyle };
+    const styleOf = (el: DomElement): DomStyle => page.getComputedStyle(el);
     const problems: string[] = [];
     const box = root.getBoundingClientRect();
     for (const el of Array.from(root.querySelectorAll('*'))) {
@@ -256,7 +293,8 @@ export async function cardProblems(card: Locator): Promise<string[]> {
       if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
       const text = (el.innerText ?? '').trim().slice(0, 60);
       if (r.right > box.right + 1 || r.left < box.left - 1) problems.push(`sticks out of the card: ${el.className || el.tagName} "${text}"`);
-      if (el.classList.contains('ac-textBlock') && el.scrollWidth > el.clientWidth + 1 && style.overflow !== 'visible') problems.push(`text cut off: "${text}"`);
+      if (el.classList.contains('ac-textBlock') && el.scrollWidth > el.clientWidth + 1 && style.overflow !== 'visible')
+        problems.push(`text cut off: "${text}"`);
       if (el.classList.contains('ac-textBlock') && style.webkitLineClamp !== 'none' && el.scrollHeight > el.clientHeight + 1 && style.overflow !== 'visible') {
         problems.push(`text clipped vertically: "${text}"`);
       }
@@ -304,7 +342,11 @@ export class ChatDriver {
     await this.page.bringToFront();
     await this.composer('Start a new post').click();
     await this.page.keyboard.type('@');
-    await this.page.getByRole('menuitem').filter({ hasText: new RegExp(`^\s*${botName}\s*$`) }).first().click();
+    await this.page
+      .getByRole('menuitem')
+      .filter({ hasText: new RegExp(`^\\s*${botName}\\s*$`) })
+      .first()
+      .click();
     await this.page.keyboard.type(` ${text}`);
     await this.page.getByRole('button', { name: 'Post', exact: true }).click();
   }

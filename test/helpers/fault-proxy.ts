@@ -102,7 +102,16 @@ export async function startFaultProxy(targetPort: number, listenPort = 0): Promi
   };
 
   const errorBody = (status: number): unknown => {
-    const code = status === 503 ? 'ServerBusy' : status === 500 ? 'OperationTimedOut' : status === 412 ? 'UpdateConditionNotSatisfied' : status === 429 ? 'TooManyRequests' : 'InjectedFault';
+    const code =
+      status === 503
+        ? 'ServerBusy'
+        : status === 500
+          ? 'OperationTimedOut'
+          : status === 412
+            ? 'UpdateConditionNotSatisfied'
+            : status === 429
+              ? 'TooManyRequests'
+              : 'InjectedFault';
     return { 'odata.error': { code, message: { lang: 'en-US', value: `Injected ${status} ${code}` } } };
   };
 
@@ -119,7 +128,10 @@ export async function startFaultProxy(targetPort: number, listenPort = 0): Promi
       }
     }
     if (fault) entry.outcome = fault.kind;
-    if (fault?.kind === 'status') return reply(res, fault.status, fault.body ?? errorBody(fault.status), fault.headers);
+    if (fault?.kind === 'status') {
+      reply(res, fault.status, fault.body ?? errorBody(fault.status), fault.headers);
+      return;
+    }
     if (fault?.kind === 'reset') return req.socket.destroy();
     if (fault?.kind === 'hang') return;
     if (fault?.kind === 'before') {
@@ -132,7 +144,8 @@ export async function startFaultProxy(targetPort: number, listenPort = 0): Promi
     if (fault?.kind === 'after-commit') {
       await fault.hook?.();
       if (fault.then === 'reset') return req.socket.destroy();
-      return reply(res, fault.then.status, fault.then.body ?? errorBody(fault.then.status));
+      reply(res, fault.then.status, fault.then.body ?? errorBody(fault.then.status));
+      return;
     }
     const headers = { ...answer.headers };
     delete headers['transfer-encoding'];

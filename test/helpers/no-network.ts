@@ -14,6 +14,8 @@ nock.enableNetConnect(/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/);
  * intercepted request behave as Node's: the error it was destroyed with reaches it once. A request with no
  * error listener of its own still throws, as in Node. Remove once nock's interceptors emit it once.
  */
+// Called below as destroy.call(this, …), so it keeps its `this`.
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const destroy = ClientRequest.prototype.destroy;
 ClientRequest.prototype.destroy = function (this: ClientRequest, error?: Error) {
   if (error && !this.destroyed) {

@@ -27,7 +27,12 @@ export async function post(url: string, connector: Pick<LoopbackConnector, 'call
   const conversation = (activity.conversation as { id: string }).id;
   const replies = () => connector.calls.filter((c) => c.conversationId === conversation && c.body.replyToId === activity.id).map((c) => c.body);
   try {
-    const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity), signal: AbortSignal.timeout(60_000) });
+    const res = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+      signal: AbortSignal.timeout(60_000),
+    });
     const text = await res.text();
     let body: unknown = text;
     try {
@@ -85,7 +90,10 @@ export function seenIn(turn: Turn): Seen {
   if (body && typeof body === 'object' && body.statusCode !== undefined && body.statusCode !== 200) return { kind: 'failed', why: `invoke ${body.statusCode}` };
   const card = cardIn(turn);
   if (!card) {
-    const text = turn.sent.map((a) => a.text).filter((t): t is string => typeof t === 'string').join('\n');
+    const text = turn.sent
+      .map((a) => a.text)
+      .filter((t): t is string => typeof t === 'string')
+      .join('\n');
     return text ? { kind: 'text', text } : { kind: 'failed', why: 'no card and no text' };
   }
   const actions = executeActions(card);
@@ -93,7 +101,8 @@ export function seenIn(turn: Turn): Seen {
   if (conflict) return { kind: 'conflict', ref: refOf(conflict.data), card };
   const forward = actions.find((a) => a.verb === VERBS.cautionsAck || a.verb === VERBS.stepNext || a.verb === VERBS.reviewComplete);
   const text = cardText(card);
-  if (forward) return { kind: 'step', ref: refOf(forward.data), card, notSaved: text.includes(NOT_SAVED_MESSAGE), refusedCompleted: text.includes(COMPLETED_MESSAGE) };
+  if (forward)
+    return { kind: 'step', ref: refOf(forward.data), card, notSaved: text.includes(NOT_SAVED_MESSAGE), refusedCompleted: text.includes(COMPLETED_MESSAGE) };
   const heading = String(((card.body as Json[] | undefined)?.[0] as { text?: unknown } | undefined)?.text ?? '');
   if (heading === 'Saved for later') return { kind: 'saved', assessmentId: String(actions.find((a) => a.verb === VERBS.open)?.data.assessmentId), card };
   if (heading === 'Assessment complete') return { kind: 'completed', card };
@@ -112,7 +121,24 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const WORDS = ['chat', 'gaming', 'school', 'friends', 'late at night', 'café', 'says “fine”', 'worried', 'phone', 'streams', 'Zoë', 'kept\nsecret', 'O’Brien', '😀', 'trusts nan', 'ÅÄÖ'];
+const WORDS = [
+  'chat',
+  'gaming',
+  'school',
+  'friends',
+  'late at night',
+  'café',
+  'says “fine”',
+  'worried',
+  'phone',
+  'streams',
+  'Zoë',
+  'kept\nsecret',
+  'O’Brien',
+  '😀',
+  'trusts nan',
+  'ÅÄÖ',
+];
 
 /** One attempt to change a step: what was sent, and whether the bot confirmed it. */
 interface Attempt {
@@ -205,7 +231,11 @@ export class Practitioner {
     for (const field of fieldsFor(step)) {
       if (field.kind === 'text') form[field.id] = this.random() < 0.8 ? this.text() : '';
       else if (field.kind === 'choice') form[field.id] = this.pick(field.choices!.map((c) => c.value));
-      else if (field.kind === 'multi') form[field.id] = field.choices!.map((c) => c.value).filter(() => this.random() < 0.3).join(',');
+      else if (field.kind === 'multi')
+        form[field.id] = field
+          .choices!.map((c) => c.value)
+          .filter(() => this.random() < 0.3)
+          .join(',');
     }
     return form;
   }
@@ -222,13 +252,20 @@ export class Practitioner {
   /** Presses a button on the card on screen, with `changes` typed into its inputs first. */
   press(verb: string, changes: Record<string, string> = {}, title?: string): Json {
     const action = executeActions(this.card).find((a) => a.verb === verb && (title === undefined || a.title === title));
-    if (!action) throw new Error(`${this.name}: no ${verb} on the card on screen (${executeActions(this.card).map((a) => a.verb).join(', ')})`);
+    if (!action)
+      throw new Error(
+        `${this.name}: no ${verb} on the card on screen (${executeActions(this.card)
+          .map((a) => a.verb)
+          .join(', ')})`,
+      );
     return this.invoke(verb, { ...inputsOf(this.card), ...changes, ...action.data });
   }
 
   /** The ref of the card on screen, if it is an assessment step card. */
   ref(): Ref | undefined {
-    const forward = executeActions(this.card).find((a) => a.verb === VERBS.cautionsAck || a.verb === VERBS.stepNext || a.verb === VERBS.reviewComplete || a.verb === VERBS.conflictKeepMine);
+    const forward = executeActions(this.card).find(
+      (a) => a.verb === VERBS.cautionsAck || a.verb === VERBS.stepNext || a.verb === VERBS.reviewComplete || a.verb === VERBS.conflictKeepMine,
+    );
     return forward ? refOf(forward.data) : undefined;
   }
 
@@ -262,7 +299,9 @@ export class Practitioner {
     const seen = seenIn({ status: 200, body: { type: ADAPTIVE, value: this.card }, sent: [], error: undefined, ms: 0 });
     if (seen.kind === 'saved') return { label: 'resume', kind: 'open', activity: this.press(VERBS.open), expect: undefined };
     if (seen.kind === 'conflict') {
-      return this.random() < 0.5 ? this.keepMine() : { label: `keep saved ${seen.ref.step}`, kind: 'keep-saved', activity: this.press(VERBS.conflictKeepSaved) };
+      return this.random() < 0.5
+        ? this.keepMine()
+        : { label: `keep saved ${seen.ref.step}`, kind: 'keep-saved', activity: this.press(VERBS.conflictKeepSaved) };
     }
     if (seen.kind !== 'step') throw new Error(`${this.name}: nothing to press on a ${seen.kind} card`);
     const { step } = seen.ref;
@@ -270,13 +309,17 @@ export class Practitioner {
     if (step === 'review') {
       if (this.random() < 0.15) {
         const target = this.pick(['setup', ...C_IDS] as const);
-        return { label: `edit ${target}`, kind: 'edit', activity: this.press(VERBS.reviewEdit, {}, target === 'setup' ? 'Edit details' : `Edit C${C_IDS.indexOf(target) + 1}`) };
+        return {
+          label: `edit ${target}`,
+          kind: 'edit',
+          activity: this.press(VERBS.reviewEdit, {}, target === 'setup' ? 'Edit details' : `Edit C${C_IDS.indexOf(target) + 1}`),
+        };
       }
       return { label: 'complete', kind: 'complete', activity: this.press(VERBS.reviewComplete) };
     }
     if (seen.notSaved || seen.refusedCompleted) {
       // The card kept what was typed: press the same button again, as a practitioner told to retry would.
-      return this.submit(VERBS.stepNext, inputsOfForm(this.card!, step as FormStep));
+      return this.submit(VERBS.stepNext, inputsOfForm(this.card, step as FormStep));
     }
     const roll = this.random();
     // Only the buttons the card shows (a step opened from the review has no Back or Skip).
@@ -311,7 +354,8 @@ export class Practitioner {
       this.cardAt = attempt?.done ?? ++clock;
     }
     const onAssessment = (id: string) => {
-      if (this.assessmentId && this.assessmentId !== id) this.problems.push(`${this.name}: ${move.label} answered for assessment ${id}, not ${this.assessmentId}`);
+      if (this.assessmentId && this.assessmentId !== id)
+        this.problems.push(`${this.name}: ${move.label} answered for assessment ${id}, not ${this.assessmentId}`);
     };
     if (move.kind === 'start' && seen.kind === 'step') {
       onAssessment(seen.ref.assessmentId);
@@ -400,13 +444,20 @@ function checkAssessment(p: Practitioner, a: Assessment): string[] {
     for (const t of confirmed) {
       const shown = confirmedBefore(t.cardAt);
       const latest = confirmedBefore(t.sent);
-      if (latest && latest !== shown && (!shown || canonical(latest.form, step) !== canonical(shown.form, step)) && canonical(latest.form, step) !== canonical(t.form, step)) {
+      if (
+        latest &&
+        latest !== shown &&
+        (!shown || canonical(latest.form, step) !== canonical(shown.form, step)) &&
+        canonical(latest.form, step) !== canonical(t.form, step)
+      ) {
         problems.push(`${p.name}: a save of ${step} from a card shown before a confirmed change was confirmed over it (silent overwrite)`);
       }
     }
     const actual = canonical(formFromAssessment(a, step), step);
     if (!allowed.has(actual)) {
-      problems.push(`${p.name}: ${step} holds neither its last confirmed answer nor a whole later attempt (${attempts.length} attempts, ${confirmed.length} confirmed)`);
+      problems.push(
+        `${p.name}: ${step} holds neither its last confirmed answer nor a whole later attempt (${attempts.length} attempts, ${confirmed.length} confirmed)`,
+      );
     }
   }
   return problems;
@@ -469,7 +520,11 @@ export async function advanceTo(p: Practitioner, step: Step, send: (activity: Js
   for (let i = 0; i < 20; i++) {
     const ref = p.started === 'confirmed' ? p.ref() : undefined;
     if (ref?.step === step) return;
-    const move = !ref ? p.start() : ref.step === 'cautions' ? { label: 'ack', kind: 'ack' as const, activity: p.press(VERBS.cautionsAck), expect: 'setup' as const } : p.submit(VERBS.stepNext);
+    const move = !ref
+      ? p.start()
+      : ref.step === 'cautions'
+        ? { label: 'ack', kind: 'ack' as const, activity: p.press(VERBS.cautionsAck), expect: 'setup' as const }
+        : p.submit(VERBS.stepNext);
     const attempt = p.begin(move);
     const seen = p.finish(move, attempt, await send(move.activity));
     if (seen.kind !== 'step') throw new Error(`${p.name}: ${move.label} gave ${seen.kind}${seen.kind === 'failed' ? ` (${seen.why})` : ''}`);

@@ -4,7 +4,11 @@
  * node_modules or, failing that, from /work/wt/_readability/node_modules (a private --no-save install).
  * At merge this becomes three plain imports.
  */
-type Counts = { sentence: number; word: number; syllable: number };
+interface Counts {
+  sentence: number;
+  word: number;
+  syllable: number;
+}
 
 async function load<T>(name: string): Promise<T> {
   try {

@@ -33,10 +33,7 @@ describe('when the Bot Connector fails while the bot replies', () => {
   };
   const repliesTo = (activity: Record<string, unknown>) => bot.connector.calls.filter((c) => c.body.replyToId === activity.id);
 
-  for (const fault of [
-    { status: 429, headers: { 'Retry-After': '1' } },
-    { status: 503 },
-  ] satisfies ConnectorFault[]) {
+  for (const fault of [{ status: 429, headers: { 'Retry-After': '1' } }, { status: 503 }] satisfies ConnectorFault[]) {
     it(`when the reply to "start" gets ${fault.status}, then it is retried and delivered once, and one assessment exists`, async () => {
       const p = practitioner();
       const move = p.start();
@@ -84,7 +81,10 @@ describe('when the Bot Connector fails while the bot replies', () => {
     const p = practitioner();
     await advanceTo(p, 'connection', send);
     const resume: Record<string, unknown> = { ...p.start().activity, text: 'resume' };
-    bot.connector.fail({ status: 503, match: (c) => c.body.replyToId === resume.id }, { status: 429, headers: { 'Retry-After': '1' }, match: (c) => c.body.replyToId === resume.id });
+    bot.connector.fail(
+      { status: 503, match: (c) => c.body.replyToId === resume.id },
+      { status: 429, headers: { 'Retry-After': '1' }, match: (c) => c.body.replyToId === resume.id },
+    );
     const turn = await send(resume);
     const seen = seenIn(turn);
     expect(seen.kind === 'step' && seen.ref.step).toBe('connection');

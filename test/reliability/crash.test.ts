@@ -10,7 +10,11 @@ const SOAK = process.env.SOAK === '1';
 const BASE_SEED = Number(process.env.SOAK_SEED ?? 20250314);
 const RUNS = SOAK ? 25 : 3;
 
-type KillPoint = { readonly phase: 'before-write' | 'after-write' | 'read' | 'timer'; readonly at: number; readonly delayMs: number };
+interface KillPoint {
+  readonly phase: 'before-write' | 'after-write' | 'read' | 'timer';
+  readonly at: number;
+  readonly delayMs: number;
+}
 
 /** Seeded kill points, each counted from the one before: the n-th write, read or turn after it (about 28 writes per practitioner). */
 function killPlan(random: () => number): KillPoint[] {
@@ -75,75 +79,82 @@ describe('when the bot process is killed (SIGKILL) at seeded random points and T
 
   for (let run = 0; run < RUNS; run++) {
     const seed = BASE_SEED + run;
-    it(`then every confirmed answer is stored once with its last value, nothing is torn, no start is duplicated (seed ${seed})`, { timeout: 120_000 }, async () => {
-      const random = seededRandom(seed);
-      const plan = killPlan(random);
-      const killsBefore = kills;
-      let writes = 0;
-      let reads = 0;
-      let turns = 0;
-      /** Set from the moment a kill is chosen until it happened, so one kill is not overtaken by the next. */
-      let killing = false;
-      const happened: string[] = [];
-      const isWrite = (r: { method: string; path: string }) => entityWriteTo('assessments')(r) || entityWriteTo('audit')(r);
-      proxy.observe((r) => {
-        const next = plan[0];
-        if (!next || restarting || killing) return undefined;
-        if (isWrite(r)) writes++;
-        if (entityReadOf('assessments')(r)) reads++;
-        // The request is held a moment before the kill: a bot that answered before its write was done would be caught.
-        const hook = async () => {
-          await new Promise((resolve) => setTimeout(resolve, next.delayMs));
-          await killAndRestart();
-          killing = false;
+    it(
+      `then every confirmed answer is stored once with its last value, nothing is torn, no start is duplicated (seed ${seed})`,
+      { timeout: 120_000 },
+      async () => {
+        const random = seededRandom(seed);
+        const plan = killPlan(random);
+        const killsBefore = kills;
+        let writes = 0;
+        let reads = 0;
+        let turns = 0;
+        /** Set from the moment a kill is chosen until it happened, so one kill is not overtaken by the next. */
+        let killing = false;
+        const happened: string[] = [];
+        const isWrite = (r: { method: string; path: string }) => entityWriteTo('assessments')(r) || entityWriteTo('audit')(r);
+        proxy.observe((r) => {
+          const next = plan[0];
+          if (!next || restarting || killing) return undefined;
+          if (isWrite(r)) writes++;
+          if (entityReadOf('assessments')(r)) reads++;
+          // The request is held a moment before the kill: a bot that answered before its write was done would be caught.
+          const hook = async () => {
+            await new Promise((resolve) => setTimeout(resolve, next.delayMs));
+            await killAndRestart();
+            killing = false;
+          };
+          let fault: Fault | undefined;
+          if (next.phase === 'before-write' && isWrite(r) && writes >= next.at) fault = { kind: 'before', hook };
+          if (next.phase === 'after-write' && isWrite(r) && writes >= next.at) fault = { kind: 'after-commit', then: 'reset', hook };
+          if (next.phase === 'read' && entityReadOf('assessments')(r) && reads >= next.at) fault = { kind: 'before', hook };
+          if (fault) {
+            happened.push(`${next.phase} +${next.delayMs}ms on ${r.method} ${r.path.replace(/^\/devstoreaccount1\/[a-z0-9]+?(assessments|audit).*$/, '$1')}`);
+            killing = true;
+            plan.shift();
+            writes = reads = turns = 0;
+          }
+          return fault;
+        });
+        const beforeSend = () => {
+          const next = plan[0];
+          if (next?.phase === 'timer' && ++turns >= next.at && !restarting && !killing) {
+            plan.shift();
+            writes = reads = turns = 0;
+            happened.push(`timer +${next.delayMs}ms`);
+            setTimeout(() => void killAndRestart(), next.delayMs);
+          }
         };
-        let fault: Fault | undefined;
-        if (next.phase === 'before-write' && isWrite(r) && writes >= next.at) fault = { kind: 'before', hook };
-        if (next.phase === 'after-write' && isWrite(r) && writes >= next.at) fault = { kind: 'after-commit', then: 'reset', hook };
-        if (next.phase === 'read' && entityReadOf('assessments')(r) && reads >= next.at) fault = { kind: 'before', hook };
-        if (fault) {
-          happened.push(`${next.phase} +${next.delayMs}ms on ${r.method} ${r.path.replace(/^\/devstoreaccount1\/[a-z0-9]+?(assessments|audit).*$/, '$1')}`);
-          killing = true;
-          plan.shift();
-          writes = reads = turns = 0;
-        }
-        return fault;
-      });
-      const beforeSend = () => {
-        const next = plan[0];
-        if (next?.phase === 'timer' && ++turns >= next.at && !restarting && !killing) {
-          plan.shift();
-          writes = reads = turns = 0;
-          happened.push(`timer +${next.delayMs}ms`);
-          setTimeout(() => void killAndRestart(), next.delayMs);
-        }
-      };
 
-      const practitioners = [new Practitioner('first', connector, seededRandom(seed * 7 + 1)), new Practitioner('second', connector, seededRandom(seed * 7 + 2))];
-      try {
-        const stats = await Promise.all(
-          practitioners.map((p) =>
-            drive(p, (activity) => post(bot.url, connector, activity), {
-              beforeSend,
-              recover: async () => {
-                await new Promise((r) => setTimeout(r, 20));
-                await restarting;
-              },
-            }),
-          ),
-        );
-        proxy.observe(undefined);
-        const context = JSON.stringify({ seed, kills: happened, seen: stats.map((x) => x.seen) });
-        const repository = await repositoryFor(env, inject('tablesConnectionString'));
-        expect(await checkPromise(repository, practitioners), context).toEqual([]);
-        expect(leakedText(output.flat(), practitioners), context).toEqual([]);
-        // The run must actually have crashed the bot mid-flow, or it proves nothing.
-        expect(kills).toBeGreaterThan(killsBefore);
-        expect(stats.reduce((n, s) => n + s.replays, 0)).toBeGreaterThan(0);
-      } finally {
-        proxy.observe(undefined);
-        await restarting;
-      }
-    });
+        const practitioners = [
+          new Practitioner('first', connector, seededRandom(seed * 7 + 1)),
+          new Practitioner('second', connector, seededRandom(seed * 7 + 2)),
+        ];
+        try {
+          const stats = await Promise.all(
+            practitioners.map((p) =>
+              drive(p, (activity) => post(bot.url, connector, activity), {
+                beforeSend,
+                recover: async () => {
+                  await new Promise((r) => setTimeout(r, 20));
+                  await restarting;
+                },
+              }),
+            ),
+          );
+          proxy.observe(undefined);
+          const context = JSON.stringify({ seed, kills: happened, seen: stats.map((x) => x.seen) });
+          const repository = await repositoryFor(env, inject('tablesConnectionString'));
+          expect(await checkPromise(repository, practitioners), context).toEqual([]);
+          expect(leakedText(output.flat(), practitioners), context).toEqual([]);
+          // The run must actually have crashed the bot mid-flow, or it proves nothing.
+          expect(kills).toBeGreaterThan(killsBefore);
+          expect(stats.reduce((n, s) => n + s.replays, 0)).toBeGreaterThan(0);
+        } finally {
+          proxy.observe(undefined);
+          await restarting;
+        }
+      },
+    );
   }
 });

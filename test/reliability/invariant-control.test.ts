@@ -47,5 +47,4 @@ describe('the promise check (controls)', () => {
   it('when a log line holds typed text, then it is found', () => {
     expect(leakedText(['{"msg":"ok"}', `{"text":"${practitioner.typed.at(-1)!.replace(/\n/g, '\\n')}"}`], [practitioner])).toHaveLength(1);
   });
-
 });

@@ -70,24 +70,28 @@ describe('when the bot gets SIGTERM with a turn in flight', () => {
     expect(await checkPromise(repository, [p])).toEqual([]);
   });
 
-  it('when a turn is still running 10 s after SIGTERM (a reply to a connector that does not answer), then the process gives up and exits 1, and what was written is whole', { timeout: 60_000 }, async () => {
-    const late = await spawnBot(env, await freePort());
-    try {
-      const p = new Practitioner('stuck', connector, seededRandom(901));
-      const move = p.start();
-      // Not a long Retry-After: the bot caps those waits (connector-retry-cap) and would finish at once.
-      connector.fail({ status: 503, delayMs: 60_000, match: (c) => c.body.replyToId === move.activity.id });
-      const attempt = p.begin(move);
-      const inFlight = post(late.url, connector, move.activity);
-      while (!connector.calls.some((c) => c.body.replyToId === move.activity.id)) await new Promise((r) => setTimeout(r, 20));
-      late.child.kill('SIGTERM');
-      expect(await late.exited).toEqual({ code: 1, signal: null });
-      expect(late.output.some((line) => line.includes('"event":"server.stop-timeout"'))).toBe(true);
-      expect(p.finish(move, attempt, await inFlight).kind).toBe('failed');
-      const repository = await repositoryFor(env, inject('tablesConnectionString'));
-      expect(await checkPromise(repository, [p])).toEqual([]);
-    } finally {
-      await late.kill('SIGKILL');
-    }
-  });
+  it(
+    'when a turn is still running 10 s after SIGTERM (a reply to a connector that does not answer), then the process gives up and exits 1, and what was written is whole',
+    { timeout: 60_000 },
+    async () => {
+      const late = await spawnBot(env, await freePort());
+      try {
+        const p = new Practitioner('stuck', connector, seededRandom(901));
+        const move = p.start();
+        // Not a long Retry-After: the bot caps those waits (connector-retry-cap) and would finish at once.
+        connector.fail({ status: 503, delayMs: 60_000, match: (c) => c.body.replyToId === move.activity.id });
+        const attempt = p.begin(move);
+        const inFlight = post(late.url, connector, move.activity);
+        while (!connector.calls.some((c) => c.body.replyToId === move.activity.id)) await new Promise((r) => setTimeout(r, 20));
+        late.child.kill('SIGTERM');
+        expect(await late.exited).toEqual({ code: 1, signal: null });
+        expect(late.output.some((line) => line.includes('"event":"server.stop-timeout"'))).toBe(true);
+        expect(p.finish(move, attempt, await inFlight).kind).toBe('failed');
+        const repository = await repositoryFor(env, inject('tablesConnectionString'));
+        expect(await checkPromise(repository, [p])).toEqual([]);
+      } finally {
+        await late.kill('SIGKILL');
+      }
+    },
+  );
 });

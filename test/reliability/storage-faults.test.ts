@@ -166,27 +166,14 @@ describe('when Table Storage fails while a practitioner saves an answer', () => 
     expect(await checkPromise(repository, [p])).toEqual([]);
   });
 
-  it('when storage throttles with a Retry-After longer than the deadline, then the practitioner gets "not saved" with the text kept inside Teams\' 15 s', { timeout: 60_000 }, async () => {
-    const p = await onContext();
-    const rev = await revOf(p);
-    proxy.inject({ fault: { kind: 'status', status: 429, headers: { 'retry-after': '60' } }, match: isReplace });
-    const first = await turn(p, p.submit(VERBS.stepNext));
-    expect(first.seen.kind === 'step' && first.seen.notSaved, JSON.stringify(first.seen).slice(0, 300)).toBe(true);
-    expect(first.ms).toBeLessThan(TEAMS_LIMIT_MS);
-    expect(p.problems).toEqual([]);
-    expect(await revOf(p)).toBe(rev);
-    const again = await turn(p, p.nextMove());
-    expect(again.seen.kind === 'step' && again.seen.ref.step).toBe('content');
-    expect(await checkPromise(repository, [p])).toEqual([]);
-  });
-
-  for (const where of ['read', 'write'] as const) {
-    it(`when storage hangs on the ${where}, then the turn answers "not saved" with the text kept well inside Teams' 15 s, and pressing again saves it`, { timeout: 60_000 }, async () => {
+  it(
+    'when storage throttles with a Retry-After longer than the deadline, then the practitioner gets "not saved" with the text kept inside Teams\' 15 s',
+    { timeout: 60_000 },
+    async () => {
       const p = await onContext();
       const rev = await revOf(p);
-      proxy.inject({ fault: { kind: 'hang' }, match: where === 'read' ? entityReadOf('assessments') : isReplace, times: 3 });
+      proxy.inject({ fault: { kind: 'status', status: 429, headers: { 'retry-after': '60' } }, match: isReplace });
       const first = await turn(p, p.submit(VERBS.stepNext));
-      proxy.clearFaults();
       expect(first.seen.kind === 'step' && first.seen.notSaved, JSON.stringify(first.seen).slice(0, 300)).toBe(true);
       expect(first.ms).toBeLessThan(TEAMS_LIMIT_MS);
       expect(p.problems).toEqual([]);
@@ -194,7 +181,28 @@ describe('when Table Storage fails while a practitioner saves an answer', () => 
       const again = await turn(p, p.nextMove());
       expect(again.seen.kind === 'step' && again.seen.ref.step).toBe('content');
       expect(await checkPromise(repository, [p])).toEqual([]);
-    });
+    },
+  );
+
+  for (const where of ['read', 'write'] as const) {
+    it(
+      `when storage hangs on the ${where}, then the turn answers "not saved" with the text kept well inside Teams' 15 s, and pressing again saves it`,
+      { timeout: 60_000 },
+      async () => {
+        const p = await onContext();
+        const rev = await revOf(p);
+        proxy.inject({ fault: { kind: 'hang' }, match: where === 'read' ? entityReadOf('assessments') : isReplace, times: 3 });
+        const first = await turn(p, p.submit(VERBS.stepNext));
+        proxy.clearFaults();
+        expect(first.seen.kind === 'step' && first.seen.notSaved, JSON.stringify(first.seen).slice(0, 300)).toBe(true);
+        expect(first.ms).toBeLessThan(TEAMS_LIMIT_MS);
+        expect(p.problems).toEqual([]);
+        expect(await revOf(p)).toBe(rev);
+        const again = await turn(p, p.nextMove());
+        expect(again.seen.kind === 'step' && again.seen.ref.step).toBe('content');
+        expect(await checkPromise(repository, [p])).toEqual([]);
+      },
+    );
   }
 
   it('when all of the above has happened, then no text a practitioner typed is in any log line (errors included)', () => {

@@ -34,26 +34,35 @@ describe('two bot processes sharing one Table Storage', () => {
     await proxy?.close();
   });
 
-  it('when requests alternate between the instances, then every practitioner completes and every confirmed answer is stored once', { timeout: 120_000 }, async () => {
-    const practitioners = [1, 2, 3].map((i) => new Practitioner(`alt${i}`, connector, seededRandom(40 + i)));
-    let next = 0;
-    const served = [0, 0];
-    const stats = await Promise.all(
-      practitioners.map((p) =>
-        drive(p, (activity) => {
-          // A load balancer with no affinity: each activity goes to the other instance than the last one.
-          const i = next++ % 2;
-          served[i]!++;
-          return post(instances[i]!.url, connector, activity);
-        }),
-      ),
-    );
-    expect(stats.every((s) => s.replays === 0)).toBe(true);
-    expect(served[0]).toBeGreaterThan(10);
-    expect(served[1]).toBeGreaterThan(10);
-    expect(await checkPromise(repository, practitioners)).toEqual([]);
-    expect(leakedText(instances.flatMap((b) => b.output), practitioners)).toEqual([]);
-  });
+  it(
+    'when requests alternate between the instances, then every practitioner completes and every confirmed answer is stored once',
+    { timeout: 120_000 },
+    async () => {
+      const practitioners = [1, 2, 3].map((i) => new Practitioner(`alt${i}`, connector, seededRandom(40 + i)));
+      let next = 0;
+      const served = [0, 0];
+      const stats = await Promise.all(
+        practitioners.map((p) =>
+          drive(p, (activity) => {
+            // A load balancer with no affinity: each activity goes to the other instance than the last one.
+            const i = next++ % 2;
+            served[i]!++;
+            return post(instances[i]!.url, connector, activity);
+          }),
+        ),
+      );
+      expect(stats.every((s) => s.replays === 0)).toBe(true);
+      expect(served[0]).toBeGreaterThan(10);
+      expect(served[1]).toBeGreaterThan(10);
+      expect(await checkPromise(repository, practitioners)).toEqual([]);
+      expect(
+        leakedText(
+          instances.flatMap((b) => b.output),
+          practitioners,
+        ),
+      ).toEqual([]);
+    },
+  );
 
   describe('model-based: random interleavings of several practitioners across both instances, with storage faults', () => {
     /** The practitioners of one run, what each last sent, and their second device's card. */
@@ -66,7 +75,12 @@ describe('two bot processes sharing one Table Storage', () => {
       readonly log: string[];
     }
 
-    const FAULTS: readonly { readonly name: string; readonly fault: Fault; readonly match: (r: { method: string; path: string }) => boolean; readonly times?: number }[] = [
+    const FAULTS: readonly {
+      readonly name: string;
+      readonly fault: Fault;
+      readonly match: (r: { method: string; path: string }) => boolean;
+      readonly times?: number;
+    }[] = [
       { name: '503 on a save', fault: { kind: 'status', status: 503 }, match: entityWriteTo('assessments') },
       { name: '503 x3 on a save', fault: { kind: 'status', status: 503 }, match: entityWriteTo('assessments'), times: 3 },
       { name: '500 after a save committed', fault: { kind: 'after-commit', then: { status: 500 } }, match: entityWriteTo('assessments') },
@@ -77,7 +91,11 @@ describe('two bot processes sharing one Table Storage', () => {
       { name: 'reset on a read', fault: { kind: 'reset' }, match: entityReadOf('assessments') },
       ...(SOAK
         ? [
-            { name: '429 Retry-After on a save', fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } } as Fault, match: entityWriteTo('assessments') },
+            {
+              name: '429 Retry-After on a save',
+              fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } } as Fault,
+              match: entityWriteTo('assessments'),
+            },
             { name: 'hang on a save', fault: { kind: 'hang' } as Fault, match: entityWriteTo('assessments'), times: 3 },
           ]
         : []),
@@ -149,7 +167,11 @@ describe('two bot processes sharing one Table Storage', () => {
         p.card = card;
         const ref = p.ref();
         p.card = shown;
-        return ref !== undefined && isFormStep(ref.step) && seenIn({ status: 200, body: { type: 'application/vnd.microsoft.card.adaptive', value: card }, sent: [], error: undefined, ms: 0 }).kind === 'step';
+        return (
+          ref !== undefined &&
+          isFormStep(ref.step) &&
+          seenIn({ status: 200, body: { type: 'application/vnd.microsoft.card.adaptive', value: card }, sent: [], error: undefined, ms: 0 }).kind === 'step'
+        );
       };
       async run(m: Model): Promise<void> {
         // The same practitioner saves a different answer from an older card still open on their phone.
@@ -197,43 +219,52 @@ describe('two bot processes sharing one Table Storage', () => {
       toString = () => `fault(${FAULTS[this.which]!.name})`;
     }
 
-    it(`then every confirmed answer is stored with its last value and every turn is answered (seed ${MODEL_SEED})`, { timeout: SOAK ? 1_800_000 : 120_000 }, async () => {
-      const who = fc.integer({ min: 0, max: 2 });
-      const instance = fc.integer({ min: 0, max: 1 });
-      const act = fc.tuple(who, instance).map(([p, i]) => new Act(p, i));
-      const commands = fc.commands(
-        [
-          act,
-          act,
-          act,
-          act,
-          fc.tuple(who, instance).map(([p, i]) => new Redeliver(p, i)),
-          fc.tuple(who, instance).map(([p, i]) => new OtherDevice(p, i)),
-          fc.tuple(who, who).map(([a, b]) => new Together(a, b)),
-          fc.integer({ min: 0, max: FAULTS.length - 1 }).map((f) => new StorageFault(f)),
-        ],
-        { maxCommands: SOAK ? 80 : 40, size: 'max' },
-      );
-      let run = 0;
-      const everyone: Practitioner[] = [];
-      await fc.assert(
-        fc.asyncProperty(commands, fc.integer({ min: 1, max: 1_000_000 }), async (cmds, practitionerSeed) => {
-          run++;
-          proxy.clearFaults();
-          const model: Model = {
-            practitioners: [0, 1, 2].map((i) => new Practitioner(`m${run}p${i}`, connector, seededRandom(practitionerSeed + i))),
-            unanswered: new Map(),
-            older: new Map(),
-            log: [],
-          };
-          everyone.push(...model.practitioners);
-          await fc.asyncModelRun(() => ({ model, real: {} }), cmds);
-          proxy.clearFaults();
-          expect(await checkPromise(repository, model.practitioners), model.log.join('\n')).toEqual([]);
-        }),
-        { seed: MODEL_SEED, numRuns: SOAK ? 60 : 6, endOnFailure: process.env.SHRINK !== '1' },
-      );
-      expect(leakedText(instances.flatMap((b) => b.output), everyone)).toEqual([]);
-    });
+    it(
+      `then every confirmed answer is stored with its last value and every turn is answered (seed ${MODEL_SEED})`,
+      { timeout: SOAK ? 1_800_000 : 120_000 },
+      async () => {
+        const who = fc.integer({ min: 0, max: 2 });
+        const instance = fc.integer({ min: 0, max: 1 });
+        const act = fc.tuple(who, instance).map(([p, i]) => new Act(p, i));
+        const commands = fc.commands(
+          [
+            act,
+            act,
+            act,
+            act,
+            fc.tuple(who, instance).map(([p, i]) => new Redeliver(p, i)),
+            fc.tuple(who, instance).map(([p, i]) => new OtherDevice(p, i)),
+            fc.tuple(who, who).map(([a, b]) => new Together(a, b)),
+            fc.integer({ min: 0, max: FAULTS.length - 1 }).map((f) => new StorageFault(f)),
+          ],
+          { maxCommands: SOAK ? 80 : 40, size: 'max' },
+        );
+        let run = 0;
+        const everyone: Practitioner[] = [];
+        await fc.assert(
+          fc.asyncProperty(commands, fc.integer({ min: 1, max: 1_000_000 }), async (cmds, practitionerSeed) => {
+            run++;
+            proxy.clearFaults();
+            const model: Model = {
+              practitioners: [0, 1, 2].map((i) => new Practitioner(`m${run}p${i}`, connector, seededRandom(practitionerSeed + i))),
+              unanswered: new Map(),
+              older: new Map(),
+              log: [],
+            };
+            everyone.push(...model.practitioners);
+            await fc.asyncModelRun(() => ({ model, real: {} }), cmds);
+            proxy.clearFaults();
+            expect(await checkPromise(repository, model.practitioners), model.log.join('\n')).toEqual([]);
+          }),
+          { seed: MODEL_SEED, numRuns: SOAK ? 60 : 6, endOnFailure: process.env.SHRINK !== '1' },
+        );
+        expect(
+          leakedText(
+            instances.flatMap((b) => b.output),
+            everyone,
+          ),
+        ).toEqual([]);
+      },
+    );
   });
 });

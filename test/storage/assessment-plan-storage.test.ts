@@ -26,7 +26,13 @@ function withPlan(o: Owner): Assessment {
     setup: { caseRef: 'PL-1', ageBand: '14-15', participants: ['young-person'], participantsOther: '', assessedOn: '2024-05-01' },
     answers: {
       contact: {
-        strengths: '', vulnerabilities: '', risk: 'high', resilience: 'low', youngPersonView: 'He said he was scared', parentView: '', skipped: false,
+        strengths: '',
+        vulnerabilities: '',
+        risk: 'high',
+        resilience: 'low',
+        youngPersonView: 'He said he was scared',
+        parentView: '',
+        skipped: false,
         nextSteps: 'CEOP report with him',
         nextStepsWho: text(LIMITS.actionWho, 'w'),
         nextStepsBy: '2024-05-03',
@@ -34,7 +40,10 @@ function withPlan(o: Owner): Assessment {
       },
     },
     composite: {
-      offlineFactors: [], offlineOther: '', analysis: '', impact: '',
+      offlineFactors: [],
+      offlineOther: '',
+      analysis: '',
+      impact: '',
       safetyFlags: ['images', 'sextortion'],
       harmFrom: ['adult'],
       referralMadeOn: '2024-05-02',
@@ -56,7 +65,10 @@ describe('the plan, safety record and Triangle placement in Table Storage', () =
   let raw: ReturnType<Awaited<ReturnType<typeof createTableFactory>>['table']>;
 
   beforeAll(async () => {
-    const tables = await createTableFactory({ tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true }, tablePrefix: uniquePrefix() });
+    const tables = await createTableFactory({
+      tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true },
+      tablePrefix: uniquePrefix(),
+    });
     repo = new AssessmentRepository(tables, cipher);
     raw = tables.table(ASSESSMENTS_TABLE);
   });
@@ -66,7 +78,7 @@ describe('the plan, safety record and Triangle placement in Table Storage', () =
     const a = withPlan(me);
     await repo.create(a);
     expect((await repo.get(me, a.id))?.assessment).toEqual(a);
-    const entity = await raw.getEntity<Record<string, unknown>>(ownerKey(me), a.id);
+    const entity = await raw.getEntity(ownerKey(me), a.id);
     const dump = JSON.stringify(entity);
     for (const secret of ['sextortion', 'school safeguarding lead', 'Told the police', '€€€', 'adult']) expect(dump).not.toContain(secret);
     expect(entity.c5NextStepsWho).toMatch(/^e1\.k1\./);
@@ -77,10 +89,19 @@ describe('the plan, safety record and Triangle placement in Table Storage', () =
     const me = owner();
     const a = withPlan(me);
     const { nextStepsWho: _w, nextStepsBy: _b, moreSteps: _m, ...old } = a.answers.contact!;
-    const { safetyFlags: _f, harmFrom: _h, referralMadeOn: _r, strategyDiscussionOn: _s, safetyDone: _d, triangle: _t, triangleConfirmed: _c, ...oldComposite } = a.composite!;
+    const {
+      safetyFlags: _f,
+      harmFrom: _h,
+      referralMadeOn: _r,
+      strategyDiscussionOn: _s,
+      safetyDone: _d,
+      triangle: _t,
+      triangleConfirmed: _c,
+      ...oldComposite
+    } = a.composite!;
     const legacy: Assessment = { ...a, answers: { contact: { ...old, nextSteps: 'Report Remove with him; CEOP report; police' } }, composite: oldComposite };
     await repo.create(legacy);
-    const entity = await raw.getEntity<Record<string, unknown>>(ownerKey(me), a.id);
+    const entity = await raw.getEntity(ownerKey(me), a.id);
     expect(Object.keys(entity).filter((k) => /Who|By|MoreSteps|Safety|Triangle|HarmFrom/.test(k))).toEqual([]);
     const read = (await repo.get(me, a.id))!.assessment;
     expect(summarise(read).plan).toEqual([{ c: 'contact', what: 'Report Remove with him; CEOP report; police', who: '', by: '' }]);

@@ -24,12 +24,26 @@ describe('audit trail on Azurite', () => {
     const audit = new AuditRepository(await tables());
     const id = assessmentIdFor(randomUUID(), new Date());
     const who = owner();
-    await audit.record({ at: '2025-01-02T10:00:00.000Z', actorTenantId: who.tenantId, actorId: who.aadObjectId, action: 'edited', assessmentId: id, detail: 'c1' });
+    await audit.record({
+      at: '2025-01-02T10:00:00.000Z',
+      actorTenantId: who.tenantId,
+      actorId: who.aadObjectId,
+      action: 'edited',
+      assessmentId: id,
+      detail: 'c1',
+    });
     await audit.record({ at: '2025-01-01T10:00:00.000Z', actorTenantId: who.tenantId, actorId: who.aadObjectId, action: 'created', assessmentId: id });
     await audit.record({ actorTenantId: who.tenantId, actorId: who.aadObjectId, action: 'viewed', assessmentId: assessmentIdFor(randomUUID(), new Date()) });
     const entries = await audit.listForAssessments([id]);
     expect(entries.map((e) => e.action)).toEqual(['created', 'edited']);
-    expect(entries[1]).toEqual({ at: '2025-01-02T10:00:00.000Z', actorTenantId: who.tenantId, actorId: who.aadObjectId, action: 'edited', assessmentId: id, detail: 'c1' });
+    expect(entries[1]).toEqual({
+      at: '2025-01-02T10:00:00.000Z',
+      actorTenantId: who.tenantId,
+      actorId: who.aadObjectId,
+      action: 'edited',
+      assessmentId: id,
+      detail: 'c1',
+    });
   });
 
   it('when a detail is anything but an identifier, then the entry is refused before it is written', async () => {
@@ -100,7 +114,7 @@ describe('every path to an assessment leaves a trail', () => {
     expect(entries.every((e) => e.ownerKey === ownerKey(me))).toBe(true);
   });
 
-  it('when another practitioner tries the owner\'s id, then NotFoundError and a refused entry under that assessment', async () => {
+  it("when another practitioner tries the owner's id, then NotFoundError and a refused entry under that assessment", async () => {
     const { audit, service } = await setup();
     const me = owner();
     const intruder = { tenantId: me.tenantId, aadObjectId: randomUUID() };

@@ -16,7 +16,18 @@ async function tables(connectionString = inject('tablesConnectionString'), prefi
   return createTableFactory({ tables: { kind: 'connection-string', connectionString, allowInsecure: true }, tablePrefix: prefix });
 }
 
-const quiet: JobLogger & { lines: object[] } = { lines: [], info(o) { this.lines.push(o); }, warn(o) { this.lines.push(o); }, error(o) { this.lines.push(o); } };
+const quiet: JobLogger & { lines: object[] } = {
+  lines: [],
+  info(o) {
+    this.lines.push(o);
+  },
+  warn(o) {
+    this.lines.push(o);
+  },
+  error(o) {
+    this.lines.push(o);
+  },
+};
 
 describe('the job runner and its Table Storage lease', () => {
   it('when two instances tick in the same period, then the job runs once; the next period runs once more', async () => {
@@ -89,62 +100,77 @@ describe('the job runner and its Table Storage lease', () => {
 });
 
 describe('huge supervision records: paged reads and batched deletes', () => {
-  it('when a share has 2,500 notes, then every note is read (three pages) and deleting takes batches of 100, not a request per row', { timeout: 120_000 }, async () => {
-    const proxy = await startFaultProxy(inject('azuritePort'));
-    try {
-      const prefix = uniquePrefix();
-      const t = await tables(proxy.connectionString, prefix);
-      const cipher = createFieldCipher([{ id: 'k', key: randomBytes(32) }]);
-      const repo = new ShareRepository(t, cipher);
-      const tenantId = randomUUID();
-      const at = new Date().toISOString();
-      const share: Share = {
-        id: shareIdFor(tenantId, '8000000000000-abcdefghijkl', 'team'),
-        tenantId,
-        assessmentId: '8000000000000-abcdefghijkl',
-        ownerId: randomUUID(),
-        ownerName: 'Pat',
-        teamId: 'team',
-        teamName: 'Team',
-        channelId: 'chan',
-        serviceUrl: 'https://smba.trafficmanager.net/uk/',
-        status: 'posted',
-        createdAt: at,
-        updatedAt: at,
-      };
-      await repo.create(share);
-      const N = 2500;
-      // Seeded straight into Azurite in batches (as addNote would write them), so the test spends its time on what it checks.
-      const direct = (await tables(inject('tablesConnectionString'), prefix)).table(SUPERVISION_TABLE);
-      const pk = `${tenantId}|${share.id}`;
-      await direct.createTable();
-      for (let i = 0; i < N; i += 100) {
-        await direct.submitTransaction(
-          Array.from({ length: Math.min(100, N - i) }, (_, j) => {
-            const rk = `note|${String(9_000_000_000_000 - (i + j)).padStart(13, '0')}|r${i + j}`;
-            const text = cipher.encrypt(`note ${i + j}`, `${SUPERVISION_TABLE}|${pk}|${rk}|text`);
-            return ['create', { partitionKey: pk, rowKey: rk, kind: 'note', authorId: 'm', authorName: 'Morgan', at: new Date(Date.UTC(2026, 0, 1) + (i + j) * 1000).toISOString(), text }] as const;
-          }).map((a) => [...a] as ['create', Record<string, unknown> & { partitionKey: string; rowKey: string }]),
-        );
-      }
-      const before = proxy.requests.length;
-      const { notes } = await repo.entries(share);
-      expect(notes).toHaveLength(N);
-      expect(new Set(notes.map((n) => n.text)).size).toBe(N);
-      expect(proxy.requests.length - before).toBeGreaterThanOrEqual(3);
+  it(
+    'when a share has 2,500 notes, then every note is read (three pages) and deleting takes batches of 100, not a request per row',
+    { timeout: 120_000 },
+    async () => {
+      const proxy = await startFaultProxy(inject('azuritePort'));
+      try {
+        const prefix = uniquePrefix();
+        const t = await tables(proxy.connectionString, prefix);
+        const cipher = createFieldCipher([{ id: 'k', key: randomBytes(32) }]);
+        const repo = new ShareRepository(t, cipher);
+        const tenantId = randomUUID();
+        const at = new Date().toISOString();
+        const share: Share = {
+          id: shareIdFor(tenantId, '8000000000000-abcdefghijkl', 'team'),
+          tenantId,
+          assessmentId: '8000000000000-abcdefghijkl',
+          ownerId: randomUUID(),
+          ownerName: 'Pat',
+          teamId: 'team',
+          teamName: 'Team',
+          channelId: 'chan',
+          serviceUrl: 'https://smba.trafficmanager.net/uk/',
+          status: 'posted',
+          createdAt: at,
+          updatedAt: at,
+        };
+        await repo.create(share);
+        const N = 2500;
+        // Seeded straight into Azurite in batches (as addNote would write them), so the test spends its time on what it checks.
+        const direct = (await tables(inject('tablesConnectionString'), prefix)).table(SUPERVISION_TABLE);
+        const pk = `${tenantId}|${share.id}`;
+        await direct.createTable();
+        for (let i = 0; i < N; i += 100) {
+          await direct.submitTransaction(
+            Array.from({ length: Math.min(100, N - i) }, (_, j) => {
+              const rk = `note|${String(9_000_000_000_000 - (i + j)).padStart(13, '0')}|r${i + j}`;
+              const text = cipher.encrypt(`note ${i + j}`, `${SUPERVISION_TABLE}|${pk}|${rk}|text`);
+              return [
+                'create',
+                {
+                  partitionKey: pk,
+                  rowKey: rk,
+                  kind: 'note',
+                  authorId: 'm',
+                  authorName: 'Morgan',
+                  at: new Date(Date.UTC(2026, 0, 1) + (i + j) * 1000).toISOString(),
+                  text,
+                },
+              ] as const;
+            }).map((a) => [...a] as ['create', Record<string, unknown> & { partitionKey: string; rowKey: string }]),
+          );
+        }
+        const before = proxy.requests.length;
+        const { notes } = await repo.entries(share);
+        expect(notes).toHaveLength(N);
+        expect(new Set(notes.map((n) => n.text)).size).toBe(N);
+        expect(proxy.requests.length - before).toBeGreaterThanOrEqual(3);
 
-      const startDelete = proxy.requests.length;
-      await new ShareCleanup(t).deleteShare(share);
-      const deleteRequests = proxy.requests.slice(startDelete);
-      // 25 batches of 100, 3 or 4 key reads, the share row, table creation: far fewer than 2,500.
-      expect(deleteRequests.length).toBeLessThan(40);
-      expect(deleteRequests.filter((r) => r.path.includes('$batch')).length).toBe(25);
-      expect((await repo.entries(share)).notes).toEqual([]);
-      expect(await repo.get(tenantId, share.id)).toBeUndefined();
-    } finally {
-      await proxy.close();
-    }
-  });
+        const startDelete = proxy.requests.length;
+        await new ShareCleanup(t).deleteShare(share);
+        const deleteRequests = proxy.requests.slice(startDelete);
+        // 25 batches of 100, 3 or 4 key reads, the share row, table creation: far fewer than 2,500.
+        expect(deleteRequests.length).toBeLessThan(40);
+        expect(deleteRequests.filter((r) => r.path.includes('$batch')).length).toBe(25);
+        expect((await repo.entries(share)).notes).toEqual([]);
+        expect(await repo.get(tenantId, share.id)).toBeUndefined();
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 
   it('when a batch holds a row that is already gone, then the rest are still deleted and the count says what this call removed', async () => {
     const t = await tables();
@@ -153,7 +179,12 @@ describe('huge supervision records: paged reads and batched deletes', () => {
       for (let i = 0; i < 5; i++) await table.client.createEntity({ partitionKey: 'p', rowKey: `r${i}` });
     });
     await table.client.deleteEntity('p', 'r2');
-    expect(await deleteRows(table, [0, 1, 2, 3, 4].map((i) => ({ partitionKey: 'p', rowKey: `r${i}` })))).toBe(4);
+    expect(
+      await deleteRows(
+        table,
+        [0, 1, 2, 3, 4].map((i) => ({ partitionKey: 'p', rowKey: `r${i}` })),
+      ),
+    ).toBe(4);
     const left: unknown[] = [];
     for await (const e of table.client.listEntities()) left.push(e);
     expect(left).toEqual([]);

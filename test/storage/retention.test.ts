@@ -13,7 +13,8 @@ import { TableRetentionScan, deleteIfUnchanged, findStaleAssessments } from '../
 import { createTableFactory, type TableFactory } from '../../src/storage/tables.js';
 import type { Assessment } from '../../src/tencs/assessment.js';
 import type { Owner } from '../../src/tencs/owner.js';
-import { PrivacyService, SYSTEM_ACTOR } from '../../src/tencs/privacy-service.js';
+import { SYSTEM_ACTOR } from '../../src/tencs/audit.js';
+import { PrivacyService } from '../../src/tencs/privacy-service.js';
 import { CardReplacementQueue, DeletionQueue } from '../../src/storage/work-queues.js';
 import { uniquePrefix } from '../helpers/bot-harness.js';
 
@@ -27,7 +28,10 @@ const keyText = `k:${randomBytes(32).toString('base64')}`;
 const cipher = createFieldCipher([{ id: 'k', key: Buffer.from(keyText.slice(2), 'base64') }]);
 
 async function tables(prefix = uniquePrefix()): Promise<TableFactory> {
-  return createTableFactory({ tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true }, tablePrefix: prefix });
+  return createTableFactory({
+    tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true },
+    tablePrefix: prefix,
+  });
 }
 
 const owner = (): Owner => ({ tenantId: randomUUID(), aadObjectId: randomUUID() });
@@ -68,7 +72,12 @@ describe('retention', () => {
     const audit = new AuditRepository(t, undefined, () => NOW);
     await audit.record({ at: daysAgo(400).toISOString(), actorTenantId: o.tenantId, actorId: o.aadObjectId, action: 'viewed', assessmentId: recent.id });
     await audit.record({ at: daysAgo(10).toISOString(), actorTenantId: o.tenantId, actorId: o.aadObjectId, action: 'viewed', assessmentId: recent.id });
-    const privacy = new PrivacyService(new TableRetentionScan(t), repo, audit, { retentionDays: 90, auditRetentionDays: 365, now: () => NOW, queues: queuesOver(t) });
+    const privacy = new PrivacyService(new TableRetentionScan(t), repo, audit, {
+      retentionDays: 90,
+      auditRetentionDays: 365,
+      now: () => NOW,
+      queues: queuesOver(t),
+    });
 
     expect(await privacy.purgeExpired()).toEqual({ assessments: 2, auditEntries: 1 });
     expect(await repo.get(o, completedOld.id)).toBeUndefined();
@@ -100,14 +109,23 @@ describe('retention', () => {
 
   it('when nothing was ever stored, then the purge finds nothing and does not fail', async () => {
     const t = await tables();
-    const privacy = new PrivacyService(new TableRetentionScan(t), new AssessmentRepository(t, cipher), new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365, queues: queuesOver(t) });
+    const privacy = new PrivacyService(new TableRetentionScan(t), new AssessmentRepository(t, cipher), new AuditRepository(t), {
+      retentionDays: 90,
+      auditRetentionDays: 365,
+      queues: queuesOver(t),
+    });
     expect(await privacy.purgeExpired()).toEqual({ assessments: 0, auditEntries: 0 });
   });
 
   it('when the purge job is registered and a tick comes, then it runs without being asked and logs counts only', async () => {
     const t = await tables();
     const { repo, o, completedOld } = await seed(t);
-    const privacy = new PrivacyService(new TableRetentionScan(t), repo, new AuditRepository(t), { retentionDays: 90, auditRetentionDays: 365, now: () => NOW, queues: queuesOver(t) });
+    const privacy = new PrivacyService(new TableRetentionScan(t), repo, new AuditRepository(t), {
+      retentionDays: 90,
+      auditRetentionDays: 365,
+      now: () => NOW,
+      queues: queuesOver(t),
+    });
     const stream = new PassThrough();
     const lines: string[] = [];
     stream.on('data', (d: Buffer) => lines.push(d.toString()));

@@ -20,7 +20,16 @@ const cipher = () => createFieldCipher([{ id: 'k1', key: randomBytes(32) }]);
 function teamRef(tenantId: string, name = 'Team'): TeamRef {
   const id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2`;
   const at = new Date().toISOString();
-  return { tenantId, teamId: id, teamName: name, channelId: id, serviceUrl: 'https://smba.trafficmanager.net/uk/', botId: '28:bot', installedAt: at, updatedAt: at };
+  return {
+    tenantId,
+    teamId: id,
+    teamName: name,
+    channelId: id,
+    serviceUrl: 'https://smba.trafficmanager.net/uk/',
+    botId: '28:bot',
+    installedAt: at,
+    updatedAt: at,
+  };
 }
 
 function share(tenantId: string, team: TeamRef): Share {
@@ -93,8 +102,12 @@ describe('shares and supervision on Azurite', () => {
     await repo.create(s);
     expect(await repo.addAck(s, { kind: 'ack', authorId: 'm1', authorName: 'Morgan', at: '2025-01-01T10:00:00.000Z' })).toBe(true);
     expect(await repo.addAck(s, { kind: 'ack', authorId: 'm1', authorName: 'Morgan', at: '2025-01-01T10:05:00.000Z' })).toBe(false);
-    expect(await repo.addNote(s, { kind: 'note', authorId: 'm1', authorName: 'Morgan', at: '2025-01-01T10:00:00.000Z', text: 'first SECRET-NOTE' }, 'act-1')).toBe(true);
-    expect(await repo.addNote(s, { kind: 'note', authorId: 'm1', authorName: 'Morgan', at: '2025-01-01T10:00:00.000Z', text: 'first SECRET-NOTE' }, 'act-1')).toBe(false);
+    expect(
+      await repo.addNote(s, { kind: 'note', authorId: 'm1', authorName: 'Morgan', at: '2025-01-01T10:00:00.000Z', text: 'first SECRET-NOTE' }, 'act-1'),
+    ).toBe(true);
+    expect(
+      await repo.addNote(s, { kind: 'note', authorId: 'm1', authorName: 'Morgan', at: '2025-01-01T10:00:00.000Z', text: 'first SECRET-NOTE' }, 'act-1'),
+    ).toBe(false);
     expect(await repo.addNote(s, { kind: 'note', authorId: 'm2', authorName: 'Alex', at: '2025-01-02T10:00:00.000Z', text: 'second' }, 'act-2')).toBe(true);
     const { acks, notes } = await repo.entries(s);
     expect(acks.map((a) => a.authorName)).toEqual(['Morgan']);

@@ -60,8 +60,8 @@ function decodePng(file: string): { width: number; height: number; colorType: nu
     if (type === 'IHDR') {
       width = data.readUInt32BE(0);
       height = data.readUInt32BE(4);
-      bitDepth = data[8] as number;
-      colorType = data[9] as number;
+      bitDepth = data[8]!;
+      colorType = data[9]!;
       expect(data[12], 'interlace').toBe(0);
     }
     if (type === 'IDAT') idat.push(data);
@@ -74,15 +74,15 @@ function decodePng(file: string): { width: number; height: number; colorType: nu
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)];
     for (let x = 0; x < stride; x++) {
-      const v = raw[y * (stride + 1) + 1 + x] as number;
-      const a = x >= bpp ? (pixels[y * stride + x - bpp] as number) : 0;
-      const up = y > 0 ? (pixels[(y - 1) * stride + x] as number) : 0;
-      const c = x >= bpp && y > 0 ? (pixels[(y - 1) * stride + x - bpp] as number) : 0;
+      const v = raw[y * (stride + 1) + 1 + x]!;
+      const a = x >= bpp ? pixels[y * stride + x - bpp]! : 0;
+      const up = y > 0 ? pixels[(y - 1) * stride + x]! : 0;
+      const c = x >= bpp && y > 0 ? pixels[(y - 1) * stride + x - bpp]! : 0;
       const p = a + up - c;
       const paeth = Math.abs(p - a) <= Math.abs(p - up) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - up) <= Math.abs(p - c) ? up : c;
-      const predictor = [0, a, up, (a + up) >> 1, paeth][filter as number];
+      const predictor = [0, a, up, (a + up) >> 1, paeth][filter!];
       expect(predictor, `filter ${filter}`).toBeDefined();
-      pixels[y * stride + x] = (v + (predictor as number)) & 0xff;
+      pixels[y * stride + x] = (v + predictor!) & 0xff;
     }
   }
   return { width, height, colorType, bitDepth, pixels };
@@ -109,13 +109,10 @@ describe('Teams app manifest', () => {
 
   it('when a command title or description is longer than Teams allows, then validation reports it', async () => {
     const manifest = filledManifest();
-    const bot = (manifest.bots as Bot[])[0] as Bot;
+    const bot = (manifest.bots as Bot[])[0]!;
     (bot.commandLists[0] as { commands: Command[] }).commands[0] = { title: 'x'.repeat(33), description: 'y'.repeat(129) };
     const errors = await validateManifest(manifest);
-    expect(errors).toEqual([
-      `command "${'x'.repeat(33)}" title is over 32 characters`,
-      `command "${'x'.repeat(33)}" description is over 128 characters`,
-    ]);
+    expect(errors).toEqual([`command "${'x'.repeat(33)}" title is over 32 characters`, `command "${'x'.repeat(33)}" description is over 128 characters`]);
   });
 
   it('when BOT_DOMAIN is a URL or a wildcard, then validation reports it', async () => {
@@ -139,7 +136,7 @@ describe('Teams app manifest', () => {
     });
     const bots = manifest.bots as Bot[];
     expect(bots).toHaveLength(1);
-    const bot = bots[0] as Bot;
+    const bot = bots[0]!;
     expect(bot.botId).toBe(SAMPLE_ENV.BOT_ID);
     expect(bot.scopes).toEqual(['personal', 'team']);
     expect(bot.supportsFiles).toBe(false);
@@ -149,7 +146,7 @@ describe('Teams app manifest', () => {
   });
 
   it('when a user picks any listed command, then the bot understands it as that command', () => {
-    const bot = (filledManifest().bots as Bot[])[0] as Bot;
+    const bot = (filledManifest().bots as Bot[])[0]!;
     const expected: Record<string, string> = { 'my assessments': 'list', 'practice example': 'practice-example' };
     for (const command of bot.commandLists.flatMap((l) => l.commands)) {
       expect(command.title.length).toBeLessThanOrEqual(COMMAND_LIMITS.title);
@@ -205,7 +202,12 @@ describe('npm run package', () => {
   const tsx = require.resolve('tsx/cli');
   const script = path.join(ROOT, 'scripts/package-app.ts');
   const envFile = (name: string, vars: Record<string, string>) =>
-    writeFileSync(path.join(temp, `.env.${name}`), `# test\n${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+    writeFileSync(
+      path.join(temp, `.env.${name}`),
+      `# test\n${Object.entries(vars)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')}\n`,
+    );
 
   it('when run for an environment, then it writes a zip with the filled manifest and both icons at its root, and that manifest validates', async () => {
     const { BOT_ID, ...rest } = SAMPLE_ENV;
@@ -223,14 +225,17 @@ describe('npm run package', () => {
     expect(text).not.toContain('${{');
     const manifest = JSON.parse(text) as Record<string, unknown>;
     expect(manifest.id).toBe(SAMPLE_ENV.TEAMS_APP_ID);
-    expect(((manifest.bots as Bot[])[0] as Bot).botId).toBe(BOT_ID);
+    expect((manifest.bots as Bot[])[0]!.botId).toBe(BOT_ID);
     expect((manifest.name as { short: string }).short).toBe('tencs-dev');
     expect(await validateManifest(manifest)).toEqual([]);
   });
 
   it('when no environment is named, then TEAMSFX_ENV picks it', async () => {
     envFile('picked', SAMPLE_ENV);
-    await run(process.execPath, [tsx, script, '--env-dir', temp, '--out-dir', path.join(temp, 'out')], { cwd: ROOT, env: { ...process.env, TEAMSFX_ENV: 'picked' } });
+    await run(process.execPath, [tsx, script, '--env-dir', temp, '--out-dir', path.join(temp, 'out')], {
+      cwd: ROOT,
+      env: { ...process.env, TEAMSFX_ENV: 'picked' },
+    });
     expect(Object.keys(unzipSync(readFileSync(path.join(temp, 'out', 'appPackage.picked.zip'))))).toHaveLength(3);
   });
 
@@ -239,7 +244,7 @@ describe('npm run package', () => {
     envFile('unprovisioned', { ...rest, BOT_DOMAIN: '' });
     const failure = await run(process.execPath, [tsx, script, 'unprovisioned', '--env-dir', temp, '--out-dir', path.join(temp, 'none')], { cwd: ROOT }).then(
       () => undefined,
-      (error: { code: number; stderr: string }) => error,
+      (error: unknown) => error as { code: number; stderr: string },
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toMatch(/TEAMS_APP_ID, BOT_DOMAIN are not set in .*\.env\.unprovisioned/);

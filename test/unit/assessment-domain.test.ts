@@ -95,18 +95,32 @@ describe('judgements and limits', () => {
     expect(check.ok).toBe(false);
     if (check.ok) return;
     expect(check.errors).toEqual(
-      expect.arrayContaining([expect.stringMatching(/at least 2 characters/), expect.stringMatching(/age band/), expect.stringMatching(/at least one person/), expect.stringMatching(/YYYY-MM-DD/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/at least 2 characters/),
+        expect.stringMatching(/age band/),
+        expect.stringMatching(/at least one person/),
+        expect.stringMatching(/YYYY-MM-DD/),
+      ]),
     );
   });
 
   it('when text is over its limit, then the message says how long it is and that the text is kept', () => {
     const check = checkForm('composite', { analysis: 'a'.repeat(LIMITS.analysisText + 7) });
     expect(check.ok).toBe(false);
-    if (!check.ok) expect(check.errors).toEqual([`Your analysis of how the risks combine can be at most ${LIMITS.analysisText} characters. It is ${LIMITS.analysisText + 7} now; please shorten it (your text is still in the box).`]);
+    if (!check.ok)
+      expect(check.errors).toEqual([
+        `Your analysis of how the risks combine can be at most ${LIMITS.analysisText} characters. It is ${LIMITS.analysisText + 7} now; please shorten it (your text is still in the box).`,
+      ]);
   });
 
   it('when card data carries odd types, then the form reads them as strings and ignores what the card does not have', () => {
-    const form = readForm('composite', { offlineFactors: ['neglect', 'send'], risk: 3, strengths: { nested: true }, vulnerabilities: 'not on the C10 card', other: 'x' });
+    const form = readForm('composite', {
+      offlineFactors: ['neglect', 'send'],
+      risk: 3,
+      strengths: { nested: true },
+      vulnerabilities: 'not on the C10 card',
+      other: 'x',
+    });
     expect(form.offlineFactors).toBe('neglect,send');
     expect(form.risk).toBe('3');
     expect(form.strengths).toBe('');

@@ -8,7 +8,9 @@ const BENIGN_TEXT = 'plain words';
 const TAG_OPEN = '\u27e6';
 const TAG_CLOSE = '\u27e7';
 
-type Scope = { [key: string]: Scope | Scope[] | string[] | string };
+interface Scope {
+  [key: string]: Scope | Scope[] | string[] | string;
+}
 
 const EXPRESSION = /\$\{([^}]*)\}/g;
 const IDENTIFIER_PATH = /(?<![\w$.'"])(\$?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?![\w.])(\s*\()?/g;
@@ -32,7 +34,7 @@ function setLeaf(scope: Scope, dotted: string, fill: (path: string) => string, f
     node = node[part] as Scope;
   }
   const last = parts.at(-1)!;
-  if (node[last] === undefined) node[last] = fill(fullPath);
+  node[last] ??= fill(fullPath);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderStepCard } from '../../src/cards/assessment-cards.js';
-import { consultCData } from '../../src/cards/consult-data.js';
+import { consultCData } from '../../src/cards/consult-cards.js';
 import { renderCard, templateNames, type AdaptiveCardJson } from '../../src/cards/render.js';
 import { renderWelcomeCard } from '../../src/cards/welcome-card.js';
 import { COMMANDS, parseCommand, type CommandKind } from '../../src/tencs/commands.js';
@@ -24,7 +24,10 @@ function nodes(card: unknown): { node: Node; ancestors: Node[] }[] {
   return out;
 }
 
-const inputs = (card: unknown) => nodes(card).filter(({ node }) => typeof node.type === 'string' && node.type.startsWith('Input.')).map(({ node }) => node);
+const inputs = (card: unknown) =>
+  nodes(card)
+    .filter(({ node }) => typeof node.type === 'string' && node.type.startsWith('Input.'))
+    .map(({ node }) => node);
 const actionLists = (card: unknown) =>
   nodes(card)
     .filter(({ node }) => Array.isArray(node.actions))
@@ -33,7 +36,8 @@ const actionLists = (card: unknown) =>
 /** The templates this review owns: the assessment flow, the consultation and the welcome. */
 const FLOW_AND_CONSULT = templateNames().filter((n) => !/^(summary|share-|privacy-)/.test(n));
 
-const allSamples = (): [string, AdaptiveCardJson][] => templateNames().flatMap((name) => (CARD_SAMPLES[name]?.() ?? []).map((card): [string, AdaptiveCardJson] => [name, card]));
+const allSamples = (): [string, AdaptiveCardJson][] =>
+  templateNames().flatMap((name) => (CARD_SAMPLES[name]?.() ?? []).map((card): [string, AdaptiveCardJson] => [name, card]));
 
 describe('cards people can use with a screen reader, on a phone and without colour', () => {
   it('when any card is rendered, then every input has its own visible label, unique on that card', () => {
@@ -53,7 +57,8 @@ describe('cards people can use with a screen reader, on a phone and without colo
     for (const [name, card] of allSamples()) {
       for (const input of inputs(card).filter((i) => i.isRequired === true)) {
         required += 1;
-        if (typeof input.errorMessage !== 'string' || input.errorMessage.trim().length < 10) problems.push(`${name}: ${String(input.id)} is required with no error message`);
+        if (typeof input.errorMessage !== 'string' || input.errorMessage.trim().length < 10)
+          problems.push(`${name}: ${String(input.id)} is required with no error message`);
       }
     }
     expect(problems).toEqual([]);
@@ -114,16 +119,22 @@ describe('cards people can use with a screen reader, on a phone and without colo
   });
 });
 
-describe('the C cards show where they are and the guide\'s cautions where they matter', () => {
+describe("the C cards show where they are and the guide's cautions where they matter", () => {
   for (const c of TEN_CS) {
     it(`when C${c.number} ${c.shortTitle} is shown, then it reads "C ${c.number} of 10", names the C and the case reference${c.caution ? ', and shows its caution outside the collapsed guide' : ''}`, () => {
       const a = inProgressAtLimits(c.id);
       const card = renderStepCard({ ref: { assessmentId: a.id, rev: a.rev, step: c.id, mode: 'flow' }, assessment: a });
       const all = nodes(card);
-      const texts = all.map(({ node }) => node).filter((n) => n.type === 'TextBlock').map((n) => n.text);
+      const texts = all
+        .map(({ node }) => node)
+        .filter((n) => n.type === 'TextBlock')
+        .map((n) => n.text);
       expect(texts).toContain(`C ${c.number} of 10`);
       expect(texts).toContain(c.title);
-      const runs = all.map(({ node }) => node).filter((n) => n.type === 'TextRun').map((n) => n.text);
+      const runs = all
+        .map(({ node }) => node)
+        .filter((n) => n.type === 'TextRun')
+        .map((n) => n.text);
       expect(runs).toContain(a.setup!.caseRef);
       if (c.caution) {
         const caution = all.find(({ node }) => node.type === 'TextRun' && node.text === c.caution);
@@ -133,13 +144,17 @@ describe('the C cards show where they are and the guide\'s cautions where they m
       // The guide itself starts collapsed, and the buttons that open and close it both exist.
       const guide = all.find(({ node }) => node.id === 'guide')!.node;
       expect(guide.isVisible).toBe(false);
-      const toggles = all.map(({ node }) => node).filter((n) => n.type === 'Action.ToggleVisibility').map((n) => n.title);
+      const toggles = all
+        .map(({ node }) => node)
+        .filter((n) => n.type === 'Action.ToggleVisibility')
+        .map((n) => n.title);
       expect(toggles).toEqual(['Show the guide for this C', 'Hide the guide']);
     });
   }
 
   it('when the Cs where indecent images are most likely to come up are shown, then each carries the caution about images', () => {
-    for (const id of ['confidentiality', 'content', 'conduct', 'commercial'] as const) expect(getC(id).caution, id).toMatch(/indecent image of a child is a criminal offence/);
+    for (const id of ['confidentiality', 'content', 'conduct', 'commercial'] as const)
+      expect(getC(id).caution, id).toMatch(/indecent image of a child is a criminal offence/);
   });
 
   it('when a C with a caution is consulted, then the consultation card shows the same caution', () => {
@@ -199,7 +214,7 @@ describe('the help card', () => {
     }
   });
 
-  it('when help is shown, then it states this deployment\'s retention periods, not fixed numbers', () => {
+  it("when help is shown, then it states this deployment's retention periods, not fixed numbers", () => {
     const text = JSON.stringify(renderWelcomeCard({ retentionDays: 30, auditRetentionDays: 400, caseRetentionDays: 250 }, { personal: true }));
     expect(text).toContain('has not changed for 30 days');
     expect(text).toContain('no activity for 250 days');

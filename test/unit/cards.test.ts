@@ -7,7 +7,7 @@ import { checkForm, fieldsFor, formFromAssessment, type FormStep, type FormValue
 import { CARD_SAMPLES, inProgressAtLimits } from '../helpers/card-samples.js';
 
 // adaptivecards is CommonJS: depending on the loader its exports sit on the namespace or on its default.
-const AC = (ACns.AdaptiveCard ? ACns : (ACns as unknown as { default: typeof ACns }).default);
+const AC = ACns.AdaptiveCard ? ACns : (ACns as unknown as { default: typeof ACns }).default;
 
 /** Everything the Adaptive Cards SDK reports when it reads the card as a 1.5 card, plus our own structural checks. */
 function problems(card: AdaptiveCardJson): string[] {
@@ -23,7 +23,10 @@ function problems(card: AdaptiveCardJson): string[] {
   // graph.microsoft.com/users) is a Teams extension the SDK's 1.5 reader does not know. Only those two
   // messages are forgiven, and only on a card that carries exactly that query.
   if (JSON.stringify(card).includes('"choices.data":{"type":"Data.Query","dataset":"graph.microsoft.com/users"}')) {
-    const forgiven = ['parse: Property "choices.data" is supported in version 1.6, but you are using version 1.5.', 'validate: An Input.ChoiceSet must have at least one choice defined.'];
+    const forgiven = [
+      'parse: Property "choices.data" is supported in version 1.6, but you are using version 1.5.',
+      'validate: An Input.ChoiceSet must have at least one choice defined.',
+    ];
     for (let i = out.length - 1; i >= 0; i--) if (forgiven.includes(out[i]!)) out.splice(i, 1);
   }
   if (card.version !== '1.5') out.push(`version is ${card.version}`);
@@ -66,7 +69,12 @@ describe('every card template', () => {
   }
 
   it('when a card is broken, then the checks notice (a control for the checks above)', () => {
-    const broken = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Input.Text', id: 'a' }, { type: 'Input.Text', id: 'a' }, { type: 'Bogus' }, { type: 'TextBlock', text: '${x}' }], actions: [{ type: 'Action.ToggleVisibility', title: 't', targetElements: ['nowhere'] }] } as AdaptiveCardJson;
+    const broken = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [{ type: 'Input.Text', id: 'a' }, { type: 'Input.Text', id: 'a' }, { type: 'Bogus' }, { type: 'TextBlock', text: '${x}' }],
+      actions: [{ type: 'Action.ToggleVisibility', title: 't', targetElements: ['nowhere'] }],
+    } as AdaptiveCardJson;
     const found = problems(broken).join('\n');
     expect(found).toMatch(/Duplicate Id/);
     expect(found).toMatch(/Unknown element type "Bogus"/);

@@ -28,7 +28,7 @@ function token(key: SigningKey, overrides: Record<string, unknown> = {}): string
   return `Bearer ${sign({ iss: CHANNEL_ISSUER, aud: appId, serviceurl: SERVICE_URL, nbf: now - 60, exp: now + 3600, ...overrides }, key)}`;
 }
 
-describe('the Teams SDK host\'s channel token verifier', () => {
+describe("the Teams SDK host's channel token verifier", () => {
   afterEach(() => {
     nock.cleanAll();
   });

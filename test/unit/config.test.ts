@@ -6,13 +6,23 @@ const KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 describe('config', () => {
   it('when the case-over-time settings are read, then defaults apply, bad values stop start-up by name, and audit retention must cover case retention', () => {
     const c = loadConfig({ BOT_AUTH: 'disabled' });
-    expect(c.cycle).toMatchObject({ reviewDefaultDays: 91, staleDays: 7, caseRetentionDays: 396, retentionWarningDays: 14, hours: { timeZone: 'Europe/London', startMinute: 540, endMinute: 1020 } });
+    expect(c.cycle).toMatchObject({
+      reviewDefaultDays: 91,
+      staleDays: 7,
+      caseRetentionDays: 396,
+      retentionWarningDays: 14,
+      hours: { timeZone: 'Europe/London', startMinute: 540, endMinute: 1020 },
+    });
     expect(c.auditRetentionDays).toBe(800);
     expect(c.jobs).toMatchObject({ reminderPeriodMs: 900_000, handOverRecoveryPeriodMs: 300_000 });
-    expect(() => loadConfig({ BOT_AUTH: 'disabled', AUDIT_RETENTION_DAYS: '365' })).toThrow(/AUDIT_RETENTION_DAYS \(365\) must be at least CASE_RETENTION_DAYS \(396\)/);
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', AUDIT_RETENTION_DAYS: '365' })).toThrow(
+      /AUDIT_RETENTION_DAYS \(365\) must be at least CASE_RETENTION_DAYS \(396\)/,
+    );
     expect(() => loadConfig({ BOT_AUTH: 'disabled', AUDIT_RETENTION_DAYS: '365', CASE_RETENTION_DAYS: '200' })).not.toThrow();
     expect(() => loadConfig({ BOT_AUTH: 'disabled', CASE_RETENTION_DAYS: '100' })).toThrow(/CASE_RETENTION_DAYS/);
-    expect(() => loadConfig({ BOT_AUTH: 'disabled', REMINDER_HOURS_START: '17:00', REMINDER_HOURS_END: '09:00' })).toThrow(/REMINDER_HOURS_END must be after REMINDER_HOURS_START/);
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', REMINDER_HOURS_START: '17:00', REMINDER_HOURS_END: '09:00' })).toThrow(
+      /REMINDER_HOURS_END must be after REMINDER_HOURS_START/,
+    );
     expect(() => loadConfig({ BOT_AUTH: 'disabled', REMINDER_TIME_ZONE: 'Mars/Olympus' })).toThrow(/REMINDER_TIME_ZONE is not a time zone/);
   });
 
@@ -26,7 +36,9 @@ describe('config', () => {
 
   it('when two encryption keys share one key id, then it refuses and names the repeated id', () => {
     const other = Buffer.alloc(32, 9).toString('base64');
-    expect(() => loadConfig({ BOT_AUTH: 'disabled', ENCRYPTION_KEYS: `${KEYS},k1:${other}` })).toThrow(/ENCRYPTION_KEYS is not valid \(key id k1 is listed more than once/);
+    expect(() => loadConfig({ BOT_AUTH: 'disabled', ENCRYPTION_KEYS: `${KEYS},k1:${other}` })).toThrow(
+      /ENCRYPTION_KEYS is not valid \(key id k1 is listed more than once/,
+    );
     expect(() => loadConfig({ BOT_AUTH: 'disabled', ENCRYPTION_KEYS: `${KEYS},k2:${other}` })).not.toThrow();
   });
 
@@ -76,7 +88,13 @@ describe('config', () => {
   });
 
   it('when a managed identity bot has no password, then it starts and uses the account URL', () => {
-    const c = loadConfig({ BOT_ID: 'app', BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: 't', TABLES_ACCOUNT_URL: 'https://acct.table.core.windows.net', ENCRYPTION_KEYS: KEYS });
+    const c = loadConfig({
+      BOT_ID: 'app',
+      BOT_TYPE: 'UserAssignedMSI',
+      BOT_TENANT_ID: 't',
+      TABLES_ACCOUNT_URL: 'https://acct.table.core.windows.net',
+      ENCRYPTION_KEYS: KEYS,
+    });
     expect(c.tables).toEqual({ kind: 'managed-identity', accountUrl: 'https://acct.table.core.windows.net', clientId: 'app' });
   });
 

@@ -106,10 +106,14 @@ describe('withConnectorRetry', () => {
   it('when each try runs, then it gets an abort signal for the time left', async () => {
     const clock = manualClock();
     const signals: AbortSignal[] = [];
-    await withConnectorRetry(async (signal) => {
-      signals.push(signal);
-      return 1;
-    }, POLICY, clock);
+    await withConnectorRetry(
+      async (signal) => {
+        signals.push(signal);
+        return 1;
+      },
+      POLICY,
+      clock,
+    );
     expect(signals).toHaveLength(1);
     expect(signals[0]!.aborted).toBe(false);
   });

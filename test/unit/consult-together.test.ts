@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consultCData } from '../../src/cards/consult-data.js';
+import { consultCData } from '../../src/cards/consult-cards.js';
 import { renderCard } from '../../src/cards/render.js';
 import { renderConsultTogether } from '../../src/cards/together-cards.js';
 import { VERBS } from '../../src/cards/verbs.js';
@@ -7,7 +7,7 @@ import { ageBandFor, findC, parseAgeRequest } from '../../src/tencs/consult.js';
 import { youngWords } from '../../src/tencs/together-words.js';
 import { getC } from '../../src/tencs/ten-cs.js';
 
-describe('consult a C in a young person\'s words', () => {
+describe("consult a C in a young person's words", () => {
   it('when an age is given in the ways people type it, then the name and the age band are found', () => {
     const cases: [string, string, number, string][] = [
       ['contact for a 12-year-old', 'contact', 12, '11-13'],
@@ -33,12 +33,12 @@ describe('consult a C in a young person\'s words', () => {
     expect(ageBandFor(26)).toBeUndefined();
   });
 
-  it('when the consult card for a C is shown, then it has a button for the young person\'s words that names the C', () => {
+  it("when the consult card for a C is shown, then it has a button for the young person's words that names the C", () => {
     const card = JSON.stringify(renderCard('consult-c', consultCData(getC('contact'))));
     expect(card).toContain(`"verb":"${VERBS.consultTogether}","data":{"c":"contact","band":"11-13"}`);
   });
 
-  it('when a 12-year-old\'s words for contact are shown, then they are the 11 to 13 wording, nothing is stored and other bands are offered for the same C', () => {
+  it("when a 12-year-old's words for contact are shown, then they are the 11 to 13 wording, nothing is stored and other bands are offered for the same C", () => {
     const card = renderConsultTogether('contact', '11-13');
     const json = JSON.stringify(card);
     for (const q of youngWords('contact', '11-13').questions) expect(json).toContain(JSON.stringify(q.text).slice(1, -1));

@@ -3,15 +3,7 @@ import path from 'node:path';
 import * as ACSdk from 'adaptivecards';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  cautionsData,
-  changesData,
-  consultCData,
-  consultListData,
-  MAX_ECHO_CHARS,
-  practiceExampleData,
-  standardsData,
-} from '../../src/cards/consult-data.js';
+import { cautionsData, changesData, consultCData, consultListData, MAX_ECHO_CHARS, practiceExampleData, standardsData } from '../../src/cards/consult-cards.js';
 import { CARDS_DIR, renderCard } from '../../src/cards/render.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { renderWelcomeCard } from '../../src/cards/welcome-card.js';
@@ -25,14 +17,17 @@ const found = (q: string): CId | undefined => {
 };
 
 describe('findC', () => {
-  it.each(TEN_CS.map((c) => [c.id, c] as const))('when %s is typed by id, short title, title, any alias, number, "C<n>" or word, then it is found', (_id, c) => {
-    const words = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
-    for (const q of [c.id, c.shortTitle, c.title, ...c.aliases, String(c.number), `C${c.number}`, `c ${c.number}`, `#${c.number}`, words[c.number - 1]!]) {
-      expect(found(q), q).toBe(c.id);
-      expect(found(q.toUpperCase()), q.toUpperCase()).toBe(c.id);
-      expect(found(`  the ${q} risks `), `padded ${q}`).toBe(c.id);
-    }
-  });
+  it.each(TEN_CS.map((c) => [c.id, c] as const))(
+    'when %s is typed by id, short title, title, any alias, number, "C<n>" or word, then it is found',
+    (_id, c) => {
+      const words = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+      for (const q of [c.id, c.shortTitle, c.title, ...c.aliases, String(c.number), `C${c.number}`, `c ${c.number}`, `#${c.number}`, words[c.number - 1]!]) {
+        expect(found(q), q).toBe(c.id);
+        expect(found(q.toUpperCase()), q.toUpperCase()).toBe(c.id);
+        expect(found(`  the ${q} risks `), `padded ${q}`).toBe(c.id);
+      }
+    },
+  );
 
   it('when two Cs share an alias, then the data is ambiguous (no alias may name two Cs)', () => {
     const owner = new Map<string, CId>();
@@ -80,8 +75,8 @@ describe('findC', () => {
     expect(findC(q).kind).toBe('unknown');
   });
 
-  it('when any C\'s short title has any one slip (swap, drop, add or change a letter), then that C is found or at least suggested', () => {
-    const letters = [...'abcdefghijklmnopqrstuvwxyz'];
+  it("when any C's short title has any one slip (swap, drop, add or change a letter), then that C is found or at least suggested", () => {
+    const letters = 'abcdefghijklmnopqrstuvwxyz'.split('');
     const failures: string[] = [];
     let checked = 0;
     for (const c of TEN_CS) {
@@ -89,7 +84,7 @@ describe('findC', () => {
       const others = TEN_CS.filter((o) => o !== c).flatMap((o) => [o.id, o.shortTitle, ...o.aliases].map(normaliseName));
       const slips = new Set<string>();
       for (let i = 0; i < s.length; i++) {
-        if (i + 1 < s.length) slips.add(s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2));
+        if (i + 1 < s.length) slips.add(s.slice(0, i) + s[i + 1]! + s[i]! + s.slice(i + 2));
         slips.add(s.slice(0, i) + s.slice(i + 1));
         for (const l of letters) {
           slips.add(s.slice(0, i) + l + s.slice(i));
@@ -131,13 +126,16 @@ function stringsWithHolders(node: unknown, holder = 'AdaptiveCard', out: { holde
 }
 
 describe('consultation cards', () => {
-  it.each(TEN_CS.map((c) => [c.id, c] as const))('when %s is shown, then its meaning, every question, every example and what to explore are on the card', (_id, c) => {
-    const text = cardText(renderCard('consult-c', consultCData(c)));
-    expect(text).toContain(c.title);
-    expect(text).toContain(c.meaning);
-    for (const line of [...c.questions, ...c.strengthExamples, ...c.vulnerabilityExamples]) expect(text).toContain(line);
-    expect(text).toContain(c.explore);
-  });
+  it.each(TEN_CS.map((c) => [c.id, c] as const))(
+    'when %s is shown, then its meaning, every question, every example and what to explore are on the card',
+    (_id, c) => {
+      const text = cardText(renderCard('consult-c', consultCData(c)));
+      expect(text).toContain(c.title);
+      expect(text).toContain(c.meaning);
+      for (const line of [...c.questions, ...c.strengthExamples, ...c.vulnerabilityExamples]) expect(text).toContain(line);
+      expect(text).toContain(c.explore);
+    },
+  );
 
   it('when a C is shown, then it offers the list, its neighbours and starting an assessment', () => {
     const actions = renderCard('consult-c', consultCData(getC('contact'))).actions as { verb: string; data: { c?: string } }[];
@@ -188,7 +186,24 @@ describe('consultation cards', () => {
 
   it('when reading the cautions, then they cover what the guide warns about', () => {
     const all = CAUTIONS.flatMap((c) => [c.title, ...c.points]).join('\n');
-    for (const phrase of [/authorised/, /ethical/, /indecent image/i, /even as evidence/, /referrals, emails or case notes/, /screenshots/, /re-victimise/, /phone call/, /doorstep/, /stranger/, /digital assault/i, /seizure/, /last resort/, /as short a time as necessary/, /inequality/i, /peer/]) {
+    for (const phrase of [
+      /authorised/,
+      /ethical/,
+      /indecent image/i,
+      /even as evidence/,
+      /referrals, emails or case notes/,
+      /screenshots/,
+      /re-victimise/,
+      /phone call/,
+      /doorstep/,
+      /stranger/,
+      /digital assault/i,
+      /seizure/,
+      /last resort/,
+      /as short a time as necessary/,
+      /inequality/i,
+      /peer/,
+    ]) {
       expect(all).toMatch(phrase);
     }
   });
@@ -208,7 +223,17 @@ describe('consultation cards', () => {
   });
 
   it('when following the guide, then the example goes C by C in its order and ends on the complex and composite risks', () => {
-    expect(PRACTICE_EXAMPLE.steps.map((s) => s.c)).toEqual(['content', 'context', 'confidentiality', 'contact', 'connection', 'conduct', 'compatibility', 'consumption', 'composite']);
+    expect(PRACTICE_EXAMPLE.steps.map((s) => s.c)).toEqual([
+      'content',
+      'context',
+      'confidentiality',
+      'contact',
+      'connection',
+      'conduct',
+      'compatibility',
+      'consumption',
+      'composite',
+    ]);
     expect(PRACTICE_EXAMPLE.steps.at(-1)!.prompts[0]).toBe('What are the complex and composite risks?');
     expect(practiceStepOf('contact')).toBe(4);
     expect(practiceStepOf('commercial')).toBeUndefined();
@@ -245,7 +270,15 @@ describe('consultation cards', () => {
 
   it('when a consultation or welcome card names a verb, then it is one of the shared VERBS', () => {
     const known = new Set<string>(Object.values(VERBS));
-    for (const file of ['welcome.json', 'consult-list.json', 'consult-c.json', 'consult-cautions.json', 'consult-practice-example.json', 'consult-changes.json', 'consult-standards.json']) {
+    for (const file of [
+      'welcome.json',
+      'consult-list.json',
+      'consult-c.json',
+      'consult-cautions.json',
+      'consult-practice-example.json',
+      'consult-changes.json',
+      'consult-standards.json',
+    ]) {
       const verbs = [...readFileSync(path.join(CARDS_DIR, file), 'utf8').matchAll(/"verb":\s*"([^"]+)"/g)].map((m) => m[1]!);
       expect(verbs.length, file).toBeGreaterThan(0);
       for (const verb of verbs) expect(known.has(verb), `${file}: ${verb}`).toBe(true);
@@ -253,7 +286,14 @@ describe('consultation cards', () => {
   });
 
   it('when a card template is read, then fixed text is in TextBlocks and only a TextRun binds the typed query', () => {
-    for (const file of ['consult-list.json', 'consult-c.json', 'consult-cautions.json', 'consult-practice-example.json', 'consult-changes.json', 'consult-standards.json']) {
+    for (const file of [
+      'consult-list.json',
+      'consult-c.json',
+      'consult-cautions.json',
+      'consult-practice-example.json',
+      'consult-changes.json',
+      'consult-standards.json',
+    ]) {
       const template = JSON.parse(readFileSync(path.join(CARDS_DIR, file), 'utf8')) as unknown;
       for (const s of stringsWithHolders(template).filter((x) => x.value.includes('${query}'))) expect(s.holder, file).toBe('TextRun');
     }
@@ -261,7 +301,7 @@ describe('consultation cards', () => {
 
   it('when every consultation card and the welcome are parsed by the Adaptive Cards SDK, then it reports no errors (and it does report a broken card)', () => {
     // adaptivecards is CommonJS: depending on the loader its exports sit on the namespace or on its default.
-    const sdk = (ACSdk.AdaptiveCard ? ACSdk : (ACSdk as unknown as { default: typeof ACSdk }).default);
+    const sdk = ACSdk.AdaptiveCard ? ACSdk : (ACSdk as unknown as { default: typeof ACSdk }).default;
     const problems = (json: object): string[] => {
       const card = new sdk.AdaptiveCard();
       const context = new sdk.SerializationContext();

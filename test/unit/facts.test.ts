@@ -14,7 +14,13 @@ describe('facts(): who is asking and from where, read once from an SDK-free acti
   it('when Teams names the tenant in channelData and the sender by Entra id, then both are lower-cased into the owner', () => {
     const f = facts(activityOf({ ...base, conversation: { id: 'c1', conversationType: 'personal' } }));
     expect(f.who).toEqual({ tenantId: 'tenant-1', aadObjectId: 'ab-cd' });
-    expect(f).toMatchObject({ activityId: 'act-1', userId: '29:user', name: 'Pat', botId: '28:bot', conversation: { id: 'c1', type: 'personal', personal: true } });
+    expect(f).toMatchObject({
+      activityId: 'act-1',
+      userId: '29:user',
+      name: 'Pat',
+      botId: '28:bot',
+      conversation: { id: 'c1', type: 'personal', personal: true },
+    });
   });
 
   it('when the tenant is only on the conversation, then it is used; when the Entra id is missing or too long, then there is no owner', () => {
@@ -29,7 +35,7 @@ describe('facts(): who is asking and from where, read once from an SDK-free acti
     ['a group chat that gives no type', { isGroup: true }, {}, false],
     ['a missing type in a team', {}, { team: { id: '19:team' } }, false],
     ['a missing type in a channel', {}, { channel: { id: '19:chan' } }, false],
-    ['the Playground\'s personal chat (no type, nothing group)', {}, {}, true],
+    ["the Playground's personal chat (no type, nothing group)", {}, {}, true],
     ['an unknown type', { conversationType: 'meeting' }, {}, false],
   ])('when the conversation is %s, then personal is %s', (_name, conversation, channelData, personal) => {
     const f = facts(activityOf({ ...base, conversation: { id: 'c', ...conversation }, channelData: { ...base.channelData, ...channelData } }));

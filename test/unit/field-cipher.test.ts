@@ -10,7 +10,7 @@ const CONTEXT = 'tencsassessments|owner-1|case-1|answers';
 function tamper(stored: string, index: 2 | 3 | 4): string {
   const parts = stored.split('.');
   const segment = parts[index]!;
-  const flipped = segment[0] === 'A' ? 'B' : 'A';
+  const flipped = segment.startsWith('A') ? 'B' : 'A';
   parts[index] = flipped + segment.slice(1);
   return parts.join('.');
 }

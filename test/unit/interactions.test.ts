@@ -34,7 +34,16 @@ const noConnector: ChannelPort = {
 function tableOver(stores = createMemoryStores()) {
   const assessments = new AuditedAssessmentService(stores.assessments, stores.audit);
   const privacy = new PrivacyService(stores.retention, stores.assessments, stores.audit, { retentionDays: 90, auditRetentionDays: 365, queues: stores });
-  const sharing = new ShareService({ teams: stores.teams, shares: stores.shares, owned: assessments, lookup: stores.assessments, audit: stores.audit, port: noConnector, render: renderSummaryView, noteLimiter: createRateLimiter(NOTE_RATE) });
+  const sharing = new ShareService({
+    teams: stores.teams,
+    shares: stores.shares,
+    owned: assessments,
+    lookup: stores.assessments,
+    audit: stores.audit,
+    port: noConnector,
+    render: renderSummaryView,
+    noteLimiter: createRateLimiter(NOTE_RATE),
+  });
   return buildInteractions({
     assessments,
     together: new TogetherService(assessments),
@@ -45,9 +54,20 @@ function tableOver(stores = createMemoryStores()) {
     limiter: createRateLimiter({ burst: 30, perMinute: 60 }),
     retention: { retentionDays: 90, auditRetentionDays: 800, caseRetentionDays: 396 },
     cycle: new CycleService(
-      { ...stores.assessments, create: (a) => stores.assessments.create(a), get: (o, id) => stores.assessments.get(o, id), replace: (a, e) => stores.assessments.replace(a, e), listForCase: async (o, c) => (await stores.assessments.listAllForOwner(o)).filter((m) => sameCaseRef(m.caseRef, c)) },
+      {
+        ...stores.assessments,
+        create: (a) => stores.assessments.create(a),
+        get: (o, id) => stores.assessments.get(o, id),
+        replace: (a, e) => stores.assessments.replace(a, e),
+        listForCase: async (o, c) => (await stores.assessments.listAllForOwner(o)).filter((m) => sameCaseRef(m.caseRef, c)),
+      },
       new InMemoryReminderStore(),
-      { get: async () => undefined, offer: () => Promise.reject(new Error('no hand-over here')), withdraw: () => Promise.reject(new Error('no hand-over here')), accept: () => Promise.reject(new Error('no hand-over here')) },
+      {
+        get: async () => undefined,
+        offer: () => Promise.reject(new Error('no hand-over here')),
+        withdraw: () => Promise.reject(new Error('no hand-over here')),
+        accept: () => Promise.reject(new Error('no hand-over here')),
+      },
       { send: async () => false },
       stores.audit,
       { keptUntil: async () => undefined, setKeptUntil: async () => undefined, warnedAt: async () => undefined, setWarnedAt: async () => undefined },
@@ -80,10 +100,31 @@ const textOf = (reply: Reply): string => JSON.stringify(reply);
 describe('the interaction table, run with no SDK over the in-memory stores', () => {
   it('when every verb of the cards and every command is looked for, then each has exactly one entry', () => {
     const { entries } = tableOver();
-    for (const verb of Object.values(VERBS)) expect(entries.filter((e) => e.trigger.kind === 'verb' && e.trigger.verb === verb), verb).toHaveLength(1);
+    for (const verb of Object.values(VERBS))
+      expect(
+        entries.filter((e) => e.trigger.kind === 'verb' && e.trigger.verb === verb),
+        verb,
+      ).toHaveLength(1);
     const commands = entries.flatMap((e) => (e.trigger.kind === 'command' ? [e.trigger.command] : []));
     expect(new Set(commands).size).toBe(commands.length);
-    expect(commands.sort()).toEqual(['audit', 'cautions', 'changes', 'compare', 'consult', 'delete', 'export', 'hand-over', 'help', 'list', 'practice-example', 'reassess', 'reminders', 'resume', 'standards', 'start']);
+    expect(commands.sort()).toEqual([
+      'audit',
+      'cautions',
+      'changes',
+      'compare',
+      'consult',
+      'delete',
+      'export',
+      'hand-over',
+      'help',
+      'list',
+      'practice-example',
+      'reassess',
+      'reminders',
+      'resume',
+      'standards',
+      'start',
+    ]);
   });
 
   it('when an assessment is started in personal chat, then a card comes back; in a group chat, then it is refused with the catalogue key and nothing is stored', async () => {
@@ -102,10 +143,13 @@ describe('the interaction table, run with no SDK over the in-memory stores', () 
     const { entries } = tableOver();
     const open = entryFor(entries, VERBS.open);
     expect(await dispatch(open, turn('personal'), { assessmentId: '../../etc' }, log)).toMatchObject({ kind: 'refusal', key: 'staleCard' });
-    expect(await dispatch(open, turn('personal', { from: { id: '29:u' } }), { assessmentId: '1234567890123-abcdefghijkl' }, log)).toMatchObject({ kind: 'refusal', key: 'noOwner' });
+    expect(await dispatch(open, turn('personal', { from: { id: '29:u' } }), { assessmentId: '1234567890123-abcdefghijkl' }, log)).toMatchObject({
+      kind: 'refusal',
+      key: 'noOwner',
+    });
   });
 
-  it('when someone else\'s or a missing assessment is opened, then the not-found refusal comes back as a card', async () => {
+  it("when someone else's or a missing assessment is opened, then the not-found refusal comes back as a card", async () => {
     const { entries } = tableOver();
     const reply = await dispatch(entryFor(entries, VERBS.open), turn('personal'), { assessmentId: '1234567890123-abcdefghijkl' }, log);
     expect(reply).toMatchObject({ kind: 'refusal', key: 'assessmentNotFound' });
@@ -119,7 +163,7 @@ describe('the interaction table, run with no SDK over the in-memory stores', () 
     const { entries } = tableOver(down);
     const reply = await dispatch(entryFor(entries, 'list'), turn('personal'), '', log);
     expect(reply).toMatchObject({ kind: 'refusal', key: 'storageDown' });
-    expect(textOf(reply)).toContain("reach storage just now");
+    expect(textOf(reply)).toContain('reach storage just now');
     const broken = { ...stores, assessments: { ...stores.assessments, listForOwner: () => Promise.reject(new TypeError('a bug')) } };
     await expect(dispatch(entryFor(tableOver(broken).entries, 'list'), turn('personal'), '', log)).rejects.toThrow('a bug');
   });
@@ -127,7 +171,12 @@ describe('the interaction table, run with no SDK over the in-memory stores', () 
   it('when a privacy command has no case reference, then it says what to type; in a channel, then it is refused as words', async () => {
     const { entries } = tableOver();
     const del = entryFor(entries, 'delete');
-    expect(await dispatch(del, turn('personal'), 'not a ref!!', log)).toMatchObject({ kind: 'message', text: expect.stringContaining('Type delete followed by the case reference') });
+    expect(await dispatch(del, turn('personal'), 'not a ref!!', log)).toMatchObject({
+      kind: 'message',
+      // expect.stringContaining is typed `any` by vitest; it is an asymmetric matcher, not a value.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
+      text: expect.stringContaining('Type delete followed by the case reference'),
+    });
     expect(await dispatch(del, turn('channel'), 'CR-1', log)).toEqual({ kind: 'refusal', key: 'privacyPersonalOnly' });
   });
 });

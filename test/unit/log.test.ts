@@ -34,7 +34,7 @@ describe('log redaction, the second line of defence', () => {
     expect(out).not.toMatch(/secret-token|typed-by-practitioner|CASE-typed/);
   });
 
-  it('when an error quoting user input is logged, then its name and frames survive but not its message or its cause\'s', () => {
+  it("when an error quoting user input is logged, then its name and frames survive but not its message or its cause's", () => {
     const { logger, text } = capture();
     const parsed = z.enum(['low', 'high']).safeParse('input-quoted-1');
     if (parsed.success) throw new Error('expected the enum to refuse the input');

@@ -16,11 +16,44 @@ function assessment(): Assessment {
     status: 'completed',
     step: 'complete',
     cautionsAcknowledged: true,
-    setup: { caseRef: CASE_REF, ageBand: '14-15', participants: ['young-person', 'parent-carer'], participantsOther: `${SECRET} other`, assessedOn: '2026-11-30' },
+    setup: {
+      caseRef: CASE_REF,
+      ageBand: '14-15',
+      participants: ['young-person', 'parent-carer'],
+      participantsOther: `${SECRET} other`,
+      assessedOn: '2026-11-30',
+    },
     answers: {
-      contact: { strengths: 'Tells her aunt when something feels off', vulnerabilities: `${SECRET} vulnerabilities`, risk: 'high', resilience: 'low', youngPersonView: 'My gaming friends matter to me', parentView: `${SECRET} parent`, nextSteps: 'Block and report together', skipped: false },
-      content: { strengths: 'Makes stop-motion films', vulnerabilities: `${SECRET} v2`, risk: 'medium', resilience: 'strong', youngPersonView: 'Films are my thing', parentView: `${SECRET} parent2`, nextSteps: '', skipped: false },
-      conduct: { strengths: 'Skipped text', vulnerabilities: '', risk: 'not-explored', resilience: 'not-explored', youngPersonView: '', parentView: '', nextSteps: '', skipped: true },
+      contact: {
+        strengths: 'Tells her aunt when something feels off',
+        vulnerabilities: `${SECRET} vulnerabilities`,
+        risk: 'high',
+        resilience: 'low',
+        youngPersonView: 'My gaming friends matter to me',
+        parentView: `${SECRET} parent`,
+        nextSteps: 'Block and report together',
+        skipped: false,
+      },
+      content: {
+        strengths: 'Makes stop-motion films',
+        vulnerabilities: `${SECRET} v2`,
+        risk: 'medium',
+        resilience: 'strong',
+        youngPersonView: 'Films are my thing',
+        parentView: `${SECRET} parent2`,
+        nextSteps: '',
+        skipped: false,
+      },
+      conduct: {
+        strengths: 'Skipped text',
+        vulnerabilities: '',
+        risk: 'not-explored',
+        resilience: 'not-explored',
+        youngPersonView: '',
+        parentView: '',
+        nextSteps: '',
+        skipped: true,
+      },
     },
     composite: { offlineFactors: ['neglect'], offlineOther: `${SECRET} offline`, analysis: `${SECRET} analysis`, impact: `${SECRET} impact` },
     rev: 9,
@@ -35,7 +68,11 @@ function shownText(card: unknown): string[] {
   const out: string[] = [];
   const walk = (n: unknown): void => {
     if (Array.isArray(n)) return n.forEach(walk);
-    if (n && typeof n === 'object') for (const [k, v] of Object.entries(n as Record<string, unknown>)) (typeof v === 'string' && ['text', 'title', 'label', 'value'].includes(k) ? out.push(v) : walk(v));
+    if (n && typeof n === 'object')
+      for (const [k, v] of Object.entries(n as Record<string, unknown>)) {
+        if (typeof v === 'string' && ['text', 'title', 'label', 'value'].includes(k)) out.push(v);
+        else walk(v);
+      }
   };
   walk(card);
   return out;
@@ -68,12 +105,21 @@ describe('My online world', () => {
     }
   });
 
-  it('when only some items are chosen, then only those are shown, under the young person\'s headings', () => {
+  it("when only some items are chosen, then only those are shown, under the young person's headings", () => {
     const a = assessment();
     const picks = new Set([pickId('matters', 'content'), pickId('nextSteps', 'contact')]);
     const text = worldPlainText(myOnlineWorld(a, picks));
     expect(text).toBe(
-      ['My online world', '', WORLD_HEADINGS.matters, `- ${youngWords('content', '14-15').title}: Films are my thing`, '', WORLD_HEADINGS.nextSteps, `- ${youngWords('contact', '14-15').title}: Block and report together`, ''].join('\n'),
+      [
+        'My online world',
+        '',
+        WORLD_HEADINGS.matters,
+        `- ${youngWords('content', '14-15').title}: Films are my thing`,
+        '',
+        WORLD_HEADINGS.nextSteps,
+        `- ${youngWords('contact', '14-15').title}: Block and report together`,
+        '',
+      ].join('\n'),
     );
     const card = JSON.stringify(renderMyOnlineWorld(a, picks));
     expect(card).toContain('Films are my thing');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCard } from '../../src/cards/render.js';
-import { consultListData } from '../../src/cards/consult-data.js';
+import { consultListData } from '../../src/cards/consult-cards.js';
 
 describe('renderCard with prepared templates', () => {
   it('when the same template is expanded twice with different data, then each result carries only its own data', () => {

@@ -1,7 +1,7 @@
 import * as ACns from 'adaptivecards';
 import { describe, expect, it } from 'vitest';
 import { MAX_CARD_BYTES } from '../../src/cards/render.js';
-import { NOTES_SHOWN, renderSummaryCard, type SummaryCardMode } from '../../src/cards/summary-data.js';
+import { NOTES_SHOWN, renderSummaryCard, type SummaryCardMode } from '../../src/cards/summary-cards.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { RESILIENCE_LABELS, RISK_LABELS, type Assessment } from '../../src/tencs/assessment.js';
 import { summarise } from '../../src/tencs/summary.js';
@@ -11,7 +11,7 @@ import { ALL_LOW, MANY_HIGH_OFFLINE, NOTHING_EXPLORED, ONE_HIGH, SALLY, atLimits
 import { cardText } from '../helpers/bot-harness.js';
 
 // The package is CommonJS: under vitest its exports sit on the namespace, under tsx on `default`.
-const AC = ((ACns as { AdaptiveCard?: unknown }).AdaptiveCard ? ACns : (ACns as unknown as { default: typeof ACns }).default) as typeof ACns;
+const AC = (ACns as { AdaptiveCard?: unknown }).AdaptiveCard ? ACns : (ACns as unknown as { default: typeof ACns }).default;
 
 /** Messages from the adaptivecards parser (unknown elements, invalid values); none expected. */
 function parseProblems(card: object): string[] {
@@ -110,7 +110,10 @@ describe('user text is only ever data', () => {
   const assessment = completedAssessment({
     caseRef: 'INJ-1',
     answers: Object.fromEntries(
-      TEN_CS.map((c) => [c.id, { risk: 'high', resilience: 'some', strengths: hostile, vulnerabilities: hostile, youngPersonView: hostile, parentView: hostile, nextSteps: hostile }]),
+      TEN_CS.map((c) => [
+        c.id,
+        { risk: 'high', resilience: 'some', strengths: hostile, vulnerabilities: hostile, youngPersonView: hostile, parentView: hostile, nextSteps: hostile },
+      ]),
     ),
     composite: { offlineOther: hostile, analysis: hostile, impact: hostile },
   });
@@ -140,7 +143,13 @@ describe('user text is only ever data', () => {
   });
 
   it('when the card is rendered, then the free-text answers about each C are not carried into the channel', () => {
-    const card = render(completedAssessment({ caseRef: 'P-1', answers: { contact: { risk: 'high', vulnerabilities: 'VULN-TEXT', youngPersonView: 'YP-VIEW', parentView: 'PARENT-VIEW', nextSteps: 'NEXT-STEP' } } }), channel());
+    const card = render(
+      completedAssessment({
+        caseRef: 'P-1',
+        answers: { contact: { risk: 'high', vulnerabilities: 'VULN-TEXT', youngPersonView: 'YP-VIEW', parentView: 'PARENT-VIEW', nextSteps: 'NEXT-STEP' } },
+      }),
+      channel(),
+    );
     const json = JSON.stringify(card);
     for (const t of ['VULN-TEXT', 'YP-VIEW', 'PARENT-VIEW', 'NEXT-STEP']) expect(json).not.toContain(t);
   });

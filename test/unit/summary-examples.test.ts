@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_LOCAL, summaryExamplesMarkdown } from '../../scripts/summary-examples.js';
-import { renderSummaryCard } from '../../src/cards/summary-data.js';
+import { renderSummaryCard } from '../../src/cards/summary-cards.js';
 import { loadConfig } from '../../src/config.js';
 import { caseRecordText } from '../../src/tencs/case-record.js';
 import { findPatterns } from '../../src/tencs/patterns.js';
@@ -63,7 +63,14 @@ describe('the five example assessments, as a practice lead reads them', () => {
     const text = record(SEXTORTION_14);
     expect(text.indexOf('ROUTES TO SAFETY')).toBeLessThan(text.indexOf('RISK AND RESILIENCE MAP'));
     const safety = section(text, 'Routes to safety');
-    for (const name of ['Immediate danger', "The council's safeguarding procedures", 'CEOP (Child Exploitation and Online Protection', 'Report Remove (Childline and the Internet Watch Foundation)', "The National Crime Agency's advice on financially motivated sextortion", 'UKCIS guidance on sharing nudes and semi-nudes']) {
+    for (const name of [
+      'Immediate danger',
+      "The council's safeguarding procedures",
+      'CEOP (Child Exploitation and Online Protection',
+      'Report Remove (Childline and the Internet Watch Foundation)',
+      "The National Crime Agency's advice on financially motivated sextortion",
+      'UKCIS guidance on sharing nudes and semi-nudes',
+    ]) {
       expect(safety).toContain(`- ${name}`);
     }
     expect(safety).toContain('ceop.police.uk');
@@ -99,34 +106,55 @@ describe('the five example assessments, as a practice lead reads them', () => {
     const unconfirmed = section(record(SEXTORTION_14), 'Assessment Triangle: where the practitioner places the concerns');
     expect(unconfirmed).toMatch(/Not placed yet/);
     expect(unconfirmed).not.toMatch(/developmental needs|parenting capacity|family and environmental/i);
-    expect(summarise({ ...SEXTORTION_14, composite: { ...SEXTORTION_14.composite!, triangle: { 'developmental-needs': ['contact'], 'parenting-capacity': ['contact'], 'family-environment': [] } } }).triangle.domains).toEqual([]);
+    expect(
+      summarise({
+        ...SEXTORTION_14,
+        composite: {
+          ...SEXTORTION_14.composite!,
+          triangle: { 'developmental-needs': ['contact'], 'parenting-capacity': ['contact'], 'family-environment': [] },
+        },
+      }).triangle.domains,
+    ).toEqual([]);
     const sally = section(record(SALLY), 'Assessment Triangle: where the practitioner places the concerns');
-    expect(sally).toContain('- Confidentiality: child\'s developmental needs\n');
-    expect(sally).toContain('- Consumption: child\'s developmental needs; parenting capacity');
+    expect(sally).toContain("- Confidentiality: child's developmental needs\n");
+    expect(sally).toContain("- Consumption: child's developmental needs; parenting capacity");
     expect(sally.match(/parenting capacity/g)).toHaveLength(1);
   });
 
-  it.each(SUMMARY_CASES.map((c) => [c.title, c.assessment] as const))('when %s is summarised, then no list of Cs is repeated in the record or the prompts', (_t, a) => {
-    const s = summarise(a, EXAMPLE_LOCAL);
-    const text = `${caseRecordText(s)}\n${supervisionPrompts(s).map((p) => p.text).join('\n')}`;
-    const lists = cLists(text);
-    expect(lists.filter((l, i) => lists.indexOf(l) !== i)).toEqual([]);
-  });
+  it.each(SUMMARY_CASES.map((c) => [c.title, c.assessment] as const))(
+    'when %s is summarised, then no list of Cs is repeated in the record or the prompts',
+    (_t, a) => {
+      const s = summarise(a, EXAMPLE_LOCAL);
+      const text = `${caseRecordText(s)}\n${supervisionPrompts(s)
+        .map((p) => p.text)
+        .join('\n')}`;
+      const lists = cLists(text);
+      expect(lists.filter((l, i) => lists.indexOf(l) !== i)).toEqual([]);
+    },
+  );
 
-  it.each(SUMMARY_CASES.map((c) => [c.title, c.assessment] as const))('when %s is summarised, then the count of concerns is one number, of the nine areas', (_t, a) => {
-    const text = caseRecordText(summarise(a));
-    expect(text).not.toMatch(/\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) of the ten Cs\b/);
-    expect((text.match(/ of the nine areas/g) ?? []).length).toBeLessThanOrEqual(1);
-  });
+  it.each(SUMMARY_CASES.map((c) => [c.title, c.assessment] as const))(
+    'when %s is summarised, then the count of concerns is one number, of the nine areas',
+    (_t, a) => {
+      const text = caseRecordText(summarise(a));
+      expect(text).not.toMatch(/\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) of the ten Cs\b/);
+      expect((text.match(/ of the nine areas/g) ?? []).length).toBeLessThanOrEqual(1);
+    },
+  );
 
-  it.each(SUMMARY_CASES.map((c) => [c.title, c.assessment] as const))('when %s is summarised, then every stage of the cycle is there, with the worker’s feelings, support and development', (_t, a) => {
-    const prompts = supervisionPrompts(summarise(a));
-    expect(new Set(prompts.map((p) => p.stage))).toEqual(new Set(SUPERVISION_STAGES));
-    expect(prompts.map((p) => p.key)).toEqual(expect.arrayContaining(['worker-feelings', 'worker-support-development', 'lived-experience', 'last-resort']));
-  });
+  it.each(SUMMARY_CASES.map((c) => [c.title, c.assessment] as const))(
+    'when %s is summarised, then every stage of the cycle is there, with the worker’s feelings, support and development',
+    (_t, a) => {
+      const prompts = supervisionPrompts(summarise(a));
+      expect(new Set(prompts.map((p) => p.stage))).toEqual(new Set(SUPERVISION_STAGES));
+      expect(prompts.map((p) => p.key)).toEqual(expect.arrayContaining(['worker-feelings', 'worker-support-development', 'lived-experience', 'last-resort']));
+    },
+  );
 
   it('when sextortion is in Conduct, then the prompt centres the young person’s account and never starts from their behaviour', () => {
-    const text = supervisionPrompts(summarise(SEXTORTION_14)).map((p) => p.text).join('\n');
+    const text = supervisionPrompts(summarise(SEXTORTION_14))
+      .map((p) => p.text)
+      .join('\n');
     expect(text).not.toMatch(/understanding of their behaviour/);
     expect(text).toMatch(/they are the one harmed, whatever they sent/);
   });
@@ -164,7 +192,9 @@ describe('grammar for none, one, two and many Cs', () => {
   });
 
   const withConcerns = (cs: ('consumption' | 'contact' | 'conduct')[]) =>
-    summarise(completedAssessment({ caseRef: 'G-1', answers: Object.fromEntries(cs.map((c) => [c, { risk: 'medium' as const, resilience: 'some' as const }])) }));
+    summarise(
+      completedAssessment({ caseRef: 'G-1', answers: Object.fromEntries(cs.map((c) => [c, { risk: 'medium' as const, resilience: 'some' as const }])) }),
+    );
 
   it('when one C is a concern, then the picture and the prompts speak of it in the singular', () => {
     const s = withConcerns(['consumption']);
@@ -182,7 +212,9 @@ describe('grammar for none, one, two and many Cs', () => {
 
   it('when many Cs are concerns, then the count is in words and the list appears once', () => {
     const s = withConcerns(['contact', 'conduct', 'consumption']);
-    expect(s.picture.statements[0]).toMatch(/^Medium or high risk in three of the nine areas: Contact \(medium\), Conduct \(medium\) and Consumption \(medium\)\.$/);
+    expect(s.picture.statements[0]).toMatch(
+      /^Medium or high risk in three of the nine areas: Contact \(medium\), Conduct \(medium\) and Consumption \(medium\)\.$/,
+    );
     const all = [...s.picture.statements, ...s.picture.patterns.map((p) => p.text), ...supervisionPrompts(s).map((p) => p.text)].join('\n');
     expect(all.match(/Contact \(medium\), Conduct \(medium\) and Consumption \(medium\)/g)).toHaveLength(1);
     const lists = cLists(all);
@@ -226,12 +258,16 @@ describe('older plans stay readable', () => {
 describe('the council’s details come from validated configuration', () => {
   const base = { BOT_AUTH: 'disabled', HOST: '127.0.0.1' };
   it('when set, then they are in the config; when not https or not a phone number, then start-up stops with a clear message', () => {
-    expect(loadConfig({ ...base, SAFEGUARDING_PROCEDURES_URL: 'https://council.example/procedures', OUT_OF_HOURS_PHONE: '0300 123 4567' }).safeguarding).toEqual({
+    expect(
+      loadConfig({ ...base, SAFEGUARDING_PROCEDURES_URL: 'https://council.example/procedures', OUT_OF_HOURS_PHONE: '0300 123 4567' }).safeguarding,
+    ).toEqual({
       proceduresUrl: 'https://council.example/procedures',
       outOfHoursPhone: '0300 123 4567',
     });
     expect(loadConfig(base).safeguarding).toEqual({ proceduresUrl: undefined, outOfHoursPhone: undefined });
-    expect(() => loadConfig({ ...base, SAFEGUARDING_PROCEDURES_URL: 'http://council.example/procedures' })).toThrow(/SAFEGUARDING_PROCEDURES_URL must be an https/);
+    expect(() => loadConfig({ ...base, SAFEGUARDING_PROCEDURES_URL: 'http://council.example/procedures' })).toThrow(
+      /SAFEGUARDING_PROCEDURES_URL must be an https/,
+    );
     expect(() => loadConfig({ ...base, OUT_OF_HOURS_PHONE: 'call the office' })).toThrow(/OUT_OF_HOURS_PHONE must be a phone number/);
   });
 });

@@ -20,7 +20,15 @@ describe('summarise: the Sally practice example', () => {
     expect(p?.cs).toEqual(['confidentiality', 'contact', 'conduct']);
     expect(p?.text).toMatch(/Confidentiality, Contact and Conduct/);
     expect(s.picture.patterns.map((x) => x.id)).toEqual(
-      expect.arrayContaining(['several-at-once', 'risk-without-resilience', 'content-context', 'peer-networks', 'anxious-use', 'self-narrative', 'online-on-offline']),
+      expect.arrayContaining([
+        'several-at-once',
+        'risk-without-resilience',
+        'content-context',
+        'peer-networks',
+        'anxious-use',
+        'self-narrative',
+        'online-on-offline',
+      ]),
     );
   });
 

@@ -62,7 +62,7 @@ const UNDER_11_EXTRA = ['content', 'digital', 'consent', 'identity', 'wellbeing'
 const texts = (w: { title: string; intro: string; questions: readonly { text: string }[] }) => [w.title, w.intro, ...w.questions.map((x) => x.text)];
 const passage = (w: { intro: string; questions: readonly { text: string }[] }) => [w.intro, ...w.questions.map((x) => x.text)].join(' ');
 
-describe('the ten Cs in young people\'s and parents\' words', () => {
+describe("the ten Cs in young people's and parents' words", () => {
   it('when any C and age band is looked up, then it has a title, an intro and at least three questions', () => {
     for (const c of C_IDS) {
       for (const band of AGE_BANDS) {
@@ -86,10 +86,19 @@ describe('the ten Cs in young people\'s and parents\' words', () => {
     it(`when ${c} is asked of anyone 11 or over, or of parents, then every guide question is rephrased once and nothing else is asked`, () => {
       const guide = [...GUIDE_QUESTION_IDS[c]].sort();
       for (const band of AGE_BANDS.filter((b) => READING_LEVEL[b] === '11-plus')) {
-        expect(youngWords(c, band).questions.map((x) => x.asks).sort(), `${c} ${band}`).toEqual(guide);
+        expect(
+          youngWords(c, band)
+            .questions.map((x) => x.asks)
+            .sort(),
+          `${c} ${band}`,
+        ).toEqual(guide);
         expect(youngWords(c, band).leftOut).toEqual([]);
       }
-      expect(parentWords(c).questions.map((x) => x.asks).sort()).toEqual(guide);
+      expect(
+        parentWords(c)
+          .questions.map((x) => x.asks)
+          .sort(),
+      ).toEqual(guide);
     });
 
     it(`when ${c} is asked of an under-11, then every guide question is either rephrased or left out with a reason`, () => {
@@ -122,16 +131,19 @@ describe('the ten Cs in young people\'s and parents\' words', () => {
     });
   }
 
-  it('when the parents\' wording is measured, then every C is plain English with short sentences', () => {
+  it("when the parents' wording is measured, then every C is plain English with short sentences", () => {
     const limit = LIMIT.parent;
     const report = C_IDS.map((c) => {
       const p = passage(parentWords(c));
       return { c, grade: +gradeLevel(p).toFixed(1), ease: +readingEase(p).toFixed(0), longest: longestSentence(p) };
     });
-    expect(report.filter((r) => r.grade > limit.grade || r.ease < limit.ease || r.longest > limit.words), JSON.stringify(report)).toEqual([]);
+    expect(
+      report.filter((r) => r.grade > limit.grade || r.ease < limit.ease || r.longest > limit.words),
+      JSON.stringify(report),
+    ).toEqual([]);
   });
 
-  it('when any young person\'s or parent\'s wording is read, then no jargon term appears (and under-11s meet none of the harder words)', () => {
+  it("when any young person's or parent's wording is read, then no jargon term appears (and under-11s meet none of the harder words)", () => {
     const found: string[] = [];
     for (const c of C_IDS) {
       for (const band of AGE_BANDS) {
@@ -143,7 +155,7 @@ describe('the ten Cs in young people\'s and parents\' words', () => {
     expect(found).toEqual([]);
   });
 
-  it('when the checks meet practitioner wording, then they fail it (a control: the guide\'s own questions are not young people\'s words)', () => {
+  it("when the checks meet practitioner wording, then they fail it (a control: the guide's own questions are not young people's words)", () => {
     const guide = getC('connection').questions.join(' ');
     expect(JARGON.some((j) => guide.toLowerCase().includes(j))).toBe(true);
     const composite = getC('composite').questions.join(' ');
@@ -152,13 +164,17 @@ describe('the ten Cs in young people\'s and parents\' words', () => {
   });
 
   it('when the words are for a care leaver (18 to 25), then they are spoken to as an adult: no "your age", no parents at home', () => {
-    const found = C_IDS.flatMap((c) => youngWords(c, '18-25').questions.filter((x) => /your age|parents or carers|grown-up/i.test(x.text)).map((x) => `${c}: ${x.text}`));
+    const found = C_IDS.flatMap((c) =>
+      youngWords(c, '18-25')
+        .questions.filter((x) => /your age|parents or carers|grown-up/i.test(x.text))
+        .map((x) => `${c}: ${x.text}`),
+    );
     expect(found).toEqual([]);
     // A control: the 11 to 15 words do mention them, so the check can fail.
     expect(C_IDS.some((c) => youngWords(c, '14-15').questions.some((x) => /your age|parents or carers/i.test(x.text)))).toBe(true);
   });
 
-  it('when a young person\'s wording opens a C, then it starts from what goes well, not from a risk', () => {
+  it("when a young person's wording opens a C, then it starts from what goes well, not from a risk", () => {
     const opening = /worr|harm|risk|unsafe|scar|mean to|hurt|danger|bad/i;
     const problems: string[] = [];
     for (const c of C_IDS as readonly CId[]) {
@@ -177,7 +193,8 @@ describe('the ten Cs in young people\'s and parents\' words', () => {
     expect(own.length).toBeGreaterThanOrEqual(8);
     const sixteen = C_IDS.map((c) => joined('16-17', c)).join(' ');
     const fourteen = C_IDS.map((c) => joined('14-15', c)).join(' ');
-    for (const theme of [/someone you are seeing|partner|get close to/i, /say no|without your OK/i, /money|earn/i, /work|college/i]) expect(sixteen, String(theme)).toMatch(theme);
+    for (const theme of [/someone you are seeing|partner|get close to/i, /say no|without your OK/i, /money|earn/i, /work|college/i])
+      expect(sixteen, String(theme)).toMatch(theme);
     // Only a 16 to 17 year old is asked about partners, control and college; a 14 year old is not.
     for (const older of [/someone you are seeing|partner/i, /control you/i, /college/i]) expect(fourteen, String(older)).not.toMatch(older);
   });
@@ -189,7 +206,10 @@ describe('the ten Cs in young people\'s and parents\' words', () => {
     for (const c of own) {
       const young = youngWords(c, 'under-8');
       const older = youngWords(c, '8-10');
-      expect(young.questions.map((x) => x.asks), c).toEqual(older.questions.map((x) => x.asks));
+      expect(
+        young.questions.map((x) => x.asks),
+        c,
+      ).toEqual(older.questions.map((x) => x.asks));
       const [g8, g10] = [gradeLevel(passage(young)), gradeLevel(passage(older))];
       const [w8, w10] = [words(passage(young)).length, words(passage(older)).length];
       // Shorter, and no harder: Flesch-Kincaid moves a few tenths either way between texts of the same difficulty.

@@ -18,7 +18,16 @@ const SECRET = 'PRACTITIONER-ONLY-TEXT';
 
 /** An assessment whose practitioner fields are all marked, so any leak onto the together card is found. */
 function hostile(overrides: Partial<Assessment> = {}): Assessment {
-  const answer = { strengths: `${SECRET} strengths`, vulnerabilities: `${SECRET} vulnerabilities`, risk: 'high', resilience: 'low', youngPersonView: 'I like drawing', parentView: 'She is kind', nextSteps: `${SECRET} next steps`, skipped: false };
+  const answer = {
+    strengths: `${SECRET} strengths`,
+    vulnerabilities: `${SECRET} vulnerabilities`,
+    risk: 'high',
+    resilience: 'low',
+    youngPersonView: 'I like drawing',
+    parentView: 'She is kind',
+    nextSteps: `${SECRET} next steps`,
+    skipped: false,
+  };
   return AssessmentSchema.parse({
     id: ID,
     tenantId: OWNER.tenantId,
@@ -26,7 +35,13 @@ function hostile(overrides: Partial<Assessment> = {}): Assessment {
     status: 'in-progress',
     step: 'contact',
     cautionsAcknowledged: true,
-    setup: { caseRef: CASE_REF, ageBand: '8-10', participants: ['young-person', 'parent-carer'], participantsOther: `${SECRET} other`, assessedOn: '2026-11-30' },
+    setup: {
+      caseRef: CASE_REF,
+      ageBand: '8-10',
+      participants: ['young-person', 'parent-carer'],
+      participantsOther: `${SECRET} other`,
+      assessedOn: '2026-11-30',
+    },
     answers: Object.fromEntries(C_IDS.map((c) => [c, answer])),
     composite: { offlineFactors: ['neglect'], offlineOther: `${SECRET} offline`, analysis: `${SECRET} analysis`, impact: `${SECRET} impact` },
     rev: 7,
@@ -49,7 +64,7 @@ class MemoryRepository {
   }
   async get(owner: Owner, id: string): Promise<StoredAssessment | undefined> {
     if (this.down) throw new StorageUnavailableError('down', 503);
-    if (!this.stored || this.stored.id !== id || this.stored.ownerId !== owner.aadObjectId) return undefined;
+    if (this.stored?.id !== id || this.stored.ownerId !== owner.aadObjectId) return undefined;
     return { assessment: structuredClone(this.stored), etag: String(this.etag) };
   }
   async replace(a: Assessment, etag: string): Promise<string> {
@@ -73,8 +88,8 @@ function setup(a: Assessment = hostile()) {
 
 const refTo = (a: Assessment, step: CardRef['step'], rev = a.rev): CardRef => ({ assessmentId: a.id, rev, step, mode: 'flow' });
 
-describe('the together view: saving the young person\'s and parent\'s words', () => {
-  it('when the young person\'s and parent\'s words are saved on contact, then they land in contact\'s views and nothing else changes', async () => {
+describe("the together view: saving the young person's and parent's words", () => {
+  it("when the young person's and parent's words are saved on contact, then they land in contact's views and nothing else changes", async () => {
     const a = hostile();
     const { repo, together } = setup(a);
     const out = await together.submit(OWNER, refTo(a, 'contact'), { youngPersonView: 'My cousin helps me', parentView: 'We talk at tea time' }, 'stay');
@@ -91,7 +106,7 @@ describe('the together view: saving the young person\'s and parent\'s words', ()
     expect(repo.writes).toBe(1);
   });
 
-  it('when the card has no parent box, then the stored parent\'s view is kept', async () => {
+  it("when the card has no parent box, then the stored parent's view is kept", async () => {
     const a = hostile();
     const { repo, together } = setup(a);
     await together.submit(OWNER, refTo(a, 'conduct'), { youngPersonView: 'I help my friends' }, 'stay');
@@ -103,7 +118,12 @@ describe('the together view: saving the young person\'s and parent\'s words', ()
     const a = hostile({ answers: {} });
     const { repo, together } = setup(a);
     await together.submit(OWNER, refTo(a, 'context'), { youngPersonView: 'Minecraft is best', parentView: '' }, 'stay');
-    expect(repo.stored!.answers.context).toMatchObject({ youngPersonView: 'Minecraft is best', risk: 'not-explored', resilience: 'not-explored', strengths: '' });
+    expect(repo.stored!.answers.context).toMatchObject({
+      youngPersonView: 'Minecraft is best',
+      risk: 'not-explored',
+      resilience: 'not-explored',
+      strengths: '',
+    });
   });
 
   it('when the same words are sent twice (a repeated submit), then nothing is written the second time', async () => {
@@ -115,7 +135,7 @@ describe('the together view: saving the young person\'s and parent\'s words', ()
     expect(repo.writes).toBe(1);
   });
 
-  it('when the card is older than this C\'s last save, then it is a conflict: nothing is written and the typed words stay in the boxes', async () => {
+  it("when the card is older than this C's last save, then it is a conflict: nothing is written and the typed words stay in the boxes", async () => {
     const a = hostile();
     const { repo, together } = setup(a);
     const out = await together.submit(OWNER, refTo(a, 'contact', 4), { youngPersonView: 'Typed on the old card', parentView: 'Parent typed' }, 'practitioner');
@@ -176,19 +196,34 @@ describe('the together view: saving the young person\'s and parent\'s words', ()
     expect(out.errors.join(' ')).toMatch(/already been completed/);
   });
 
-  it('when someone else\'s assessment id is sent, then it is not found and nothing is written', async () => {
+  it("when someone else's assessment id is sent, then it is not found and nothing is written", async () => {
     const a = hostile();
     const { repo, together } = setup(a);
-    await expect(together.submit({ tenantId: 't-1', aadObjectId: 'someone-else' }, refTo(a, 'contact'), { youngPersonView: 'x' }, 'stay')).rejects.toThrow(/No such assessment/);
+    await expect(together.submit({ tenantId: 't-1', aadObjectId: 'someone-else' }, refTo(a, 'contact'), { youngPersonView: 'x' }, 'stay')).rejects.toThrow(
+      /No such assessment/,
+    );
     expect(repo.writes).toBe(0);
   });
 });
 
-describe('switching between the practitioner\'s card and the together view', () => {
+describe("switching between the practitioner's card and the together view", () => {
   it('when the practitioner opens the together view from their card, then what they typed there is saved first', async () => {
     const a = hostile();
     const { repo, together } = setup(a);
-    const typed = { strengths: 'Typed strengths', vulnerabilities: 'Typed worries', risk: 'low', resilience: 'some', youngPersonView: 'I like drawing', parentView: 'She is kind', nextSteps: 'Typed plan', nextStepsWho: '', nextStepsBy: '', nextSteps2: '', nextSteps2Who: '', nextSteps2By: '' };
+    const typed = {
+      strengths: 'Typed strengths',
+      vulnerabilities: 'Typed worries',
+      risk: 'low',
+      resilience: 'some',
+      youngPersonView: 'I like drawing',
+      parentView: 'She is kind',
+      nextSteps: 'Typed plan',
+      nextStepsWho: '',
+      nextStepsBy: '',
+      nextSteps2: '',
+      nextSteps2Who: '',
+      nextSteps2By: '',
+    };
     const out = await together.openFromStep(OWNER, refTo(a, 'contact'), typed);
     expect(out.kind).toBe('together');
     expect(repo.stored!.answers.contact).toMatchObject({ strengths: 'Typed strengths', risk: 'low', nextSteps: 'Typed plan' });
@@ -205,7 +240,7 @@ describe('switching between the practitioner\'s card and the together view', () 
     expect(repo.stored!.composite).toMatchObject({ analysis: 'Typed analysis of how the risks combine' });
   });
 
-  it('when the practitioner\'s card leaves its empty inputs out of the data (as the Agents Playground does) but says it is their card, then what they typed is still saved first', async () => {
+  it("when the practitioner's card leaves its empty inputs out of the data (as the Agents Playground does) but says it is their card, then what they typed is still saved first", async () => {
     const a = hostile();
     const { repo, together } = setup(a);
     const out = await together.openFromStep(OWNER, refTo(a, 'contact'), { fromCard: true, strengths: 'Typed strengths', risk: 'medium', resilience: 'strong' });
@@ -214,7 +249,7 @@ describe('switching between the practitioner\'s card and the together view', () 
     expect(repo.stored!.answers.contact).toMatchObject({ strengths: 'Typed strengths', risk: 'medium', resilience: 'strong' });
   });
 
-  it('when the open comes without the practitioner\'s inputs, then nothing is written (their answers can never be blanked)', async () => {
+  it("when the open comes without the practitioner's inputs, then nothing is written (their answers can never be blanked)", async () => {
     const a = hostile();
     const { repo, together } = setup(a);
     const out = await together.openFromStep(OWNER, refTo(a, 'contact'), {});
@@ -223,11 +258,16 @@ describe('switching between the practitioner\'s card and the together view', () 
     expect(repo.stored!.answers.contact!.strengths).toBe(`${SECRET} strengths`);
   });
 
-  it('when two Cs are done together and the practitioner goes back, then both Cs hold the words and the practitioner\'s card shows them with their own text', async () => {
+  it("when two Cs are done together and the practitioner goes back, then both Cs hold the words and the practitioner's card shows them with their own text", async () => {
     const a = hostile();
     const { repo, together } = setup(a);
     const first = (await together.openFromStep(OWNER, refTo(a, 'contact'), {})) as TogetherView;
-    const second = (await together.submit(OWNER, first.ref, { youngPersonView: 'Contact words', parentView: 'Parent on contact', goTo: 'conduct' }, 'conduct')) as TogetherView;
+    const second = (await together.submit(
+      OWNER,
+      first.ref,
+      { youngPersonView: 'Contact words', parentView: 'Parent on contact', goTo: 'conduct' },
+      'conduct',
+    )) as TogetherView;
     expect(second.c).toBe('conduct');
     expect(second.ref.rev).toBe(repo.stored!.rev);
     const back = await together.submit(OWNER, second.ref, { youngPersonView: 'Conduct words', parentView: 'Parent on conduct' }, 'practitioner');
@@ -270,15 +310,27 @@ describe('the together card', () => {
     notice: TOGETHER_CONFLICT_NOTICE,
   });
 
-  it('when it is rendered for every C and band, then it never carries a judgement, the case reference or the practitioner\'s text', () => {
+  it("when it is rendered for every C and band, then it never carries a judgement, the case reference or the practitioner's text", () => {
     const judgementWords = [...Object.values(RISK_LABELS), ...Object.values(RESILIENCE_LABELS)].filter((w) => w !== 'Not explored');
     const problems: string[] = [];
     for (const c of C_IDS) {
       for (const band of AGE_BANDS) {
         const a = hostile({ setup: { ...hostile().setup!, ageBand: band } });
-        for (const card of [renderTogether({ ...hostileView(band, true), c, ref: { ...hostileView(band, true).ref, step: c } }), renderTogetherOutcome({ kind: 'together', ref: refTo(a, c), c, band, withParent: true, form: { youngPersonView: a.answers[c]!.youngPersonView, parentView: a.answers[c]!.parentView }, errors: [] })]) {
+        for (const card of [
+          renderTogether({ ...hostileView(band, true), c, ref: { ...hostileView(band, true).ref, step: c } }),
+          renderTogetherOutcome({
+            kind: 'together',
+            ref: refTo(a, c),
+            c,
+            band,
+            withParent: true,
+            form: { youngPersonView: a.answers[c]!.youngPersonView, parentView: a.answers[c]!.parentView },
+            errors: [],
+          }),
+        ]) {
           const json = JSON.stringify(card);
-          for (const bad of [SECRET, CASE_REF, 'risk', 'Risk', 'resilience', 'Resilience', 'vulnerab', 'Strengths and protective']) if (json.includes(bad)) problems.push(`${c} ${band}: ${bad}`);
+          for (const bad of [SECRET, CASE_REF, 'risk', 'Risk', 'resilience', 'Resilience', 'vulnerab', 'Strengths and protective'])
+            if (json.includes(bad)) problems.push(`${c} ${band}: ${bad}`);
           for (const shown of shownText(card)) if (judgementWords.includes(shown)) problems.push(`${c} ${band}: shows "${shown}"`);
         }
       }
@@ -286,7 +338,7 @@ describe('the together card', () => {
     expect(problems).toEqual([]);
   });
 
-  it('when it is rendered, then it shows the young person\'s questions for the band, their words, and the parent\'s box only when a parent took part', () => {
+  it("when it is rendered, then it shows the young person's questions for the band, their words, and the parent's box only when a parent took part", () => {
     const withParent = JSON.stringify(renderTogether(hostileView('8-10', true)));
     for (const q of youngWords('contact', '8-10').questions) expect(withParent).toContain(JSON.stringify(q.text).slice(1, -1));
     expect(withParent).toContain('Young words <b>x</b>');
@@ -301,7 +353,7 @@ describe('the together card', () => {
 
   it('when it is rendered, then its buttons use the together verbs and carry only the card reference', () => {
     const card = renderTogether(hostileView('11-13', true));
-    const actions = (card.actions as { verb: string; data: Record<string, unknown> }[]);
+    const actions = card.actions as { verb: string; data: Record<string, unknown> }[];
     expect(actions.map((x) => x.verb)).toEqual([VERBS.togetherSave, VERBS.togetherGo, VERBS.togetherBack]);
     for (const x of actions) expect(Object.keys(x.data).sort()).toEqual(['assessmentId', 'mode', 'rev', 'step']);
   });
@@ -317,7 +369,7 @@ describe('the together card', () => {
     expect(json).not.toContain(getC('contact').questions[0]);
   });
 
-  it('when applyTogether sees a card older than the C\'s last write with changed words, then it says conflict (a pure check)', () => {
+  it("when applyTogether sees a card older than the C's last write with changed words, then it says conflict (a pure check)", () => {
     const a = hostile();
     expect(applyTogether(a, { rev: 4 }, 'contact', { youngPersonView: 'changed' }).kind).toBe('conflict');
     expect(applyTogether(a, { rev: 4 }, 'contact', { youngPersonView: 'I like drawing' }).kind).toBe('unchanged');

@@ -1,5 +1,5 @@
 import type { App, IActivityContext } from '@microsoft/teams.apps';
-import type { Activity as SdkActivity, InvokeResponse } from '@microsoft/teams.api';
+import type { InvokeResponse } from '@microsoft/teams.api';
 import { activityOf, type Activity } from '../../interactions/activity.js';
 import { dispatch } from '../../interactions/dispatch.js';
 import { facts, type Facts } from '../../interactions/facts.js';
@@ -19,7 +19,7 @@ function forInteractor(card: object): object {
 }
 const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
 
-type Context = IActivityContext<SdkActivity>;
+type Context = IActivityContext;
 
 interface Turn {
   readonly activity: Activity;
@@ -35,7 +35,7 @@ function withoutRecipientMention(raw: Record<string, unknown>): Record<string, u
   if (raw.type !== 'message' || typeof raw.text !== 'string') return raw;
   const recipientId = (raw.recipient as { id?: unknown } | undefined)?.id;
   const entities = Array.isArray(raw.entities) ? (raw.entities as { type?: unknown; mentioned?: { id?: unknown }; text?: unknown }[]) : [];
-  const mention = entities.find((e) => e?.type === 'mention' && e.mentioned?.id === recipientId && typeof e.text === 'string');
+  const mention = entities.find((e) => e.type === 'mention' && e.mentioned?.id === recipientId && typeof e.text === 'string');
   if (!mention || recipientId === undefined) return raw;
   return { ...raw, text: raw.text.replace(mention.text as string, '').trim() };
 }
@@ -84,9 +84,9 @@ async function send(ctx: Context, reply: Reply): Promise<void> {
 async function answer(ctx: Context, reply: Reply): Promise<InvokeResponse> {
   switch (reply.kind) {
     case 'card':
-      return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: forInteractor(reply.card) } } as InvokeResponse;
+      return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: forInteractor(reply.card) } };
     case 'message':
-      return { status: 200, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: reply.text } } as InvokeResponse;
+      return { status: 200, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: reply.text } };
     case 'refusal':
       return answer(ctx, reply.card ? { kind: 'card', card: reply.card } : { kind: 'message', text: MESSAGES[reply.key] });
     case 'many': {
@@ -103,9 +103,9 @@ async function answer(ctx: Context, reply: Reply): Promise<InvokeResponse> {
 /** What a guard's refusal answers: a card action gets the words as its invoke response, anything else a message. */
 async function answerGuard(ctx: Context, turn: Turn, reply: Reply): Promise<InvokeResponse | undefined> {
   if (turn.facts.activityType === 'invoke' && reply.kind === 'refusal') {
-    return { status: 200, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: MESSAGES[reply.key] } } as InvokeResponse;
+    return { status: 200, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: MESSAGES[reply.key] } };
   }
-  if (turn.facts.activityType === 'invoke' && reply.kind === 'invoke') return { status: reply.status } as InvokeResponse;
+  if (turn.facts.activityType === 'invoke' && reply.kind === 'invoke') return { status: reply.status };
   await send(ctx, reply);
   return undefined;
 }
@@ -113,7 +113,7 @@ async function answerGuard(ctx: Context, turn: Turn, reply: Reply): Promise<Invo
 /** The action of an adaptiveCard/action invoke: its verb and data, when it is an Action.Execute. */
 function executeAction(value: unknown): { verb: string; data: unknown } | undefined {
   const action = (value as { action?: { type?: unknown; verb?: unknown; data?: unknown } } | undefined)?.action;
-  if (!action || action.type !== 'Action.Execute' || typeof action.verb !== 'string') return undefined;
+  if (action?.type !== 'Action.Execute' || typeof action.verb !== 'string') return undefined;
   return { verb: action.verb, data: action.data ?? {} };
 }
 
@@ -124,8 +124,12 @@ function executeAction(value: unknown): { verb: string; data: unknown } | undefi
  * throws is answered as the teams-ai host answers it: 500 to an invoke, a kind message otherwise.
  */
 export function bindTable(app: App, table: InteractionTable, logger: Logger): void {
-  const verbs = new Map<string, (typeof table.entries)[number]>(table.entries.flatMap((e) => (e.trigger.kind === 'verb' ? [[e.trigger.verb, e] as const] : [])));
-  const command = new Map<string, (typeof table.entries)[number]>(table.entries.flatMap((e) => (e.trigger.kind === 'command' ? [[e.trigger.command, e] as const] : [])));
+  const verbs = new Map<string, (typeof table.entries)[number]>(
+    table.entries.flatMap((e) => (e.trigger.kind === 'verb' ? [[e.trigger.verb, e] as const] : [])),
+  );
+  const command = new Map<string, (typeof table.entries)[number]>(
+    table.entries.flatMap((e) => (e.trigger.kind === 'command' ? [[e.trigger.command, e] as const] : [])),
+  );
 
   const run = async (ctx: Context, turn: Turn): Promise<InvokeResponse | undefined> => {
     const a = turn.activity;
@@ -135,7 +139,13 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
     }
     const members = (list: Activity['membersAdded']) => (list ?? []).flatMap((m) => (m.id ? [m.id] : []));
     for (const event of table.events) {
-      const reply = await event.run(turn.facts, { log: turn.log, membersAdded: members(a.membersAdded), membersRemoved: members(a.membersRemoved), action: a.action, eventType: a.channelData?.eventType });
+      const reply = await event.run(turn.facts, {
+        log: turn.log,
+        membersAdded: members(a.membersAdded),
+        membersRemoved: members(a.membersRemoved),
+        action: a.action,
+        eventType: a.channelData?.eventType,
+      });
       await send(ctx, reply);
     }
     switch (turn.facts.activityType) {
@@ -151,14 +161,16 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
         const action = a.name === 'adaptiveCard/action' ? executeAction(a.value) : undefined;
         const entry = action ? verbs.get(action.verb) : undefined;
         // Nothing handles it: the teams-ai host (botbuilder) answers 501 too.
-        if (!action || !entry) return { status: 501 } as InvokeResponse;
+        if (!action || !entry) return { status: 501 };
         return answer(ctx, await dispatch(entry, turn.facts, action.data, turn.log));
       }
       case 'message': {
         const parsed = parseCommand(a.text);
         turn.log.info({ event: 'message.command', command: parsed.kind }, 'Command');
         const entry = command.get(parsed.kind);
-        const reply = entry ? await dispatch(entry, turn.facts, parsed.arg, turn.log) : table.unknown(turn.facts, a.text, a.value !== undefined && a.value !== null);
+        const reply = entry
+          ? await dispatch(entry, turn.facts, parsed.arg, turn.log)
+          : table.unknown(turn.facts, a.text, a.value !== undefined && a.value !== null);
         await send(ctx, reply);
         return undefined;
       }
@@ -173,7 +185,7 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
     try {
       const response = await run(ctx, turn);
       // An invoke nobody answered: botbuilder (the teams-ai host) says 501.
-      return response ?? (turn.facts.activityType === 'invoke' ? ({ status: 501 } as InvokeResponse) : undefined);
+      return response ?? (turn.facts.activityType === 'invoke' ? { status: 501 } : undefined);
     } catch (error) {
       logger.error(
         {
@@ -186,7 +198,7 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
         },
         'Unhandled error in turn',
       );
-      if (turn.facts.activityType === 'invoke') return { status: 500 } as InvokeResponse;
+      if (turn.facts.activityType === 'invoke') return { status: 500 };
       await post(ctx, { text: TURN_ERROR_MESSAGE });
       return undefined;
     }

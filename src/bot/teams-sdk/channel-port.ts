@@ -2,6 +2,7 @@ import type { App } from '@microsoft/teams.apps';
 import { ConnectorError } from '../../tencs/connector-retry.js';
 import type { ChannelPort } from '../../tencs/share-service.js';
 import type { Share, TeamRef } from '../../tencs/sharing.js';
+import { retryAfterMs } from '../retry-after.js';
 import { connectorSignal } from './connector-client.js';
 import { MemberAnswer, mentionParts } from '../mentions.js';
 
@@ -14,20 +15,29 @@ interface ApiFailure {
   readonly response?: { readonly status?: number; readonly headers?: Record<string, unknown>; readonly data?: unknown };
 }
 
-/** The Retry-After an error response carried, in milliseconds (seconds or an HTTP date). */
-function retryAfterMs(error: ApiFailure): number | undefined {
-  const raw = error.response?.headers?.['retry-after'];
-  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(String(raw));
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+/** The Retry-After an error response carried, in milliseconds; axios gives header values as strings or numbers. */
+function retryAfterOf(error: ApiFailure): number | undefined {
+  const headers = error.response?.headers;
+  if (!headers) return undefined;
+  return retryAfterMs((name) => {
+    const value = headers[name];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  });
 }
 
 /** The error code in a Bot Connector error body, e.g. MemberNotFoundInConversation. */
 function errorCode(error: ApiFailure): string | undefined {
   const data = error.response?.data;
-  const body = typeof data === 'string' ? (() => { try { return JSON.parse(data) as unknown; } catch { return undefined; } })() : data;
+  const body =
+    typeof data === 'string'
+      ? (() => {
+          try {
+            return JSON.parse(data) as unknown;
+          } catch {
+            return undefined;
+          }
+        })()
+      : data;
   const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
   return typeof code === 'string' ? code : undefined;
 }
@@ -37,7 +47,7 @@ function toConnectorError(error: unknown): ConnectorError {
   const e = (error ?? {}) as ApiFailure;
   const status = typeof e.response?.status === 'number' ? e.response.status : undefined;
   const aborted = e.code === 'ERR_CANCELED' || e.name === 'CanceledError' || e.name === 'AbortError';
-  return new ConnectorError(`Bot Connector call failed${status ? ` with ${status}` : ''}`, status, retryAfterMs(e), aborted, { cause: error });
+  return new ConnectorError(`Bot Connector call failed${status ? ` with ${status}` : ''}`, status, retryAfterOf(e), aborted, { cause: error });
 }
 
 /**
@@ -72,7 +82,9 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
       let answer: unknown;
       try {
         // Teams takes the Entra object id here and answers with the member's Teams user id (MRI).
-        answer = await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getById(encodeURIComponent(aadObjectId)));
+        answer = await call(team.serviceUrl, signal, (api) =>
+          api.conversations.members(encodeURIComponent(team.teamId)).getById(encodeURIComponent(aadObjectId)),
+        );
       } catch (error) {
         const e = error as ConnectorError;
         if (e.status !== 404 || errorCode(e.cause as ApiFailure) !== 'MemberNotFoundInConversation') throw e;
@@ -87,7 +99,9 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
     },
 
     async listMembers(team, signal) {
-      const answer = (await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getPaged(100))) as { members?: unknown[] };
+      const answer = (await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getPaged(100))) as {
+        members?: unknown[];
+      };
       return (answer.members ?? []).flatMap((m) => {
         const parsed = MemberAnswer.safeParse(m);
         return parsed.success && parsed.data.aadObjectId ? [{ id: parsed.data.id, aadObjectId: parsed.data.aadObjectId, name: parsed.data.name ?? '' }] : [];

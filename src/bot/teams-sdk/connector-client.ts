@@ -75,5 +75,5 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): ILogger {
     warn: () => child.warn({ event: 'teams-sdk.warn' }, 'The Teams SDK logged a warning (details withheld)'),
     error: () => child.error({ event: 'teams-sdk.error' }, 'The Teams SDK logged an error (details withheld)'),
     child: (n: string) => sdkLogger(logger, `${name}/${n.slice(0, 64)}`),
-  } as unknown as ILogger;
+  };
 }

@@ -74,7 +74,12 @@ export function createTeamsSdkHost(config: Pick<Config, 'auth' | 'allowedTenants
     }
     if (!tenantAllowed(activity, allowed)) {
       logger.warn(
-        { event: 'tenant.rejected', tenantId: safeLogId(activityTenant(activity), 64), activityType: safeLogId(activity.type), conversationId: safeLogId(activity.conversation?.id, 256) },
+        {
+          event: 'tenant.rejected',
+          tenantId: safeLogId(activityTenant(activity), 64),
+          activityType: safeLogId(activity.type),
+          conversationId: safeLogId(activity.conversation?.id, 256),
+        },
         'Request rejected: tenant not allowed',
       );
       return { status: 403 };
@@ -85,12 +90,15 @@ export function createTeamsSdkHost(config: Pick<Config, 'auth' | 'allowedTenants
       fromId: typeof claims.sub === 'string' ? claims.sub : '',
       serviceUrl: String(activity.serviceUrl),
       isExpired: () => false,
-    } as IToken;
+    };
     try {
-      const response = await app.process({ body: body as never, token });
+      const response = await app.process({ body: body, token });
       return { status: response.status || 200, body: response.body };
     } catch (error) {
-      logger.error({ event: 'turn.failed', err: safeError(error), activityType: safeLogId(activity.type), activityId: safeLogId(activity.id, 128) }, 'A turn failed outside the turn error handler');
+      logger.error(
+        { event: 'turn.failed', err: safeError(error), activityType: safeLogId(activity.type), activityId: safeLogId(activity.id, 128) },
+        'A turn failed outside the turn error handler',
+      );
       return { status: 500 };
     }
   };

@@ -14,12 +14,20 @@ const timeout = () => AbortSignal.timeout(10_000);
  * host's (../personal-port.ts): the chat recorded when the practitioner last used tencs, otherwise a
  * new 1:1 conversation through a colleague's service URL; false when Teams refuses (tencs not installed).
  */
-export function createTeamsSdkPersonalPort(app: App, botAppId: string, directory: PersonalChatDirectory, render: (m: PersonalMessage) => AdaptiveCardJson, logger: Logger): PersonalPort {
+export function createTeamsSdkPersonalPort(
+  app: App,
+  botAppId: string,
+  directory: PersonalChatDirectory,
+  render: (m: PersonalMessage) => AdaptiveCardJson,
+  logger: Logger,
+): PersonalPort {
   const sendCard = async (to: Owner, card: AdaptiveCardJson, via?: Owner): Promise<boolean> => {
     const activity = { type: 'message' as const, attachments: [{ contentType: ADAPTIVE_CARD, content: card }] };
     const ref = await directory.get(to);
     if (ref) {
-      await connectorSignal.run(timeout(), () => app.api.clone({ serviceUrl: ref.serviceUrl }).conversations.activities(encodeURIComponent(ref.conversationId)).create(activity));
+      await connectorSignal.run(timeout(), () =>
+        app.api.clone({ serviceUrl: ref.serviceUrl }).conversations.activities(encodeURIComponent(ref.conversationId)).create(activity),
+      );
       return true;
     }
     const viaRef = via ? await directory.get(via) : undefined;
@@ -38,7 +46,10 @@ export function createTeamsSdkPersonalPort(app: App, botAppId: string, directory
       return true;
     } catch (error) {
       // Teams refuses a chat with someone who has not installed tencs: the caller tells the sender kindly.
-      logger.warn({ event: 'personal-chat.unreachable', status: (error as { response?: { status?: unknown } } | null)?.response?.status }, 'Could not open a personal chat');
+      logger.warn(
+        { event: 'personal-chat.unreachable', status: (error as { response?: { status?: unknown } } | null)?.response?.status },
+        'Could not open a personal chat',
+      );
       return false;
     }
   };

@@ -60,7 +60,7 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
 
   const partition = (key: string): Map<string, StoredAssessment> => {
     let p = assessments.get(key);
-    if (!p) assessments.set(key, (p = new Map()));
+    if (!p) assessments.set(key, (p = new Map<string, StoredAssessment>()));
     return p;
   };
   const keyOf = (a: Assessment): string => ownerKey({ tenantId: a.tenantId, aadObjectId: a.ownerId });
@@ -99,9 +99,16 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
         // Ids begin with the inverted creation time, so id order is newest first (as RowKey order is in the table).
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         .slice(0, top);
-      return rows.map(
-        (a): AssessmentMeta => ({ id: a.id, caseRef: a.setup?.caseRef, status: a.status, step: a.step, rev: a.rev, createdAt: a.createdAt, updatedAt: a.updatedAt, completedAt: a.completedAt }),
-      );
+      return rows.map((a): AssessmentMeta => ({
+        id: a.id,
+        caseRef: a.setup?.caseRef,
+        status: a.status,
+        step: a.step,
+        rev: a.rev,
+        createdAt: a.createdAt,
+        updatedAt: a.updatedAt,
+        completedAt: a.completedAt,
+      }));
     },
     async listAllForOwner(owner) {
       return assessmentStore.listForOwner(owner, Number.MAX_SAFE_INTEGER);
@@ -122,7 +129,13 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
       if (parsed.action === 'refused') {
         const t = new Date(parsed.at).getTime();
         const at = Number.isNaN(t) ? now().getTime() : t;
-        const key = [parsed.assessmentId, Math.floor((Number.isNaN(t) ? 0 : t) / REFUSAL_AUDIT_WINDOW_MS), parsed.actorTenantId, parsed.actorId, parsed.detail ?? ''].join('\n');
+        const key = [
+          parsed.assessmentId,
+          Math.floor((Number.isNaN(t) ? 0 : t) / REFUSAL_AUDIT_WINDOW_MS),
+          parsed.actorTenantId,
+          parsed.actorId,
+          parsed.detail ?? '',
+        ].join('\n');
         if (refusalRows.has(key)) return;
         if (refusals.take(parsed.actorTenantId, parsed.actorId, at) !== 'write') return;
         refusalRows.add(key);
@@ -139,13 +152,18 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
     async assessmentIdsForCaseRef(key, caseRef) {
       const ref = caseRefKey(caseRef);
       // The case index: assessments this owner deleted (or retention purged) under the reference.
-      return [...new Set(audit.filter((e) => (e.action === 'deleted' || e.action === 'purged') && e.ownerKey === key && e.caseRefKey === ref).map((e) => e.assessmentId))];
+      return [
+        ...new Set(
+          audit.filter((e) => (e.action === 'deleted' || e.action === 'purged') && e.ownerKey === key && e.caseRefKey === ref).map((e) => e.assessmentId),
+        ),
+      ];
     },
     async sharesForCaseRef(tenantId, caseRef) {
       const ref = caseRefKey(caseRef);
       const found = new Map<string, { assessmentId: string; teamId: string }>();
       for (const e of audit) {
-        if (e.action === 'shared' && e.actorTenantId === tenantId && e.caseRefKey === ref && e.detail !== undefined) found.set(`${e.assessmentId}\n${e.detail}`, { assessmentId: e.assessmentId, teamId: e.detail });
+        if (e.action === 'shared' && e.actorTenantId === tenantId && e.caseRefKey === ref && e.detail !== undefined)
+          found.set(`${e.assessmentId}\n${e.detail}`, { assessmentId: e.assessmentId, teamId: e.detail });
       }
       return [...found.values()];
     },
@@ -186,7 +204,10 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
       return t && copy(t);
     },
     async listForTenant(tenantId) {
-      return [...teams.values()].filter((t) => t.tenantId === tenantId).map(copy).sort((a, b) => a.teamName.localeCompare(b.teamName));
+      return [...teams.values()]
+        .filter((t) => t.tenantId === tenantId)
+        .map(copy)
+        .sort((a, b) => a.teamName.localeCompare(b.teamName));
     },
     async delete(tenantId, teamId) {
       return teams.delete(`${tenantId}|${teamId}`);
@@ -238,7 +259,10 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
 
   const cleanup: ShareCleanupPort = {
     async sharesOf(tenantId, assessmentId) {
-      return [...shares.values()].map((s) => s.share).filter((s) => s.tenantId === tenantId && s.assessmentId === assessmentId).map(copy);
+      return [...shares.values()]
+        .map((s) => s.share)
+        .filter((s) => s.tenantId === tenantId && s.assessmentId === assessmentId)
+        .map(copy);
     },
     async deleteShare(share) {
       supervision.delete(`${share.tenantId}|${share.id}`);
@@ -269,7 +293,7 @@ export function createMemoryStores(now: () => Date = () => new Date()): MemorySt
     async failed(item, notBefore, failure) {
       const key = `${item.share.tenantId}|${item.share.id}`;
       const current = cardWork.get(key);
-      if (!current || current.etag !== item.etag) return false;
+      if (current?.etag !== item.etag) return false;
       cardWork.set(key, { ...current, attempts: item.attempts + 1, notBefore, lastFailure: failure, etag: etag() });
       return true;
     },

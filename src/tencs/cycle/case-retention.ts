@@ -40,7 +40,7 @@ export function caseRetention(input: CaseRetentionInput): CaseRetentionDecision 
   if (now < warnFrom) return { action: 'keep', deleteAfter };
   // A warning about an earlier plan (before a keep or new activity moved the date) does not count.
   const warned = input.warnedAt !== undefined && input.warnedAt >= warnFrom;
-  if (warned && now >= deleteAfter && now >= plusDays(input.warnedAt!, input.warningDays)) return { action: 'delete', deleteAfter };
+  if (warned && now >= deleteAfter && now >= plusDays(input.warnedAt, input.warningDays)) return { action: 'delete', deleteAfter };
   return warned ? { action: 'keep', deleteAfter } : { action: 'warn', deleteAfter, warningKey: `retention|${deleteAfter.slice(0, 10)}` };
 }
 

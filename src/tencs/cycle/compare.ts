@@ -1,4 +1,12 @@
-import { OFFLINE_FACTOR_LABELS, RESILIENCE_LABELS, RISK_LABELS, type Assessment, type OfflineFactor, type ResilienceLevel, type RiskLevel } from '../assessment.js';
+import {
+  OFFLINE_FACTOR_LABELS,
+  RESILIENCE_LABELS,
+  RISK_LABELS,
+  type Assessment,
+  type OfflineFactor,
+  type ResilienceLevel,
+  type RiskLevel,
+} from '../assessment.js';
 import { C_IDS, getC, type CId } from '../ten-cs.js';
 import { ukDate } from '../uk-dates.js';
 
@@ -96,14 +104,27 @@ export function compareCase(assessments: readonly Assessment[], previousPlan: re
     return {
       number: c.number,
       title: c.title,
-      cells: ordered.map((a) => ({ date: ukDate(dayOf(a)), risk: RISK_LABELS[riskOf(a, id)], resilience: RESILIENCE_LABELS[resilienceOf(a, id)], carried: a.carried?.[id] !== undefined })),
+      cells: ordered.map((a) => ({
+        date: ukDate(dayOf(a)),
+        risk: RISK_LABELS[riskOf(a, id)],
+        resilience: RESILIENCE_LABELS[resilienceOf(a, id)],
+        carried: a.carried?.[id] !== undefined,
+      })),
       riskChange: before && riskChange(riskOf(before, id), riskOf(current, id)),
       resilienceChange: before && resilienceChange(resilienceOf(before, id), resilienceOf(current, id)),
     };
   });
   const factors = (a: Assessment | undefined): OfflineFactor[] => a?.composite?.offlineFactors ?? [];
-  const newOffline = before ? factors(current).filter((f) => !factors(before).includes(f)).map((f) => OFFLINE_FACTOR_LABELS[f]) : [];
-  const goneOffline = before ? factors(before).filter((f) => !factors(current).includes(f)).map((f) => OFFLINE_FACTOR_LABELS[f]) : [];
+  const newOffline = before
+    ? factors(current)
+        .filter((f) => !factors(before).includes(f))
+        .map((f) => OFFLINE_FACTOR_LABELS[f])
+    : [];
+  const goneOffline = before
+    ? factors(before)
+        .filter((f) => !factors(current).includes(f))
+        .map((f) => OFFLINE_FACTOR_LABELS[f])
+    : [];
   const asOf = dayOf(current);
   const actionsDue = before ? previousPlan.filter((x) => x.byWhen !== undefined && x.byWhen <= asOf) : [];
   return {
@@ -149,7 +170,9 @@ export function changesSince(previous: Assessment, current: Assessment): string[
     const moved = (c: Change) => c !== 'same' && c !== 'not explored';
     if (!moved(rc) && !moved(sc)) continue;
     const c = getC(id);
-    lines.push(`C${c.number} ${c.title}: risk ${describe(rc, RISK_LABELS[r0], RISK_LABELS[r1])}; resilience ${describe(sc, RESILIENCE_LABELS[s0], RESILIENCE_LABELS[s1])}.`);
+    lines.push(
+      `C${c.number} ${c.title}: risk ${describe(rc, RISK_LABELS[r0], RISK_LABELS[r1])}; resilience ${describe(sc, RESILIENCE_LABELS[s0], RESILIENCE_LABELS[s1])}.`,
+    );
   }
   const f0 = previous.composite?.offlineFactors ?? [];
   const f1 = current.composite?.offlineFactors ?? [];

@@ -81,7 +81,8 @@ export function planActions(a: Assessment): PlanAction[] {
   for (const id of C_IDS) {
     const c = a.answers[id];
     if (!c) continue;
-    if (c.nextSteps.trim()) out.push({ what: c.nextSteps, ...(c.nextStepsWho ? { who: c.nextStepsWho } : {}), ...(c.nextStepsBy ? { byWhen: c.nextStepsBy } : {}) });
+    if (c.nextSteps.trim())
+      out.push({ what: c.nextSteps, ...(c.nextStepsWho ? { who: c.nextStepsWho } : {}), ...(c.nextStepsBy ? { byWhen: c.nextStepsBy } : {}) });
     for (const s of c.moreSteps ?? []) out.push({ what: s.what, ...(s.who ? { who: s.who } : {}), ...(s.by ? { byWhen: s.by } : {}) });
   }
   return out;
@@ -133,7 +134,15 @@ export class CycleService {
     const rows = await this.store.listForCase(owner, caseRef);
     if (rows.length === 0) return undefined;
     const until = keepCase(this.now(), this.config.caseRetentionDays);
-    for (const r of rows) await this.audit.record({ actorTenantId: owner.tenantId, actorId: owner.aadObjectId, action: 'kept', assessmentId: r.id, ownerKey: ownerKey(owner), ...(r.caseRef ? { caseRef: r.caseRef } : {}) });
+    for (const r of rows)
+      await this.audit.record({
+        actorTenantId: owner.tenantId,
+        actorId: owner.aadObjectId,
+        action: 'kept',
+        assessmentId: r.id,
+        ownerKey: ownerKey(owner),
+        ...(r.caseRef ? { caseRef: r.caseRef } : {}),
+      });
     await this.keeps.setKeptUntil(owner, caseRef, until);
     return until;
   }
@@ -167,14 +176,25 @@ export class CycleService {
   /** Starts the next assessment of a case from its latest completed one; the earlier one is only read. */
   async reassess(owner: Owner, caseRef: string, activityId: string, at: Date): Promise<ReassessResult> {
     const rows = await this.store.listForCase(owner, caseRef);
-    const pick = reassessFrom(rows.map((r) => ({ id: r.id, caseRef: r.caseRef, status: r.status, completedAt: r.completedAt })), caseRef);
+    const pick = reassessFrom(
+      rows.map((r) => ({ id: r.id, caseRef: r.caseRef, status: r.status, completedAt: r.completedAt })),
+      caseRef,
+    );
     if (!pick) return { kind: 'none' };
     if ('inProgress' in pick) return { kind: 'in-progress', assessment: (await this.owned(owner, pick.inProgress.id)).assessment };
     const previous = (await this.owned(owner, pick.from.id)).assessment;
     const next = startReassessment(previous, { id: assessmentIdFor(activityId, at), now: this.now(), assessedOn: this.today() });
     try {
       const created = await this.store.create(next);
-      await this.audit.record({ actorTenantId: owner.tenantId, actorId: owner.aadObjectId, action: 'created', assessmentId: next.id, ownerKey: ownerKey(owner), ...(next.setup ? { caseRef: next.setup.caseRef } : {}), detail: `reassess:${previous.id}` });
+      await this.audit.record({
+        actorTenantId: owner.tenantId,
+        actorId: owner.aadObjectId,
+        action: 'created',
+        assessmentId: next.id,
+        ownerKey: ownerKey(owner),
+        ...(next.setup ? { caseRef: next.setup.caseRef } : {}),
+        detail: `reassess:${previous.id}`,
+      });
       return { kind: 'started', assessment: created.assessment };
     } catch (error) {
       // The id comes from the activity: a 409 is this same request delivered again.
@@ -193,7 +213,9 @@ export class CycleService {
       if (s && sameCaseRef(s.assessment.setup?.caseRef, caseRef)) assessments.push(s.assessment);
     }
     if (assessments.length === 0) return undefined;
-    const ordered = [...assessments].sort((x, y) => (x.setup?.assessedOn ?? x.createdAt).localeCompare(y.setup?.assessedOn ?? y.createdAt) || x.createdAt.localeCompare(y.createdAt));
+    const ordered = [...assessments].sort(
+      (x, y) => (x.setup?.assessedOn ?? x.createdAt).localeCompare(y.setup?.assessedOn ?? y.createdAt) || x.createdAt.localeCompare(y.createdAt),
+    );
     const before = ordered.length > 1 ? ordered[ordered.length - 2] : undefined;
     return compareCase(ordered, before ? planActions(before) : []);
   }
@@ -238,11 +260,11 @@ export class CycleService {
     if (a.status !== 'completed' || a.reviewOn) return { assessment: a };
     const fallback = defaultReviewDate(this.today(), this.config.reviewDefaultDays);
     const wanted = typeof typed === 'string' && typed.trim() !== '' ? typed : fallback;
-    let r = await this.setReviewDate(owner, a.id, wanted);
+    const r = await this.setReviewDate(owner, a.id, wanted);
     let problem: string | undefined;
     if (!r.ok) {
       problem = r.error;
-      r = await this.setReviewDate(owner, a.id, fallback);
+      await this.setReviewDate(owner, a.id, fallback);
     }
     const saved = (await this.owned(owner, a.id)).assessment;
     return problem ? { assessment: saved, problem } : { assessment: saved };
@@ -271,7 +293,7 @@ export class CycleService {
     if (rows.length === 0) return { kind: 'none' };
     const record = await this.handOvers.offer(offerId, owner, to, rows.map((r) => r.id).slice(0, 100));
     if (record.state !== 'pending') return { kind: 'offered', record };
-    let delivered = false;
+    let delivered: boolean;
     try {
       delivered = await this.personal.send(to, { kind: 'hand-over-offer', record }, owner);
     } catch (error) {

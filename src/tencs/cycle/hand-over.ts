@@ -16,7 +16,10 @@ export const HandOverRecordSchema = z.object({
   to: OwnerSchema,
   /** The colleague's Teams display name, for "shared by" on shares that move with the assessments. */
   toName: z.string().max(200).optional(),
-  assessmentIds: z.array(z.string().regex(/^\d{13}-[A-Za-z0-9_-]{12}$/)).min(1).max(100),
+  assessmentIds: z
+    .array(z.string().regex(/^\d{13}-[A-Za-z0-9_-]{12}$/))
+    .min(1)
+    .max(100),
   caseRef: z.string().optional(),
   state: z.enum(HAND_OVER_STATES),
   createdAt: z.string(),

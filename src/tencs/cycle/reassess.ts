@@ -97,7 +97,7 @@ export interface CaseListingRow {
  */
 export function reassessFrom(rows: readonly CaseListingRow[], caseRef: string): { from: CaseListingRow } | { inProgress: CaseListingRow } | undefined {
   const key = caseRef.trim().toLowerCase();
-  const mine = rows.filter((r) => r.caseRef !== undefined && r.caseRef.trim().toLowerCase() === key);
+  const mine = rows.filter((r) => r.caseRef?.trim().toLowerCase() === key);
   const open = mine.find((r) => r.status === 'in-progress');
   if (open) return { inProgress: open };
   const done = mine.filter((r) => r.status === 'completed' && r.completedAt !== undefined).sort((a, b) => b.completedAt!.localeCompare(a.completedAt!));

@@ -140,7 +140,7 @@ export async function snoozeReminder(store: ReminderStore, asker: Owner, baseKey
   const m = /^(review|unfinished)\|([0-9]{13}-[A-Za-z0-9_-]{12})\|([0-9T:.Z-]{10,24})$/.exec(baseKey);
   if (!m) throw new NotYourReminderError('Not a reminder key');
   const candidate: ReminderCandidate = { owner: asker, assessmentId: m[2]!, caseRef: undefined, kind: m[1] as ReminderKind, since: m[3]! };
-  if (!(await store.stillDue(candidate))) throw new NotYourReminderError('The assessment is not the asker\'s, or it changed');
+  if (!(await store.stillDue(candidate))) throw new NotYourReminderError("The assessment is not the asker's, or it changed");
   const previous = await store.snoozeOf(asker, baseKey);
   const until = snoozeUntil(choice, now, hours);
   await store.setSnooze(asker, baseKey, { until: until.toISOString(), round: (previous?.round ?? 0) + 1 });

@@ -50,16 +50,30 @@ describe.each(STORES)('AssessmentStore contract (%s)', (_name, open) => {
     const base = Date.parse('2026-03-01T10:00:00Z');
     const made = [0, 1, 2].map((i) => newAssessment(me, new Date(base + i * 60_000), `CR-${i}`));
     for (const a of made) await assessments.create(a);
-    await assessments.create({ ...newAssessment(me, new Date(base + 5 * 60_000)), status: 'completed', step: 'complete', completedAt: new Date(base).toISOString() });
+    await assessments.create({
+      ...newAssessment(me, new Date(base + 5 * 60_000)),
+      status: 'completed',
+      step: 'complete',
+      completedAt: new Date(base).toISOString(),
+    });
     await assessments.create(newAssessment(newOwner()));
     const list = await assessments.listForOwner(me, 10, 'in-progress');
     expect(list.map((m) => m.id)).toEqual(made.map((a) => a.id).reverse());
-    expect(list[0]).toEqual({ id: made[2]?.id, caseRef: 'CR-2', status: 'in-progress', step: 'cautions', rev: 0, createdAt: made[2]?.createdAt, updatedAt: made[2]?.updatedAt, completedAt: undefined });
+    expect(list[0]).toEqual({
+      id: made[2]?.id,
+      caseRef: 'CR-2',
+      status: 'in-progress',
+      step: 'cautions',
+      rev: 0,
+      createdAt: made[2]?.createdAt,
+      updatedAt: made[2]?.updatedAt,
+      completedAt: undefined,
+    });
     expect(await assessments.listForOwner(me, 2)).toHaveLength(2);
     expect((await assessments.listForOwner(me, 10, 'completed')).map((m) => m.status)).toEqual(['completed']);
   });
 
-  it('when deleted, then it is gone for its owner, and a second delete (or another owner\'s) is false', async () => {
+  it("when deleted, then it is gone for its owner, and a second delete (or another owner's) is false", async () => {
     const { assessments } = await open();
     const me = newOwner();
     const a = newAssessment(me);

@@ -41,7 +41,8 @@ describe.each(STORES)('AuditStore contract (%s)', (_name, open) => {
     const { audit } = await open();
     const me = newOwner();
     const a = id();
-    for (let i = 0; i < 2; i++) await audit.record({ actorTenantId: me.tenantId, actorId: me.aadObjectId, action: 'shared', assessmentId: a, caseRef: 'CR-9', detail: 'team-1' });
+    for (let i = 0; i < 2; i++)
+      await audit.record({ actorTenantId: me.tenantId, actorId: me.aadObjectId, action: 'shared', assessmentId: a, caseRef: 'CR-9', detail: 'team-1' });
     await audit.record({ actorTenantId: me.tenantId, actorId: me.aadObjectId, action: 'viewed', assessmentId: a, caseRef: 'CR-9', detail: 'team-2' });
     expect(await audit.sharesForCaseRef(me.tenantId, 'cr-9')).toEqual([{ assessmentId: a, teamId: 'team-1' }]);
     expect(await audit.sharesForCaseRef(newOwner().tenantId, 'CR-9')).toEqual([]);

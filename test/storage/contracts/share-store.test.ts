@@ -33,7 +33,13 @@ describe.each(STORES)('ShareStore contract (%s)', (_name, open) => {
     expect(await shares.addAck(s, { kind: 'ack', authorId: 'm2', authorName: 'Manager Two', at: '2026-03-01T10:02:00.000Z' })).toBe(true);
     expect(await shares.addAck(s, { kind: 'ack', authorId: 'm1', authorName: 'Manager One', at: '2026-03-01T10:01:00.000Z' })).toBe(true);
     expect(await shares.addAck(s, { kind: 'ack', authorId: 'm1', authorName: 'Manager One', at: '2026-03-01T10:05:00.000Z' })).toBe(false);
-    const first = { kind: 'note' as const, authorId: 'm1', authorName: 'Manager One', at: '2026-03-01T10:03:00.000Z', text: 'Talk about contact — “quotes” & <b>' };
+    const first = {
+      kind: 'note' as const,
+      authorId: 'm1',
+      authorName: 'Manager One',
+      at: '2026-03-01T10:03:00.000Z',
+      text: 'Talk about contact — “quotes” & <b>',
+    };
     expect(await shares.addNote(s, first, 'req-1')).toBe(true);
     expect(await shares.addNote(s, first, 'req-1')).toBe(false);
     expect(await shares.addNote(s, { ...first, at: '2026-03-01T10:04:00.000Z', text: 'Second' }, 'req-2')).toBe(true);

@@ -58,14 +58,25 @@ export function newAssessment(o: Owner, at = new Date(), caseRef?: string): Asse
     stepRevs: {},
     createdAt: at.toISOString(),
     updatedAt: at.toISOString(),
-    ...(caseRef ? { setup: { caseRef, ageBand: '14-15', participants: ['young-person'], participantsOther: '', assessedOn: at.toISOString().slice(0, 10) } } : {}),
+    ...(caseRef
+      ? { setup: { caseRef, ageBand: '14-15', participants: ['young-person'], participantsOther: '', assessedOn: at.toISOString().slice(0, 10) } }
+      : {}),
   };
 }
 
 export function newTeam(tenantId: string, name = 'Team'): TeamRef {
   const id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2`;
   const at = new Date().toISOString();
-  return { tenantId, teamId: id, teamName: name, channelId: id, serviceUrl: 'https://smba.trafficmanager.net/uk/', botId: '28:bot', installedAt: at, updatedAt: at };
+  return {
+    tenantId,
+    teamId: id,
+    teamName: name,
+    channelId: id,
+    serviceUrl: 'https://smba.trafficmanager.net/uk/',
+    botId: '28:bot',
+    installedAt: at,
+    updatedAt: at,
+  };
 }
 
 export function newShare(tenantId: string, team: TeamRef, assessmentId = assessmentIdFor(randomUUID(), new Date())): Share {

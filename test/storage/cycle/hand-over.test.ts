@@ -30,7 +30,18 @@ function assessment(o: Owner, caseRef: string, n: number): Assessment {
     step: 'complete',
     cautionsAcknowledged: true,
     setup: { caseRef, ageBand: '14-15', participants: ['young-person'], participantsOther: 'aunt', assessedOn: '2026-11-01' },
-    answers: { contact: { strengths: `talks to mum ${n}`, vulnerabilities: 'adult contact €', risk: 'high', resilience: 'some', youngPersonView: 'fine', parentView: '', nextSteps: 'plan', skipped: false } },
+    answers: {
+      contact: {
+        strengths: `talks to mum ${n}`,
+        vulnerabilities: 'adult contact €',
+        risk: 'high',
+        resilience: 'some',
+        youngPersonView: 'fine',
+        parentView: '',
+        nextSteps: 'plan',
+        skipped: false,
+      },
+    },
     composite: { offlineFactors: ['neglect'], offlineOther: '', analysis: 'combined', impact: 'sleep' },
     rev: 7,
     stepRevs: { contact: 5 },
@@ -44,11 +55,15 @@ function assessment(o: Owner, caseRef: string, n: number): Assessment {
 
 async function setup() {
   const prefix = uniquePrefix();
-  const make = async () => createTableFactory({ tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true }, tablePrefix: prefix });
+  const make = async () =>
+    createTableFactory({ tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true }, tablePrefix: prefix });
   const tables: TableFactory = await make();
   const repo = new AssessmentRepository(tables, cipher);
   await tables.table('assessments').createTable();
-  await tables.table('audit').createTable().catch(() => undefined);
+  await tables
+    .table('audit')
+    .createTable()
+    .catch(() => undefined);
   const audit = new AuditRepository(tables);
   const from = person();
   const to = person();
@@ -57,11 +72,30 @@ async function setup() {
   await repo.create(a1);
   await repo.create(a2);
   // a1 was shared to a team channel, where a manager left a supervision note.
-  await tables.table('shares').createTable().catch(() => undefined);
-  await tables.table('supervision').createTable().catch(() => undefined);
+  await tables
+    .table('shares')
+    .createTable()
+    .catch(() => undefined);
+  await tables
+    .table('supervision')
+    .createTable()
+    .catch(() => undefined);
   const shares = new ShareRepository(tables, cipher);
   const at = '2026-11-02T10:00:00.000Z';
-  const share: Share = { id: shareIdFor(TENANT, a1.id, 'team-1'), tenantId: TENANT, assessmentId: a1.id, ownerId: from.aadObjectId, ownerName: 'Former Owner', teamId: 'team-1', teamName: 'Team', channelId: 'team-1', serviceUrl: 'https://smba.example.test/uk/', status: 'posted', createdAt: at, updatedAt: at };
+  const share: Share = {
+    id: shareIdFor(TENANT, a1.id, 'team-1'),
+    tenantId: TENANT,
+    assessmentId: a1.id,
+    ownerId: from.aadObjectId,
+    ownerName: 'Former Owner',
+    teamId: 'team-1',
+    teamName: 'Team',
+    channelId: 'team-1',
+    serviceUrl: 'https://smba.example.test/uk/',
+    status: 'posted',
+    createdAt: at,
+    updatedAt: at,
+  };
   await shares.create(share);
   await shares.addNote(share, { kind: 'note', authorId: 'manager-1', authorName: 'Manager', at, text: 'Discussed in supervision' }, 'req-1');
   /** A fresh process: new clients, no memory of the last attempt. */
@@ -76,7 +110,7 @@ describe('hand-over saga against Azurite', () => {
   it('when the colleague accepts, then they own every assessment with every answer, and the former owner is refused', async () => {
     const { store, repo, audit, shares, share, from, to, a1, a2 } = await setup();
     await store.offer('handover-ok-1', from, to, [a1.id, a2.id]);
-    expect((await store.owned(to, a1.id))).toBeUndefined();
+    expect(await store.owned(to, a1.id)).toBeUndefined();
     expect((await store.owned(from, a1.id))?.readOnly).toBe(false);
     const done = await store.accept('handover-ok-1', to, 'New Owner');
     expect(done.state).toBe('done');
@@ -100,43 +134,48 @@ describe('hand-over saga against Azurite', () => {
     await expect(store.accept('handover-ok-1', from)).rejects.toThrow(HandOverRefusedError);
   });
 
-  it.each(HAND_OVER_STEPS)('when the process dies after step "%s", then at that moment each assessment has one owner, and a retry finishes with nothing lost', async (crashAt) => {
-    const { from, to, a1, a2, repo, shares, share, restart } = await setup();
-    const id = `handover-crash-${crashAt}`;
-    const pre = await repo.get(from, a1.id);
-    const first = await restart((s) => {
-      if (s === crashAt) throw new Crash(s);
-    });
-    await first.offer(id, from, to, [a1.id, a2.id]);
-    await expect(first.accept(id, to)).rejects.toThrow(Crash);
-    const observer = await restart();
-    for (const a of [a1, a2]) {
-      const owners = [(await observer.owned(from, a.id)) && 'from', (await observer.owned(to, a.id)) && 'to'].filter(Boolean);
-      expect(owners, `${a.id} after a crash at ${crashAt}`).toHaveLength(1);
-    }
-    // Each assessment is in exactly one of the two "my assessments" lists.
-    const listed = [...(await observer.visible(from, await repo.listForOwner(from))), ...(await observer.visible(to, await repo.listForOwner(to)))].map((m) => m.id).sort();
-    expect(listed).toEqual([a1.id, a2.id].sort());
-    // The former owner cannot write while it moves: what they hold is read only, and a card read before the move conflicts.
-    const held = await observer.owned(from, a1.id);
-    if (held) expect(held.readOnly).toBe(true);
-    await expect(repo.replace({ ...a1, rev: 99 }, pre!.etag)).rejects.toThrow(ConflictError);
-    const retried = await restart();
-    const pending = await retried.unfinished();
-    // A crash before acceptance was stored, or after done, leaves nothing for the job; otherwise the job finds it.
-    expect(pending.includes(id)).toBe(crashAt !== 'done');
-    expect(await runHandOverRecovery(retried)).toEqual({ finished: crashAt === 'done' ? 0 : 1, failed: [] });
-    expect(await retried.unfinished()).not.toContain(id);
-    expect((await retried.advance(id)).state).toBe('done');
-    expect(await retried.visible(from, await repo.listForOwner(from))).toEqual([]);
-    expect((await retried.visible(to, await repo.listForOwner(to))).map((m) => m.id).sort()).toEqual([a1.id, a2.id].sort());
-    for (const a of [a1, a2]) {
-      expect(await retried.owned(from, a.id)).toBeUndefined();
-      expect((await retried.owned(to, a.id))?.assessment).toEqual({ ...a, ownerId: to.aadObjectId });
-    }
-    expect((await shares.get(TENANT, share.id))?.share.ownerId).toBe(to.aadObjectId);
-    expect((await shares.entries(share)).notes).toHaveLength(1);
-  });
+  it.each(HAND_OVER_STEPS)(
+    'when the process dies after step "%s", then at that moment each assessment has one owner, and a retry finishes with nothing lost',
+    async (crashAt) => {
+      const { from, to, a1, a2, repo, shares, share, restart } = await setup();
+      const id = `handover-crash-${crashAt}`;
+      const pre = await repo.get(from, a1.id);
+      const first = await restart((s) => {
+        if (s === crashAt) throw new Crash(s);
+      });
+      await first.offer(id, from, to, [a1.id, a2.id]);
+      await expect(first.accept(id, to)).rejects.toThrow(Crash);
+      const observer = await restart();
+      for (const a of [a1, a2]) {
+        const owners = [(await observer.owned(from, a.id)) && 'from', (await observer.owned(to, a.id)) && 'to'].filter(Boolean);
+        expect(owners, `${a.id} after a crash at ${crashAt}`).toHaveLength(1);
+      }
+      // Each assessment is in exactly one of the two "my assessments" lists.
+      const listed = [...(await observer.visible(from, await repo.listForOwner(from))), ...(await observer.visible(to, await repo.listForOwner(to)))]
+        .map((m) => m.id)
+        .sort();
+      expect(listed).toEqual([a1.id, a2.id].sort());
+      // The former owner cannot write while it moves: what they hold is read only, and a card read before the move conflicts.
+      const held = await observer.owned(from, a1.id);
+      if (held) expect(held.readOnly).toBe(true);
+      await expect(repo.replace({ ...a1, rev: 99 }, pre!.etag)).rejects.toThrow(ConflictError);
+      const retried = await restart();
+      const pending = await retried.unfinished();
+      // A crash before acceptance was stored, or after done, leaves nothing for the job; otherwise the job finds it.
+      expect(pending.includes(id)).toBe(crashAt !== 'done');
+      expect(await runHandOverRecovery(retried)).toEqual({ finished: crashAt === 'done' ? 0 : 1, failed: [] });
+      expect(await retried.unfinished()).not.toContain(id);
+      expect((await retried.advance(id)).state).toBe('done');
+      expect(await retried.visible(from, await repo.listForOwner(from))).toEqual([]);
+      expect((await retried.visible(to, await repo.listForOwner(to))).map((m) => m.id).sort()).toEqual([a1.id, a2.id].sort());
+      for (const a of [a1, a2]) {
+        expect(await retried.owned(from, a.id)).toBeUndefined();
+        expect((await retried.owned(to, a.id))?.assessment).toEqual({ ...a, ownerId: to.aadObjectId });
+      }
+      expect((await shares.get(TENANT, share.id))?.share.ownerId).toBe(to.aadObjectId);
+      expect((await shares.entries(share)).notes).toHaveLength(1);
+    },
+  );
 
   it('when the owner deleted one of the offered assessments before acceptance, then the rest moves and the deleted one stays deleted', async () => {
     const { store, repo, audit, from, to, a1, a2 } = await setup();
@@ -174,7 +213,9 @@ describe('hand-over saga against Azurite', () => {
   it('when someone offers what is not theirs, to another organisation or to themselves, then the offer is refused', async () => {
     const { store, from, to, a1 } = await setup();
     await expect(store.offer('handover-bad-1', to, from, [a1.id])).rejects.toThrow('You can only hand over your own assessments.');
-    await expect(store.offer('handover-bad-2', from, { tenantId: randomUUID(), aadObjectId: randomUUID() }, [a1.id])).rejects.toThrow('You can only hand over to a colleague in your own organisation.');
+    await expect(store.offer('handover-bad-2', from, { tenantId: randomUUID(), aadObjectId: randomUUID() }, [a1.id])).rejects.toThrow(
+      'You can only hand over to a colleague in your own organisation.',
+    );
     await expect(store.offer('handover-bad-3', from, from, [a1.id])).rejects.toThrow('Choose a colleague other than yourself.');
     await store.offer('handover-bad-4', from, to, [a1.id]);
     await store.accept('handover-bad-4', to);

@@ -14,7 +14,10 @@ const cipher = createFieldCipher([{ id: 'k1', key: randomBytes(32) }]);
 
 describe('reassess and compare over stored assessments (Azurite)', () => {
   it('when a case is assessed three times, then carried marks, the link to the earlier assessment and the review date survive storage, and the comparison names each change', async () => {
-    const tables = await createTableFactory({ tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true }, tablePrefix: uniquePrefix() });
+    const tables = await createTableFactory({
+      tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true },
+      tablePrefix: uniquePrefix(),
+    });
     await tables.table('assessments').createTable();
     const repo = new AssessmentRepository(tables, cipher);
     const o: Owner = { tenantId: randomUUID(), aadObjectId: randomUUID() };
@@ -27,7 +30,18 @@ describe('reassess and compare over stored assessments (Azurite)', () => {
       step: 'complete',
       cautionsAcknowledged: true,
       setup: { caseRef: 'CR-3X', ageBand: '14-15', participants: ['young-person'], participantsOther: '', assessedOn: '2026-03-03' },
-      answers: { contact: { strengths: 'trusted aunt', vulnerabilities: 'older contact', risk: 'medium', resilience: 'some', youngPersonView: '', parentView: '', nextSteps: '', skipped: false } },
+      answers: {
+        contact: {
+          strengths: 'trusted aunt',
+          vulnerabilities: 'older contact',
+          risk: 'medium',
+          resilience: 'some',
+          youngPersonView: '',
+          parentView: '',
+          nextSteps: '',
+          skipped: false,
+        },
+      },
       composite: { offlineFactors: [], offlineOther: '', analysis: '', impact: '' },
       rev: 4,
       stepRevs: {},
@@ -57,7 +71,11 @@ describe('reassess and compare over stored assessments (Azurite)', () => {
     const id3 = assessmentIdFor(randomUUID(), new Date('2026-09-03T10:00:00Z'));
     const third = startReassessment(stored2, { id: id3, now: new Date('2026-09-03T10:00:00Z'), assessedOn: '2026-09-03' });
     const t = clearCarried(clearCarried(third, 'contact'), 'composite');
-    await repo.create({ ...t, answers: { contact: { ...t.answers.contact!, resilience: 'strong' } }, composite: { ...t.composite!, offlineFactors: ['going-missing'] } });
+    await repo.create({
+      ...t,
+      answers: { contact: { ...t.answers.contact!, resilience: 'strong' } },
+      composite: { ...t.composite!, offlineFactors: ['going-missing'] },
+    });
     const before3 = (await repo.get(o, id3))!.assessment;
     expect(before3.carried).toBeUndefined();
     const stored3 = before3;
@@ -76,21 +94,50 @@ describe('reassess and compare over stored assessments (Azurite)', () => {
   });
 
   it('when the practitioner saves a carried C through the assessment service, unchanged or changed, then only the mark of that C is cleared', async () => {
-    const tables = await createTableFactory({ tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true }, tablePrefix: uniquePrefix() });
+    const tables = await createTableFactory({
+      tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true },
+      tablePrefix: uniquePrefix(),
+    });
     await tables.table('assessments').createTable();
     const repo = new AssessmentRepository(tables, cipher);
     const service = new AssessmentService(repo);
     const o: Owner = { tenantId: randomUUID(), aadObjectId: randomUUID() };
-    const answer = { strengths: 'trusted aunt', vulnerabilities: 'older contact', risk: 'medium' as const, resilience: 'some' as const, youngPersonView: '', parentView: '', nextSteps: '', skipped: false };
+    const answer = {
+      strengths: 'trusted aunt',
+      vulnerabilities: 'older contact',
+      risk: 'medium' as const,
+      resilience: 'some' as const,
+      youngPersonView: '',
+      parentView: '',
+      nextSteps: '',
+      skipped: false,
+    };
     const at = new Date('2026-06-03T10:00:00Z');
     const a: Assessment = {
-      id: assessmentIdFor(randomUUID(), at), tenantId: o.tenantId, ownerId: o.aadObjectId, status: 'in-progress', step: 'contact', cautionsAcknowledged: true,
+      id: assessmentIdFor(randomUUID(), at),
+      tenantId: o.tenantId,
+      ownerId: o.aadObjectId,
+      status: 'in-progress',
+      step: 'contact',
+      cautionsAcknowledged: true,
       setup: { caseRef: 'CR-SV', ageBand: '14-15', participants: ['young-person'], participantsOther: '', assessedOn: '2026-06-03' },
-      answers: { contact: answer, content: answer, conduct: answer }, rev: 2, stepRevs: {}, createdAt: at.toISOString(), updatedAt: at.toISOString(),
+      answers: { contact: answer, content: answer, conduct: answer },
+      rev: 2,
+      stepRevs: {},
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
       carried: { contact: '2026-03-03', content: '2026-03-03', conduct: '2026-03-03' },
     };
     await repo.create(a);
-    const form = (x: { strengths: string; vulnerabilities: string; risk: string; resilience: string }) => ({ strengths: x.strengths, vulnerabilities: x.vulnerabilities, risk: x.risk, resilience: x.resilience, youngPersonView: '', parentView: '', nextSteps: '' });
+    const form = (x: { strengths: string; vulnerabilities: string; risk: string; resilience: string }) => ({
+      strengths: x.strengths,
+      vulnerabilities: x.vulnerabilities,
+      risk: x.risk,
+      resilience: x.resilience,
+      youngPersonView: '',
+      parentView: '',
+      nextSteps: '',
+    });
     await service.submitStep(o, { assessmentId: a.id, rev: 2, step: 'contact', mode: 'flow' }, 'next', form(answer));
     const afterConfirm = (await repo.get(o, a.id))!.assessment;
     expect(afterConfirm.carried).toEqual({ content: '2026-03-03', conduct: '2026-03-03' });

@@ -5,7 +5,14 @@ import { createFieldCipher } from '../../../src/storage/field-cipher.js';
 import { InMemoryReminderStore, TableReminderStore } from '../../../src/storage/reminder-store.js';
 import { createTableFactory } from '../../../src/storage/tables.js';
 import type { Assessment } from '../../../src/tencs/assessment.js';
-import { NotYourReminderError, reminderBaseKey, runReminders, snoozeReminder, type ReminderMessage, type ReminderStore } from '../../../src/tencs/cycle/reminders.js';
+import {
+  NotYourReminderError,
+  reminderBaseKey,
+  runReminders,
+  snoozeReminder,
+  type ReminderMessage,
+  type ReminderStore,
+} from '../../../src/tencs/cycle/reminders.js';
 import { UK_WORKING_HOURS } from '../../../src/tencs/cycle/working-time.js';
 import type { Owner } from '../../../src/tencs/owner.js';
 import { uniquePrefix } from '../../helpers/bot-harness.js';
@@ -48,13 +55,27 @@ const worlds: Record<string, () => Promise<World>> = {
     return {
       store,
       second: async () => store,
-      put: async (a, handingOver) => store.put({ owner: { tenantId: a.tenantId, aadObjectId: a.ownerId }, id: a.id, caseRef: a.setup?.caseRef, status: a.status, ...(a.reviewOn ? { reviewOn: a.reviewOn } : {}), updatedAt: a.updatedAt, ...(handingOver ? { handingOver } : {}), ...(a.previousId ? { previousId: a.previousId } : {}) }),
+      put: async (a, handingOver) =>
+        store.put({
+          owner: { tenantId: a.tenantId, aadObjectId: a.ownerId },
+          id: a.id,
+          caseRef: a.setup?.caseRef,
+          status: a.status,
+          ...(a.reviewOn ? { reviewOn: a.reviewOn } : {}),
+          updatedAt: a.updatedAt,
+          ...(handingOver ? { handingOver } : {}),
+          ...(a.previousId ? { previousId: a.previousId } : {}),
+        }),
       remove: async (o, id) => store.remove(o, id),
     };
   },
   Azurite: async () => {
     const prefix = uniquePrefix();
-    const make = () => createTableFactory({ tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true }, tablePrefix: prefix });
+    const make = () =>
+      createTableFactory({
+        tables: { kind: 'connection-string', connectionString: inject('tablesConnectionString'), allowInsecure: true },
+        tablePrefix: prefix,
+      });
     const tables = await make();
     const repo = new AssessmentRepository(tables, cipher);
     await tables.table('assessments').createTable();
@@ -99,7 +120,13 @@ describe.each(Object.keys(worlds))('review and unfinished reminders (%s)', (name
     const w = await world();
     const o = owner();
     const old = assessment(o, { status: 'in-progress', step: 'contact', updatedAt: '2026-11-20T10:00:00.000Z', reviewOn: undefined, completedAt: undefined });
-    const recent = assessment(o, { status: 'in-progress', step: 'contact', updatedAt: '2026-11-30T10:00:00.000Z', reviewOn: undefined, completedAt: undefined });
+    const recent = assessment(o, {
+      status: 'in-progress',
+      step: 'contact',
+      updatedAt: '2026-11-30T10:00:00.000Z',
+      reviewOn: undefined,
+      completedAt: undefined,
+    });
     await w.put(old);
     await w.put(recent);
     const s = sender();
@@ -165,7 +192,16 @@ describe.each(Object.keys(worlds))('review and unfinished reminders (%s)', (name
     const o = owner();
     const a = assessment(o, {});
     await w.put(a);
-    await w.put(assessment(o, { status: 'in-progress', step: 'contact', reviewOn: undefined, completedAt: undefined, updatedAt: '2026-12-01T10:00:00.000Z', previousId: a.id }));
+    await w.put(
+      assessment(o, {
+        status: 'in-progress',
+        step: 'contact',
+        reviewOn: undefined,
+        completedAt: undefined,
+        updatedAt: '2026-12-01T10:00:00.000Z',
+        previousId: a.id,
+      }),
+    );
     const s = sender();
     await runReminders({ store: w.store, sender: s, hours: UK_WORKING_HOURS, staleDays: 7, now: WED_10AM });
     expect(mine(s.sent, o)).toHaveLength(0);

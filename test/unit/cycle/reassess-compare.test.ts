@@ -15,7 +15,11 @@ function first(): Assessment {
   return completedAssessment({
     id: '9000000000000-aaaaaaaaaaaa',
     caseRef: 'CR-77',
-    answers: { contact: { risk: 'low', resilience: 'some', strengths: 'talks to mum' }, content: { risk: 'medium', resilience: 'low' }, conduct: { risk: 'not-explored' } },
+    answers: {
+      contact: { risk: 'low', resilience: 'some', strengths: 'talks to mum' },
+      content: { risk: 'medium', resilience: 'low' },
+      conduct: { risk: 'not-explored' },
+    },
     composite: { offlineFactors: ['neglect'], analysis: 'first analysis' },
   });
 }
@@ -95,7 +99,11 @@ describe('compare', () => {
     const a1 = first();
     const a2 = reassessAndComplete(a1, ID2, '2026-03-03', (a) => {
       const b = clearCarried(clearCarried(a, 'contact'), 'composite');
-      return { ...b, answers: { ...b.answers, contact: { ...b.answers.contact!, risk: 'high' } }, composite: { ...b.composite!, offlineFactors: ['neglect', 'going-missing'] } };
+      return {
+        ...b,
+        answers: { ...b.answers, contact: { ...b.answers.contact!, risk: 'high' } },
+        composite: { ...b.composite!, offlineFactors: ['neglect', 'going-missing'] },
+      };
     });
     const a3 = reassessAndComplete(a2, ID3, '2026-09-01', (a) => {
       const b = clearCarried(clearCarried(a, 'content'), 'conduct');
@@ -134,15 +142,26 @@ describe('compare', () => {
   it('when nothing changed, then the words say so; with more than four, only the newest four are shown', () => {
     const a1 = first();
     const same = reassessAndComplete(a1, ID2, '2026-03-03', (a) => a);
-    expect(changesSince(a1, { ...same, carried: {} })).toEqual(['No risk or resilience judgement and no offline factor changed since the assessment of 26 May 2020.']);
-    const many = ['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01'].map((d, i) => ({ ...a1, id: `${i}`, setup: { ...a1.setup!, assessedOn: d } }));
+    expect(changesSince(a1, { ...same, carried: {} })).toEqual([
+      'No risk or resilience judgement and no offline factor changed since the assessment of 26 May 2020.',
+    ]);
+    const many = ['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01'].map((d, i) => ({
+      ...a1,
+      id: `${i}`,
+      setup: { ...a1.setup!, assessedOn: d },
+    }));
     expect(compareCase(many).dates).toEqual(['1 February 2026', '1 March 2026', '1 April 2026', '1 May 2026']);
     expect(() => compareCase([a1, { ...a1, setup: { ...a1.setup!, caseRef: 'OTHER' } }])).toThrow(/different cases/);
   });
 
   it('when every C is at its longest title and four assessments are shown with many actions, then the card stays under 28 KB', () => {
     const a1 = first();
-    const four = ['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01'].map((d, i) => ({ ...a1, id: `${i}`, carried: Object.fromEntries(C_IDS.map((c) => [c, d])), setup: { ...a1.setup!, assessedOn: d } }));
+    const four = ['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01'].map((d, i) => ({
+      ...a1,
+      id: `${i}`,
+      carried: Object.fromEntries(C_IDS.map((c) => [c, d])),
+      setup: { ...a1.setup!, assessedOn: d },
+    }));
     const plan = Array.from({ length: 20 }, (_, i) => ({ what: '€'.repeat(300), who: 'w'.repeat(100), byWhen: `2026-03-${String(i + 1).padStart(2, '0')}` }));
     const card = compareCard(compareCase(four, plan));
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28 * 1024);
@@ -154,7 +173,11 @@ describe('compare', () => {
 describe('reassess CASE-REF', () => {
   const row = (id: string, caseRef: string, status: 'in-progress' | 'completed', completedAt?: string) => ({ id, caseRef, status, completedAt });
   it('when the case has completed assessments, then the newest completed one is the start; an open one is offered instead', () => {
-    const rows = [row('a', 'CR-1', 'completed', '2026-01-01T10:00:00Z'), row('b', 'cr-1', 'completed', '2026-06-01T10:00:00Z'), row('c', 'CR-2', 'completed', '2026-07-01T10:00:00Z')];
+    const rows = [
+      row('a', 'CR-1', 'completed', '2026-01-01T10:00:00Z'),
+      row('b', 'cr-1', 'completed', '2026-06-01T10:00:00Z'),
+      row('c', 'CR-2', 'completed', '2026-07-01T10:00:00Z'),
+    ];
     expect(reassessFrom(rows, ' CR-1 ')).toEqual({ from: rows[1] });
     expect(reassessFrom([...rows, row('d', 'CR-1', 'in-progress')], 'CR-1')).toEqual({ inProgress: row('d', 'CR-1', 'in-progress') });
     expect(reassessFrom(rows, 'CR-9')).toBeUndefined();

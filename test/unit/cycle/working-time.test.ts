@@ -39,14 +39,23 @@ describe('review date and configuration', () => {
     expect(schema.safeParse('2027-02-30').error?.issues[0]?.message).toBe('Choose a review date that exists.');
     expect(schema.safeParse('2028-12-02').error?.issues[0]?.message).toBe('Choose a review date within the next year.');
     expect(reviewDateInput('2026-12-02', 91)).toEqual({ value: '2027-03-03', min: '2026-12-03', max: '2027-12-03' });
-    expect(withReviewDate({ id: 'x' } as { id: string; reviewOn?: string }, '2027-03-03')).toEqual({ id: 'x', reviewOn: '2027-03-03' });
+    const item: { id: string; reviewOn?: string } = { id: 'x' };
+    expect(withReviewDate(item, '2027-03-03')).toEqual({ id: 'x', reviewOn: '2027-03-03' });
   });
 
   it('when the settings are bad, then loading names the variable; good ones give working hours in minutes', () => {
-    expect(() => loadCycleConfig({ REMINDER_HOURS_START: '17:00', REMINDER_HOURS_END: '09:00' })).toThrow(/REMINDER_HOURS_END must be after REMINDER_HOURS_START/);
+    expect(() => loadCycleConfig({ REMINDER_HOURS_START: '17:00', REMINDER_HOURS_END: '09:00' })).toThrow(
+      /REMINDER_HOURS_END must be after REMINDER_HOURS_START/,
+    );
     expect(() => loadCycleConfig({ REMINDER_TIME_ZONE: 'Mars/Olympus' })).toThrow(/REMINDER_TIME_ZONE is not a time zone/);
     expect(() => loadCycleConfig({ CASE_RETENTION_DAYS: '90' })).toThrow(/CASE_RETENTION_DAYS/);
     const c = loadCycleConfig({ REMINDER_HOURS_START: '08:30' });
-    expect(c).toMatchObject({ reviewDefaultDays: 91, staleDays: 7, caseRetentionDays: 396, retentionWarningDays: 14, hours: { timeZone: 'Europe/London', startMinute: 510, endMinute: 1020 } });
+    expect(c).toMatchObject({
+      reviewDefaultDays: 91,
+      staleDays: 7,
+      caseRetentionDays: 396,
+      retentionWarningDays: 14,
+      hours: { timeZone: 'Europe/London', startMinute: 510, endMinute: 1020 },
+    });
   });
 });

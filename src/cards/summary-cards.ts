@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ResilienceLevel, RiskLevel } from '../tencs/assessment.js';
 import { SUPERVISION_STAGES, SUPERVISION_STAGE_LABELS, type SupervisionPrompt } from '../tencs/supervision-prompts.js';
-import { excerpt, namesOf, type AssessmentSummary } from '../tencs/summary.js';
+import { excerpt, type AssessmentSummary } from '../tencs/summary.js';
 import { ASSESSMENT_ID_PATTERN } from '../tencs/assessment.js';
 import { NOTE_MAX_CHARS, SHARE_ID_PATTERN, TEAM_ID_PATTERN } from '../tencs/sharing.js';
 import { wellFormed } from '../tencs/well-formed.js';
@@ -32,7 +32,14 @@ export const PostActionData = AssessmentActionData.extend({
   teamId: z.union([z.literal(''), z.string().regex(TEAM_ID_PATTERN)]).default(''),
   /** The people picker's answer: comma-separated Entra object ids (checked by parseSupervisorPicks). */
   supervisors: z
-    .union([z.string().max(2000), z.array(z.string().max(64)).max(20).transform((ids) => ids.join(',')), z.null().transform(() => '')])
+    .union([
+      z.string().max(2000),
+      z
+        .array(z.string().max(64))
+        .max(20)
+        .transform((ids) => ids.join(',')),
+      z.null().transform(() => ''),
+    ])
     .default(''),
 });
 
@@ -145,7 +152,7 @@ export function formatWhen(iso: string): string {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const hh = String(d.getUTCHours()).padStart(2, '0');
   const mm = String(d.getUTCMinutes()).padStart(2, '0');
-  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]!} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
 }
 
 /** "Name (when); Name (when)", newest first, with a count of any not named. */
@@ -178,12 +185,20 @@ function stagesOf(prompts: readonly SupervisionPrompt[], perStage: number) {
     title: SUPERVISION_STAGE_LABELS[stage].title,
     aim: SUPERVISION_STAGE_LABELS[stage].aim,
     // Prompts come most important first within a stage only for the always-asked ones; keep those.
-    prompts: keepFirst(prompts.filter((p) => p.stage === stage), perStage).map((p) => ({ text: p.text })),
+    prompts: keepFirst(
+      prompts.filter((p) => p.stage === stage),
+      perStage,
+    ).map((p) => ({ text: p.text })),
   })).filter((s) => s.prompts.length > 0);
 }
 
 /** The data cards/summary.json expands: the summary, its map, the prompts and, in a channel, acks and notes. */
-export function summaryCardData(summary: AssessmentSummary, prompts: readonly SupervisionPrompt[], mode: SummaryCardMode, shape: CardShape = FULL_SHAPE): object {
+export function summaryCardData(
+  summary: AssessmentSummary,
+  prompts: readonly SupervisionPrompt[],
+  mode: SummaryCardMode,
+  shape: CardShape = FULL_SHAPE,
+): object {
   const factParts = [summary.ageBandLabel && `Age band ${summary.ageBandLabel}`, summary.assessedOn && `assessed on ${ukDate(summary.assessedOn)}`];
   if (summary.participants.length > 0) factParts.push(`with ${summary.participants.join(', ').toLowerCase()}`);
   const channel = mode.kind === 'channel' ? mode : undefined;
@@ -240,7 +255,9 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
       parent: excerpt(v.parent, shape.voice).text,
     })),
     hasPlan: summary.plan.length > 0,
-    plan: summary.plan.slice(0, shape.stepsShown).map((p) => ({ text: planLine({ ...p, what: excerpt(p.what, shape.step).text, who: excerpt(p.who, Math.min(shape.step, 120)).text }) })),
+    plan: summary.plan
+      .slice(0, shape.stepsShown)
+      .map((p) => ({ text: planLine({ ...p, what: excerpt(p.what, shape.step).text, who: excerpt(p.who, Math.min(shape.step, 120)).text }) })),
     // One note for every shortened view or step (each is marked with …), rather than one per line.
     wordsShortened:
       summary.voices.some((v) => v.youngPerson.length > shape.voice || v.parent.length > shape.voice) ||
@@ -257,7 +274,11 @@ export function summaryCardData(summary: AssessmentSummary, prompts: readonly Su
         : notes.length > shape.notesShown
           ? `${notes.length} supervision notes; the latest ${shape.notesShown === 1 ? 'one is' : `${shape.notesShown} are`} shown and all are kept.`
           : `${notes.length} supervision ${notes.length === 1 ? 'note' : 'notes'}:`,
-    notes: notes.slice(0, shape.notesShown).map((n) => ({ author: excerpt(n.author, NAME_MAX_CHARS).text, when: formatWhen(n.at), text: clip(n.text, shape.note, 'shortened to fit Teams; the full note is kept') })),
+    notes: notes.slice(0, shape.notesShown).map((n) => ({
+      author: excerpt(n.author, NAME_MAX_CHARS).text,
+      when: formatWhen(n.at),
+      text: clip(n.text, shape.note, 'shortened to fit Teams; the full note is kept'),
+    })),
     noteMaxChars: NOTE_MAX_CHARS,
   };
 }
@@ -281,7 +302,13 @@ function triangleRows(summary: AssessmentSummary): { label: string; text: string
   if (!t.confirmed) return [];
   const placed = [...new Set(t.domains.flatMap((d) => d.cs))].sort((a, b) => getC(a).number - getC(b).number);
   return [
-    ...placed.map((c) => ({ label: getC(c).shortTitle, text: t.domains.filter((d) => d.cs.includes(c)).map((d) => d.label).join('; ') })),
+    ...placed.map((c) => ({
+      label: getC(c).shortTitle,
+      text: t.domains
+        .filter((d) => d.cs.includes(c))
+        .map((d) => d.label)
+        .join('; '),
+    })),
     ...t.unplaced.map((c) => ({ label: getC(c).shortTitle, text: 'Not placed on any domain' })),
   ];
 }

@@ -70,7 +70,12 @@ export function practiceExampleData(step: number): object {
     total: steps.length,
     // "C4 Content", not "4. Content": a TextBlock starting "4. " renders as a numbered list in Teams.
     c: current
-      ? { ...ref(current.detail), shortTitle: current.detail.shortTitle, heading: `C${current.detail.number} ${current.detail.shortTitle}`, meaning: current.detail.meaning }
+      ? {
+          ...ref(current.detail),
+          shortTitle: current.detail.shortTitle,
+          heading: `C${current.detail.number} ${current.detail.shortTitle}`,
+          meaning: current.detail.meaning,
+        }
       : { id: '', number: 0, label: '', title: '', shortTitle: '', heading: '', meaning: '' },
     prompts: current?.prompts ?? [],
     hasPrevious: step > 0,
@@ -89,4 +94,3 @@ export function changesData(): object {
 export function standardsData(): object {
   return STANDARDS;
 }
-

@@ -19,7 +19,13 @@ import { startConnector, type LoopbackConnector } from '../helpers/connector.js'
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-type Log = { event?: string; job?: string; period?: string; holder?: string; resumed?: boolean };
+interface Log {
+  event?: string;
+  job?: string;
+  period?: string;
+  holder?: string;
+  resumed?: boolean;
+}
 
 const logsOf = (b: BotProcess): Log[] =>
   b.output.flatMap((l) => {
@@ -41,7 +47,7 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
 async function rows(t: TableFactory, table: string, filter?: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   try {
-    for await (const e of t.table(table).listEntities<Record<string, unknown>>(filter ? { queryOptions: { filter } } : {})) out.push(e);
+    for await (const e of t.table(table).listEntities(filter ? { queryOptions: { filter } } : {})) out.push(e);
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return [];
     throw error;

@@ -222,7 +222,9 @@ describe('header and actions', () => {
 
   for (const mode of ['preview', 'channel'] as const) {
     it(`when shown as the ${mode}, then exactly one action is the primary (positive) one`, () => {
-      const card = render(SALLY, mode === 'preview' ? { kind: 'preview', assessmentId: SALLY.id } : channel({ fullView: true, canSupervise: true })) as { actions?: Node[] };
+      const card = render(SALLY, mode === 'preview' ? { kind: 'preview', assessmentId: SALLY.id } : channel({ fullView: true, canSupervise: true })) as {
+        actions?: Node[];
+      };
       expect(card.actions?.length).toBeGreaterThan(0);
       expect(card.actions!.filter((a) => a.style === 'positive')).toHaveLength(1);
       expect(card.actions![0]!.style).toBe('positive');

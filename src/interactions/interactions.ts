@@ -16,10 +16,10 @@ import { OPEN } from './families.js';
 import { attachmentGuard, rateLimitGuard } from './guards.js';
 import { privacyEntries } from './privacy.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { card, type Reply } from './reply.js';
+import { card, none, type Reply } from './reply.js';
 import { shareEntries } from './share.js';
 import { teamEvents } from './team-events.js';
-import { open, type Entry, type InteractionTable } from './table.js';
+import { open, type Entry, type EventHandler, type InteractionTable, type OpenEntry, type OwnedEntry, type TurnContext } from './table.js';
 
 /** What the interactions need, each built once in compose.ts. */
 export interface InteractionDeps {
@@ -50,21 +50,49 @@ function welcomeEntries(retention: RetentionFacts): { entries: Entry[]; welcome:
   };
 }
 
+/**
+ * Entries that remember where the sender's personal chat is (for reminders, hand-over offers and retention
+ * warnings) before they run. The consultation is left out: it promises to store nothing at all.
+ */
+function remembering(entries: readonly Entry[], remember: EventHandler): Entry[] {
+  const note = async (f: Facts, log: TurnContext['log']): Promise<void> => {
+    await remember.run(f, { log, membersAdded: [], membersRemoved: [], action: undefined, eventType: undefined });
+  };
+  return entries.map((entry): Entry => {
+    if (entry.needsOwner) {
+      const wrapped: OwnedEntry = { ...entry, run: async (f, d, t) => (await note(f, t.log), entry.run(f, d, t)) };
+      return wrapped;
+    }
+    const wrapped: OpenEntry = { ...entry, run: async (f, d, t) => (await note(f, t.log), entry.run(f, d, t)) };
+    return wrapped;
+  });
+}
+
 /** Everything tencs does, as one table: verbs and commands, the guards before them, the team events beside them. */
 export function buildInteractions(deps: InteractionDeps): InteractionTable {
   const { entries: help, welcome } = welcomeEntries(deps.retention);
+  const remember = personalChatEvent(deps.personalChats);
   return {
     entries: [
-      ...help,
-      ...assessmentEntries(deps.assessments, deps.together, (f, a, raw) => deps.cycle.reviewOnComplete(f.who, a, raw.reviewOn)),
+      ...remembering(
+        [
+          ...help,
+          ...assessmentEntries(deps.assessments, deps.together, (f, a, raw) => deps.cycle.reviewOnComplete(f.who, a, raw.reviewOn)),
+          ...privacyEntries(deps.privacy, deps.isTeamMember),
+          ...shareEntries(deps.sharing),
+          ...cycleEntries(deps.cycle, deps.assessments),
+        ],
+        remember,
+      ),
       ...consultEntries(),
-      ...privacyEntries(deps.privacy, deps.isTeamMember),
-      ...shareEntries(deps.sharing),
-      ...cycleEntries(deps.cycle, deps.assessments),
     ],
     // The rate limit first, so a flood of attachments is slowed too.
     guards: [rateLimitGuard(deps.limiter), attachmentGuard],
-    events: [teamEvents(deps.sharing, deps.teams), personalChatEvent(deps.personalChats)],
+    // Installing tencs in personal chat (the welcome) also records where that chat is.
+    events: [
+      teamEvents(deps.sharing, deps.teams),
+      { name: 'personal-chat-install', run: async (f, turn) => (turn.membersAdded.length > 0 ? remember.run(f, turn) : none) },
+    ],
     welcome,
     unknown: (f, text, hasValue) => (!text?.trim() && !hasValue ? welcome(f) : { kind: 'refusal', key: 'unknownCommand' }),
   };

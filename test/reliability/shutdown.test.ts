@@ -57,7 +57,9 @@ describe('when the bot gets SIGTERM with a turn in flight', () => {
       refused = await freshGet(bot.url);
       if (typeof refused === 'number') await new Promise((r) => setTimeout(r, 50));
     }
-    expect(refused).toBe('ECONNREFUSED');
+    // Not accepted: refused once the listener is closed, or reset when the connect raced the close
+    // (seen under load); either way no request reached the bot. A status code would fail here.
+    expect(['ECONNREFUSED', 'ECONNRESET']).toContain(refused);
     expect(bot.child.exitCode).toBeNull();
 
     release();

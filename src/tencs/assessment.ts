@@ -126,6 +126,18 @@ export const CAnswerSchema = z.object({
 });
 export type CAnswer = z.infer<typeof CAnswerSchema>;
 
+/** A C with nothing recorded yet: what a C reads as before its first save. */
+export const EMPTY_ANSWER: CAnswer = {
+  strengths: '',
+  vulnerabilities: '',
+  risk: 'not-explored',
+  resilience: 'not-explored',
+  youngPersonView: '',
+  parentView: '',
+  nextSteps: '',
+  skipped: false,
+};
+
 /**
  * What the practitioner recorded that calls for routes to safety. Ticked by the practitioner on C10;
  * never guessed from free text.

@@ -2,6 +2,7 @@ import { changesSince } from './cycle/compare.js';
 import {
   AGE_BAND_LABELS,
   OFFLINE_FACTOR_LABELS,
+  EMPTY_ANSWER,
   PARTICIPANT_LABELS,
   RESILIENCE_LABELS,
   RISK_LABELS,
@@ -149,17 +150,6 @@ export interface AssessmentSummary {
   /** A reassessment's "what changed since the last assessment", one sentence a line (issue 16); absent otherwise. */
   readonly changes?: readonly string[];
 }
-
-const EMPTY_ANSWER: CAnswer = {
-  strengths: '',
-  vulnerabilities: '',
-  risk: 'not-explored',
-  resilience: 'not-explored',
-  youngPersonView: '',
-  parentView: '',
-  nextSteps: '',
-  skipped: false,
-};
 
 function judge(id: CId, answer: CAnswer | undefined): CJudgement {
   const c = getC(id);

@@ -1,4 +1,4 @@
-import { AGE_BANDS, LIMITS, isCStep, type AgeBand, type Assessment, type CAnswer } from './assessment.js';
+import { AGE_BANDS, EMPTY_ANSWER, LIMITS, isCStep, type AgeBand, type Assessment, type CAnswer } from './assessment.js';
 import { COMPLETED_MESSAGE, NOT_SAVED_MESSAGE, type AssessmentService, type CardRef, type Mode, type Outcome } from './assessment-service.js';
 import type { Owner } from './owner.js';
 import { alwaysShownFields, isBlankAnswer, type FormValues } from './step-forms.js';
@@ -43,17 +43,6 @@ export type TogetherDecision =
   | { readonly kind: 'conflict'; readonly saved: Required<TogetherForm> }
   | { readonly kind: 'completed'; readonly changed: boolean }
   | { readonly kind: 'invalid'; readonly errors: readonly string[] };
-
-const EMPTY_ANSWER: CAnswer = {
-  strengths: '',
-  vulnerabilities: '',
-  risk: 'not-explored',
-  resilience: 'not-explored',
-  youngPersonView: '',
-  parentView: '',
-  nextSteps: '',
-  skipped: false,
-};
 
 /**
  * The together view's saving rules, the same as every card's: nothing changed writes nothing (a

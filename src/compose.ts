@@ -96,6 +96,9 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const privacy = new PrivacyService(new TableRetentionScan(tables), owned, audit, {
     cases: cycle,
     cycleData: new TableCycleData(tables),
+    handOvers,
+    personalChats,
+    caseRetentionDays: config.cycle.caseRetentionDays,
     ...(options.now ? { now: options.now } : {}),
     retentionDays: config.retentionDays,
     auditRetentionDays: config.auditRetentionDays,

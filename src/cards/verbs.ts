@@ -54,6 +54,7 @@ export const VERBS = {
   handOverAccept: 'tencs.handover.accept',
   handOverDecline: 'tencs.handover.decline',
   handOverTakeBack: 'tencs.handover.takeBack',
+  reassignOffer: 'tencs.reassign.offer',
   retentionKeep: 'tencs.retention.keep',
   reviewDate: 'tencs.review.date',
 } as const;

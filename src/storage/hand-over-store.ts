@@ -141,7 +141,8 @@ export class HandOverStore {
         assessmentId,
         ownerKey: ownerKey(rowOwner),
         ...(record.caseRef ? { caseRef: record.caseRef } : {}),
-        detail: `handover:${record.id}`,
+        // A supervisor's reassignment of a departed practitioner's assessments says so in every line.
+        detail: `${record.by ? 'reassign' : 'handover'}:${record.id}`,
       });
     }
   }

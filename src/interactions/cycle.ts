@@ -33,7 +33,7 @@ const offerIdOf = (activityId: string): string => `ho-${createHash('sha256').upd
  * The case over time (issue 16): reassess and compare, the review date, reminder choices and hand-over.
  * Personal chat only; every rule is in CycleService, and ownership is checked there on every action.
  */
-export function cycleEntries(cycle: CycleService, assessments: AssessmentService, reassigning?: ReassignService): Entry[] {
+export function cycleEntries(cycle: CycleService, assessments: AssessmentService, reassigning: ReassignService): Entry[] {
   const shown = (a: Assessment): Reply => card(renderOutcome(assessments.showCurrent(a)));
 
   const reassessed = (f: OwnedFacts, r: ReassessResult, caseRef: string): Reply => {
@@ -131,42 +131,40 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
     );
   };
 
-  const reassignEntries: Entry[] = reassigning
-    ? [
-        typedCase('reassign', async (f, caseRef) => {
-          const r = await reassigning.check(f.who, caseRef);
-          if (r.kind !== 'ok') return notReassignable(f, r, caseRef);
-          const ids = r.groups.flatMap((g) => g.assessmentIds);
-          return card(reassignChooseCard(caseRef, ids.length, [...new Set(r.groups.flatMap((g) => g.teamNames))]));
+  const reassignEntries: Entry[] = [
+    typedCase('reassign', async (f, caseRef) => {
+      const r = await reassigning.check(f.who, caseRef);
+      if (r.kind !== 'ok') return notReassignable(f, r, caseRef);
+      const ids = r.groups.flatMap((g) => g.assessmentIds);
+      return card(reassignChooseCard(caseRef, ids.length, [...new Set(r.groups.flatMap((g) => g.teamNames))]));
+    }),
+    owned({
+      trigger: verb(VERBS.reassignOffer),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: OfferData,
+      run: (f, d) =>
+        refusable(f, async () => {
+          const colleague = objectIdOf(d.colleague?.trim() ? d.colleague : (d.colleagueId ?? ''));
+          if (!colleague)
+            return notice(
+              f,
+              'Choose a colleague',
+              'Choose your colleague in the list, or type their Microsoft Entra object id (a code like 00000000-0000-0000-0000-000000000000).',
+            );
+          // Checked again from the signed sender and Teams: the card that asked may be old, or not theirs.
+          const r = await reassigning.reassign(f.who, d.caseRef, colleague, offerIdOf(f.activityId ?? `${f.who.aadObjectId}:${f.at.toISOString()}`));
+          if (r.kind === 'unreachable')
+            return notice(
+              f,
+              'Your colleague has not opened tencs yet',
+              'I could not reach your colleague in Teams, so nothing has changed. Please ask them to open a chat with tencs once (search for it in Teams), then offer the case again.',
+            );
+          if (r.kind !== 'offered') return notReassignable(f, r, d.caseRef);
+          return many(...r.records.map((rec) => card(handOverSentCard(rec))));
         }),
-        owned({
-          trigger: verb(VERBS.reassignOffer),
-          family: ASSESSMENT,
-          where: 'personal',
-          schema: OfferData,
-          run: (f, d) =>
-            refusable(f, async () => {
-              const colleague = objectIdOf(d.colleague?.trim() ? d.colleague : (d.colleagueId ?? ''));
-              if (!colleague)
-                return notice(
-                  f,
-                  'Choose a colleague',
-                  'Choose your colleague in the list, or type their Microsoft Entra object id (a code like 00000000-0000-0000-0000-000000000000).',
-                );
-              // Checked again from the signed sender and Teams: the card that asked may be old, or not theirs.
-              const r = await reassigning.reassign(f.who, d.caseRef, colleague, offerIdOf(f.activityId ?? `${f.who.aadObjectId}:${f.at.toISOString()}`));
-              if (r.kind === 'unreachable')
-                return notice(
-                  f,
-                  'Your colleague has not opened tencs yet',
-                  'I could not reach your colleague in Teams, so nothing has changed. Please ask them to open a chat with tencs once (search for it in Teams), then offer the case again.',
-                );
-              if (r.kind !== 'offered') return notReassignable(f, r, d.caseRef);
-              return many(...r.records.map((rec) => card(handOverSentCard(rec))));
-            }),
-        }),
-      ]
-    : [];
+    }),
+  ];
 
   return [
     ...reassignEntries,

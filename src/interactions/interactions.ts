@@ -38,7 +38,7 @@ export interface InteractionDeps {
   readonly cycle: CycleService;
   readonly personalChats: PersonalChatDirectory;
   /** A named supervisor reassigning a departed practitioner's shared assessments (issue 16). */
-  readonly reassign?: ReassignService;
+  readonly reassign: ReassignService;
 }
 
 /** Welcome on install, help on request (the card says less outside personal chat). */

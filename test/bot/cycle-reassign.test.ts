@@ -100,7 +100,7 @@ describe('a named supervisor reassigns a departed practitioner’s shared assess
       bot.connector.members(team.teamId, [member(manager), member(deputy)]);
     });
 
-    it('when someone who is not a named supervisor asks (a team member, or the same id in another tenant), then it is refused and nothing is offered', async () => {
+    it('when someone who is not a named supervisor asks (a team member, the same id in another tenant, or a supervisor who left the team too), then it is refused and nothing is offered', async () => {
       const before = offersTo(colleague).length;
       expect(textOf(await bot.send(message(bot, deputy, 'reassign CR-9102')))).toContain('Nothing you can reassign');
       expect(textOf(await bot.send(execute(bot, deputy, VERBS.reassignOffer, { caseRef: 'CR-9102', colleague: colleague.aadObjectId })))).toContain(
@@ -112,6 +112,10 @@ describe('a named supervisor reassigns a departed practitioner’s shared assess
       expect(textOf(await bot.send(execute(bot, elsewhere, VERBS.reassignOffer, { caseRef: 'CR-9102', colleague: colleague.aadObjectId })))).toContain(
         'Nothing you can reassign',
       );
+      // A named supervisor who has left the team too is no longer its manager.
+      bot.connector.members(team.teamId, [member(deputy)]);
+      expect(textOf(await bot.send(message(bot, manager, 'reassign CR-9102')))).toContain('Nothing you can reassign');
+      bot.connector.members(team.teamId, [member(manager), member(deputy)]);
       expect(offersTo(colleague)).toHaveLength(before);
       expect((await bot.deps.assessmentRepository.get(ownerOf(practitioner), caseA.a.id))?.handOver).toBeUndefined();
     });

@@ -84,6 +84,10 @@ describe('a named supervisor reassigns a departed practitioner’s shared assess
 
   it('when the practitioner is still in the team, then the supervisor is told they can hand it over themselves, and nothing is offered', async () => {
     const { a } = await shared('CR-9101');
+    // The card in the channel (the same for everyone, so a manager on a phone sees it) says how to reassign.
+    const post = bot.connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations').at(-1)!;
+    const channelCard = (post.body.activity as { attachments: { content: Card }[] }).attachments[0]!.content;
+    expect(cardText(channelCard)).toContain('reassign CR-9101');
     const before = offersTo(colleague).length;
     expect(textOf(await bot.send(message(bot, manager, 'reassign CR-9101')))).toContain('The practitioner is still in the team');
     const forced = textOf(await bot.send(execute(bot, manager, VERBS.reassignOffer, { caseRef: 'CR-9101', colleague: colleague.aadObjectId })));

@@ -584,7 +584,7 @@ function caseRefOf(a: Assessment): { caseRef?: string } {
 /** Why a deletion waits for a hand-over, and what to do, in words for the person asking. */
 function handOverRefusal(r: HandOverRecord, asker: Owner): string {
   const caseText = r.caseRef ? `case ${r.caseRef}` : 'an assessment';
-  const me = (o: Owner | undefined) => o !== undefined && o.tenantId === asker.tenantId && o.aadObjectId === asker.aadObjectId;
+  const me = (o: Owner | undefined) => o?.tenantId === asker.tenantId && o.aadObjectId === asker.aadObjectId;
   if (r.state === 'pending') {
     if (me(r.to) && !me(r.from) && !me(r.by))
       return `A colleague is offering you ${caseText}, so I haven't deleted anything. Accept or decline the offer in this chat first, then ask again.`;

@@ -16,9 +16,7 @@ type Card = Record<string, unknown>;
 const DAY = 86_400_000;
 const ownerOf = (u: TestUser): Owner => ({ tenantId: u.tenantId, aadObjectId: u.aadObjectId });
 const cardsOf = (r: TurnResult): Card[] => [
-  ...(((r.body as { type?: string; value?: Card } | undefined)?.type === 'application/vnd.microsoft.card.adaptive'
-    ? [(r.body as { value: Card }).value]
-    : []) as Card[]),
+  ...((r.body as { type?: string; value?: Card } | undefined)?.type === 'application/vnd.microsoft.card.adaptive' ? [(r.body as { value: Card }).value] : []),
   ...r.sent.flatMap((a) => ((a.attachments as { content: Card }[] | undefined) ?? []).map((x) => x.content)),
 ];
 const textOf = (r: TurnResult): string => cardsOf(r).map(cardText).join('\n');

@@ -45,12 +45,6 @@ export function live(state: HandOverState): boolean {
   return !FINAL_HAND_OVER_STATES.includes(state);
 }
 
-/** Whether this person is the giver, the receiver or the one who started it. */
-export function isParty(record: HandOverRecord, who: Owner): boolean {
-  const same = (o: Owner | undefined) => o !== undefined && o.tenantId === who.tenantId && o.aadObjectId === who.aadObjectId;
-  return same(record.from) || same(record.to) || same(record.by);
-}
-
 /** Why a hand-over step was refused; the message is safe to show. */
 export class HandOverRefusedError extends Error {
   override readonly name = 'HandOverRefusedError';

@@ -437,9 +437,10 @@ export class PrivacyService {
    * activity for that period who own no assessment any more (while they own one, it is the only way to
    * warn them before their case is deleted). See SECURITY.md, How long.
    */
-  private async purgeCycleRecords(now: Date, signal?: AbortSignal): Promise<{ handOvers: number; personalChats: number }> {
+  private async purgeCycleRecords(now: Date, signal?: AbortSignal): Promise<{ handOvers?: number; personalChats?: number }> {
     const days = this.options.caseRetentionDays;
-    if (days === undefined) return { handOvers: 0, personalChats: 0 };
+    // Without the case period (a deployment built without the case over time) there is nothing of this kind to purge.
+    if (days === undefined) return {};
     const cutoff = new Date(now.getTime() - days * DAY_MS);
     const handOvers = (await this.options.handOvers?.purgeFinal(cutoff, signal)) ?? 0;
     let personalChats = 0;

@@ -20,7 +20,8 @@ import { CONNECTOR_RETRY } from './tencs/connector-retry.js';
 import { PrivacyService } from './tencs/privacy-service.js';
 import { NOTE_RATE, ShareService } from './tencs/share-service.js';
 import { createRemovalNotifier } from './tencs/share-removal.js';
-import { createTeamMembership } from './tencs/team-membership.js';
+import { createMembershipCheck, createTeamMembership } from './tencs/team-membership.js';
+import { ReassignService } from './tencs/cycle/reassign.js';
 import { TogetherService } from './tencs/together.js';
 import type { PersonalPort } from './bot/personal-port-type.js';
 import { handOverOfferCard, retentionWarningCard } from './cards/cycle-cards.js';
@@ -96,6 +97,9 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const privacy = new PrivacyService(new TableRetentionScan(tables), owned, audit, {
     cases: cycle,
     cycleData: new TableCycleData(tables),
+    handOvers,
+    personalChats,
+    caseRetentionDays: config.cycle.caseRetentionDays,
     ...(options.now ? { now: options.now } : {}),
     retentionDays: config.retentionDays,
     auditRetentionDays: config.auditRetentionDays,
@@ -130,6 +134,12 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     retention: { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays, caseRetentionDays: config.cycle.caseRetentionDays },
     cycle,
     personalChats,
+    reassign: new ReassignService(
+      { sharesForCaseRef: (tenantId, caseRef) => audit.sharesForCaseRef(tenantId, caseRef), get: (tenantId, shareId) => shares.get(tenantId, shareId) },
+      createMembershipCheck({ teams, port, retry, logger }),
+      handOvers,
+      personal,
+    ),
   });
   const bot = host.bind(table);
 

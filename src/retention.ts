@@ -11,7 +11,14 @@ export async function runPurge(privacy: Pick<PrivacyService, 'purgeExpired'>, lo
   const started = Date.now();
   const result = await privacy.purgeExpired(signal);
   logger.info(
-    { event: 'retention.purged', assessments: result.assessments, auditEntries: result.auditEntries, ms: Date.now() - started },
+    {
+      event: 'retention.purged',
+      assessments: result.assessments,
+      auditEntries: result.auditEntries,
+      handOvers: result.handOvers ?? 0,
+      personalChats: result.personalChats ?? 0,
+      ms: Date.now() - started,
+    },
     'Retention purge finished',
   );
   return result;

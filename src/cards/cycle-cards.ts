@@ -32,6 +32,8 @@ export function reminderCard(m: ReminderMessage): AdaptiveCardJson {
 export function handOverOfferCard(r: HandOverRecord): AdaptiveCardJson {
   const n = r.assessmentIds.length;
   return renderCard('hand-over-offer', {
+    title: r.by ? 'A supervisor is reassigning a case to you' : 'A colleague is handing an assessment to you',
+    reassigned: r.by !== undefined,
     caseRef: r.caseRef ?? 'without a case reference',
     countText: n === 1 ? ': one assessment.' : `: ${n} assessments.`,
     handOverId: r.id,
@@ -53,4 +55,9 @@ export function handOverChooseCard(caseRef: string, count: number): AdaptiveCard
 /** What the owner sees once the offer is on its way, with Take back. */
 export function handOverSentCard(r: HandOverRecord): AdaptiveCardJson {
   return renderCard('hand-over-sent', { caseRef: r.caseRef ?? 'without a case reference', countText: countText(r.assessmentIds.length), handOverId: r.id });
+}
+
+/** A named supervisor chooses the colleague who takes over a departed practitioner's assessments shared to their team. */
+export function reassignChooseCard(caseRef: string, count: number, teamNames: readonly string[]): AdaptiveCardJson {
+  return renderCard('reassign-choose', { caseRef, countText: countText(count), teamsText: teamNames.join(', ') });
 }

@@ -76,3 +76,8 @@ export function renderDeleteConfirmCard(a: Assessment): AdaptiveCardJson {
 export function renderPrivacyNotice(title: string, message: string, caseRef?: string, where: { personal: boolean } = { personal: true }): AdaptiveCardJson {
   return renderCard('privacy-notice', { title, message, hasCaseRef: caseRef !== undefined, caseRef: caseRef ?? '', personal: where.personal });
 }
+
+/** The confirmation asked before "delete all my data": how many assessments would go, and what else. */
+export function renderDeleteAllConfirmCard(count: number): AdaptiveCardJson {
+  return renderCard('privacy-delete-all-confirm', { count: String(count) });
+}

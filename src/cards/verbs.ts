@@ -31,6 +31,8 @@ export const VERBS = {
   privacyDeleteAsk: 'tencs.privacy.delete.ask',
   privacyDeleteConfirm: 'tencs.privacy.delete.confirm',
   privacyDeleteCancel: 'tencs.privacy.delete.cancel',
+  privacyDeleteAllConfirm: 'tencs.privacy.deleteAll.confirm',
+  privacyDeleteAllCancel: 'tencs.privacy.deleteAll.cancel',
   /** The together view: doing a C with the young person on a shared screen. */
   togetherOpen: 'tencs.together.open',
   togetherSave: 'tencs.together.save',
@@ -52,6 +54,7 @@ export const VERBS = {
   handOverAccept: 'tencs.handover.accept',
   handOverDecline: 'tencs.handover.decline',
   handOverTakeBack: 'tencs.handover.takeBack',
+  reassignOffer: 'tencs.reassign.offer',
   retentionKeep: 'tencs.retention.keep',
   reviewDate: 'tencs.review.date',
 } as const;

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { renderNoticeCard, renderOutcome } from '../cards/assessment-cards.js';
 import { compareCard } from '../cards/compare-cards.js';
-import { handOverChooseCard, handOverSentCard } from '../cards/cycle-cards.js';
+import { handOverChooseCard, handOverSentCard, reassignChooseCard } from '../cards/cycle-cards.js';
 import { VERBS } from '../cards/verbs.js';
 import { ASSESSMENT_ID_PATTERN, CaseRefSchema, type Assessment } from '../tencs/assessment.js';
 import type { AssessmentService } from '../tencs/assessment-service.js';
 import { CycleService, HandOverRefusedError, objectIdOf, type ReassessResult } from '../tencs/cycle/cycle-service.js';
 import { NotYourReminderError } from '../tencs/cycle/reminders.js';
+import type { ReassignCheck, ReassignService } from '../tencs/cycle/reassign.js';
 import { ukDate } from '../tencs/uk-dates.js';
 import { ASSESSMENT } from './families.js';
 import { needCaseRef } from './messages.js';
@@ -32,7 +33,7 @@ const offerIdOf = (activityId: string): string => `ho-${createHash('sha256').upd
  * The case over time (issue 16): reassess and compare, the review date, reminder choices and hand-over.
  * Personal chat only; every rule is in CycleService, and ownership is checked there on every action.
  */
-export function cycleEntries(cycle: CycleService, assessments: AssessmentService): Entry[] {
+export function cycleEntries(cycle: CycleService, assessments: AssessmentService, reassigning: ReassignService): Entry[] {
   const shown = (a: Assessment): Reply => card(renderOutcome(assessments.showCurrent(a)));
 
   const reassessed = (f: OwnedFacts, r: ReassessResult, caseRef: string): Reply => {
@@ -77,7 +78,7 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
     }
   };
 
-  const typedCase = (command: 'reassess' | 'compare' | 'hand-over', run: (f: OwnedFacts, caseRef: string) => Promise<Reply>): Entry =>
+  const typedCase = (command: 'reassess' | 'compare' | 'hand-over' | 'reassign', run: (f: OwnedFacts, caseRef: string) => Promise<Reply>): Entry =>
     owned({
       trigger: { kind: 'command', command },
       family: ASSESSMENT,
@@ -109,7 +110,64 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
       : notice(f, 'Reminders are on', 'I will remind you in this chat, on working days in working hours, about review dates and assessments left unfinished.');
   };
 
+  /** Why a supervisor cannot reassign a case now, in kind words; nothing was changed. */
+  const notReassignable = (f: OwnedFacts, r: Exclude<ReassignCheck, { kind: 'ok' }>, caseRef: string): Reply => {
+    if (r.kind === 'unknown')
+      return notice(
+        f,
+        'Teams could not confirm the team just now',
+        `I couldn't check with Teams who is in the team case ${caseRef} was shared to, so I haven't changed anything. Please try again in a few minutes.`,
+      );
+    if (r.kind === 'owner-still-member')
+      return notice(
+        f,
+        'The practitioner is still in the team',
+        `Teams tells me the practitioner who shared case ${caseRef} is still a member of your team, so they can hand it over themselves (hand over, in their chat with tencs). Reassigning is for when they have left. Nothing was changed.`,
+      );
+    return notice(
+      f,
+      'Nothing you can reassign',
+      `Reassigning is for a supervisor the practitioner named when sharing case ${caseRef} to a team, who is still in that team, once the practitioner has left it. I found no such share of this case for you, so nothing was changed.`,
+    );
+  };
+
+  const reassignEntries: Entry[] = [
+    typedCase('reassign', async (f, caseRef) => {
+      const r = await reassigning.check(f.who, caseRef);
+      if (r.kind !== 'ok') return notReassignable(f, r, caseRef);
+      const ids = r.groups.flatMap((g) => g.assessmentIds);
+      return card(reassignChooseCard(caseRef, ids.length, [...new Set(r.groups.flatMap((g) => g.teamNames))]));
+    }),
+    owned({
+      trigger: verb(VERBS.reassignOffer),
+      family: ASSESSMENT,
+      where: 'personal',
+      schema: OfferData,
+      run: (f, d) =>
+        refusable(f, async () => {
+          const colleague = objectIdOf(d.colleague?.trim() ? d.colleague : (d.colleagueId ?? ''));
+          if (!colleague)
+            return notice(
+              f,
+              'Choose a colleague',
+              'Choose your colleague in the list, or type their Microsoft Entra object id (a code like 00000000-0000-0000-0000-000000000000).',
+            );
+          // Checked again from the signed sender and Teams: the card that asked may be old, or not theirs.
+          const r = await reassigning.reassign(f.who, d.caseRef, colleague, offerIdOf(f.activityId ?? `${f.who.aadObjectId}:${f.at.toISOString()}`));
+          if (r.kind === 'unreachable')
+            return notice(
+              f,
+              'Your colleague has not opened tencs yet',
+              'I could not reach your colleague in Teams, so nothing has changed. Please ask them to open a chat with tencs once (search for it in Teams), then offer the case again.',
+            );
+          if (r.kind !== 'offered') return notReassignable(f, r, d.caseRef);
+          return many(...r.records.map((rec) => card(handOverSentCard(rec))));
+        }),
+    }),
+  ];
+
   return [
+    ...reassignEntries,
     typedCase('reassess', reassess),
     fromAssessment(VERBS.reassess, reassess),
     typedCase('compare', compare),

@@ -11,6 +11,7 @@ import { consultEntries } from './consult.js';
 import { cycleEntries } from './cycle.js';
 import { personalChatEvent } from './personal-chat.js';
 import type { CycleService, PersonalChatDirectory } from '../tencs/cycle/cycle-service.js';
+import type { ReassignService } from '../tencs/cycle/reassign.js';
 import type { Facts } from './facts.js';
 import { OPEN } from './families.js';
 import { attachmentGuard, rateLimitGuard } from './guards.js';
@@ -36,6 +37,8 @@ export interface InteractionDeps {
   /** The case over time (issue 16), and where practitioners' personal chats are. */
   readonly cycle: CycleService;
   readonly personalChats: PersonalChatDirectory;
+  /** A named supervisor reassigning a departed practitioner's shared assessments (issue 16). */
+  readonly reassign: ReassignService;
 }
 
 /** Welcome on install, help on request (the card says less outside personal chat). */
@@ -80,7 +83,7 @@ export function buildInteractions(deps: InteractionDeps): InteractionTable {
           ...assessmentEntries(deps.assessments, deps.together, (f, a, raw) => deps.cycle.reviewOnComplete(f.who, a, raw.reviewOn)),
           ...privacyEntries(deps.privacy, deps.isTeamMember),
           ...shareEntries(deps.sharing),
-          ...cycleEntries(deps.cycle, deps.assessments),
+          ...cycleEntries(deps.cycle, deps.assessments, deps.reassign),
         ],
         remember,
       ),

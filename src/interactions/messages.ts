@@ -43,6 +43,9 @@ export const MESSAGES = {
     "Every answer in it has been removed from tencs, with the shared summary's acknowledgements and notes. Teams did not let me update the channel card just now, so it may still show the summary for a while: I'll keep trying until it says the assessment was removed. The audit trail keeps a note that you deleted it.",
   keptTitle: 'Nothing deleted',
   kept: 'The assessment is kept as it was.',
+  keptAll: 'Everything is kept as it was.',
+  handOverUnderWayTitle: 'Not deleted: a hand-over is under way',
+  deletedAllTitle: 'All your data is deleted',
   notStartedTitle: 'No assessment started',
   notStarted: "That's fine: nothing was saved. Type start whenever you're ready.",
   alreadyStarted:
@@ -72,3 +75,10 @@ export type MessageKey = keyof typeof MESSAGES;
 /** What to type after delete, export or audit when the case reference is missing or malformed. */
 export const needCaseRef = (command: string): string =>
   `Type ${command} followed by the case reference, for example: ${command} CR-1234. Case references use letters, digits and dashes.`;
+
+/** After "delete all my data": what went, and whether a channel card may still show for a while. */
+export const deletedAll = (assessments: number, cardPending: boolean): string =>
+  `${assessments === 0 ? 'You had no assessments left in tencs.' : assessments === 1 ? 'Your one assessment is deleted, with every answer in it.' : `Your ${assessments} assessments are deleted, with every answer in them.`} ` +
+  'Any summaries you shared, with their acknowledgements and notes, your reminder settings, the records of finished hand-overs you were part of and the note of where this chat is are gone too. ' +
+  (cardPending ? 'Teams did not let me update a channel card just now, so it may still show a summary for a while: I will keep trying. ' : '') +
+  'The audit trail keeps a note of what was deleted and when, never the content. If you use tencs again, I will simply start afresh.';

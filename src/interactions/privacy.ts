@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPrivacyNotice } from '../cards/privacy-cards.js';
+import { renderAuditCards, renderDeleteAllConfirmCard, renderDeleteConfirmCard, renderExportCards, renderPrivacyNotice } from '../cards/privacy-cards.js';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { VERBS } from '../cards/verbs.js';
 import { ASSESSMENT_ID_PATTERN, CaseRefSchema } from '../tencs/assessment.js';
 import type { CommandKind } from '../tencs/commands.js';
+import { DeletionRefusedError } from '../tencs/errors.js';
 import type { PrivacyService } from '../tencs/privacy-service.js';
 import type { TeamMembership } from '../tencs/team-membership.js';
 import { PRIVACY } from './families.js';
-import { MESSAGES, needCaseRef } from './messages.js';
+import { deletedAll, MESSAGES, needCaseRef } from './messages.js';
 import { card, many, message, type Reply } from './reply.js';
 import { owned, type Entry, type OwnedFacts, type TurnContext } from './table.js';
 
@@ -18,6 +19,18 @@ const NotNowData = z.object({ rev: z.coerce.number().int().min(0) });
 
 const cards = (list: readonly AdaptiveCardJson[]): Reply => many(...list.map(card));
 const noneFound = (caseRef: string): AdaptiveCardJson[] => [renderPrivacyNotice(MESSAGES.noneFoundTitle, MESSAGES.noneFound, caseRef)];
+/** "delete all my data" (also "delete my data", "delete everything"). */
+const ALL_MY_DATA = /^(all\s+(of\s+)?)?my\s+data$|^everything$/i;
+
+/** A deletion that waits for a hand-over: the domain's words (why, and what to do); nothing was deleted. */
+async function unlessHandingOver(run: () => Promise<AdaptiveCardJson[]>): Promise<AdaptiveCardJson[]> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof DeletionRefusedError) return [renderPrivacyNotice(MESSAGES.handOverUnderWayTitle, error.message)];
+    throw error;
+  }
+}
 
 /** Delete (with confirmation), export and audit for the owner of a case reference, in personal chat only. */
 export function privacyEntries(privacy: PrivacyService, isMember: TeamMembership): Entry[] {
@@ -29,6 +42,11 @@ export function privacyEntries(privacy: PrivacyService, isMember: TeamMembership
       where: 'personal',
       schema: Arg,
       run: async (f, arg, turn) => {
+        if (name === 'delete' && ALL_MY_DATA.test(arg.trim())) {
+          const count = await unlessHandingOver(async () => [renderDeleteAllConfirmCard(await privacy.everythingToDelete(f.who))]);
+          turn.log.info({ event: 'privacy.delete-all.asked' }, 'Privacy command');
+          return cards(count);
+        }
         const ref = CaseRefSchema.safeParse(arg);
         if (!ref.success) return message(needCaseRef(name));
         const result = await run(f, ref.data);
@@ -51,9 +69,16 @@ export function privacyEntries(privacy: PrivacyService, isMember: TeamMembership
     typed('delete', async (f, caseRef) => {
       const found = await privacy.findByCaseRef(f.who, caseRef);
       if (found.length === 0) return noneFound(caseRef);
-      const confirm: AdaptiveCardJson[] = [];
-      for (const meta of found) confirm.push(renderDeleteConfirmCard(await privacy.describe(f.who, meta.id)));
-      return confirm;
+      return unlessHandingOver(async () => {
+        // Said before asking: nothing of a case being handed over can be deleted until the hand-over ends.
+        await privacy.refuseWhileHandingOver(
+          f.who,
+          found.map((m) => m.id),
+        );
+        const confirm: AdaptiveCardJson[] = [];
+        for (const meta of found) confirm.push(renderDeleteConfirmCard(await privacy.describe(f.who, meta.id)));
+        return confirm;
+      });
     }),
     typed('export', async (f, caseRef) => {
       const data = await privacy.exportCase(f.who, caseRef);
@@ -65,11 +90,50 @@ export function privacyEntries(privacy: PrivacyService, isMember: TeamMembership
       const trail = await privacy.auditTrail(f.who, caseRef, (teamId) => isMember(f.who.tenantId, teamId, userId));
       return trail ? renderAuditCards(trail, f.who) : noneFound(caseRef);
     }),
-    verb(VERBS.privacyDeleteAsk, async (f, id) => renderDeleteConfirmCard(await privacy.describe(f.who, id))),
+    verb(VERBS.privacyDeleteAsk, async (f, id) => {
+      const a = await privacy.describe(f.who, id);
+      return (
+        await unlessHandingOver(async () => {
+          await privacy.refuseWhileHandingOver(f.who, [id]);
+          return [renderDeleteConfirmCard(a)];
+        })
+      )[0]!;
+    }),
     verb(VERBS.privacyDeleteConfirm, async (f, id, turn) => {
-      const { assessment: deleted, channelCardsPending } = await privacy.deleteAssessment(f.who, id);
+      let outcome: Awaited<ReturnType<PrivacyService['deleteAssessment']>>;
+      try {
+        outcome = await privacy.deleteAssessment(f.who, id);
+      } catch (error) {
+        if (error instanceof DeletionRefusedError) return renderPrivacyNotice(MESSAGES.handOverUnderWayTitle, error.message);
+        throw error;
+      }
+      const { assessment: deleted, channelCardsPending } = outcome;
       turn.log.info({ event: 'privacy.deleted', assessmentId: id, channelCardsPending }, 'Assessment deleted by owner');
       return renderPrivacyNotice(MESSAGES.deletedTitle, channelCardsPending > 0 ? MESSAGES.deletedCardPending : MESSAGES.deleted, deleted.setup?.caseRef);
+    }),
+    owned({
+      trigger: { kind: 'verb', verb: VERBS.privacyDeleteAllConfirm },
+      family: PRIVACY,
+      where: 'personal',
+      schema: z.object({}),
+      run: async (f, _d, turn) => {
+        let result: Awaited<ReturnType<PrivacyService['deleteEverything']>>;
+        try {
+          result = await privacy.deleteEverything(f.who);
+        } catch (error) {
+          if (error instanceof DeletionRefusedError) return card(renderPrivacyNotice(MESSAGES.handOverUnderWayTitle, error.message));
+          throw error;
+        }
+        turn.log.info({ event: 'privacy.deleted-all', ...result }, 'All data deleted by its owner');
+        return card(renderPrivacyNotice(MESSAGES.deletedAllTitle, deletedAll(result.assessments, result.channelCardsPending > 0)));
+      },
+    }),
+    owned({
+      trigger: { kind: 'verb', verb: VERBS.privacyDeleteAllCancel },
+      family: PRIVACY,
+      where: 'personal',
+      schema: z.object({}),
+      run: async () => card(renderPrivacyNotice(MESSAGES.keptTitle, MESSAGES.keptAll)),
     }),
     verb(VERBS.cautionsNotNow, async (f, id, turn) => {
       const rev = NotNowData.safeParse(turn.raw);

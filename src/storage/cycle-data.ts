@@ -73,6 +73,12 @@ export class TableCycleData {
     await this.remove(pk, caseRowKey(caseRef));
   }
 
+  /** Every row of the owner's reminders partition: preferences, snoozes, sent marks, keeps and warnings. Safe to repeat. */
+  async forgetOwner(owner: Owner): Promise<void> {
+    const pk = ownerKey(owner);
+    for (const e of await this.rows(owner)) await this.remove(pk, String(e.rowKey));
+  }
+
   private async remove(pk: string, rk: string): Promise<void> {
     try {
       await this.reminders.deleteEntity(pk, rk, { abortSignal: timeout() });

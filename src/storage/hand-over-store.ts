@@ -6,6 +6,7 @@ import {
   HandOverRefusedError,
   checkOffer,
   committed,
+  FINAL_HAND_OVER_STATES,
   parseMarker,
   rowAccess,
   type HandOverRecord,
@@ -23,6 +24,14 @@ export const HAND_OVER_MARKER = 'handOver';
 
 /** Logical table of hand-over records; PartitionKey = the hand-over id, RowKey = 'record'. */
 export const HAND_OVERS_TABLE = 'handovers';
+
+/**
+ * The index of each person's hand-overs, in the same table: PartitionKey = `party|<owner key>`, RowKey =
+ * the hand-over id, for the giver, the receiver and whoever started it. Written before the record, so a
+ * record is always found from each party; an index row whose record is gone is ignored (and removed
+ * with it). Lets data rights and "is this case being handed over?" read one partition, not the table.
+ */
+const partyKey = (o: Owner): string => `party|${ownerKey(o)}`;
 
 /** The named points of the saga where a test (or a crash) may stop it. */
 export const HAND_OVER_STEPS = [
@@ -132,7 +141,8 @@ export class HandOverStore {
         assessmentId,
         ownerKey: ownerKey(rowOwner),
         ...(record.caseRef ? { caseRef: record.caseRef } : {}),
-        detail: `handover:${record.id}`,
+        // A supervisor's reassignment of a departed practitioner's assessments says so in every line.
+        detail: `${record.by ? 'reassign' : 'handover'}:${record.id}`,
       });
     }
   }
@@ -141,12 +151,12 @@ export class HandOverStore {
    * The owner offers assessments to a colleague. Every assessment must be the owner's and not already
    * moving; the same offer id (from the activity) twice is one offer.
    */
-  async offer(id: string, from: Owner, to: Owner, assessmentIds: readonly string[]): Promise<HandOverRecord> {
+  async offer(id: string, from: Owner, to: Owner, assessmentIds: readonly string[], by?: Owner): Promise<HandOverRecord> {
     checkOffer(from, to);
     await this.ensureTable();
     const existing = await this.get(id);
     if (existing) {
-      if (ownerKey(existing.record.from) !== ownerKey(from)) throw new HandOverRefusedError('This hand-over is not yours.');
+      if (ownerKey(existing.record.by ?? existing.record.from) !== ownerKey(by ?? from)) throw new HandOverRefusedError('This hand-over is not yours.');
       return existing.record;
     }
     let caseRef: string | undefined;
@@ -163,11 +173,13 @@ export class HandOverStore {
       to,
       assessmentIds: [...assessmentIds],
       ...(caseRef ? { caseRef } : {}),
+      ...(by ? { by } : {}),
       state: 'pending',
       createdAt: at,
       updatedAt: at,
     });
-    await this.auditAll(record, from, 'hand-over-offered', from);
+    await this.index(record);
+    await this.auditAll(record, by ?? from, 'hand-over-offered', from);
     try {
       await this.records.createEntity({ partitionKey: id, rowKey: 'record', state: record.state, body: JSON.stringify(record) }, { abortSignal: timeout() });
     } catch (error) {
@@ -176,11 +188,11 @@ export class HandOverStore {
     return (await this.get(id))!.record;
   }
 
-  /** The colleague declines, or the owner takes the offer back; only while it is pending. */
+  /** The colleague declines, or the owner (or the supervisor who started it) takes the offer back; only while it is pending. */
   async withdraw(id: string, actor: Owner, how: 'declined' | 'taken-back'): Promise<HandOverRecord> {
     const current = await this.get(id);
-    const party = current && (how === 'declined' ? current.record.to : current.record.from);
-    if (!current || !party || ownerKey(party) !== ownerKey(actor)) throw new HandOverRefusedError('This hand-over is not yours to change.');
+    const parties = !current ? [] : how === 'declined' ? [current.record.to] : [current.record.by ?? current.record.from];
+    if (!current || !parties.some((p) => ownerKey(p) === ownerKey(actor))) throw new HandOverRefusedError('This hand-over is not yours to change.');
     if (current.record.state === how) return current.record;
     if (current.record.state !== 'pending')
       throw new HandOverRefusedError(
@@ -190,6 +202,86 @@ export class HandOverStore {
       );
     await this.auditAll(current.record, actor, how === 'declined' ? 'hand-over-declined' : 'hand-over-taken-back', current.record.from);
     return (await this.setState(current, how)).record;
+  }
+
+  /** The parties of a record, each once. */
+  private parties(record: HandOverRecord): Owner[] {
+    const out = new Map<string, Owner>();
+    for (const o of [record.from, record.to, ...(record.by ? [record.by] : [])]) out.set(ownerKey(o), o);
+    return [...out.values()];
+  }
+
+  /** Writes the record's party index rows (idempotent); before the record, so every record is found from each party. */
+  private async index(record: HandOverRecord): Promise<void> {
+    for (const o of this.parties(record))
+      await this.records.upsertEntity({ partitionKey: partyKey(o), rowKey: record.id }, 'Replace', { abortSignal: timeout() });
+  }
+
+  /**
+   * Every hand-over this person is a party to (giver, receiver, or the supervisor who started it): one
+   * partition query of the index, then a point read of each record. Index rows whose record is gone are skipped.
+   */
+  async forParty(who: Owner): Promise<HandOverRecord[]> {
+    await this.ensureTable();
+    const ids: string[] = [];
+    for await (const e of this.records.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partyKey(who)}`, select: ['RowKey'] } }))
+      ids.push(String(e.rowKey));
+    const out: HandOverRecord[] = [];
+    for (const id of ids) {
+      const r = await this.get(id);
+      if (r) out.push(r.record);
+    }
+    return out;
+  }
+
+  /**
+   * Removes a hand-over record in a final state and its index rows (index first, so a crash leaves at
+   * most a record the purge still finds). A record still moving is never removed. Safe to repeat.
+   */
+  async forget(id: string): Promise<boolean> {
+    const current = await this.get(id);
+    if (!current) return false;
+    if (!FINAL_HAND_OVER_STATES.includes(current.record.state)) throw new HandOverRefusedError('This hand-over is still under way.');
+    for (const o of this.parties(current.record)) await this.deleteIgnoringMissing(partyKey(o), id);
+    try {
+      await this.records.deleteEntity(id, 'record', { etag: current.etag, abortSignal: timeout() });
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+    return true;
+  }
+
+  /**
+   * Retention: removes hand-over records that reached a final state (declined, taken back, done) before
+   * `before`, with their index rows; a page of at most `top` a run. The record's last write (its
+   * Timestamp) is when it reached that state. Returns how many went.
+   */
+  async purgeFinal(before: Date, signal?: AbortSignal, top = 1000): Promise<number> {
+    await this.ensureTable();
+    const ids: string[] = [];
+    for await (const e of this.records.listEntities({
+      queryOptions: {
+        filter: odata`RowKey eq 'record' and Timestamp lt ${before} and (state eq 'declined' or state eq 'taken-back' or state eq 'done')`,
+        select: ['PartitionKey'],
+      },
+    })) {
+      ids.push(String(e.partitionKey));
+      if (ids.length >= top) break;
+    }
+    let removed = 0;
+    for (const id of ids) {
+      signal?.throwIfAborted();
+      if (await this.forget(id)) removed++;
+    }
+    return removed;
+  }
+
+  private async deleteIgnoringMissing(pk: string, rk: string): Promise<void> {
+    try {
+      await this.records.deleteEntity(pk, rk, { abortSignal: timeout() });
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
   }
 
   /** The colleague accepts in their personal chat; then the move runs to the end. */
@@ -212,7 +304,8 @@ export class HandOverStore {
       const moving: string[] = [];
       for (const aid of record.assessmentIds) if (await this.markAndCopy(record, aid)) moving.push(aid);
       this.step('verified');
-      await this.auditAll(record, record.from, 'handed-over', record.from, moving);
+      // A supervisor's reassignment is recorded as theirs: the former owner, who has left, did nothing.
+      await this.auditAll(record, record.by ?? record.from, 'handed-over', record.from, moving);
       await this.auditAll(record, record.to, 'received', record.to, moving);
       current = await this.setState(current, 'copied');
       this.step('committed');

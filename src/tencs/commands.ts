@@ -16,6 +16,7 @@ export const COMMANDS = [
   'compare',
   'reminders',
   'hand-over',
+  'reassign',
 ] as const;
 export type CommandKind = (typeof COMMANDS)[number];
 
@@ -42,6 +43,7 @@ const PATTERNS: readonly [RegExp, CommandKind][] = [
   [/^compare\b/, 'compare'],
   [/^reminders?\b/, 'reminders'],
   [/^hand[\s-]?over\b/, 'hand-over'],
+  [/^re-?assign\b/, 'reassign'],
 ];
 
 /** Turns typed text (mentions already removed) into a command and its argument. */

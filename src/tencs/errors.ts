@@ -39,3 +39,12 @@ export class StorageUnavailableError extends Error {
 export class CorruptEntityError extends Error {
   override readonly name = 'CorruptEntityError';
 }
+
+/**
+ * Thrown when a deletion is refused because what it would delete is part of a hand-over that is still
+ * under way (offered, or accepted and still moving). Nothing was deleted; the message says why and what
+ * to do, in words safe to show.
+ */
+export class DeletionRefusedError extends Error {
+  override readonly name = 'DeletionRefusedError';
+}

@@ -1,4 +1,5 @@
-import { NotFoundError } from './errors.js';
+import { DeletionRefusedError, NotFoundError } from './errors.js';
+import { committed, live, type HandOverRecord } from './cycle/hand-over.js';
 import { ownerKey, ownerOfKey, tenantOfOwnerKey } from './owner.js';
 import type {
   AssessmentMeta,
@@ -23,6 +24,10 @@ import { shareIdFor, type Share } from './sharing.js';
 export interface PurgeResult {
   readonly assessments: number;
   readonly auditEntries: number;
+  /** Final hand-over records older than the case retention period. */
+  readonly handOvers?: number;
+  /** Personal-chat references of people inactive for that period who own no assessment. */
+  readonly personalChats?: number;
 }
 
 /** What an owner's deletion did: the assessment and its rows are gone; some channel cards may still be queued for replacement. */
@@ -63,7 +68,34 @@ export interface PrivacyOptions {
   readonly cycleData?: {
     exportLines(owner: Owner, caseRef: string, assessmentIds: readonly string[]): Promise<ExportLine[]>;
     forget(owner: Owner, assessmentId: string, caseRef: string | undefined): Promise<void>;
+    /** Every reminder and retention row of the owner (their preferences too), for "delete all my data". */
+    forgetOwner?(owner: Owner): Promise<void>;
   };
+  /** Hand-over records: in exports, removed with all of a person's data, purged when final and old (issue 16). */
+  readonly handOvers?: HandOverRights;
+  /** The personal-chat directory: in exports, removed with all of a person's data, purged when unused. */
+  readonly personalChats?: PersonalChatRights;
+  /** Days a case's assessments are kept without activity: also how long final hand-over records and unused personal-chat references are kept. */
+  readonly caseRetentionDays?: number;
+}
+
+/** The hand-over records as data rights need them (src/storage/hand-over-store.ts). */
+export interface HandOverRights {
+  /** Every hand-over the person is a party to: giver, receiver, or the supervisor who started it. */
+  forParty(who: Owner): Promise<HandOverRecord[]>;
+  /** Removes a hand-over record in a final state (declined, taken back, done) and its index rows. */
+  forget(id: string): Promise<boolean>;
+  /** Retention: final records whose last change is before `before`; returns how many went. */
+  purgeFinal(before: Date, signal?: AbortSignal): Promise<number>;
+}
+
+/** Where a practitioner's personal chat with tencs is, as data rights need it (src/storage/personal-chat-store.ts). */
+export interface PersonalChatRights {
+  /** The reference kept (ids only) and the day it was last written, if any. */
+  get(owner: Owner): Promise<{ readonly conversationId: string; readonly day: string } | undefined>;
+  remove(owner: Owner): Promise<void>;
+  /** People whose reference was last written before this day (YYYY-MM-DD), at most `top`. */
+  inactiveBefore(day: string, top?: number): Promise<Owner[]>;
 }
 
 /** Replaces a posted channel card with the "removed" card (built in compose.ts over the channel port). */
@@ -149,6 +181,7 @@ export class PrivacyService {
    */
   async deleteAssessment(owner: Owner, id: string, detail?: string): Promise<DeletionOutcome> {
     const assessment = await this.describe(owner, id);
+    await this.refuseWhileHandingOver(owner, [id]);
     const marker: PendingDeletion = {
       ownerKey: ownerKey(owner),
       assessmentId: id,
@@ -221,11 +254,86 @@ export class PrivacyService {
     }
   }
 
+  /**
+   * Refuses, with DeletionRefusedError and nothing deleted, while a hand-over that includes any of these
+   * assessments is under way for this person (offered, or accepted and still moving); with 'all', while
+   * any hand-over they are a party to is. Public so the confirmation step can say so before asking.
+   */
+  async refuseWhileHandingOver(owner: Owner, ids: readonly string[] | 'all'): Promise<void> {
+    const handOvers = this.options.handOvers;
+    if (!handOvers) return;
+    for (const r of await handOvers.forParty(owner)) {
+      if (!live(r.state)) continue;
+      if (ids !== 'all' && !r.assessmentIds.some((id) => ids.includes(id))) continue;
+      throw new DeletionRefusedError(handOverRefusal(r, owner));
+    }
+  }
+
+  /** How many assessments "delete all my data" would remove (to ask first); refused while a hand-over is under way. */
+  async everythingToDelete(owner: Owner): Promise<number> {
+    await this.refuseWhileHandingOver(owner, 'all');
+    return (await this.repository.listAllForOwner(owner)).length;
+  }
+
+  /**
+   * "Delete all my data": every assessment the person owns (each the way `delete` does it, with its
+   * shares, notes, reminders and audit entry), their reminder preferences, the hand-over records they
+   * are a party to (all final: a live one refuses the whole request before anything goes), and the
+   * reference to their personal chat. The audit trail is kept, as for any deletion. A marker is written
+   * for every assessment before the first goes, so a request cut short is finished by the follow-up job.
+   */
+  async deleteEverything(owner: Owner): Promise<{ assessments: number; handOvers: number; channelCardsPending: number }> {
+    await this.refuseWhileHandingOver(owner, 'all');
+    const metas = await this.repository.listAllForOwner(owner);
+    const key = ownerKey(owner);
+    const markers: PendingDeletion[] = metas.map((m) => ({
+      ownerKey: key,
+      assessmentId: m.id,
+      action: 'deleted',
+      ...this.actor(owner),
+      ...(m.caseRef ? { caseRef: m.caseRef } : {}),
+      detail: 'all-my-data',
+      at: this.now().toISOString(),
+    }));
+    for (const marker of markers) await this.deletions.put(marker);
+    let pending = 0;
+    for (const marker of markers) {
+      const { queued } = await this.finishDeletion(marker);
+      for (const share of queued) if (!(await this.replaceCardNow(share))) pending++;
+    }
+    let handOvers = 0;
+    for (const r of (await this.options.handOvers?.forParty(owner)) ?? []) if (await this.options.handOvers?.forget(r.id)) handOvers++;
+    await this.options.cycleData?.forgetOwner?.(owner);
+    await this.options.personalChats?.remove(owner);
+    return { assessments: markers.length, handOvers, channelCardsPending: pending };
+  }
+
+  /** Export lines for the hand-overs of this case the person is a party to: ids, state and dates; the other party by object id only. */
+  private async handOverLines(owner: Owner, caseRef: string): Promise<ExportLine[]> {
+    const lines: ExportLine[] = [];
+    for (const r of (await this.options.handOvers?.forParty(owner)) ?? []) {
+      if (!sameCaseRef(r.caseRef, caseRef)) continue;
+      const me = (o: Owner) => o.tenantId === owner.tenantId && o.aadObjectId === owner.aadObjectId;
+      const role = me(r.from)
+        ? `from you to user ${r.to.aadObjectId}`
+        : me(r.to)
+          ? `to you from user ${r.from.aadObjectId}`
+          : `from user ${r.from.aadObjectId} to user ${r.to.aadObjectId}`;
+      const by = r.by ? (me(r.by) ? ', started by you' : `, started by user ${r.by.aadObjectId}`) : '';
+      lines.push({
+        label: `Hand-over ${r.id}`,
+        value: `${role}${by}; ${r.assessmentIds.length === 1 ? 'assessment' : 'assessments'} ${r.assessmentIds.join(', ')}; ${r.state}; offered ${r.createdAt}, last changed ${r.updatedAt}`,
+      });
+    }
+    return lines;
+  }
+
   /** Every stored field of the owner's assessments with this case reference, and their audit trail. */
   async exportCase(owner: Owner, caseRef: string): Promise<CaseExport | undefined> {
     const metas = await this.findByCaseRef(owner, caseRef);
-    const [first] = metas;
-    if (!first) return undefined;
+    const handOverLines = await this.handOverLines(owner, caseRef);
+    // Someone who handed the case over keeps no assessment of it, but the hand-over records name them.
+    if (metas.length === 0 && handOverLines.length === 0) return undefined;
     const key = ownerKey(owner);
     const sections: ExportSection[] = [];
     for (const meta of metas) {
@@ -241,9 +349,19 @@ export class PrivacyService {
         metas.map((m) => m.id),
       )) ?? [];
     if (cycleLines.length > 0) sections.push({ heading: 'Reminders and retention choices', lines: cycleLines });
+    if (handOverLines.length > 0) sections.push({ heading: 'Hand-overs of this case you are part of', lines: handOverLines });
+    const chat = await this.options.personalChats?.get(owner);
+    if (chat)
+      sections.push({
+        heading: 'Your personal chat with tencs',
+        lines: [
+          { label: 'Conversation id (so tencs can send you reminders and offers)', value: chat.conversationId },
+          { label: 'Last used', value: chat.day },
+        ],
+      });
     const trail = await this.audit.listForAssessments(metas.map((m) => m.id));
     sections.push({ heading: 'Audit trail', lines: trail.map((e) => auditLine(e, owner)) });
-    return { caseRef: first.caseRef ?? caseRef, sections };
+    return { caseRef: metas[0]?.caseRef ?? caseRef, sections };
   }
 
   /**
@@ -308,8 +426,34 @@ export class PrivacyService {
       if ((await this.finishDeletion(marker, signal)).deletedNow) assessments++;
     }
     const auditEntries = await this.audit.purgeOlderThan(new Date(now.getTime() - this.options.auditRetentionDays * DAY_MS), signal);
+    const handOvers = await this.purgeCycleRecords(now, signal);
     await this.replaceQueuedCards(signal);
-    return { assessments, auditEntries };
+    return { assessments, auditEntries, ...handOvers };
+  }
+
+  /**
+   * Hand-over records that reached a final state more than the case retention period ago (the audit trail
+   * keeps the account of each hand-over for longer), and personal-chat references of people with no
+   * activity for that period who own no assessment any more (while they own one, it is the only way to
+   * warn them before their case is deleted). See SECURITY.md, How long.
+   */
+  private async purgeCycleRecords(now: Date, signal?: AbortSignal): Promise<{ handOvers?: number; personalChats?: number }> {
+    const days = this.options.caseRetentionDays;
+    // Without the case period (a deployment built without the case over time) there is nothing of this kind to purge.
+    if (days === undefined) return {};
+    const cutoff = new Date(now.getTime() - days * DAY_MS);
+    const handOvers = (await this.options.handOvers?.purgeFinal(cutoff, signal)) ?? 0;
+    let personalChats = 0;
+    const chats = this.options.personalChats;
+    if (chats) {
+      for (const person of await chats.inactiveBefore(cutoff.toISOString().slice(0, 10))) {
+        signal?.throwIfAborted();
+        if ((await this.repository.listForOwner(person, 1)).length > 0) continue;
+        await chats.remove(person);
+        personalChats++;
+      }
+    }
+    return { handOvers, personalChats };
   }
 
   /**
@@ -436,4 +580,17 @@ export class PrivacyService {
 
 function caseRefOf(a: Assessment): { caseRef?: string } {
   return a.setup?.caseRef ? { caseRef: a.setup.caseRef } : {};
+}
+
+/** Why a deletion waits for a hand-over, and what to do, in words for the person asking. */
+function handOverRefusal(r: HandOverRecord, asker: Owner): string {
+  const caseText = r.caseRef ? `case ${r.caseRef}` : 'an assessment';
+  const me = (o: Owner | undefined) => o?.tenantId === asker.tenantId && o.aadObjectId === asker.aadObjectId;
+  if (r.state === 'pending') {
+    if (me(r.to) && !me(r.from) && !me(r.by))
+      return `A colleague is offering you ${caseText}, so I haven't deleted anything. Accept or decline the offer in this chat first, then ask again.`;
+    return `You are handing ${caseText} to a colleague, so I haven't deleted anything. If you want to delete it instead, take the offer back first (Take back, on the hand-over card in this chat), then ask again. Or leave it: once your colleague accepts, the case is theirs.`;
+  }
+  const side = committed(r.state) ? 'is finishing its move' : 'is moving';
+  return `${caseText[0]!.toUpperCase()}${caseText.slice(1)} ${side} between you and a colleague just now, so I haven't deleted anything. This usually takes moments; please try again in a few minutes.`;
 }

@@ -25,3 +25,31 @@ export function createTeamMembership(deps: {
     }
   };
 }
+
+/** What Teams says about one person and one team: a member, definitively not a member, or it could not say. */
+export type Membership = 'member' | 'not-member' | 'unknown';
+export type MembershipCheck = (tenantId: string, teamId: string, userId: string) => Promise<Membership>;
+
+/**
+ * Like createTeamMembership, but keeps "not a member" (Teams answered MemberNotFoundInConversation)
+ * apart from "could not say" (a team tencs is not in, tencs removed from it, Teams not answering), for
+ * decisions that must fail closed either way but say different things, e.g. whether a practitioner has left.
+ */
+export function createMembershipCheck(deps: {
+  readonly teams: TeamStore;
+  readonly port: ChannelPort;
+  readonly retry: RetryPolicy;
+  readonly logger: Logger;
+}): MembershipCheck {
+  return async (tenantId, teamId, userId) => {
+    const team = await deps.teams.get(tenantId, teamId);
+    if (!team) return 'unknown';
+    try {
+      return (await withConnectorRetry((signal) => deps.port.isMember(team, userId, signal), deps.retry)) ? 'member' : 'not-member';
+    } catch (error) {
+      if (!(error instanceof ConnectorFailure)) throw error;
+      deps.logger.warn({ event: 'membership.check-failed', teamId, kind: error.kind, status: error.status }, 'Team membership could not be checked');
+      return 'unknown';
+    }
+  };
+}

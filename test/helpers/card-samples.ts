@@ -3,7 +3,13 @@ import { cautionsData, changesData, consultCData, consultListData, practiceExamp
 import { renderCard, type AdaptiveCardJson } from '../../src/cards/render.js';
 import { renderWelcomeCard } from '../../src/cards/welcome-card.js';
 import { renderSummaryCard } from '../../src/cards/summary-cards.js';
-import { renderAuditCards, renderDeleteConfirmCard, renderExportCards, renderPrivacyNotice } from '../../src/cards/privacy-cards.js';
+import {
+  renderAuditCards,
+  renderDeleteAllConfirmCard,
+  renderDeleteConfirmCard,
+  renderExportCards,
+  renderPrivacyNotice,
+} from '../../src/cards/privacy-cards.js';
 import { assessmentSections } from '../../src/tencs/case-export.js';
 import { renderShareChoose, renderShareResult, renderSummaryView } from '../../src/cards/share-cards.js';
 import { ConnectorFailure } from '../../src/tencs/connector-retry.js';
@@ -160,6 +166,7 @@ export const CARD_SAMPLES: Readonly<Record<string, () => AdaptiveCardJson[]>> = 
       { tenantId: 't', aadObjectId: 'me' },
     ),
   'privacy-delete-confirm': () => [renderDeleteConfirmCard({ ...atLimits(), id: ID })],
+  'privacy-delete-all-confirm': () => [renderDeleteAllConfirmCard(100_000)],
   'privacy-notice': () => [
     renderPrivacyNotice('A title', 'A message in our own words.', 'L'.repeat(LIMITS.caseRef)),
     renderPrivacyNotice('A title', 'A message.'),

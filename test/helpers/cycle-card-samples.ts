@@ -1,5 +1,12 @@
 import { compareCard } from '../../src/cards/compare-cards.js';
-import { handOverChooseCard, handOverOfferCard, handOverSentCard, reminderCard, retentionWarningCard } from '../../src/cards/cycle-cards.js';
+import {
+  handOverChooseCard,
+  handOverOfferCard,
+  handOverSentCard,
+  reassignChooseCard,
+  reminderCard,
+  retentionWarningCard,
+} from '../../src/cards/cycle-cards.js';
 import type { AdaptiveCardJson } from '../../src/cards/render.js';
 import { LIMITS, type Assessment } from '../../src/tencs/assessment.js';
 import { compareCase } from '../../src/tencs/cycle/compare.js';
@@ -43,6 +50,24 @@ export function cycleSamples(): Record<string, () => AdaptiveCardJson[]> {
         createdAt: '2026-12-02T10:00:00.000Z',
         updatedAt: '2026-12-02T10:00:00.000Z',
       }),
+      handOverOfferCard({
+        id: 'handover-sample-3',
+        from: { tenantId: 't', aadObjectId: 'a' },
+        to: { tenantId: 't', aadObjectId: 'b' },
+        by: { tenantId: 't', aadObjectId: 'c' },
+        assessmentIds: Array.from({ length: 100 }, () => ID),
+        caseRef: 'R'.repeat(LIMITS.caseRef),
+        state: 'pending',
+        createdAt: '2026-12-02T10:00:00.000Z',
+        updatedAt: '2026-12-02T10:00:00.000Z',
+      }),
+    ],
+    'reassign-choose': () => [
+      reassignChooseCard(
+        'R'.repeat(LIMITS.caseRef),
+        100,
+        Array.from({ length: 20 }, (_, i) => `${'T'.repeat(250)} ${i}`),
+      ),
     ],
     'hand-over-choose': () => [handOverChooseCard('R'.repeat(LIMITS.caseRef), 100)],
     'hand-over-sent': () => [

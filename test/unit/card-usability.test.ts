@@ -200,6 +200,7 @@ describe('the help card', () => {
     reassess: 'reassess CR-1234',
     compare: 'compare CR-1234',
     'hand-over': 'hand over CR-1234',
+    reassign: 'reassign CR-1234',
     reminders: 'reminders off',
   };
 

@@ -18,6 +18,7 @@ import { TogetherService } from '../../src/tencs/together.js';
 import { InMemoryReminderStore } from '../../src/storage/reminder-store.js';
 import { loadCycleConfig } from '../../src/tencs/cycle/cycle-config.js';
 import { CycleService } from '../../src/tencs/cycle/cycle-service.js';
+import { ReassignService } from '../../src/tencs/cycle/reassign.js';
 import { sameCaseRef } from '../../src/tencs/audit.js';
 
 const log = createLogger('silent');
@@ -74,6 +75,12 @@ function tableOver(stores = createMemoryStores()) {
       loadCycleConfig({}),
     ),
     personalChats: { get: async () => undefined, put: async () => undefined },
+    reassign: new ReassignService(
+      { sharesForCaseRef: async () => [], get: async () => undefined },
+      async () => 'unknown',
+      { offer: () => Promise.reject(new Error('no hand-over here')), withdraw: () => Promise.reject(new Error('no hand-over here')) },
+      { send: async () => false },
+    ),
   });
 }
 
@@ -120,6 +127,7 @@ describe('the interaction table, run with no SDK over the in-memory stores', () 
       'list',
       'practice-example',
       'reassess',
+      'reassign',
       'reminders',
       'resume',
       'standards',

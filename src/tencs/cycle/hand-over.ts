@@ -21,6 +21,11 @@ export const HandOverRecordSchema = z.object({
     .min(1)
     .max(100),
   caseRef: z.string().optional(),
+  /**
+   * Who started it when it was not the owner: a named supervisor reassigning the assessments of a
+   * practitioner who has left the team (src/tencs/cycle/reassign.ts). They may take the offer back.
+   */
+  by: OwnerSchema.optional(),
   state: z.enum(HAND_OVER_STATES),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -30,6 +35,14 @@ export type HandOverRecord = z.infer<typeof HandOverRecordSchema>;
 /** After the commit point the colleague owns the assessments; before it, the original owner does. */
 export function committed(state: HandOverState): boolean {
   return state === 'copied' || state === 'source-deleted' || state === 'done';
+}
+
+/** Nothing more will happen to a hand-over in these states: it was withdrawn, or the move finished. */
+export const FINAL_HAND_OVER_STATES: readonly HandOverState[] = ['declined', 'taken-back', 'done'];
+
+/** Offered, or accepted and still moving: the assessments in it must not be deleted. */
+export function live(state: HandOverState): boolean {
+  return !FINAL_HAND_OVER_STATES.includes(state);
 }
 
 /** Why a hand-over step was refused; the message is safe to show. */

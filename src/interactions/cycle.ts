@@ -160,6 +160,12 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
               'Your colleague has not opened tencs yet',
               'I could not reach your colleague in Teams, so nothing has changed. Please ask them to open a chat with tencs once (search for it in Teams), then offer the case again.',
             );
+          if (r.kind === 'colleague-not-in-team')
+            return notice(
+              f,
+              'Choose a colleague in the team',
+              `The case was shared to ${r.teamNames.join(', ')}, and Teams tells me the colleague you chose is not a member of it, so nothing was offered. Choose someone in that team, or add them to the team first.`,
+            );
           if (r.kind !== 'offered') return notReassignable(f, r, d.caseRef);
           return many(...r.records.map((rec) => card(handOverSentCard(rec))));
         }),

@@ -142,11 +142,19 @@ describe('a named supervisor reassigns a departed practitioner’s shared assess
       expect(offersTo(colleague)).toHaveLength(before);
     });
 
-    it('when the named supervisor reassigns it and the colleague accepts, then the colleague owns it with its share and notes, and the supervisor is in the audit', async () => {
+    it('when the named supervisor reassigns it and the colleague accepts, then a colleague outside the team is refused, and a colleague in the team who accepts owns it with its share and notes, and the supervisor is in the audit', async () => {
       const choose = cardOf(await bot.send(message(bot, manager, 'reassign CR-9102')));
       expect(cardText(choose)).toContain('Reassign a case from a practitioner who has left');
       expect(cardText(choose)).toContain('Children in Need East');
       expect(JSON.stringify(choose)).toContain('graph.microsoft.com/users');
+      // A colleague outside the team the case was shared to is refused: the share moves with the case.
+      const before = offersTo(colleague).length;
+      const outside = textOf(await press(bot, manager, choose, VERBS.reassignOffer, { colleague: colleague.aadObjectId }));
+      expect(outside).toContain('Choose a colleague in the team');
+      expect(outside).toContain('Children in Need East');
+      expect(offersTo(colleague)).toHaveLength(before);
+      expect((await bot.deps.assessmentRepository.get(ownerOf(practitioner), caseA.a.id))?.handOver).toBeUndefined();
+      bot.connector.members(team.teamId, [member(manager), member(deputy), member(colleague)]);
       const sent = cardOf(await press(bot, manager, choose, VERBS.reassignOffer, { colleague: colleague.aadObjectId }));
       expect(cardText(sent)).toContain('Hand-over offered');
 
@@ -175,8 +183,7 @@ describe('a named supervisor reassigns a departed practitioner’s shared assess
       expect(line('received', colleague)?.ownerKey).toContain(colleague.aadObjectId);
       expect(trail.some((e) => e.actorId === practitioner.aadObjectId && e.action === 'handed-over')).toBe(false);
 
-      // The share is the colleague's now: once they are in the team, the case is theirs to hand over, not the supervisor's to reassign.
-      bot.connector.members(team.teamId, [member(manager), member(deputy), member(colleague)]);
+      // The share is the colleague's now, and they are in the team: the case is theirs to hand over, not the supervisor's to reassign.
       expect(textOf(await bot.send(message(bot, manager, 'reassign CR-9102')))).toContain('The practitioner is still in the team');
     });
   });

@@ -34,6 +34,8 @@ export interface Reassignable {
   readonly from: Owner;
   readonly assessmentIds: readonly string[];
   readonly teamNames: readonly string[];
+  /** The teams those shares are in: the colleague must be a member of one of them. */
+  readonly teamIds: readonly string[];
 }
 
 export type ReassignCheck =
@@ -46,7 +48,11 @@ export type ReassignCheck =
   | { readonly kind: 'unknown' };
 
 export type ReassignResult =
-  { readonly kind: 'offered'; readonly records: readonly HandOverRecord[] } | { readonly kind: 'unreachable' } | Exclude<ReassignCheck, { kind: 'ok' }>;
+  | { readonly kind: 'offered'; readonly records: readonly HandOverRecord[] }
+  | { readonly kind: 'unreachable' }
+  /** The chosen colleague is not a member of the team the case was shared to: nothing is offered. */
+  | { readonly kind: 'colleague-not-in-team'; readonly teamNames: readonly string[] }
+  | Exclude<ReassignCheck, { kind: 'ok' }>;
 
 export class ReassignService {
   constructor(
@@ -59,7 +65,7 @@ export class ReassignService {
   /** What the asker may reassign of this case, decided from Teams and storage now. */
   async check(asker: Owner, caseRef: string): Promise<ReassignCheck> {
     const tenantId = asker.tenantId;
-    const groups = new Map<string, { from: Owner; ids: Set<string>; teams: Set<string> }>();
+    const groups = new Map<string, { from: Owner; ids: Set<string>; teams: Set<string>; teamIds: Set<string> }>();
     let unknown = false;
     let ownerStill = false;
     const seen = new Set<string>();
@@ -80,15 +86,16 @@ export class ReassignService {
       if (ownerIn === 'member') ownerStill = true;
       if (ownerIn !== 'not-member') continue;
       const key = ownerKey(from);
-      const group = groups.get(key) ?? { from, ids: new Set<string>(), teams: new Set<string>() };
+      const group = groups.get(key) ?? { from, ids: new Set<string>(), teams: new Set<string>(), teamIds: new Set<string>() };
       group.ids.add(assessmentId);
       group.teams.add(share.teamName);
+      group.teamIds.add(share.teamId);
       groups.set(key, group);
     }
     if (groups.size > 0)
       return {
         kind: 'ok',
-        groups: [...groups.values()].map((g) => ({ from: g.from, assessmentIds: [...g.ids].slice(0, 100), teamNames: [...g.teams] })),
+        groups: [...groups.values()].map((g) => ({ from: g.from, assessmentIds: [...g.ids].slice(0, 100), teamNames: [...g.teams], teamIds: [...g.teamIds] })),
       };
     if (unknown) return { kind: 'unknown' };
     if (ownerStill) return { kind: 'owner-still-member' };
@@ -98,12 +105,21 @@ export class ReassignService {
   /**
    * Offers the reassignable assessments of the case to a colleague in the asker's tenant, one hand-over
    * per former owner, each sent to the colleague's personal chat. Checked again here: the card that asked
-   * may be old or forged. If the offer cannot be delivered it is taken back at once: nothing changes.
+   * may be old or forged. The colleague must be a member of a team the case was shared to (the shares
+   * move with the assessments, and a share whose practitioner is not in its team would look "departed"
+   * and could be reassigned again); every group is checked before anything is offered. If the offer
+   * cannot be delivered it is taken back at once: nothing changes.
    */
   async reassign(asker: Owner, caseRef: string, colleagueObjectId: string, offerId: string): Promise<ReassignResult> {
     const checked = await this.check(asker, caseRef);
     if (checked.kind !== 'ok') return checked;
     const to: Owner = { tenantId: asker.tenantId, aadObjectId: colleagueObjectId };
+    for (const group of checked.groups) {
+      const answers = await Promise.all(group.teamIds.map((teamId) => this.membership(asker.tenantId, teamId, colleagueObjectId)));
+      if (answers.includes('member')) continue;
+      if (answers.includes('unknown')) return { kind: 'unknown' };
+      return { kind: 'colleague-not-in-team', teamNames: group.teamNames };
+    }
     const records: HandOverRecord[] = [];
     for (const [i, group] of checked.groups.entries()) {
       const record = await this.handOvers.offer(i === 0 ? offerId : `${offerId}-${i}`, group.from, to, group.assessmentIds, asker);

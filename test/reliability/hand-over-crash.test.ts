@@ -72,7 +72,7 @@ describe('hand-over when the bot process is killed (SIGKILL) at each storage wri
     },
     async send(activity): Promise<TurnResult> {
       const t = await post(bot.url, connector, activity);
-      return { status: t.status ?? 0, body: t.body, sent: t.sent };
+      return { status: t.status ?? 0, body: t.body ?? t.error, sent: t.sent };
     },
   };
   const cardFrom = async (pending: Promise<TurnResult>): Promise<Card> => {
@@ -119,11 +119,15 @@ describe('hand-over when the bot process is killed (SIGKILL) at each storage wri
   });
 
   /** SIGKILLs the serving process and makes the standby (started ahead, as a new App Service instance) the serving one. */
-  const killAndFailOver = async (): Promise<void> => {
+  let failingOver: Promise<void> = Promise.resolve();
+  const killAndFailOver = (): Promise<void> => {
     const dying = bot;
-    await dying.kill('SIGKILL');
-    bot = await standby;
-    standby = spawn();
+    failingOver = (async () => {
+      await dying.kill('SIGKILL');
+      bot = await standby;
+      standby = spawn();
+    })();
+    return failingOver;
   };
 
   /** Both practitioners have a personal chat with tencs; the owner has a completed assessment of the case, shared to a team with a note. */
@@ -205,6 +209,8 @@ describe('hand-over when the bot process is killed (SIGKILL) at each storage wri
     });
     try {
       const turn = await client.send(activity);
+      // The turn's connection drops as the process dies, before the new one is serving.
+      await failingOver;
       return { killed, writes, turn };
     } finally {
       proxy.observe(undefined);
@@ -322,6 +328,7 @@ describe('hand-over when the bot process is killed (SIGKILL) at each storage wri
           return { kind: 'after-commit', then: 'reset', hook: killAndFailOver };
         });
         const turn = await client.send(accept).finally(() => proxy.observe(undefined));
+        await failingOver;
         expect(killed, writes.join('\n')).toBe(true);
         expect(turn.status).toBe(0);
         const id = idOf(offerCard);

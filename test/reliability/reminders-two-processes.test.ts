@@ -10,6 +10,7 @@ import { AssessmentRepository, assessmentIdFor } from '../../src/storage/assessm
 import { createFieldCipher } from '../../src/storage/field-cipher.js';
 import { createTableFactory } from '../../src/storage/tables.js';
 import type { Assessment } from '../../src/tencs/assessment.js';
+import { UNCONFIRMED_CLAIM_MS } from '../../src/tencs/cycle/reminders.js';
 import { addDays, instantOf, isWorkingDay, localTime } from '../../src/tencs/cycle/working-time.js';
 import { freePort } from '../helpers/azurite.js';
 import { cardText, execute, message, newUser, type TestBot, type TestUser, type TurnResult } from '../helpers/bot-harness.js';
@@ -287,7 +288,7 @@ describe('review and unfinished reminders with two real bot processes and a move
 
   for (const when of ['before', 'after'] as const) {
     it(
-      `when the process running the reminders is killed (SIGKILL) ${when === 'before' ? 'as it records' : 'right after it recorded'} a reminder as sent, then the other process sends it, once`,
+      `when the process running the reminders is killed (SIGKILL) ${when === 'before' ? 'as it marks a reminder as sent' : 'right after it marked a reminder as sent, before sending it'}, then the other process sends it, once`,
       { timeout: 180_000 },
       async () => {
         const day = when === 'before' ? monday : nextTuesday;
@@ -307,17 +308,25 @@ describe('review and unfinished reminders with two real bot processes and a move
         await moveClock(when === 'before' ? at(monday, 13) : at(nextTuesday, 10));
         await waitFor('the process holding the reminder run to be killed', () => victim !== undefined && (victim.child.exitCode !== null || victim.child.signalCode !== null));
         for (const { proxy } of live) proxy.observe(undefined);
-        const survivors = live.filter(({ bot }) => bot !== victim);
-        expect(survivors).toHaveLength(1);
+        const dead = live.find(({ bot }) => bot === victim)!;
+        live = live.filter(({ bot }) => bot !== victim);
+        expect(live).toHaveLength(1);
+        await dead.proxy.close();
         const killedAt = movedNow();
+        if (when === 'after') {
+          // The dead run's mark stands while that run could still be sending: nothing yet, not a second copy either.
+          await periodsDone(killedAt, 3);
+          expect(remindersTo(user)).toHaveLength(0);
+          // Once the mark is older than any send could take, the next run of the other process sends it.
+          await moveClock(new Date(movedNow().getTime() + UNCONFIRMED_CLAIM_MS + 60_000));
+        }
+        const from = movedNow();
         await waitFor('the reminder from the other process', () => remindersTo(user).length >= 1, 30_000).catch(() => undefined);
-        await periodsDone(killedAt, 4);
+        await periodsDone(from, 4);
         expect(remindersTo(user), `killed ${when} the claim`).toHaveLength(1);
         expect(cardText(remindersTo(user)[0])).toContain(when === 'before' ? 'CR-9201' : 'CR-9202');
         // Two processes again for what follows: a new one takes the dead one's place.
-        const dead = live.find(({ bot }) => bot === victim)!;
-        await dead.proxy.close();
-        live = [...survivors, await spawn()];
+        live = [...live, await spawn()];
         await moveClock(movedNow());
       },
     );

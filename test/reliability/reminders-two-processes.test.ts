@@ -283,6 +283,17 @@ describe('review and unfinished reminders with two real bot processes and a move
       await periodsDone(movedNow(), 4);
       expect(counts()).toEqual({ ...expected, Snoozer: 2, Weekend: 1 });
       expect(cardText(remindersTo(weekend.user)[0])).toContain('CR-9106');
+
+      // Every period was run by one process only (the lease), and both processes took turns.
+      const starts = live.flatMap(({ bot }) =>
+        logsOf(bot)
+          .filter((l) => l.event === 'job.started' && l.job === 'reminders')
+          .map((l) => ({ period: l.period, by: bot.port })),
+      );
+      const byPeriod = new Map<string, number>();
+      for (const x of starts) byPeriod.set(x.period!, (byPeriod.get(x.period!) ?? 0) + 1);
+      expect([...byPeriod.entries()].filter(([, n]) => n > 1)).toEqual([]);
+      expect(new Set(starts.map((x) => x.by)).size).toBe(2);
     },
   );
 

@@ -143,7 +143,7 @@ export class TableReminderStore implements ReminderStore {
     }
     // Marks written before confirmation existed have no state: sent.
     const e = await orMissing(() => this.reminders.getEntity<{ at?: unknown; state?: unknown }>(pk, rk, { abortSignal: timeout() }));
-    if (!e || e.state !== 'sending' || typeof e.at !== 'string' || e.at >= staleBefore) return false;
+    if (e?.state !== 'sending' || typeof e.at !== 'string' || e.at >= staleBefore) return false;
     try {
       // Its run died before sending: taken over, the ETag making sure only one later run does.
       await this.reminders.updateEntity({ partitionKey: pk, rowKey: rk, at, state: 'sending' }, 'Replace', { etag: e.etag, abortSignal: timeout() });

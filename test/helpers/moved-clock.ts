@@ -12,9 +12,9 @@ if (file) {
   const RealDate = Date;
   let offset = 0;
   const read = () => {
-    let next = offset;
+    let next: number;
     try {
-      next = Number(JSON.parse(readFileSync(file, 'utf8')).offsetMs);
+      next = Number((JSON.parse(readFileSync(file, 'utf8')) as { offsetMs?: unknown }).offsetMs);
     } catch {
       return; // Mid-write or not written yet: keep the last offset.
     }
@@ -27,7 +27,7 @@ if (file) {
   const MovedDate = new Proxy(RealDate, {
     construct: (target, args, newTarget) => Reflect.construct(target, args.length === 0 ? [now()] : args, newTarget) as object,
     apply: () => new RealDate(now()).toString(),
-    get: (target, prop, receiver) => (prop === 'now' ? now : Reflect.get(target, prop, receiver)),
+    get: (target, prop, receiver): unknown => (prop === 'now' ? now : Reflect.get(target, prop, receiver)),
   });
   read();
   globalThis.Date = MovedDate;

@@ -317,7 +317,10 @@ describe('review and unfinished reminders with two real bot processes and a move
           });
         }
         await moveClock(when === 'before' ? at(monday, 13) : at(nextTuesday, 10));
-        await waitFor('the process holding the reminder run to be killed', () => victim !== undefined && (victim.child.exitCode !== null || victim.child.signalCode !== null));
+        await waitFor(
+          'the process holding the reminder run to be killed',
+          () => victim !== undefined && (victim.child.exitCode !== null || victim.child.signalCode !== null),
+        );
         for (const { proxy } of live) proxy.observe(undefined);
         const dead = live.find(({ bot }) => bot === victim)!;
         live = live.filter(({ bot }) => bot !== victim);

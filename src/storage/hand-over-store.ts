@@ -133,7 +133,17 @@ export class HandOverStore {
     rowOwner: Owner,
     ids: readonly string[] = record.assessmentIds,
   ): Promise<void> {
+    // Each step of a hand-over happens once per assessment, so its entry is written once: a step redone after
+    // a crash (the activity sent again, or the recovery job) finds the entry it wrote before and adds no second one.
+    // A supervisor's reassignment of a departed practitioner's assessments says so in every line.
+    const detail = `${record.by ? 'reassign' : 'handover'}:${record.id}`;
+    const written = new Set(
+      (await this.audit.listForAssessments(ids))
+        .filter((e) => e.action === action && e.detail === detail && e.ownerKey === ownerKey(rowOwner))
+        .map((e) => e.assessmentId),
+    );
     for (const assessmentId of ids) {
+      if (written.has(assessmentId)) continue;
       await this.audit.record({
         actorTenantId: actor.tenantId,
         actorId: actor.aadObjectId,
@@ -141,8 +151,7 @@ export class HandOverStore {
         assessmentId,
         ownerKey: ownerKey(rowOwner),
         ...(record.caseRef ? { caseRef: record.caseRef } : {}),
-        // A supervisor's reassignment of a departed practitioner's assessments says so in every line.
-        detail: `${record.by ? 'reassign' : 'handover'}:${record.id}`,
+        detail,
       });
     }
   }

@@ -130,16 +130,32 @@ export class TableReminderStore implements ReminderStore {
     });
   }
 
-  async claim(owner: Owner, key: string, at: string): Promise<boolean> {
+  async claim(owner: Owner, key: string, at: string, staleBefore: string): Promise<boolean> {
     await this.ensureTable();
+    const pk = ownerKey(owner);
+    const rk = `sent|${key}`;
     try {
-      await this.reminders.createEntity({ partitionKey: ownerKey(owner), rowKey: `sent|${key}`, at }, { abortSignal: timeout() });
+      await this.reminders.createEntity({ partitionKey: pk, rowKey: rk, at, state: 'sending' }, { abortSignal: timeout() });
       return true;
     } catch (error) {
-      // 409: another run (or another instance) sent this reminder already.
-      if (statusOf(error) === 409) return false;
+      // 409: another run (or another instance) sent this reminder already, or is sending it.
+      if (statusOf(error) !== 409) throw error;
+    }
+    // Marks written before confirmation existed have no state: sent.
+    const e = await orMissing(() => this.reminders.getEntity<{ at?: unknown; state?: unknown }>(pk, rk, { abortSignal: timeout() }));
+    if (e?.state !== 'sending' || typeof e.at !== 'string' || e.at >= staleBefore) return false;
+    try {
+      // Its run died before sending: taken over, the ETag making sure only one later run does.
+      await this.reminders.updateEntity({ partitionKey: pk, rowKey: rk, at, state: 'sending' }, 'Replace', { etag: e.etag, abortSignal: timeout() });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 412 || statusOf(error) === 404) return false;
       throw error;
     }
+  }
+
+  async confirm(owner: Owner, key: string): Promise<void> {
+    await this.reminders.updateEntity({ partitionKey: ownerKey(owner), rowKey: `sent|${key}`, state: 'sent' }, 'Merge', { etag: '*', abortSignal: timeout() });
   }
 
   async release(owner: Owner, key: string): Promise<void> {
@@ -164,7 +180,7 @@ export class InMemoryReminderStore implements ReminderStore {
   readonly rows = new Map<string, InMemoryAssessmentRow>();
   private readonly off = new Set<string>();
   private readonly snoozes = new Map<string, Snooze>();
-  private readonly sent = new Map<string, string>();
+  private readonly sent = new Map<string, { at: string; confirmed: boolean }>();
 
   put(row: InMemoryAssessmentRow): void {
     this.rows.set(`${ownerKey(row.owner)}/${row.id}`, row);
@@ -211,11 +227,18 @@ export class InMemoryReminderStore implements ReminderStore {
     this.snoozes.set(`${ownerKey(owner)}/${baseKey}`, snooze);
   }
 
-  async claim(owner: Owner, key: string, at: string): Promise<boolean> {
+  async claim(owner: Owner, key: string, at: string, staleBefore: string): Promise<boolean> {
     const k = `${ownerKey(owner)}/${key}`;
-    if (this.sent.has(k)) return false;
-    this.sent.set(k, at);
+    const mark = this.sent.get(k);
+    if (mark && (mark.confirmed || mark.at >= staleBefore)) return false;
+    this.sent.set(k, { at, confirmed: false });
     return true;
+  }
+
+  async confirm(owner: Owner, key: string): Promise<void> {
+    const k = `${ownerKey(owner)}/${key}`;
+    const mark = this.sent.get(k);
+    if (mark) this.sent.set(k, { ...mark, confirmed: true });
   }
 
   async release(owner: Owner, key: string): Promise<void> {

@@ -48,9 +48,12 @@ export async function repositoryFor(env: Record<string, string>, tablesConnectio
   return new AssessmentRepository(tables, createFieldCipher(config.encryptionKeys));
 }
 
-/** Starts `tsx src/index.ts` with `env` on `port` and waits for its "listening" log line. */
-export async function spawnBot(env: Record<string, string>, port: number, timeoutMs = 60_000): Promise<BotProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+/**
+ * Starts `tsx src/index.ts` with `env` on `port` and waits for its "listening" log line. `preload` adds
+ * test-only modules loaded first (node --import), e.g. test/helpers/moved-clock.ts.
+ */
+export async function spawnBot(env: Record<string, string>, port: number, timeoutMs = 60_000, preload: readonly string[] = []): Promise<BotProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), 'src/index.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '/tmp', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

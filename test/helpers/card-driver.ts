@@ -47,7 +47,7 @@ export function actionOf(card: unknown, verb: string, title?: string | RegExp): 
 
 /** Presses a button on a card the way Teams does: the action's data merged with every input's value (changes only to inputs the card has). */
 export function press(
-  bot: TestBot,
+  bot: Pick<TestBot, 'send' | 'connector'>,
   user: TestUser,
   card: unknown,
   verb: string,

@@ -46,8 +46,8 @@ export interface FaultProxy {
   inject(rule: FaultRule): void;
   /** Rules not yet used up. */
   pending(): number;
-  /** Calls `observer` for each request before any fault applies (e.g. to kill the bot at the k-th write). */
-  observe(observer: ((r: { method: string; path: string }, index: number) => Fault | undefined) | undefined): void;
+  /** Calls `observer` for each request before any fault applies (e.g. to kill the bot at the k-th write); `body` is the request's body as text. */
+  observe(observer: ((r: { method: string; path: string }, index: number, body: string) => Fault | undefined) | undefined): void;
   clearFaults(): void;
   close(): Promise<void>;
 }
@@ -71,7 +71,7 @@ export async function startFaultProxy(targetPort: number, listenPort = 0): Promi
   const requests: ProxiedRequest[] = [];
   const rules: FaultRule[] = [];
   const sockets = new Set<Socket>();
-  let observer: ((r: { method: string; path: string }, index: number) => Fault | undefined) | undefined;
+  let observer: ((r: { method: string; path: string }, index: number, body: string) => Fault | undefined) | undefined;
 
   const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingMessage['headers']; data: Buffer }> =>
     new Promise((resolve, reject) => {
@@ -119,7 +119,7 @@ export async function startFaultProxy(targetPort: number, listenPort = 0): Promi
     const entry: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', outcome: 'forwarded' };
     const index = requests.push(entry) - 1;
     const body = await readBody(req);
-    let fault = observer?.(entry, index);
+    let fault = observer?.(entry, index, body.toString('utf8'));
     if (!fault) {
       const rule = rules.find((r) => (r.times ?? 1) > 0 && (!r.match || r.match(entry)));
       if (rule) {

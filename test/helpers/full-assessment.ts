@@ -21,7 +21,7 @@ const C_FIELDS = ['strengths', 'vulnerabilities', 'youngPersonView', 'parentView
  * Drives start, cautions, setup, the ten Cs, the composite and review to completion over HTTP, with
  * `typed(field, step)` in every free-text field. The case reference must be a valid one.
  */
-export async function completeAssessment(bot: TestBot, user: TestUser, caseRef: string, typed: Typed): Promise<DrivenAssessment> {
+export async function completeAssessment(bot: Pick<TestBot, 'send' | 'connector'>, user: TestUser, caseRef: string, typed: Typed): Promise<DrivenAssessment> {
   const cards: Card[] = [];
   const results: TurnResult[] = [];
   const go = async (pending: Promise<TurnResult>): Promise<Card> => {

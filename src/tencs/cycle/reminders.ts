@@ -39,8 +39,14 @@ export interface ReminderStore {
   setRemindersOff(owner: Owner, off: boolean): Promise<void>;
   snoozeOf(owner: Owner, baseKey: string): Promise<Snooze | undefined>;
   setSnooze(owner: Owner, baseKey: string, snooze: Snooze): Promise<void>;
-  /** Records that this reminder is sent; false if it already was (by this or another instance). */
-  claim(owner: Owner, key: string, at: string): Promise<boolean>;
+  /**
+   * Records that this run sends this reminder; false if it was sent already, or another run (this or another
+   * instance) is sending it. A claim never confirmed and made before `staleBefore` is taken over: its run died
+   * between the claim and the send, and the reminder would otherwise never come.
+   */
+  claim(owner: Owner, key: string, at: string, staleBefore: string): Promise<boolean>;
+  /** Confirms that the claimed reminder was sent, so no later run sends it again. */
+  confirm(owner: Owner, key: string): Promise<void>;
   /** Takes a claim back after the send failed, so the next run tries again. */
   release(owner: Owner, key: string): Promise<void>;
 }
@@ -85,9 +91,18 @@ function message(c: ReminderCandidate, key: string, baseKey: string): ReminderMe
 }
 
 /**
+ * How long a claimed reminder may stay unconfirmed before a later run takes it over and sends it. Far longer
+ * than a send takes (every connector call has its own timeout), so a run still sending is never overtaken;
+ * only a run that died between its claim and its confirmation leaves one this old. The one case that sends
+ * twice: the process dies after Teams took the message and before the confirmation was written.
+ */
+export const UNCONFIRMED_CLAIM_MS = 10 * 60_000;
+
+/**
  * The reminder job, run by the single-runner job mechanism: in working time only, it sends each due
- * reminder at most once (a "sent" mark is inserted before sending), never when the practitioner turned
- * reminders off, while snoozed, or when the assessment was deleted or handed over since the scan.
+ * reminder once (a "sent" mark is inserted before sending and confirmed after; a mark its run never
+ * confirmed is taken over after UNCONFIRMED_CLAIM_MS), never when the practitioner turned reminders off,
+ * while snoozed, or when the assessment was deleted or handed over since the scan.
  */
 export async function runReminders(ctx: ReminderContext): Promise<ReminderRun> {
   if (!isWorkingTime(ctx.now, ctx.hours)) return { sent: 0, skipped: 0, outsideHours: true };
@@ -104,7 +119,7 @@ export async function runReminders(ctx: ReminderContext): Promise<ReminderRun> {
       continue;
     }
     const key = reminderKey(baseKey, snooze?.round ?? 0);
-    if (!(await ctx.store.claim(c.owner, key, ctx.now.toISOString()))) {
+    if (!(await ctx.store.claim(c.owner, key, ctx.now.toISOString(), new Date(ctx.now.getTime() - UNCONFIRMED_CLAIM_MS).toISOString()))) {
       skipped++;
       continue;
     }
@@ -114,6 +129,7 @@ export async function runReminders(ctx: ReminderContext): Promise<ReminderRun> {
       await ctx.store.release(c.owner, key);
       throw new Error(`Reminder ${key} was not sent`, { cause: error });
     }
+    await ctx.store.confirm(c.owner, key);
     sent++;
   }
   return { sent, skipped, outsideHours: false };

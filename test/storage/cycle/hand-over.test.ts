@@ -103,7 +103,7 @@ async function setup() {
     const t = await make();
     return new HandOverStore(t, new AssessmentRepository(t, cipher), new AuditRepository(t), afterStep ? { afterStep } : {});
   };
-  return { repo, audit, shares, share, from, to, a1, a2, restart, store: await restart() };
+  return { repo, audit, shares, share, from, to, a1, a2, make, restart, store: await restart() };
 }
 
 describe('hand-over saga against Azurite', () => {
@@ -176,6 +176,29 @@ describe('hand-over saga against Azurite', () => {
       expect((await shares.entries(share)).notes).toHaveLength(1);
     },
   );
+
+  it('when the process dies between the audit entries of a step, then the retry writes the missing ones only: each side audited once', async () => {
+    const { from, to, a1, a2, audit, make, restart } = await setup();
+    const id = 'handover-audit-crash';
+    const store = await restart();
+    await store.offer(id, from, to, [a1.id, a2.id]);
+    // An audit log that dies right after the first "handed-over" entry is written (a crash between two writes).
+    const t = await make();
+    const real = new AuditRepository(t);
+    const dying = Object.assign(Object.create(real) as AuditRepository, {
+      record: async (entry: Parameters<AuditRepository['record']>[0]) => {
+        await real.record(entry);
+        if (entry.action === 'handed-over') throw new Crash('after the first handed-over entry');
+      },
+    });
+    const first = new HandOverStore(t, new AssessmentRepository(t, cipher), dying);
+    await expect(first.accept(id, to)).rejects.toThrow(Crash);
+    expect((await (await restart()).accept(id, to)).state).toBe('done');
+    for (const a of [a1, a2]) {
+      const trail = await audit.listForAssessments([a.id]);
+      expect(trail.map((e) => e.action).sort(), a.id).toEqual(['handed-over', 'hand-over-offered', 'received'].sort());
+    }
+  });
 
   it('when the owner deleted one of the offered assessments before acceptance, then the rest moves and the deleted one stays deleted', async () => {
     const { store, repo, audit, from, to, a1, a2 } = await setup();

@@ -8,7 +8,9 @@ import type { Assessment } from '../../../src/tencs/assessment.js';
 import {
   NotYourReminderError,
   reminderBaseKey,
+  reminderKey,
   runReminders,
+  UNCONFIRMED_CLAIM_MS,
   snoozeReminder,
   type ReminderMessage,
   type ReminderStore,
@@ -229,6 +231,26 @@ describe.each(Object.keys(worlds))('review and unfinished reminders (%s)', (name
     const failing = { send: async () => Promise.reject(new Error('connector down')) };
     await expect(runReminders({ store: w.store, sender: failing, hours: UK_WORKING_HOURS, staleDays: 7, now: WED_10AM })).rejects.toThrow(/was not sent/);
     await runReminders({ store: w.store, sender: s, hours: UK_WORKING_HOURS, staleDays: 7, now: WED_10AM });
+    expect(mine(s.sent, o)).toHaveLength(1);
+  });
+
+  it('when a run dies between its sent mark and the send, then no run sends it while that run could still be sending, and the first after sends it once', async () => {
+    const w = await world();
+    const o = owner();
+    const a = assessment(o, {});
+    await w.put(a);
+    const key = reminderKey(reminderBaseKey({ assessmentId: a.id, kind: 'review', since: '2026-12-02' }), 0);
+    // The dead run's mark, never confirmed (it was killed before sending).
+    expect(await w.store.claim(o, key, WED_10AM.toISOString(), new Date(WED_10AM.getTime() - UNCONFIRMED_CLAIM_MS).toISOString())).toBe(true);
+    const s = sender();
+    const at = (ms: number) => ({ store: w.store, sender: s, hours: UK_WORKING_HOURS, staleDays: 7, now: new Date(WED_10AM.getTime() + ms) });
+    await runReminders(at(UNCONFIRMED_CLAIM_MS - 60_000));
+    expect(mine(s.sent, o)).toHaveLength(0);
+    const other = await w.second();
+    await Promise.all([runReminders(at(UNCONFIRMED_CLAIM_MS + 1)), runReminders({ ...at(UNCONFIRMED_CLAIM_MS + 1), store: other })]);
+    expect(mine(s.sent, o)).toHaveLength(1);
+    // Confirmed: never again, however late.
+    await runReminders(at(3 * UNCONFIRMED_CLAIM_MS));
     expect(mine(s.sent, o)).toHaveLength(1);
   });
 });

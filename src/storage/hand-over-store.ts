@@ -32,6 +32,10 @@ export const HAND_OVERS_TABLE = 'handovers';
  * with it). Lets data rights and "is this case being handed over?" read one partition, not the table.
  */
 const partyKey = (o: Owner): string => `party|${ownerKey(o)}`;
+/** One row per assessment on offer: `open|<owner key>` / assessment id → the hand-over that holds it. */
+const openKey = (o: Owner): string => `open|${ownerKey(o)}`;
+/** A claim whose hand-over record never appeared (an offer cut short) is free again after this long. */
+const ABANDONED_CLAIM_MS = 5 * 60_000;
 
 /** The named points of the saga where a test (or a crash) may stop it. */
 export const HAND_OVER_STEPS = [
@@ -175,6 +179,7 @@ export class HandOverStore {
       if (s.handOver) throw new HandOverRefusedError('This assessment is already being handed over.');
       caseRef ??= s.assessment.setup?.caseRef;
     }
+    await this.claim(id, from, assessmentIds);
     const at = this.now();
     const record = HandOverRecordSchema.parse({
       id,
@@ -195,6 +200,56 @@ export class HandOverStore {
       if (statusOf(error) !== 409) throw error;
     }
     return (await this.get(id))!.record;
+  }
+
+  /**
+   * Claims each assessment for this hand-over, so one assessment is never in two open hand-overs (two
+   * offers pressed at once, or a second offer before the first is answered: the second colleague would be
+   * told the case was theirs while nothing moved). A claim row is insert-if-absent; one held by a
+   * hand-over that has ended (declined, taken back, done, purged), or by an offer cut short before its
+   * record was written, is taken over with its ETag. All or nothing: a refusal releases what this offer took.
+   */
+  private async claim(id: string, from: Owner, assessmentIds: readonly string[]): Promise<void> {
+    const taken: { rowKey: string; etag: string }[] = [];
+    try {
+      // In one order for every offer, so two offers of overlapping sets cannot each hold a part and both fail.
+      for (const aid of [...assessmentIds].sort()) taken.push({ rowKey: aid, etag: await this.claimOne(id, from, aid) });
+    } catch (error) {
+      for (const t of taken) {
+        try {
+          await this.records.deleteEntity(openKey(from), t.rowKey, { etag: t.etag, abortSignal: timeout() });
+        } catch (releaseError) {
+          if (statusOf(releaseError) !== 404 && statusOf(releaseError) !== 412) throw releaseError;
+        }
+      }
+      throw error;
+    }
+  }
+
+  private async claimOne(id: string, from: Owner, aid: string): Promise<string> {
+    const busy = () => new HandOverRefusedError('This case has already been offered to a colleague. Take that offer back first, or wait for their answer.');
+    try {
+      return (await this.records.createEntity({ partitionKey: openKey(from), rowKey: aid, handOverId: id }, { abortSignal: timeout() })).etag ?? '';
+    } catch (error) {
+      if (statusOf(error) !== 409) throw error;
+    }
+    const held = await this.records.getEntity<{ handOverId: string }>(openKey(from), aid, { abortSignal: timeout() });
+    if (held.handOverId === id) return held.etag;
+    const holder = await this.get(held.handOverId);
+    const ended = holder
+      ? FINAL_HAND_OVER_STATES.includes(holder.record.state)
+      : Date.parse(this.now()) - Date.parse(held.timestamp ?? '') > ABANDONED_CLAIM_MS;
+    if (!ended) throw busy();
+    try {
+      return (
+        (await this.records.updateEntity({ partitionKey: openKey(from), rowKey: aid, handOverId: id }, 'Replace', { etag: held.etag, abortSignal: timeout() }))
+          .etag ?? ''
+      );
+    } catch (error) {
+      // Another offer took it over first.
+      if (statusOf(error) === 412) throw busy();
+      throw error;
+    }
   }
 
   /** The colleague declines, or the owner (or the supervisor who started it) takes the offer back; only while it is pending. */
@@ -252,6 +307,7 @@ export class HandOverStore {
     if (!current) return false;
     if (!FINAL_HAND_OVER_STATES.includes(current.record.state)) throw new HandOverRefusedError('This hand-over is still under way.');
     for (const o of this.parties(current.record)) await this.deleteIgnoringMissing(partyKey(o), id);
+    for (const aid of current.record.assessmentIds) await this.releaseClaim(current.record.from, aid, id);
     try {
       await this.records.deleteEntity(id, 'record', { etag: current.etag, abortSignal: timeout() });
     } catch (error) {
@@ -283,6 +339,16 @@ export class HandOverStore {
       if (await this.forget(id)) removed++;
     }
     return removed;
+  }
+
+  /** Removes an assessment's claim row if this hand-over still holds it. */
+  private async releaseClaim(from: Owner, aid: string, id: string): Promise<void> {
+    try {
+      const held = await this.records.getEntity<{ handOverId: string }>(openKey(from), aid, { abortSignal: timeout() });
+      if (held.handOverId === id) await this.records.deleteEntity(openKey(from), aid, { etag: held.etag, abortSignal: timeout() });
+    } catch (error) {
+      if (statusOf(error) !== 404 && statusOf(error) !== 412) throw error;
+    }
   }
 
   private async deleteIgnoringMissing(pk: string, rk: string): Promise<void> {

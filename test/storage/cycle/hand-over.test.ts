@@ -233,6 +233,38 @@ describe('hand-over saga against Azurite', () => {
     await expect(store.withdraw('handover-back-2', from, 'taken-back')).rejects.toThrow('This hand-over was already accepted.');
   });
 
+  it('when the owner offers an assessment that is already on offer, then the second offer is refused until the first ends, and two offers at once leave one', async () => {
+    const { store, from, to, a1, a2 } = await setup();
+    const other = person();
+    await store.offer('handover-twice-1', from, to, [a1.id]);
+    await expect(store.offer('handover-twice-2', from, other, [a2.id, a1.id])).rejects.toThrow('This case has already been offered to a colleague.');
+    // All or nothing: the refused offer took no claim on a2, and wrote no record.
+    expect(await store.get('handover-twice-2')).toBeUndefined();
+    await store.offer('handover-twice-3', from, other, [a2.id]);
+    await store.withdraw('handover-twice-3', from, 'taken-back');
+    // The same offer again (the activity delivered twice) is still the one offer.
+    expect((await store.offer('handover-twice-1', from, to, [a1.id])).state).toBe('pending');
+    await store.withdraw('handover-twice-1', to, 'declined');
+    // Once the first has ended, a new offer may take the assessment.
+    expect((await store.offer('handover-twice-4', from, other, [a1.id])).state).toBe('pending');
+    await store.withdraw('handover-twice-4', from, 'taken-back');
+
+    const results = await Promise.allSettled([
+      store.offer('handover-race-1', from, to, [a1.id, a2.id]),
+      store.offer('handover-race-2', from, other, [a2.id, a1.id]),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    const winner = won[0]!.value;
+    const loser = winner.id === 'handover-race-1' ? 'handover-race-2' : 'handover-race-1';
+    expect(await store.get(loser)).toBeUndefined();
+    // The winner's colleague accepts; the case is theirs, whole.
+    await store.accept(winner.id, winner.to);
+    expect((await store.owned(winner.to, a1.id))?.readOnly).toBe(false);
+    expect((await store.owned(winner.to, a2.id))?.readOnly).toBe(false);
+    expect(await store.owned(from, a1.id)).toBeUndefined();
+  });
+
   it('when someone offers what is not theirs, to another organisation or to themselves, then the offer is refused', async () => {
     const { store, from, to, a1 } = await setup();
     await expect(store.offer('handover-bad-1', to, from, [a1.id])).rejects.toThrow('You can only hand over your own assessments.');

@@ -359,19 +359,44 @@ export class HandOverStore {
     }
   }
 
-  /** The colleague accepts in their personal chat; then the move runs to the end. */
+  /**
+   * The colleague accepts in their personal chat; then the move runs to the end. Another runner of the
+   * same hand-over (a second press, another instance, the recovery job) may move the record or a row
+   * first: every step is safe to redo, so a conflict means "read again and go on", a few times.
+   */
   async accept(id: string, actor: Owner, actorName?: string): Promise<HandOverRecord> {
+    return this.redoOnConflict(() => this.acceptOnce(id, actor, actorName));
+  }
+
+  /** Drives an accepted hand-over to done; safe to call any number of times, from any instance. */
+  advance(id: string): Promise<HandOverRecord> {
+    return this.redoOnConflict(() => this.advanceOnce(id));
+  }
+
+  private async redoOnConflict(run: () => Promise<HandOverRecord>): Promise<HandOverRecord> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        const conflict = error instanceof ConflictError || statusOf(error) === 412 || statusOf(error) === 409;
+        // Each conflict means another runner moved the hand-over on (four state changes at most, each with a
+        // handful of row writes), so a bounded number of redos always reaches the end it reached.
+        if (!conflict || attempt >= 12) throw error;
+      }
+    }
+  }
+
+  private async acceptOnce(id: string, actor: Owner, actorName?: string): Promise<HandOverRecord> {
     const current = await this.get(id);
     if (!current || ownerKey(current.record.to) !== ownerKey(actor)) throw new HandOverRefusedError('This hand-over is not addressed to you.');
     if (current.record.state === 'declined' || current.record.state === 'taken-back')
       throw new HandOverRefusedError('This hand-over was withdrawn before you accepted it.');
     if (current.record.state === 'pending')
       await this.setState({ ...current, record: { ...current.record, ...(actorName ? { toName: actorName.slice(0, 200) } : {}) } }, 'accepted');
-    return this.advance(id);
+    return this.advanceOnce(id);
   }
 
-  /** Drives an accepted hand-over to done; safe to call any number of times, from any instance. */
-  async advance(id: string): Promise<HandOverRecord> {
+  private async advanceOnce(id: string): Promise<HandOverRecord> {
     let current = await this.get(id);
     if (!current) throw new HandOverRefusedError('No such hand-over.');
     const { record } = current;

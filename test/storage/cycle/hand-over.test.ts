@@ -265,6 +265,18 @@ describe('hand-over saga against Azurite', () => {
     expect(await store.owned(from, a1.id)).toBeUndefined();
   });
 
+  it('when the colleague accepts twice at once and the recovery job runs at the same moment, then each ends with the hand-over done and one owner', async () => {
+    const { store, from, to, a1, a2 } = await setup();
+    await store.offer('handover-twin-1', from, to, [a1.id, a2.id]);
+    const ends = await Promise.all([store.accept('handover-twin-1', to), store.accept('handover-twin-1', to), store.advance('handover-twin-1')]);
+    expect(ends.slice(0, 2).map((r) => r.state)).toEqual(['done', 'done']);
+    expect((await store.get('handover-twin-1'))?.record.state).toBe('done');
+    for (const a of [a1, a2]) {
+      expect((await store.owned(to, a.id))?.readOnly).toBe(false);
+      expect(await store.owned(from, a.id)).toBeUndefined();
+    }
+  });
+
   it('when someone offers what is not theirs, to another organisation or to themselves, then the offer is refused', async () => {
     const { store, from, to, a1 } = await setup();
     await expect(store.offer('handover-bad-1', to, from, [a1.id])).rejects.toThrow('You can only hand over your own assessments.');

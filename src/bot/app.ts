@@ -8,6 +8,7 @@ import type { Reply } from '../interactions/reply.js';
 import type { InteractionTable } from '../interactions/table.js';
 import type { Logger } from '../log.js';
 import { parseCommand } from '../tencs/commands.js';
+import { cardActionAnswer, messageInvokeBody } from './card-action-answer.js';
 
 interface Turn {
   readonly activity: Activity;
@@ -45,40 +46,16 @@ async function send(context: TurnContext, reply: Reply): Promise<void> {
   }
 }
 
-/**
- * The card an Action.Execute answers with is that person's own view. teams-ai replaces the message for
- * EVERYONE (updateActivity) when the answer carries `refresh`, which would put a supervisor's full summary
- * into the channel's history; so the answer goes without it, and only to the person who acted.
- */
-function forInteractor(card: object): AdaptiveCard {
-  const { refresh: _refresh, ...rest } = card as Record<string, unknown>;
-  return rest as unknown as AdaptiveCard;
-}
-
-/** Turns a reply into the answer to a card action: a card or a message (anything before the last is sent first). */
+/** The answer to a card action in teams-ai's terms: the card that replaces the pressed one, or words. */
 async function answer(context: TurnContext, reply: Reply): Promise<AdaptiveCard | string> {
-  switch (reply.kind) {
-    case 'card':
-      return forInteractor(reply.card);
-    case 'message':
-      return reply.text;
-    case 'refusal':
-      return reply.card ?? MESSAGES[reply.key];
-    case 'many': {
-      const last = reply.replies.at(-1);
-      for (const r of reply.replies.slice(0, -1)) await send(context, r);
-      return last ? answer(context, last) : '';
-    }
-    case 'invoke':
-    case 'none':
-      throw new Error(`A card action cannot be answered with "${reply.kind}"`);
-  }
+  const a = await cardActionAnswer(reply, (r) => send(context, r));
+  return a.kind === 'card' ? a.card : a.text;
 }
 
 /** Answers a throttled or refused turn before routing: a card action gets the words as its invoke response. */
 async function answerGuard(context: TurnContext, turn: Turn, reply: Reply): Promise<void> {
   if (turn.facts.activityType === 'invoke' && reply.kind === 'refusal') {
-    const value = { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: MESSAGES[reply.key] } };
+    const value = { status: 200, body: messageInvokeBody(MESSAGES[reply.key]) };
     await context.sendActivity({ type: 'invokeResponse', value });
     return;
   }

@@ -123,10 +123,10 @@ describe('need-to-know in the channel: the short card, named supervisors and use
     bot.connector.clear();
     await shareFor([manager, deputy]);
     const post = bot.connector.calls.find((c) => c.method === 'POST' && c.path === '/v3/conversations')!;
-    const activity = post.body.activity as { text: string; entities: { type: string; text: string; mentioned: { id: string; name: string } }[] };
+    const activity = post.body.activity as { text: string; entities: { type: string; text: string; mentioned: { id: string; name: string; role: string } }[] };
     expect(activity.entities).toEqual([
-      { type: 'mention', text: '<at>Morgan Manager</at>', mentioned: { id: manager.id, name: 'Morgan Manager' } },
-      { type: 'mention', text: '<at>Dee Deputy</at>', mentioned: { id: deputy.id, name: 'Dee Deputy' } },
+      { type: 'mention', text: '<at>Morgan Manager</at>', mentioned: { id: manager.id, name: 'Morgan Manager', role: 'user' } },
+      { type: 'mention', text: '<at>Dee Deputy</at>', mentioned: { id: deputy.id, name: 'Dee Deputy', role: 'user' } },
     ]);
     expect(activity.text).toContain('<at>Morgan Manager</at>');
     const card = cardIn(post.body) as {

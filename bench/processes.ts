@@ -1,14 +1,14 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FromLoadgen, ToLoadgen } from './protocol.js';
+import type { FromLoadgen, Target, ToLoadgen } from './protocol.js';
 
 /** The repository root (bench/..). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A bot process under test. */
 export interface BotProcess {
-  readonly name: 'ours' | 'baseline' | 'storage';
+  readonly name: Target['name'];
   readonly url: string;
   readonly pid: number;
   readonly child: ChildProcess;
@@ -49,7 +49,7 @@ export async function stopChild(child: ChildProcess): Promise<void> {
  * Starts a bot as its own Node process, with tsx and the two bench-only preloads (outgoing token
  * from the loopback login stub; CPU profiler on SIGUSR2), and waits until /healthz answers.
  */
-export async function startBot(name: 'ours' | 'baseline' | 'storage', entry: string, port: number, env: Record<string, string>): Promise<BotProcess> {
+export async function startBot(name: Target['name'], entry: string, port: number, env: Record<string, string>): Promise<BotProcess> {
   const child = spawn(
     process.execPath,
     // The production start command's heap flags (infra/azure.bicep: old-space cap, 16 MB semi-spaces), for both bots alike.

@@ -27,6 +27,9 @@ import { summarise, type LatencySummary } from './stats.js';
 import { printTable, writeReport } from './report.js';
 import { measureColdStart, writeColdStartSection } from './cold-start.js';
 
+/** The three bots this bench compares (bench/hosts.ts compares the two hosts). */
+export type RunTarget = Extract<Target['name'], 'ours' | 'baseline' | 'storage'>;
+
 /** What to run. */
 export interface BenchOptions {
   readonly steps: readonly number[];
@@ -96,7 +99,7 @@ export const QUICK: BenchOptions = {
 
 /** One bot at one concurrency in one run. */
 export interface StepMeasure {
-  readonly target: Target['name'];
+  readonly target: RunTarget;
   readonly concurrency: number;
   readonly run: number;
   readonly turns: number;
@@ -278,8 +281,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await lg.next((m): m is { type: 'ready' } => m.type === 'ready');
 
     let nextId = 1;
-    const target = (name: Target['name']): Target => ({ name, url: bots[name].url });
-    const step = async (name: Target['name'], concurrency: number, maxTurns: number, maxMs: number, thinkMs?: number): Promise<StepResult> => {
+    const target = (name: RunTarget): Target => ({ name, url: bots[name].url });
+    const step = async (name: RunTarget, concurrency: number, maxTurns: number, maxMs: number, thinkMs?: number): Promise<StepResult> => {
       const id = nextId++;
       const warmup = thinkMs === 0;
       lg.send({
@@ -294,7 +297,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       });
       return lg.next(isStep(id));
     };
-    const probe = async (name: Target['name'], vp: number): Promise<ProbeTurn[]> => {
+    const probe = async (name: RunTarget, vp: number): Promise<ProbeTurn[]> => {
       const id = nextId++;
       lg.send({ type: 'probe', id, target: target(name), vp, turns: options.probeTurns, pauseMs: options.probePauseMs });
       return (await lg.next(isProbe(id))).turns;
@@ -314,11 +317,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const steps: StepMeasure[] = [];
     for (let run = 1; run <= options.runs; run += 1) {
       for (const concurrency of options.steps) {
-        // Alternate which bot goes first so drift (thermal, Azurite growth) does not favour one.
         // Rotate which bot goes first so drift (thermal, Azurite growth) does not favour one.
-        const all: Target['name'][] = ['ours', 'baseline', 'storage'];
+        const all: RunTarget[] = ['ours', 'baseline', 'storage'];
         const shift = (run + options.steps.indexOf(concurrency)) % all.length;
-        const order: Target['name'][] = [...all.slice(shift), ...all.slice(0, shift)];
+        const order: RunTarget[] = [...all.slice(shift), ...all.slice(0, shift)];
         for (const name of order) {
           const bot = bots[name];
           const stepStarted = Date.now();

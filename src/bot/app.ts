@@ -1,27 +1,12 @@
 import { Application, TurnState, type AdaptiveCard, type TeamsAdapter } from '@microsoft/teams-ai';
 import { CardFactory, type TurnContext } from 'botbuilder';
-import { activityOf, type Activity } from '../interactions/activity.js';
 import { dispatch } from '../interactions/dispatch.js';
-import { facts, type Facts } from '../interactions/facts.js';
 import { MESSAGES } from '../interactions/messages.js';
 import type { Reply } from '../interactions/reply.js';
 import type { InteractionTable } from '../interactions/table.js';
 import type { Logger } from '../log.js';
-import { parseCommand } from '../tencs/commands.js';
 import { cardActionAnswer, messageInvokeBody } from './card-action-answer.js';
-
-interface Turn {
-  readonly activity: Activity;
-  readonly facts: Facts;
-  readonly log: Logger;
-}
-
-/** The SDK's activity through the SDK-free shape, its facts, and a logger that carries the activity id. */
-function turnOf(context: TurnContext, logger: Logger): Turn {
-  const activity = activityOf(context.activity);
-  const f = facts(activity);
-  return { activity, facts: f, log: logger.child({ activityId: f.activityId }) };
-}
+import { commandRouter, guardsThenEvents, turnOf, welcomeOf, type Turn } from './turn.js';
 
 /** Sends a reply as new messages (typed commands, events, guards on messages). */
 async function send(context: TurnContext, reply: Reply): Promise<void> {
@@ -67,55 +52,28 @@ export function createApp(adapter: TeamsAdapter, table: InteractionTable, logger
   const app = new Application<TurnState>({ adapter, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
 
   app.turn('beforeTurn', async (context) => {
-    const turn = turnOf(context, logger);
-    const a = turn.activity;
-    for (const guard of table.guards) {
-      const decision = guard.check(turn.facts, { log: turn.log, activityName: a.name, attachments: a.attachments ?? [] });
-      if (decision.stop) {
-        await answerGuard(context, turn, decision.reply);
-        return false;
-      }
-    }
-    const members = (list: Activity['membersAdded']) => (list ?? []).flatMap((m) => (m.id ? [m.id] : []));
-    for (const event of table.events) {
-      const reply = await event.run(turn.facts, {
-        log: turn.log,
-        membersAdded: members(a.membersAdded),
-        membersRemoved: members(a.membersRemoved),
-        action: a.action,
-        eventType: a.channelData?.eventType,
-      });
-      await send(context, reply);
-    }
-    return true;
+    const turn = turnOf(context.activity, logger);
+    const refusal = await guardsThenEvents(table, turn, (reply) => send(context, reply));
+    if (refusal) await answerGuard(context, turn, refusal);
+    return !refusal;
   });
 
   app.conversationUpdate('membersAdded', async (context) => {
-    const turn = turnOf(context, logger);
-    const botId = turn.facts.botId;
-    if (botId && (turn.activity.membersAdded ?? []).some((m) => m.id === botId)) {
-      turn.log.info({ event: 'bot.installed', conversationType: turn.facts.conversation.type }, 'Bot added');
-      await send(context, table.welcome(turn.facts));
-    }
+    const welcome = welcomeOf(table, turnOf(context.activity, logger));
+    if (welcome) await send(context, welcome);
   });
 
   for (const entry of table.entries) {
     if (entry.trigger.kind !== 'verb') continue;
     app.adaptiveCards.actionExecute(entry.trigger.verb, async (context, _state, data: unknown) => {
-      const turn = turnOf(context, logger);
+      const turn = turnOf(context.activity, logger);
       return answer(context, await dispatch(entry, turn.facts, data, turn.log));
     });
   }
 
+  const commands = commandRouter(table);
   app.activity('message', async (context) => {
-    const turn = turnOf(context, logger);
-    const parsed = parseCommand(turn.activity.text);
-    turn.log.info({ event: 'message.command', command: parsed.kind }, 'Command');
-    const entry = table.entries.find((e) => e.trigger.kind === 'command' && e.trigger.command === parsed.kind);
-    const reply = entry
-      ? await dispatch(entry, turn.facts, parsed.arg, turn.log)
-      : table.unknown(turn.facts, turn.activity.text, turn.activity.value !== undefined && turn.activity.value !== null);
-    await send(context, reply);
+    await send(context, await commands(turnOf(context.activity, logger)));
   });
   return app;
 }

@@ -4,7 +4,7 @@ import { ConnectorError } from '../tencs/connector-retry.js';
 import type { ChannelPort } from '../tencs/share-service.js';
 import type { Share, TeamRef } from '../tencs/sharing.js';
 import { memberLookups } from './member-lookup.js';
-import { mentionParts } from './mentions.js';
+import { mentionParts, postedThread } from './channel-post.js';
 import { retryAfterMs } from './retry-after.js';
 
 /** The parts of botframework-connector's ConnectorClient we call, each with an abort signal. */
@@ -121,11 +121,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
       } catch (error) {
         throw toConnectorError(error, signal);
       }
-      const conversationId = created.id;
-      // Teams names the thread `${channel};messageid=${activityId}`; read the id from there if it is not given.
-      const activityId = created.activityId ?? /;messageid=(.+)$/.exec(conversationId ?? '')?.[1];
-      if (!conversationId || !activityId) throw new ConnectorError('The connector did not say where the post went', undefined, undefined, false);
-      return { conversationId, activityId };
+      return postedThread(created);
     },
 
     async update(share: Share, card, signal, mentions = []) {

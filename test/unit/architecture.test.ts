@@ -26,7 +26,8 @@ describe('architecture: data flows one way, and only src/bot knows the SDK', () 
       'src/bot/connector-retry-cap.ts',
       'src/bot/card-action-answer.ts',
       'src/bot/member-lookup.ts',
-      'src/bot/mentions.ts',
+      'src/bot/turn.ts',
+      'src/bot/channel-post.ts',
       'src/bot/retry-after.ts',
     ];
     expect(sdkFree.every((f) => bot.some((b) => b.path === f))).toBe(true);

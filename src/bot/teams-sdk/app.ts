@@ -1,26 +1,18 @@
 import type { IActivity, IMessageActivityInput, InvokeResponse } from '@microsoft/teams.api';
 import type { App, IActivityContext } from '@microsoft/teams.apps';
 import { z } from 'zod';
-import { activityOf, type Activity } from '../../interactions/activity.js';
 import { dispatch } from '../../interactions/dispatch.js';
-import { facts, type Facts } from '../../interactions/facts.js';
 import { MESSAGES } from '../../interactions/messages.js';
 import type { Reply } from '../../interactions/reply.js';
 import type { InteractionTable } from '../../interactions/table.js';
 import type { Logger } from '../../log.js';
-import { parseCommand } from '../../tencs/commands.js';
 import { cardActionAnswer, messageInvokeBody } from '../card-action-answer.js';
 import { TURN_ERROR_MESSAGE } from '../channel-auth.js';
+import { commandRouter, guardsThenEvents, turnOf, welcomeOf, type Turn } from '../turn.js';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
 type Context = IActivityContext;
-
-interface Turn {
-  readonly activity: Activity;
-  readonly facts: Facts;
-  readonly log: Logger;
-}
 
 /** A message as removeRecipientMention reads it: its text, who it is to, and its entities. */
 const MessageToBot = z.object({
@@ -44,12 +36,6 @@ function withoutRecipientMention(raw: object): object {
     return parsed.success && parsed.data.mentioned.id === recipient.id ? [parsed.data] : [];
   })[0];
   return mention ? { ...raw, text: text.replace(mention.text, '').trim() } : raw;
-}
-
-function turnOf(raw: object, logger: Logger): Turn {
-  const activity = activityOf(raw);
-  const f = facts(activity);
-  return { activity, facts: f, log: logger.child({ activityId: f.activityId }) };
 }
 
 /**
@@ -127,34 +113,16 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
   const verbs = new Map<string, (typeof table.entries)[number]>(
     table.entries.flatMap((e) => (e.trigger.kind === 'verb' ? [[e.trigger.verb, e] as const] : [])),
   );
-  const command = new Map<string, (typeof table.entries)[number]>(
-    table.entries.flatMap((e) => (e.trigger.kind === 'command' ? [[e.trigger.command, e] as const] : [])),
-  );
+  const commands = commandRouter(table);
 
   const run = async (ctx: Context, turn: Turn): Promise<InvokeResponse | undefined> => {
     const a = turn.activity;
-    for (const guard of table.guards) {
-      const decision = guard.check(turn.facts, { log: turn.log, activityName: a.name, attachments: a.attachments ?? [] });
-      if (decision.stop) return answerGuard(ctx, turn, decision.reply);
-    }
-    const members = (list: Activity['membersAdded']) => (list ?? []).flatMap((m) => (m.id ? [m.id] : []));
-    for (const event of table.events) {
-      const reply = await event.run(turn.facts, {
-        log: turn.log,
-        membersAdded: members(a.membersAdded),
-        membersRemoved: members(a.membersRemoved),
-        action: a.action,
-        eventType: a.channelData?.eventType,
-      });
-      await send(ctx, reply);
-    }
+    const refusal = await guardsThenEvents(table, turn, (reply) => send(ctx, reply));
+    if (refusal) return answerGuard(ctx, turn, refusal);
     switch (turn.facts.activityType) {
       case 'conversationUpdate': {
-        const botId = turn.facts.botId;
-        if (botId && (a.membersAdded ?? []).some((m) => m.id === botId)) {
-          turn.log.info({ event: 'bot.installed', conversationType: turn.facts.conversation.type }, 'Bot added');
-          await send(ctx, table.welcome(turn.facts));
-        }
+        const welcome = welcomeOf(table, turn);
+        if (welcome) await send(ctx, welcome);
         return undefined;
       }
       case 'invoke': {
@@ -164,16 +132,9 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
         if (!action || !entry) return { status: 501 };
         return answer(ctx, await dispatch(entry, turn.facts, action.data, turn.log));
       }
-      case 'message': {
-        const parsed = parseCommand(a.text);
-        turn.log.info({ event: 'message.command', command: parsed.kind }, 'Command');
-        const entry = command.get(parsed.kind);
-        const reply = entry
-          ? await dispatch(entry, turn.facts, parsed.arg, turn.log)
-          : table.unknown(turn.facts, a.text, a.value !== undefined && a.value !== null);
-        await send(ctx, reply);
+      case 'message':
+        await send(ctx, await commands(turn));
         return undefined;
-      }
       default:
         return undefined;
     }

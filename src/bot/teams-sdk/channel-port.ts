@@ -4,7 +4,7 @@ import { ConnectorError } from '../../tencs/connector-retry.js';
 import type { ChannelPort } from '../../tencs/share-service.js';
 import type { Share } from '../../tencs/sharing.js';
 import { memberLookups } from '../member-lookup.js';
-import { mentionParts } from '../mentions.js';
+import { mentionParts, postedThread } from '../channel-post.js';
 import { retryAfterMs } from '../retry-after.js';
 import { connectorSignal } from './connector-client.js';
 
@@ -90,11 +90,7 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
           activity: { type: 'message', ...mentionParts(mentions), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] },
         }),
       );
-      const conversationId = created.id;
-      // Teams names the thread `${channel};messageid=${activityId}`; read the id from there if it is not given.
-      const activityId = created.activityId ?? /;messageid=(.+)$/.exec(conversationId ?? '')?.[1];
-      if (!conversationId || !activityId) throw new ConnectorError('The connector did not say where the post went', undefined, undefined, false);
-      return { conversationId, activityId };
+      return postedThread(created);
     },
 
     async update(share: Share, card, signal, mentions = []) {

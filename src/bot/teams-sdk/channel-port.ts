@@ -1,4 +1,4 @@
-import type { ConversationResource, IMessageActivityInput } from '@microsoft/teams.api';
+import type { IMessageActivityInput, Resource } from '@microsoft/teams.api';
 import type { App } from '@microsoft/teams.apps';
 import { ConnectorError } from '../../tencs/connector-retry.js';
 import type { ChannelPort } from '../../tencs/share-service.js';
@@ -82,15 +82,14 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
     }),
 
     async post(team, card, signal, mentions = []) {
-      // A new thread in the channel: the channel in channelData says where (the SDK no longer takes isGroup or bot).
-      const created: Partial<ConversationResource> = await call(team.serviceUrl, signal, (api) =>
-        api.conversations.create({
-          tenantId: team.tenantId,
-          channelData: { channel: { id: team.channelId }, tenant: { id: team.tenantId } },
-          activity: { type: 'message', ...mentionParts(mentions), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] },
-        }),
+      // A new thread in the channel, as the Teams SDK starts one (its app.send to a channel): the activity goes to
+      // the channel's own conversation, and Teams names the thread after it, `${channel};messageid=${id}`.
+      // (Creating a conversation for it needs isGroup and bot, which teams.api 2.1.0 deprecates.)
+      const activity: IMessageActivityInput = { type: 'message', ...mentionParts(mentions), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] };
+      const sent: Partial<Resource> = await call(team.serviceUrl, signal, (api) =>
+        api.conversations.createActivity(encodeURIComponent(team.channelId), activity),
       );
-      return postedThread(created);
+      return postedThread({ id: sent.id ? `${team.channelId};messageid=${sent.id}` : undefined, activityId: sent.id });
     },
 
     async update(share: Share, card, signal, mentions = []) {

@@ -11,8 +11,9 @@
  * other work on the machine) fall on both alike. Every figure is the median over rounds; the ratio is
  * teams-sdk / teams-ai. Writes its section of docs/benchmarks.md (replacing the previous one).
  *
- * Options: --quick (about two minutes, to check that it works; its figures are not the headline),
- * --rounds N, --steps 10,50,200, --cold-starts N, --docs FILE, --no-docs, --json FILE.
+ * Options: --quick (a minute or two, to check that it works; its figures are not the headline),
+ * --rounds N, --steps 10,50,200, --cold-starts N, --docs FILE, --no-docs, --json FILE, --report-from FILE
+ * (re-render the section from a saved --json without running anything).
  * The full run takes about 8 minutes on a quiet two-core machine.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -436,16 +437,16 @@ export function hostsMarkdown(results: HostsResults): string {
     `- Both hosts are \`src/index.ts\` with only \`BOT_HOST\` different, each its own Node process under tsx with the production heap flags, auth on (the loopback OpenID/JWKS and login stub of \`npm run bench\`), each with its own tables in one Azurite behind the counting proxy. Scenario: ${results.scenario}. Steps: ${o.steps.join(', ')} concurrent practitioners, each pausing 0–${2 * o.thinkMs} ms between turns, at most ${o.maxTurns} turns or ${o.maxMs / 1000} s a step.`,
     `- ${o.rounds} rounds; each runs every step on both hosts, and which host goes first alternates by round and by step, so noise on the machine falls on both alike. Every figure is the median over rounds; the ratio is **teams-sdk / teams-ai** (above 1: the Teams SDK host costs more). CPU is the bot process's user + system time over the step (10 ms ticks) per turn; peak RSS is VmHWM after the whole load.`,
     cold
-      ? `- Cold start: ${cold.runs} start(s) of each host after the load (nothing else running), ${cold.variant === 'compiled' ? 'compiled as production runs it (`node dist/index.js`)' : 'under tsx (`--import tsx src/index.ts`)'}, with the production heap flags, auth off on loopback, alternating which goes first; as in the cold-start section below.`
+      ? `- Cold start: ${cold.runs} start(s) of each host after the load (nothing else running), ${cold.variant === 'compiled' ? 'compiled as production runs it (`node dist/index.js`)' : 'under tsx (`--import tsx src/index.ts`)'}, with the production heap flags, auth off on loopback, alternating which goes first, timed as \`npm run bench:cold-start\` times them.`
       : '- Cold start: not measured in this run.',
     '',
     '| Metric | teams-ai | teams-sdk | teams-sdk / teams-ai |',
     '|---|---:|---:|---:|',
     ...comparisonRows(results).map((r) => `| ${r.join(' | ')} |`),
     '',
-    jobs.length ? `Background jobs during the load:\n\n${jobs.join('\n')}\n` : 'No background job (the retention purge) ran during the load.',
+    jobs.length ? `Background jobs during the load:\n\n${jobs.join('\n')}` : 'No background job (the retention purge) ran during the load.',
     '',
-    problems.length ? `Problems the bots logged (first five each):\n\n${problems.join('\n')}\n` : 'Neither bot logged a warning or an error.',
+    problems.length ? `Problems the bots logged (first five each):\n\n${problems.join('\n')}` : 'Neither bot logged a warning or an error.',
     '',
   ].join('\n');
 }
@@ -482,8 +483,17 @@ function parseArgs(argv: readonly string[]): HostsOptions {
   return options;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const options = parseArgs(process.argv.slice(2));
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+const argv = process.argv.slice(2);
+if (isMain && argv.includes('--report-from')) {
+  // Re-renders the section from a saved --json file, without running anything.
+  const from = argv[argv.indexOf('--report-from') + 1];
+  if (!from) throw new Error('--report-from needs the path of a --json file');
+  const results = JSON.parse(readFileSync(from, 'utf8')) as HostsResults;
+  for (const line of hostsTable(results)) process.stdout.write(`${line}\n`);
+  writeHostsSection(parseArgs(argv).docsPath ?? path.join(ROOT, 'docs/benchmarks.md'), results);
+} else if (isMain) {
+  const options = parseArgs(argv);
   runHostsBench(options).then(
     (results) => {
       const errors = results.steps.reduce((s, m) => s + m.errors, 0);

@@ -18,21 +18,20 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort, startAzurite } from '../test/helpers/azurite.js';
 import { startConnector } from '../test/helpers/connector.js';
-import { newIdentity, startAuthServer, type AuthServer } from './auth.js';
+import { botAuthEnv, newIdentity, startAuthServer, type AuthServer } from './auth.js';
 import { startBenchAzurite, type BenchAzurite } from './azurite.js';
 import { build, startOnce, type ColdStartSample, type Variant } from './cold-start.js';
 import { diffCounts, startCountingProxy, totalOf, type CountingProxy } from './counting-proxy.js';
-import { cpuMs, memoryMb } from './proc.js';
-import { forkLoadgen, ROOT, startBot, type BotProcess, type LoadgenProcess } from './processes.js';
-import type { FromLoadgen, StepResult, Target } from './protocol.js';
+import { cpuMs, loadNow, memoryMb, runFacts, type RunFacts } from './proc.js';
+import { isStep, ROOT, startBot, startLoadgen, type BotProcess, type LoadgenProcess } from './processes.js';
+import type { StepResult, Target } from './protocol.js';
 import { scenario } from './scenario.js';
 import { HOSTS_HEADING, withSection } from './sections.js';
-import { median, summarise, type LatencySummary } from './stats.js';
+import { errorKinds, median, summarise, type LatencySummary } from './stats.js';
 
 /** The two hosts, in the order the report shows them: the default first. */
 export const HOSTS = ['teams-ai', 'teams-sdk'] as const;
@@ -107,17 +106,7 @@ export interface HostStep {
   readonly unauthenticatedReplies: number;
 }
 
-export interface HostsResults {
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly environment: {
-    readonly node: string;
-    readonly cores: number;
-    readonly cpuModel: string;
-    readonly platform: string;
-    /** 1-minute load average at the start and end: other work on the machine skews every figure. */
-    readonly loadAverage: { readonly start: number; readonly end: number };
-  };
+export interface HostsResults extends RunFacts {
   readonly options: Omit<HostsOptions, 'log'>;
   readonly scenario: string;
   readonly steps: HostStep[];
@@ -126,17 +115,6 @@ export interface HostsResults {
   readonly coldStart: (ColdStartSample & { readonly host: HostName })[];
   readonly problems: Record<HostName, string[]>;
   readonly backgroundJobs: Record<HostName, string[]>;
-}
-
-const isStep =
-  (id: number) =>
-  (m: FromLoadgen): m is StepResult =>
-    m.type === 'step-result' && m.id === id;
-
-function countKinds(result: StepResult): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of result.samples) if (s.error) out[s.error] = (out[s.error] ?? 0) + 1;
-  return out;
 }
 
 /** Which host goes first in a round's step: alternates by round and by step. */
@@ -160,13 +138,8 @@ async function measureLoad(options: HostsOptions): Promise<Pick<HostsResults, 's
     const encryptionKeys = `bench:${randomBytes(32).toString('base64')}`;
     for (const host of HOSTS) {
       bots[host] = await startBot(host, 'src/index.ts', await freePort(), {
+        ...botAuthEnv(identity, auth),
         BOT_HOST: host,
-        BOT_ID: identity.appId,
-        BOT_PASSWORD: identity.password,
-        BOT_TENANT_ID: identity.tenantId,
-        BOT_TYPE: 'SingleTenant',
-        BOT_OPENID_METADATA: auth.openIdMetadataUrl,
-        BENCH_LOGIN_URL: auth.url,
         TABLES_CONNECTION_STRING: proxy.connectionString,
         // Tables of its own, so neither host meets the other's practitioners or job leases.
         TABLE_PREFIX: `h${host.replace('-', '')}${randomUUID().replace(/-/g, '').slice(0, 6)}`,
@@ -183,23 +156,9 @@ async function measureLoad(options: HostsOptions): Promise<Pick<HostsResults, 's
     };
     log(HOSTS.map((h) => `${h} pid ${running(h).pid} at ${running(h).url}`).join('; '));
 
-    loadgen = forkLoadgen();
-    const lg = loadgen;
     const px = proxy;
-    lg.onMessage((m) => {
-      if (m.type === 'counts?') lg.send({ type: 'counts', id: m.id, counts: px.counts() });
-    });
-    lg.send({
-      type: 'init',
-      appId: identity.appId,
-      tenantId: identity.tenantId,
-      channelKeyPem: auth.channel.privateKeyPem,
-      channelKid: auth.channel.kid,
-      loginPublicKeyPem: auth.loginPublicKeyPem,
-      heavyUser: { aadObjectId: randomUUID() },
-      thinkMs: options.thinkMs,
-    });
-    await lg.next((m): m is { type: 'ready' } => m.type === 'ready');
+    loadgen = await startLoadgen(identity, auth, { heavyUser: { aadObjectId: randomUUID() }, thinkMs: options.thinkMs }, () => px.counts());
+    const lg = loadgen;
 
     let nextId = 1;
     const step = async (host: HostName, concurrency: number, maxTurns: number, maxMs: number, warmup = false): Promise<StepResult> => {
@@ -232,7 +191,7 @@ async function measureLoad(options: HostsOptions): Promise<Pick<HostsResults, 's
             turnsPerSecond: turns / (result.wallMs / 1000),
             latency: summarise(result.samples.map((s) => s.ms)),
             errors: result.samples.filter((s) => s.error).length,
-            errorKinds: countKinds(result),
+            errorKinds: errorKinds(result.samples),
             cpuMsPerTurn: cpu / Math.max(1, turns),
             storagePerTurn: storage / Math.max(1, turns),
             peakRssMb: memoryMb(bot.pid).peak,
@@ -299,20 +258,12 @@ async function measureColdStarts(options: HostsOptions): Promise<HostsResults['c
 /** Runs both halves and returns what they measured; writes the report section if docsPath is set. */
 export async function runHostsBench(options: HostsOptions): Promise<HostsResults> {
   const started = Date.now();
-  const loadAtStart = loadavg()[0] ?? Number.NaN;
+  const loadAtStart = loadNow();
   const load = await measureLoad(options);
   const coldStart = await measureColdStarts(options);
   const { log: _log, ...rest } = options;
   const results: HostsResults = {
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    environment: {
-      node: process.version,
-      cores: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      platform: `${process.platform} ${process.arch}`,
-      loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
-    },
+    ...runFacts(started, loadAtStart),
     options: rest,
     scenario: scenario.name,
     ...load,

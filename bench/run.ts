@@ -371,9 +371,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         );
     }
 
+    const { log: _log, ...withoutLog } = options;
     const results: BenchResults = {
       ...runFacts(started, loadAtStart),
-      options: { ...options, log: undefined } as unknown as Omit<BenchOptions, 'log'>,
+      options: withoutLog,
       scenario: scenario.name,
       tablePrefix,
       seed,

@@ -55,14 +55,6 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/bot/teams-sdk/**/*.ts'],
-    rules: {
-      // teams.apps 2.1.0 deprecates the nested API clients this host calls (flattened ConversationClient methods replace them; `isGroup`/`bot`
-      // go by summer 2026): moving to them changes the host's behaviour, so it is the SDK host's own follow-up, not a lint fix.
-      '@typescript-eslint/no-deprecated': 'off',
-    },
-  },
-  {
     files: ['test/**/*.ts'],
     rules: {
       // `afterAll(() => bot?.close())` guards a `let bot: TestBot` that a failed `beforeAll` left unassigned, which its type cannot say.

@@ -162,3 +162,15 @@ export function signChannelToken(signer: ChannelSigner, appId: string, serviceUr
     notBefore: -60,
   });
 }
+
+/** The environment that gives a bot under test the bench's identity, channel keys and login stub (auth on). */
+export function botAuthEnv(identity: BenchIdentity, auth: AuthServer): Record<string, string> {
+  return {
+    BOT_ID: identity.appId,
+    BOT_PASSWORD: identity.password,
+    BOT_TENANT_ID: identity.tenantId,
+    BOT_TYPE: 'SingleTenant',
+    BOT_OPENID_METADATA: auth.openIdMetadataUrl,
+    BENCH_LOGIN_URL: auth.url,
+  };
+}

@@ -18,6 +18,7 @@ import { message, newUser } from '../test/helpers/bot-harness.js';
 import { startConnector, type LoopbackConnector } from '../test/helpers/connector.js';
 import { cpuMs, memoryMb } from './proc.js';
 import { ROOT, stopChild } from './processes.js';
+import { withSection } from './sections.js';
 import { median } from './stats.js';
 
 const require = createRequire(import.meta.url);
@@ -59,7 +60,13 @@ export function build(): void {
   if (result.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed:\n${result.stdout}${result.stderr}`);
 }
 
-async function startOnce(variant: Variant, tablesConnectionString: string, connector: LoopbackConnector): Promise<ColdStartSample> {
+/** Starts the bot once as `variant` (with `extraEnv`, e.g. BOT_HOST), times it to ready and through its first message, and stops it. */
+export async function startOnce(
+  variant: Variant,
+  tablesConnectionString: string,
+  connector: LoopbackConnector,
+  extraEnv: Record<string, string> = {},
+): Promise<ColdStartSample> {
   const port = await freePort();
   const env = {
     PATH: process.env.PATH ?? '',
@@ -72,6 +79,7 @@ async function startOnce(variant: Variant, tablesConnectionString: string, conne
     TABLE_PREFIX: `cs${randomBytes(4).toString('hex')}`,
     ENCRYPTION_KEYS: `cs:${randomBytes(32).toString('base64')}`,
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   };
   const started = performance.now();
   const child = spawn(process.execPath, [...VARIANTS[variant]], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -183,10 +191,7 @@ export function coldStartMarkdown(results: ColdStartResults): string {
 
 /** Puts the section into a benchmarks document, replacing an earlier one (up to the next `## ` heading) or appending it. */
 export function withColdStartSection(doc: string, section: string): string {
-  const start = doc.indexOf(SECTION_HEADING);
-  if (start === -1) return `${doc.replace(/\n*$/, '\n\n')}${section}`;
-  const next = doc.indexOf('\n## ', start + SECTION_HEADING.length);
-  return `${doc.slice(0, start)}${section}${next === -1 ? '' : doc.slice(next + 1)}`;
+  return withSection(doc, SECTION_HEADING, section);
 }
 
 export function writeColdStartSection(docsPath: string, results: ColdStartResults): void {

@@ -32,8 +32,8 @@ function vpsFor(target: Target, count: number, pool: 'main' | 'warmup' = 'main')
   while (list.length < count) {
     const heavy = pool === 'main' && list.length === 0;
     const user = heavy ? benchUser(init!.heavyUser.aadObjectId, 'Practitioner with many assessments') : benchUser();
-    // Both bare bots answer every turn with an echo card, so they take the baseline's script.
-    list.push({ user, script: scenario.create(target.name === 'ours' ? 'ours' : 'baseline') });
+    // Both bare bots answer every turn with an echo card, so they take the baseline's script; tencs on either host takes ours.
+    list.push({ user, script: scenario.create(target.name === 'baseline' || target.name === 'storage' ? 'baseline' : 'ours') });
   }
   vps.set(key, list);
   return list;

@@ -1,14 +1,16 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FromLoadgen, ToLoadgen } from './protocol.js';
+import type { AuthServer, BenchIdentity } from './auth.js';
+import type { StorageCounts } from './counting-proxy.js';
+import type { FromLoadgen, ProbeResult, StepResult, Target, ToLoadgen } from './protocol.js';
 
 /** The repository root (bench/..). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A bot process under test. */
 export interface BotProcess {
-  readonly name: 'ours' | 'baseline' | 'storage';
+  readonly name: Target['name'];
   readonly url: string;
   readonly pid: number;
   readonly child: ChildProcess;
@@ -49,7 +51,7 @@ export async function stopChild(child: ChildProcess): Promise<void> {
  * Starts a bot as its own Node process, with tsx and the two bench-only preloads (outgoing token
  * from the loopback login stub; CPU profiler on SIGUSR2), and waits until /healthz answers.
  */
-export async function startBot(name: 'ours' | 'baseline' | 'storage', entry: string, port: number, env: Record<string, string>): Promise<BotProcess> {
+export async function startBot(name: Target['name'], entry: string, port: number, env: Record<string, string>): Promise<BotProcess> {
   const child = spawn(
     process.execPath,
     // The production start command's heap flags (infra/azure.bicep: old-space cap, 16 MB semi-spaces), for both bots alike.
@@ -159,3 +161,49 @@ export function forkLoadgen(): LoadgenProcess {
     },
   };
 }
+
+/**
+ * Forks the load generator, makes it the Teams channel for the bench's identity (it signs with the auth
+ * server's channel key and checks replies against its login key), answers its storage-count questions
+ * from `counts`, and waits until it is ready.
+ */
+export async function startLoadgen(
+  identity: BenchIdentity,
+  auth: AuthServer,
+  run: { readonly heavyUser: { readonly aadObjectId: string }; readonly thinkMs: number },
+  counts: () => StorageCounts,
+): Promise<LoadgenProcess> {
+  const lg = forkLoadgen();
+  try {
+    lg.onMessage((m) => {
+      if (m.type === 'counts?') lg.send({ type: 'counts', id: m.id, counts: counts() });
+    });
+    lg.send({
+      type: 'init',
+      appId: identity.appId,
+      tenantId: identity.tenantId,
+      channelKeyPem: auth.channel.privateKeyPem,
+      channelKid: auth.channel.kid,
+      loginPublicKeyPem: auth.loginPublicKeyPem,
+      heavyUser: run.heavyUser,
+      thinkMs: run.thinkMs,
+    });
+    await lg.next((m): m is { type: 'ready' } => m.type === 'ready');
+    return lg;
+  } catch (error) {
+    await lg.stop();
+    throw error;
+  }
+}
+
+/** Matches the load generator's answer to step request `id`. */
+export const isStep =
+  (id: number) =>
+  (m: FromLoadgen): m is StepResult =>
+    m.type === 'step-result' && m.id === id;
+
+/** Matches the load generator's answer to probe request `id`. */
+export const isProbe =
+  (id: number) =>
+  (m: FromLoadgen): m is ProbeResult =>
+    m.type === 'probe-result' && m.id === id;

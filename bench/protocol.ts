@@ -9,8 +9,11 @@ export type TurnError = 'http' | 'invoke-status' | 'no-reply' | 'turn-error-mess
 
 /** Which bot a request goes to. */
 export interface Target {
-  /** tencs; the bare bot; the bare bot doing one point read and one write of an entity of our size per turn. */
-  readonly name: 'ours' | 'baseline' | 'storage';
+  /**
+   * tencs; the bare bot; the bare bot doing one point read and one write of an entity of our size per turn;
+   * tencs on each bot host (bench/hosts.ts), each a bot of its own with its own practitioners.
+   */
+  readonly name: 'ours' | 'baseline' | 'storage' | 'teams-ai' | 'teams-sdk';
   readonly url: string;
 }
 

@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { totalOf, type StorageCounts } from './counting-proxy.js';
 import { TURN_KINDS, type TurnKind } from './protocol.js';
+import { HOSTS_HEADING, sectionOf, withSection } from './sections.js';
 import { median } from './stats.js';
 import type { BenchResults, ProbeTurn, StepMeasure } from './run.js';
 
@@ -631,5 +632,7 @@ export function writeReport(results: BenchResults, docsPath: string): void {
       : 'None: no warnings or errors from either bot.',
     '',
   ].join('\n');
-  writeFileSync(docsPath, md);
+  // The bot hosts' comparison is its own run (npm run bench:hosts): keep the section it last wrote.
+  const hosts = existsSync(docsPath) ? sectionOf(readFileSync(docsPath, 'utf8'), HOSTS_HEADING) : undefined;
+  writeFileSync(docsPath, hosts ? withSection(md, HOSTS_HEADING, hosts) : md);
 }

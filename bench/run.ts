@@ -9,23 +9,26 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '../test/helpers/azurite.js';
 import { measureAuditLookup, type AuditLookupMeasure } from './audit-lookup.js';
 import { startBenchAzurite, type BenchAzurite } from './azurite.js';
-import { newIdentity, startAuthServer, type AuthServer } from './auth.js';
+import { botAuthEnv, newIdentity, startAuthServer, type AuthServer } from './auth.js';
 import { diffCounts, startCountingProxy, totalOf, zeroCounts, type CountingProxy, type StorageCounts } from './counting-proxy.js';
-import { cpuMs, memoryMb } from './proc.js';
+import { cpuMs, loadNow, memoryMb, runFacts, type RunFacts } from './proc.js';
 import { summariseProfile, type ProfileSummary } from './profile.js';
-import { forkLoadgen, ROOT, startBot, type BotProcess, type LoadgenProcess } from './processes.js';
-import { TURN_KINDS, type FromLoadgen, type ProbeResult, type StepResult, type Target, type TurnKind, type TurnSample } from './protocol.js';
+import { isProbe, isStep, ROOT, startBot, startLoadgen, type BotProcess, type LoadgenProcess } from './processes.js';
+import { TURN_KINDS, type ProbeResult, type StepResult, type Target, type TurnKind } from './protocol.js';
 import { scenario } from './scenario.js';
 import { seedAssessments, type SeedResult } from './seed.js';
-import { summarise, type LatencySummary } from './stats.js';
+import { errorKinds, summarise, type LatencySummary } from './stats.js';
 import { printTable, writeReport } from './report.js';
 import { measureColdStart, writeColdStartSection } from './cold-start.js';
+
+/** The three bots this bench compares (bench/hosts.ts compares the two hosts). */
+export type RunTarget = Extract<Target['name'], 'ours' | 'baseline' | 'storage'>;
 
 /** What to run. */
 export interface BenchOptions {
@@ -96,7 +99,7 @@ export const QUICK: BenchOptions = {
 
 /** One bot at one concurrency in one run. */
 export interface StepMeasure {
-  readonly target: Target['name'];
+  readonly target: RunTarget;
   readonly concurrency: number;
   readonly run: number;
   readonly turns: number;
@@ -131,17 +134,7 @@ export type ProfileRun = ProfileSummary & {
 export type ProbeTurn = ProbeResult['turns'][number];
 
 /** Everything a bench run measured. */
-export interface BenchResults {
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly environment: {
-    readonly node: string;
-    readonly cores: number;
-    readonly cpuModel: string;
-    readonly platform: string;
-    /** 1-minute load average at the start and end: other work on the machine skews every figure. */
-    readonly loadAverage: { readonly start: number; readonly end: number };
-  };
+export interface BenchResults extends RunFacts {
   readonly options: Omit<BenchOptions, 'log'>;
   readonly scenario: string;
   /** The TABLE_PREFIX of this run's tables (stripped from table names in the report). */
@@ -161,26 +154,11 @@ export interface BenchResults {
   readonly auditLookup: AuditLookupMeasure[];
 }
 
-function countKinds(samples: TurnSample[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of samples) if (s.error) out[s.error] = (out[s.error] ?? 0) + 1;
-  return out;
-}
-
 function perTurn(c: StorageCounts, turns: number): StorageCounts {
   const d = Math.max(1, turns);
   const byTable = Object.fromEntries(Object.entries(c.byTable).map(([table, t]) => [table, { reads: t.reads / d, writes: t.writes / d }]));
   return { pointReads: c.pointReads / d, queries: c.queries / d, writes: c.writes / d, batches: c.batches / d, other: c.other / d, byTable };
 }
-
-const isStep =
-  (id: number) =>
-  (m: FromLoadgen): m is StepResult =>
-    m.type === 'step-result' && m.id === id;
-const isProbe =
-  (id: number) =>
-  (m: FromLoadgen): m is ProbeResult =>
-    m.type === 'probe-result' && m.id === id;
 
 async function waitForProfile(dir: string, pid: number, n: number, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -195,7 +173,7 @@ async function waitForProfile(dir: string, pid: number, n: number, timeoutMs = 3
 /** Runs the whole bench and returns what it measured; writes the report if docsPath is set. */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const started = Date.now();
-  const loadAtStart = loadavg()[0] ?? Number.NaN;
+  const loadAtStart = loadNow();
   const log = options.log;
   const identity = newIdentity();
   const profileDir = mkdtempSync(path.join(tmpdir(), 'tencs-bench-prof-'));
@@ -227,15 +205,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     });
     log(`  ${seed.note}`);
 
-    const botEnv = {
-      BOT_ID: identity.appId,
-      BOT_PASSWORD: identity.password,
-      BOT_TENANT_ID: identity.tenantId,
-      BOT_TYPE: 'SingleTenant',
-      BOT_OPENID_METADATA: auth.openIdMetadataUrl,
-      BENCH_LOGIN_URL: auth.url,
-      BENCH_PROFILE_DIR: profileDir,
-    };
+    const botEnv = { ...botAuthEnv(identity, auth), BENCH_PROFILE_DIR: profileDir };
     ours = await startBot('ours', 'src/index.ts', await freePort(), {
       ...botEnv,
       TABLES_CONNECTION_STRING: proxy.connectionString,
@@ -258,28 +228,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       `tencs pid ${ours.pid} at ${ours.url}; baseline pid ${baseline.pid} at ${baseline.url}; storage baseline pid ${storageBaseline.pid} at ${storageBaseline.url}`,
     );
 
-    loadgen = forkLoadgen();
-    const lg = loadgen;
     const px = proxy;
     const az = azurite;
-    lg.onMessage((m) => {
-      if (m.type === 'counts?') lg.send({ type: 'counts', id: m.id, counts: px.counts() });
-    });
-    lg.send({
-      type: 'init',
-      appId: identity.appId,
-      tenantId: identity.tenantId,
-      channelKeyPem: auth.channel.privateKeyPem,
-      channelKid: auth.channel.kid,
-      loginPublicKeyPem: auth.loginPublicKeyPem,
-      heavyUser,
-      thinkMs: options.thinkMs,
-    });
-    await lg.next((m): m is { type: 'ready' } => m.type === 'ready');
+    loadgen = await startLoadgen(identity, auth, { heavyUser, thinkMs: options.thinkMs }, () => px.counts());
+    const lg = loadgen;
 
     let nextId = 1;
-    const target = (name: Target['name']): Target => ({ name, url: bots[name].url });
-    const step = async (name: Target['name'], concurrency: number, maxTurns: number, maxMs: number, thinkMs?: number): Promise<StepResult> => {
+    const target = (name: RunTarget): Target => ({ name, url: bots[name].url });
+    const step = async (name: RunTarget, concurrency: number, maxTurns: number, maxMs: number, thinkMs?: number): Promise<StepResult> => {
       const id = nextId++;
       const warmup = thinkMs === 0;
       lg.send({
@@ -294,7 +250,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       });
       return lg.next(isStep(id));
     };
-    const probe = async (name: Target['name'], vp: number): Promise<ProbeTurn[]> => {
+    const probe = async (name: RunTarget, vp: number): Promise<ProbeTurn[]> => {
       const id = nextId++;
       lg.send({ type: 'probe', id, target: target(name), vp, turns: options.probeTurns, pauseMs: options.probePauseMs });
       return (await lg.next(isProbe(id))).turns;
@@ -314,11 +270,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const steps: StepMeasure[] = [];
     for (let run = 1; run <= options.runs; run += 1) {
       for (const concurrency of options.steps) {
-        // Alternate which bot goes first so drift (thermal, Azurite growth) does not favour one.
         // Rotate which bot goes first so drift (thermal, Azurite growth) does not favour one.
-        const all: Target['name'][] = ['ours', 'baseline', 'storage'];
+        const all: RunTarget[] = ['ours', 'baseline', 'storage'];
         const shift = (run + options.steps.indexOf(concurrency)) % all.length;
-        const order: Target['name'][] = [...all.slice(shift), ...all.slice(0, shift)];
+        const order: RunTarget[] = [...all.slice(shift), ...all.slice(0, shift)];
         for (const name of order) {
           const bot = bots[name];
           const stepStarted = Date.now();
@@ -349,7 +304,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             latency: summarise(result.samples.map((s) => s.ms)),
             byKind,
             errors,
-            errorKinds: countKinds(result.samples),
+            errorKinds: errorKinds(result.samples),
             cpuMsPerTurn: cpu / Math.max(1, turns),
             storagePerTurn: name === 'baseline' ? zeroCounts() : perTurn(storage, turns),
             rssMb: mem.rss,
@@ -416,17 +371,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         );
     }
 
+    const { log: _log, ...withoutLog } = options;
     const results: BenchResults = {
-      startedAt: new Date(started).toISOString(),
-      durationMs: Date.now() - started,
-      environment: {
-        node: process.version,
-        cores: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        platform: `${process.platform} ${process.arch}`,
-        loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
-      },
-      options: { ...options, log: undefined } as unknown as Omit<BenchOptions, 'log'>,
+      ...runFacts(started, loadAtStart),
+      options: withoutLog,
       scenario: scenario.name,
       tablePrefix,
       seed,

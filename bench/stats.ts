@@ -1,3 +1,5 @@
+import type { TurnSample } from './protocol.js';
+
 /** Latency summary of one set of samples, in milliseconds. */
 export interface LatencySummary {
   readonly count: number;
@@ -35,4 +37,11 @@ export function median(values: readonly number[]): number {
   if (v.length === 0) return Number.NaN;
   const mid = Math.floor(v.length / 2);
   return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+/** How many turns failed, by why. */
+export function errorKinds(samples: readonly TurnSample[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of samples) if (s.error) out[s.error] = (out[s.error] ?? 0) + 1;
+  return out;
 }

@@ -1,26 +1,12 @@
 import { Application, TurnState, type AdaptiveCard, type TeamsAdapter } from '@microsoft/teams-ai';
 import { CardFactory, type TurnContext } from 'botbuilder';
-import { activityOf, type Activity } from '../interactions/activity.js';
 import { dispatch } from '../interactions/dispatch.js';
-import { facts, type Facts } from '../interactions/facts.js';
 import { MESSAGES } from '../interactions/messages.js';
 import type { Reply } from '../interactions/reply.js';
 import type { InteractionTable } from '../interactions/table.js';
 import type { Logger } from '../log.js';
-import { parseCommand } from '../tencs/commands.js';
-
-interface Turn {
-  readonly activity: Activity;
-  readonly facts: Facts;
-  readonly log: Logger;
-}
-
-/** The SDK's activity through the SDK-free shape, its facts, and a logger that carries the activity id. */
-function turnOf(context: TurnContext, logger: Logger): Turn {
-  const activity = activityOf(context.activity);
-  const f = facts(activity);
-  return { activity, facts: f, log: logger.child({ activityId: f.activityId }) };
-}
+import { cardActionAnswer, messageInvokeBody } from './card-action-answer.js';
+import { commandRouter, guardsThenEvents, turnOf, welcomeOf, type Turn } from './turn.js';
 
 /** Sends a reply as new messages (typed commands, events, guards on messages). */
 async function send(context: TurnContext, reply: Reply): Promise<void> {
@@ -45,40 +31,16 @@ async function send(context: TurnContext, reply: Reply): Promise<void> {
   }
 }
 
-/**
- * The card an Action.Execute answers with is that person's own view. teams-ai replaces the message for
- * EVERYONE (updateActivity) when the answer carries `refresh`, which would put a supervisor's full summary
- * into the channel's history; so the answer goes without it, and only to the person who acted.
- */
-function forInteractor(card: object): AdaptiveCard {
-  const { refresh: _refresh, ...rest } = card as Record<string, unknown>;
-  return rest as unknown as AdaptiveCard;
-}
-
-/** Turns a reply into the answer to a card action: a card or a message (anything before the last is sent first). */
+/** The answer to a card action in teams-ai's terms: the card that replaces the pressed one, or words. */
 async function answer(context: TurnContext, reply: Reply): Promise<AdaptiveCard | string> {
-  switch (reply.kind) {
-    case 'card':
-      return forInteractor(reply.card);
-    case 'message':
-      return reply.text;
-    case 'refusal':
-      return reply.card ?? MESSAGES[reply.key];
-    case 'many': {
-      const last = reply.replies.at(-1);
-      for (const r of reply.replies.slice(0, -1)) await send(context, r);
-      return last ? answer(context, last) : '';
-    }
-    case 'invoke':
-    case 'none':
-      throw new Error(`A card action cannot be answered with "${reply.kind}"`);
-  }
+  const a = await cardActionAnswer(reply, (r) => send(context, r));
+  return a.kind === 'card' ? a.card : a.text;
 }
 
 /** Answers a throttled or refused turn before routing: a card action gets the words as its invoke response. */
 async function answerGuard(context: TurnContext, turn: Turn, reply: Reply): Promise<void> {
   if (turn.facts.activityType === 'invoke' && reply.kind === 'refusal') {
-    const value = { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: MESSAGES[reply.key] } };
+    const value = { status: 200, body: messageInvokeBody(MESSAGES[reply.key]) };
     await context.sendActivity({ type: 'invokeResponse', value });
     return;
   }
@@ -90,55 +52,28 @@ export function createApp(adapter: TeamsAdapter, table: InteractionTable, logger
   const app = new Application<TurnState>({ adapter, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
 
   app.turn('beforeTurn', async (context) => {
-    const turn = turnOf(context, logger);
-    const a = turn.activity;
-    for (const guard of table.guards) {
-      const decision = guard.check(turn.facts, { log: turn.log, activityName: a.name, attachments: a.attachments ?? [] });
-      if (decision.stop) {
-        await answerGuard(context, turn, decision.reply);
-        return false;
-      }
-    }
-    const members = (list: Activity['membersAdded']) => (list ?? []).flatMap((m) => (m.id ? [m.id] : []));
-    for (const event of table.events) {
-      const reply = await event.run(turn.facts, {
-        log: turn.log,
-        membersAdded: members(a.membersAdded),
-        membersRemoved: members(a.membersRemoved),
-        action: a.action,
-        eventType: a.channelData?.eventType,
-      });
-      await send(context, reply);
-    }
-    return true;
+    const turn = turnOf(context.activity, logger);
+    const refusal = await guardsThenEvents(table, turn, (reply) => send(context, reply));
+    if (refusal) await answerGuard(context, turn, refusal);
+    return !refusal;
   });
 
   app.conversationUpdate('membersAdded', async (context) => {
-    const turn = turnOf(context, logger);
-    const botId = turn.facts.botId;
-    if (botId && (turn.activity.membersAdded ?? []).some((m) => m.id === botId)) {
-      turn.log.info({ event: 'bot.installed', conversationType: turn.facts.conversation.type }, 'Bot added');
-      await send(context, table.welcome(turn.facts));
-    }
+    const welcome = welcomeOf(table, turnOf(context.activity, logger));
+    if (welcome) await send(context, welcome);
   });
 
   for (const entry of table.entries) {
     if (entry.trigger.kind !== 'verb') continue;
     app.adaptiveCards.actionExecute(entry.trigger.verb, async (context, _state, data: unknown) => {
-      const turn = turnOf(context, logger);
+      const turn = turnOf(context.activity, logger);
       return answer(context, await dispatch(entry, turn.facts, data, turn.log));
     });
   }
 
+  const commands = commandRouter(table);
   app.activity('message', async (context) => {
-    const turn = turnOf(context, logger);
-    const parsed = parseCommand(turn.activity.text);
-    turn.log.info({ event: 'message.command', command: parsed.kind }, 'Command');
-    const entry = table.entries.find((e) => e.trigger.kind === 'command' && e.trigger.command === parsed.kind);
-    const reply = entry
-      ? await dispatch(entry, turn.facts, parsed.arg, turn.log)
-      : table.unknown(turn.facts, turn.activity.text, turn.activity.value !== undefined && turn.activity.value !== null);
-    await send(context, reply);
+    await send(context, await commands(turnOf(context.activity, logger)));
   });
   return app;
 }

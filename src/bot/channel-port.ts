@@ -1,9 +1,10 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
-import { MemberAnswer, mentionParts } from './mentions.js';
 import { CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import { ConnectorError } from '../tencs/connector-retry.js';
 import type { ChannelPort } from '../tencs/share-service.js';
 import type { Share, TeamRef } from '../tencs/sharing.js';
+import { memberLookups } from './member-lookup.js';
+import { mentionParts, postedThread } from './channel-post.js';
 import { retryAfterMs } from './retry-after.js';
 
 /** The parts of botframework-connector's ConnectorClient we call, each with an abort signal. */
@@ -14,7 +15,6 @@ interface Conversations {
   getConversationPagedMembers(conversationId: string, options: { abortSignal: AbortSignal; pageSize?: number }): Promise<{ members?: unknown[] }>;
 }
 
-/** A member as Teams answers it; anything else is not used. */
 /** The Retry-After an error response carried, in milliseconds; the response headers come as a Headers-like object or a plain record. */
 function retryAfterOf(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: unknown } } | null)?.response?.headers as
@@ -88,49 +88,24 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
   });
 
   return {
-    async isMember(team, userId, signal) {
-      try {
-        await withClient(teamReference(team), (c) => c.getConversationMember(team.teamId, userId, { abortSignal: signal }));
-        return true;
-      } catch (error) {
-        const e = toConnectorError(error, signal);
-        // Only this code means "not a member"; any other 404 (no such team) is the bot having gone.
-        if (e.status === 404 && errorCode(error) === 'MemberNotFoundInConversation') return false;
-        throw e;
-      }
-    },
-
-    async member(team, aadObjectId, signal) {
-      let answer: unknown;
-      try {
-        // Teams takes the Entra object id here and answers with the member's Teams user id (MRI).
-        answer = await withClient(teamReference(team), (c) => c.getConversationMember(team.teamId, aadObjectId, { abortSignal: signal }));
-      } catch (error) {
-        const e = toConnectorError(error, signal);
-        if (e.status !== 404 || errorCode(error) !== 'MemberNotFoundInConversation') throw e;
-        // A connector that looks members up by Teams id only (the Agents Playground) answers "not found"
-        // for an object id: look for it among the team's members before saying no.
-        const page = await this.listMembers(team, signal);
-        const found = page.find((m) => m.aadObjectId.toLowerCase() === aadObjectId.toLowerCase());
-        return found?.id ? { id: found.id, name: found.name } : undefined;
-      }
-      const parsed = MemberAnswer.safeParse(answer);
-      if (!parsed.success) throw new ConnectorError('The connector answered a member lookup without a member id', undefined, undefined, false);
-      return { id: parsed.data.id, name: parsed.data.name ?? '' };
-    },
-
-    async listMembers(team, signal) {
-      let answer: { members?: unknown[] };
-      try {
-        answer = await withClient(teamReference(team), (c) => c.getConversationPagedMembers(team.teamId, { abortSignal: signal, pageSize: 100 }));
-      } catch (error) {
-        throw toConnectorError(error, signal);
-      }
-      return (answer.members ?? []).flatMap((m) => {
-        const parsed = MemberAnswer.safeParse(m);
-        return parsed.success && parsed.data.aadObjectId ? [{ id: parsed.data.id, aadObjectId: parsed.data.aadObjectId, name: parsed.data.name ?? '' }] : [];
-      });
-    },
+    ...memberLookups({
+      getMember: async (team, memberId, signal) => {
+        try {
+          return await withClient(teamReference(team), (c) => c.getConversationMember(team.teamId, memberId, { abortSignal: signal }));
+        } catch (error) {
+          throw toConnectorError(error, signal);
+        }
+      },
+      pagedMembers: async (team, signal) => {
+        try {
+          const answer = await withClient(teamReference(team), (c) => c.getConversationPagedMembers(team.teamId, { abortSignal: signal, pageSize: 100 }));
+          return answer.members ?? [];
+        } catch (error) {
+          throw toConnectorError(error, signal);
+        }
+      },
+      errorCode: (error) => errorCode(error.cause),
+    }),
 
     async post(team, card, signal, mentions = []) {
       const parameters = {
@@ -146,11 +121,7 @@ export function createChannelPort(adapter: TeamsAdapter, botAppId: string): Chan
       } catch (error) {
         throw toConnectorError(error, signal);
       }
-      const conversationId = created.id;
-      // Teams names the thread `${channel};messageid=${activityId}`; read the id from there if it is not given.
-      const activityId = created.activityId ?? /;messageid=(.+)$/.exec(conversationId ?? '')?.[1];
-      if (!conversationId || !activityId) throw new ConnectorError('The connector did not say where the post went', undefined, undefined, false);
-      return { conversationId, activityId };
+      return postedThread(created);
     },
 
     async update(share: Share, card, signal, mentions = []) {

@@ -7,6 +7,7 @@ import { channelExecute } from '../helpers/channel.js';
 import { actionOf, press } from '../helpers/card-driver.js';
 import { completeAssessment } from '../helpers/full-assessment.js';
 import { HOSTILE_TEXT, isLiteralPlace } from '../helpers/hostile.js';
+import { isChannelPost } from '../helpers/connector.js';
 
 type Json = Record<string, unknown>;
 
@@ -97,7 +98,7 @@ describe('typed text renders literally in every card of a real assessment', () =
       await bot.send(channelExecute(bot, manager, thread, VERBS.shareNote, { shareId: share.id, note: `\u00ab${++fields}\u00bb${HOSTILE_TEXT}` })),
     ]);
     // What the channel itself received: the posted card and its in-place updates.
-    const channelCards = bot.connector.calls.slice(before).filter((c) => c.method === 'PUT' || (c.method === 'POST' && c.path === '/v3/conversations'));
+    const channelCards = bot.connector.calls.slice(before).filter((c) => c.method === 'PUT' || isChannelPost(c));
     expect(channelCards.length).toBeGreaterThanOrEqual(3);
     for (const call of channelCards)
       results.push([`channel ${call.method}`, { status: 200, body: undefined, sent: [(call.body.activity ?? call.body) as Record<string, unknown>] }]);

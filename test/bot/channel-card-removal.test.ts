@@ -6,6 +6,7 @@ import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot
 import { press } from '../helpers/card-driver.js';
 import { channelExecute, newTeam, teamUpdate, type TestChannel } from '../helpers/channel.js';
 import { completeAssessment } from '../helpers/full-assessment.js';
+import { isChannelPost } from '../helpers/connector.js';
 
 const cardsOf = (r: TurnResult) =>
   r.sent.flatMap((a) => ((a.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? []).map((x) => x.content));
@@ -102,7 +103,7 @@ describe('a deleted assessment does not stay in the channel: card replacements a
     // Teams created the thread but the bot never got its answer: here every try's answer is lost (504). (A late 201
     // after the nine-second budget is the same case; the loopback cannot hold an answer past the budget without the
     // connector client throwing an uncaught AbortError, reported separately.)
-    const isPost = (c: { method: string; path: string }) => c.method === 'POST' && c.path === '/v3/conversations';
+    const isPost = isChannelPost;
     bot.connector.fail(...Array.from({ length: 20 }, () => ({ status: 504, match: isPost })));
     const posted = await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId, supervisors: manager.aadObjectId }));
     expect(cardText(cardOf(posted))).not.toMatch(/Shared with your team/);
@@ -120,7 +121,7 @@ describe('a deleted assessment does not stay in the channel: card replacements a
     // "Try again" now finds it posted and posts no second thread.
     bot.connector.clear();
     await bot.send(execute(bot, practitioner, VERBS.sharePost, { assessmentId: id, teamId: team.teamId, supervisors: manager.aadObjectId }));
-    expect(bot.connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations')).toHaveLength(0);
+    expect(bot.connector.calls.filter(isChannelPost)).toHaveLength(0);
 
     // Deleting replaces the card in that thread.
     const confirm = cardsOf(await bot.send(message(bot, practitioner, 'delete CR-CARD-LATE')))[0]!;

@@ -8,13 +8,13 @@ import { shareIdFor } from '../../src/tencs/sharing.js';
 import { SALLY } from '../fixtures/assessments.js';
 import { cardOf, cardText, execute, newUser, startTestBot, type TestBot } from '../helpers/bot-harness.js';
 import { channelExecute, newTeam, teamUpdate, type TestChannel, type TestTeam } from '../helpers/channel.js';
-import type { ConnectorCall } from '../helpers/connector.js';
+import { isChannelPost, type ConnectorCall } from '../helpers/connector.js';
 
 /** Longer than the share's whole connector budget, so the call is cut short by its abort signal. */
 const LATE_MS = CONNECTOR_RETRY.budgetMs + 2000;
 const TIMEOUT = 3 * LATE_MS;
 
-const isPost = (c: ConnectorCall) => c.method === 'POST' && c.path === '/v3/conversations';
+const isPost = isChannelPost;
 const isMemberLookup = (c: ConnectorCall) => c.method === 'GET' && c.path.includes('/members/');
 const isUpdate = (c: ConnectorCall) => c.method === 'PUT';
 

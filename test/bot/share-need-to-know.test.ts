@@ -7,7 +7,7 @@ import { shareIdFor } from '../../src/tencs/sharing.js';
 import { cardOf, cardText, execute, message, newUser, startTestBot, type TestBot, type TestUser, type TurnResult } from '../helpers/bot-harness.js';
 import { press } from '../helpers/card-driver.js';
 import { channelExecute, newTeam, teamUpdate, type TestChannel, type TestTeam } from '../helpers/channel.js';
-import type { ConnectorCall } from '../helpers/connector.js';
+import { activityIn, isChannelPost, type ConnectorCall } from '../helpers/connector.js';
 import { SEXTORTION_14 } from '../fixtures/summary-cases.js';
 
 // Issue 15 part 6: need-to-know in the channel. The channel's message history holds only the case reference,
@@ -28,7 +28,7 @@ function typedStrings(a: Assessment): string[] {
 }
 
 const member = (u: TestUser) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name });
-const channelCalls = (calls: ConnectorCall[]) => calls.filter((c) => c.method === 'PUT' || (c.method === 'POST' && c.path === '/v3/conversations'));
+const channelCalls = (calls: ConnectorCall[]) => calls.filter((c) => c.method === 'PUT' || isChannelPost(c));
 const cardIn = (body: Record<string, unknown>) => ((body.activity ?? body) as { attachments: { content: Record<string, unknown> }[] }).attachments[0]!.content;
 const messageOf = (result: TurnResult) => (result.body as { value?: unknown }).value;
 const buttons = (card: unknown) => (JSON.stringify(card).match(/"title":"[^"]+"/g) ?? []).map((t) => t.slice(9, -1));
@@ -98,7 +98,8 @@ describe('need-to-know in the channel: the short card, named supervisors and use
     const confirm = cardOf(await bot.send(message(bot, practitioner, `delete ${assessment.setup!.caseRef}`)));
     await press(bot, practitioner, confirm, VERBS.privacyDeleteConfirm);
 
-    const sent = channelCalls(bot.connector.calls).filter((c) => c.conversationId === '' || c.conversationId === thread.conversationId);
+    // The post (a created conversation, or on the Teams SDK host an activity to the channel) and what went to its thread.
+    const sent = channelCalls(bot.connector.calls).filter((c) => [thread.channelId, thread.conversationId, ''].includes(c.conversationId));
     // The post, the update after the acknowledgement and after the note, and the "removed" card.
     expect(sent.length).toBeGreaterThanOrEqual(4);
     const history = JSON.stringify(sent.map((c) => c.body));
@@ -122,11 +123,11 @@ describe('need-to-know in the channel: the short card, named supervisors and use
   it('when shared, then the post @mentions each named supervisor with their Teams id and refreshes for them and the practitioner only', async () => {
     bot.connector.clear();
     await shareFor([manager, deputy]);
-    const post = bot.connector.calls.find((c) => c.method === 'POST' && c.path === '/v3/conversations')!;
-    const activity = post.body.activity as { text: string; entities: { type: string; text: string; mentioned: { id: string; name: string } }[] };
+    const post = bot.connector.calls.find(isChannelPost)!;
+    const activity = activityIn(post) as { text: string; entities: { type: string; text: string; mentioned: { id: string; name: string; role: string } }[] };
     expect(activity.entities).toEqual([
-      { type: 'mention', text: '<at>Morgan Manager</at>', mentioned: { id: manager.id, name: 'Morgan Manager' } },
-      { type: 'mention', text: '<at>Dee Deputy</at>', mentioned: { id: deputy.id, name: 'Dee Deputy' } },
+      { type: 'mention', text: '<at>Morgan Manager</at>', mentioned: { id: manager.id, name: 'Morgan Manager', role: 'user' } },
+      { type: 'mention', text: '<at>Dee Deputy</at>', mentioned: { id: deputy.id, name: 'Dee Deputy', role: 'user' } },
     ]);
     expect(activity.text).toContain('<at>Morgan Manager</at>');
     const card = cardIn(post.body) as {

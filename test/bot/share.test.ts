@@ -10,7 +10,7 @@ import { SALLY, SALLY_CS } from '../fixtures/assessments.js';
 import { getC } from '../../src/tencs/ten-cs.js';
 import { cardOf, cardText, execute, newUser, startTestBot, type TestBot, type TestUser, type TurnResult } from '../helpers/bot-harness.js';
 import { channelExecute, newTeam, teamUpdate, type TestChannel, type TestTeam } from '../helpers/channel.js';
-import type { ConnectorCall } from '../helpers/connector.js';
+import { isChannelPost, type ConnectorCall } from '../helpers/connector.js';
 
 const BOT_ID = '28:tencs-bot';
 
@@ -31,7 +31,7 @@ async function storeCompleted(bot: TestBot, user: TestUser, from: Assessment = S
   return a;
 }
 
-const posts = (calls: ConnectorCall[]) => calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations');
+const posts = (calls: ConnectorCall[]) => calls.filter(isChannelPost);
 const updates = (calls: ConnectorCall[]) => calls.filter((c) => c.method === 'PUT');
 const cardIn = (body: Record<string, unknown>) => ((body.activity ?? body) as { attachments: { content: Record<string, unknown> }[] }).attachments[0]!.content;
 const messageOf = (result: TurnResult) => (result.body as { type?: string; value?: unknown }).value;
@@ -89,8 +89,15 @@ describe('sharing a completed assessment to a team channel', () => {
     const { assessment, result, thread } = await shareNew();
     expect(cardText(cardOf(result))).toMatch(/Shared with your team/);
     const post = posts(bot.connector.calls)[0]!;
-    expect((post.body.channelData as { channel: { id: string } }).channel.id).toBe(team.channelId);
-    expect(post.body.isGroup).toBe(true);
+    if (process.env.BOT_HOST === 'teams-sdk') {
+      // The Teams SDK host sends the card to the channel itself, which starts a thread (creating a conversation would need the deprecated isGroup).
+      expect(post.path).toBe(`/v3/conversations/${encodeURIComponent(team.channelId)}/activities`);
+      expect(post.body.replyToId).toBeUndefined();
+    } else {
+      expect((post.body.channelData as { channel: { id: string } }).channel.id).toBe(team.channelId);
+      expect(post.body.tenantId).toBe(practitioner.tenantId);
+      expect(post.body.isGroup).toBe(true);
+    }
     const card = cardIn(post.body);
     const text = cardText(card);
     expect(text).toContain(assessment.setup!.caseRef);
@@ -269,7 +276,7 @@ describe('connector faults while sharing', () => {
     await bot.close();
   });
 
-  const isPost = (c: ConnectorCall) => c.method === 'POST' && c.path === '/v3/conversations';
+  const isPost = isChannelPost;
   const boss = newUser('Morgan Manager');
 
   async function installedTeam(): Promise<TestTeam> {

@@ -13,6 +13,26 @@ export interface ConnectorCall {
   status?: number;
 }
 
+/**
+ * A new thread in a team channel, as either host starts one: botbuilder creates a conversation (POST
+ * /v3/conversations, which is also how both hosts open a personal chat), and the Teams SDK host sends the
+ * activity to the channel itself (POST /v3/conversations/{channel}/activities: a channel id, not a thread's
+ * `;messageid=`, and no replyToId).
+ */
+export function isChannelPost(call: ConnectorCall): boolean {
+  if (call.method !== 'POST') return false;
+  if (call.path === '/v3/conversations') return true;
+  return (
+    call.path.endsWith('/activities') &&
+    call.conversationId.startsWith('19:') &&
+    !call.conversationId.includes(';messageid=') &&
+    call.body.replyToId === undefined
+  );
+}
+
+/** The activity a call carries: a created conversation's first activity, or the body itself. */
+export const activityIn = (call: Pick<ConnectorCall, 'body'>): Record<string, unknown> => (call.body.activity ?? call.body) as Record<string, unknown>;
+
 /** A scripted answer for the next matching connector call (e.g. 429 with Retry-After, 403). */
 export interface ConnectorFault {
   readonly status: number;

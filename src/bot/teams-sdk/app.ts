@@ -1,62 +1,62 @@
+import type { IActivity, IMessageActivityInput, InvokeResponse } from '@microsoft/teams.api';
 import type { App, IActivityContext } from '@microsoft/teams.apps';
-import type { InvokeResponse } from '@microsoft/teams.api';
-import { activityOf, type Activity } from '../../interactions/activity.js';
+import { z } from 'zod';
 import { dispatch } from '../../interactions/dispatch.js';
-import { facts, type Facts } from '../../interactions/facts.js';
 import { MESSAGES } from '../../interactions/messages.js';
 import type { Reply } from '../../interactions/reply.js';
 import type { InteractionTable } from '../../interactions/table.js';
 import type { Logger } from '../../log.js';
-import { parseCommand } from '../../tencs/commands.js';
+import { cardActionAnswer, messageInvokeBody } from '../card-action-answer.js';
 import { TURN_ERROR_MESSAGE } from '../channel-auth.js';
+import { commandRouter, guardsThenEvents, turnOf, welcomeOf, type Turn } from '../turn.js';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
-/** The card an Action.Execute answers with is the acting person's own view: it goes without `refresh`, as on the teams-ai host. */
-function forInteractor(card: object): object {
-  const { refresh: _refresh, ...rest } = card as Record<string, unknown>;
-  return rest;
-}
-const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
-
 type Context = IActivityContext;
 
-interface Turn {
-  readonly activity: Activity;
-  readonly facts: Facts;
-  readonly log: Logger;
-}
+/** A message as removeRecipientMention reads it: its text, who it is to, and its entities. */
+const MessageToBot = z.object({
+  type: z.literal('message'),
+  text: z.string(),
+  recipient: z.object({ id: z.string() }),
+  entities: z.array(z.unknown()).catch([]),
+});
+const MentionEntity = z.object({ type: z.literal('mention'), mentioned: z.object({ id: z.string() }), text: z.string() });
 
 /**
  * botbuilder's removeRecipientMention, which the teams-ai host applies to every message: the first
  * mention of the bot itself is taken out of the text, and the rest trimmed.
  */
-function withoutRecipientMention(raw: Record<string, unknown>): Record<string, unknown> {
-  if (raw.type !== 'message' || typeof raw.text !== 'string') return raw;
-  const recipientId = (raw.recipient as { id?: unknown } | undefined)?.id;
-  const entities = Array.isArray(raw.entities) ? (raw.entities as { type?: unknown; mentioned?: { id?: unknown }; text?: unknown }[]) : [];
-  const mention = entities.find((e) => e.type === 'mention' && e.mentioned?.id === recipientId && typeof e.text === 'string');
-  if (!mention || recipientId === undefined) return raw;
-  return { ...raw, text: raw.text.replace(mention.text as string, '').trim() };
-}
-
-function turnOf(raw: Record<string, unknown>, logger: Logger): Turn {
-  const activity = activityOf(raw);
-  const f = facts(activity);
-  return { activity, facts: f, log: logger.child({ activityId: f.activityId }) };
+function withoutRecipientMention(raw: object): object {
+  const message = MessageToBot.safeParse(raw);
+  if (!message.success) return raw;
+  const { text, recipient, entities } = message.data;
+  const mention = entities.flatMap((e) => {
+    const parsed = MentionEntity.safeParse(e);
+    return parsed.success && parsed.data.mentioned.id === recipient.id ? [parsed.data] : [];
+  })[0];
+  return mention ? { ...raw, text: text.replace(mention.text, '').trim() } : raw;
 }
 
 /**
  * Posts one message into the turn's conversation as a reply to the activity (botbuilder's sendActivity
  * sets replyToId the same way); the SDK sends replies to the conversation's activities with replyToId.
- * Ids are encoded into the path, as botbuilder's connector client encodes them.
+ * Ids are encoded into the path, as botbuilder's connector client encodes them. From, recipient and
+ * conversation go on the wire as botbuilder's sendActivity fills them (the SDK's own sender adds from
+ * and conversation the same way).
  */
-async function post(ctx: Context, activity: Record<string, unknown>): Promise<void> {
+async function post(ctx: Context, message: Pick<IMessageActivityInput, 'text' | 'textFormat' | 'attachments'>): Promise<void> {
   const a = ctx.activity;
-  const payload = { type: 'message', ...activity, from: a.recipient, recipient: a.from, conversation: a.conversation } as never;
-  const conversation = ctx.api.conversations.activities(encodeURIComponent(a.conversation.id));
-  if (a.id) await conversation.reply(a.id, payload);
-  else await conversation.create(payload);
+  const payload: IMessageActivityInput & Pick<IActivity, 'from' | 'conversation'> = {
+    type: 'message',
+    ...message,
+    from: a.recipient,
+    recipient: a.from,
+    conversation: a.conversation,
+  };
+  const conversationId = encodeURIComponent(a.conversation.id);
+  if (a.id) await ctx.api.conversations.replyToActivity(conversationId, a.id, payload);
+  else await ctx.api.conversations.createActivity(conversationId, payload);
 }
 
 /** Sends a reply as new messages into the turn's conversation (typed commands, events, guards on messages). */
@@ -82,28 +82,14 @@ async function send(ctx: Context, reply: Reply): Promise<void> {
 
 /** The invoke answer to a card action, as the teams-ai host gives it: a card that replaces the pressed one, or words. */
 async function answer(ctx: Context, reply: Reply): Promise<InvokeResponse> {
-  switch (reply.kind) {
-    case 'card':
-      return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: forInteractor(reply.card) } };
-    case 'message':
-      return { status: 200, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: reply.text } };
-    case 'refusal':
-      return answer(ctx, reply.card ? { kind: 'card', card: reply.card } : { kind: 'message', text: MESSAGES[reply.key] });
-    case 'many': {
-      const last = reply.replies.at(-1);
-      for (const r of reply.replies.slice(0, -1)) await send(ctx, r);
-      return last ? answer(ctx, last) : answer(ctx, { kind: 'message', text: '' });
-    }
-    case 'invoke':
-    case 'none':
-      throw new Error(`A card action cannot be answered with "${reply.kind}"`);
-  }
+  const a = await cardActionAnswer(reply, (r) => send(ctx, r));
+  return { status: 200, body: a.kind === 'card' ? { statusCode: 200, type: ADAPTIVE_CARD, value: a.card } : messageInvokeBody(a.text) };
 }
 
 /** What a guard's refusal answers: a card action gets the words as its invoke response, anything else a message. */
 async function answerGuard(ctx: Context, turn: Turn, reply: Reply): Promise<InvokeResponse | undefined> {
   if (turn.facts.activityType === 'invoke' && reply.kind === 'refusal') {
-    return { status: 200, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: MESSAGES[reply.key] } };
+    return { status: 200, body: messageInvokeBody(MESSAGES[reply.key]) };
   }
   if (turn.facts.activityType === 'invoke' && reply.kind === 'invoke') return { status: reply.status };
   await send(ctx, reply);
@@ -127,34 +113,16 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
   const verbs = new Map<string, (typeof table.entries)[number]>(
     table.entries.flatMap((e) => (e.trigger.kind === 'verb' ? [[e.trigger.verb, e] as const] : [])),
   );
-  const command = new Map<string, (typeof table.entries)[number]>(
-    table.entries.flatMap((e) => (e.trigger.kind === 'command' ? [[e.trigger.command, e] as const] : [])),
-  );
+  const commands = commandRouter(table);
 
   const run = async (ctx: Context, turn: Turn): Promise<InvokeResponse | undefined> => {
     const a = turn.activity;
-    for (const guard of table.guards) {
-      const decision = guard.check(turn.facts, { log: turn.log, activityName: a.name, attachments: a.attachments ?? [] });
-      if (decision.stop) return answerGuard(ctx, turn, decision.reply);
-    }
-    const members = (list: Activity['membersAdded']) => (list ?? []).flatMap((m) => (m.id ? [m.id] : []));
-    for (const event of table.events) {
-      const reply = await event.run(turn.facts, {
-        log: turn.log,
-        membersAdded: members(a.membersAdded),
-        membersRemoved: members(a.membersRemoved),
-        action: a.action,
-        eventType: a.channelData?.eventType,
-      });
-      await send(ctx, reply);
-    }
+    const refusal = await guardsThenEvents(table, turn, (reply) => send(ctx, reply));
+    if (refusal) return answerGuard(ctx, turn, refusal);
     switch (turn.facts.activityType) {
       case 'conversationUpdate': {
-        const botId = turn.facts.botId;
-        if (botId && (a.membersAdded ?? []).some((m) => m.id === botId)) {
-          turn.log.info({ event: 'bot.installed', conversationType: turn.facts.conversation.type }, 'Bot added');
-          await send(ctx, table.welcome(turn.facts));
-        }
+        const welcome = welcomeOf(table, turn);
+        if (welcome) await send(ctx, welcome);
         return undefined;
       }
       case 'invoke': {
@@ -164,23 +132,16 @@ export function bindTable(app: App, table: InteractionTable, logger: Logger): vo
         if (!action || !entry) return { status: 501 };
         return answer(ctx, await dispatch(entry, turn.facts, action.data, turn.log));
       }
-      case 'message': {
-        const parsed = parseCommand(a.text);
-        turn.log.info({ event: 'message.command', command: parsed.kind }, 'Command');
-        const entry = command.get(parsed.kind);
-        const reply = entry
-          ? await dispatch(entry, turn.facts, parsed.arg, turn.log)
-          : table.unknown(turn.facts, a.text, a.value !== undefined && a.value !== null);
-        await send(ctx, reply);
+      case 'message':
+        await send(ctx, await commands(turn));
         return undefined;
-      }
       default:
         return undefined;
     }
   };
 
   app.use(async (ctx) => {
-    const raw = withoutRecipientMention(ctx.activity as unknown as Record<string, unknown>);
+    const raw = withoutRecipientMention(ctx.activity);
     const turn = turnOf(raw, logger);
     try {
       const response = await run(ctx, turn);

@@ -1,10 +1,12 @@
+import type { IMessageActivityInput, Resource } from '@microsoft/teams.api';
 import type { App } from '@microsoft/teams.apps';
 import { ConnectorError } from '../../tencs/connector-retry.js';
 import type { ChannelPort } from '../../tencs/share-service.js';
-import type { Share, TeamRef } from '../../tencs/sharing.js';
+import type { Share } from '../../tencs/sharing.js';
+import { memberLookups } from '../member-lookup.js';
+import { mentionParts, postedThread } from '../channel-post.js';
 import { retryAfterMs } from '../retry-after.js';
 import { connectorSignal } from './connector-client.js';
-import { MemberAnswer, mentionParts } from '../mentions.js';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -66,77 +68,44 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
   };
 
   return {
-    async isMember(team: TeamRef, userId, signal) {
-      try {
-        await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getById(encodeURIComponent(userId)));
-        return true;
-      } catch (error) {
-        const e = error as ConnectorError;
-        // Only this code means "not a member"; any other 404 (no such team) is the bot having gone.
-        if (e.status === 404 && errorCode(e.cause as ApiFailure) === 'MemberNotFoundInConversation') return false;
-        throw e;
-      }
-    },
-
-    async member(team, aadObjectId, signal) {
-      let answer: unknown;
-      try {
-        // Teams takes the Entra object id here and answers with the member's Teams user id (MRI).
-        answer = await call(team.serviceUrl, signal, (api) =>
-          api.conversations.members(encodeURIComponent(team.teamId)).getById(encodeURIComponent(aadObjectId)),
+    ...memberLookups({
+      getMember: (team, memberId, signal) =>
+        call(team.serviceUrl, signal, (api) => api.conversations.getMemberById(encodeURIComponent(team.teamId), encodeURIComponent(memberId))),
+      pagedMembers: async (team, signal) => {
+        // The SDK's types promise a members list; a connector that answers without one is read as an empty page.
+        const page: { members?: readonly unknown[] } = await call(team.serviceUrl, signal, (api) =>
+          api.conversations.getPagedMembers(encodeURIComponent(team.teamId), 100),
         );
-      } catch (error) {
-        const e = error as ConnectorError;
-        if (e.status !== 404 || errorCode(e.cause as ApiFailure) !== 'MemberNotFoundInConversation') throw e;
-        // A connector that looks members up by Teams id only (the Agents Playground): search the team's members.
-        const page = await this.listMembers(team, signal);
-        const found = page.find((m) => m.aadObjectId.toLowerCase() === aadObjectId.toLowerCase());
-        return found?.id ? { id: found.id, name: found.name } : undefined;
-      }
-      const parsed = MemberAnswer.safeParse(answer);
-      if (!parsed.success) throw new ConnectorError('The connector answered a member lookup without a member id', undefined, undefined, false);
-      return { id: parsed.data.id, name: parsed.data.name ?? '' };
-    },
-
-    async listMembers(team, signal) {
-      const answer = (await call(team.serviceUrl, signal, (api) => api.conversations.members(encodeURIComponent(team.teamId)).getPaged(100))) as {
-        members?: unknown[];
-      };
-      return (answer.members ?? []).flatMap((m) => {
-        const parsed = MemberAnswer.safeParse(m);
-        return parsed.success && parsed.data.aadObjectId ? [{ id: parsed.data.id, aadObjectId: parsed.data.aadObjectId, name: parsed.data.name ?? '' }] : [];
-      });
-    },
+        return page.members ?? [];
+      },
+      errorCode: (error) => errorCode(error.cause ?? {}),
+    }),
 
     async post(team, card, signal, mentions = []) {
-      const created = (await call(team.serviceUrl, signal, (api) =>
-        api.conversations.create({
-          isGroup: true,
-          bot: { id: team.botId },
-          tenantId: team.tenantId,
-          channelData: { channel: { id: team.channelId }, tenant: { id: team.tenantId } },
-          activity: { type: 'message', ...mentionParts(mentions), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] },
-        } as never),
-      )) as { id?: string; activityId?: string };
-      const conversationId = created.id;
-      // Teams names the thread `${channel};messageid=${activityId}`; read the id from there if it is not given.
-      const activityId = created.activityId ?? /;messageid=(.+)$/.exec(conversationId ?? '')?.[1];
-      if (!conversationId || !activityId) throw new ConnectorError('The connector did not say where the post went', undefined, undefined, false);
-      return { conversationId, activityId };
+      // A new thread in the channel, as the Teams SDK starts one (its app.send to a channel): the activity goes to
+      // the channel's own conversation, and Teams names the thread after it, `${channel};messageid=${id}`.
+      // (Creating a conversation for it needs isGroup and bot, which teams.api 2.1.0 deprecates.)
+      const activity: IMessageActivityInput = { type: 'message', ...mentionParts(mentions), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] };
+      const sent: Partial<Resource> = await call(team.serviceUrl, signal, (api) =>
+        api.conversations.createActivity(encodeURIComponent(team.channelId), activity),
+      );
+      return postedThread({ id: sent.id ? `${team.channelId};messageid=${sent.id}` : undefined, activityId: sent.id });
     },
 
     async update(share: Share, card, signal, mentions = []) {
       if (!share.conversationId || !share.activityId) throw new Error('Share has no posted activity to update');
       const conversationId = share.conversationId;
       const activityId = share.activityId;
+      // The conversation goes on the wire as botbuilder sends it; the SDK's own sender adds it the same way.
+      const activity: IMessageActivityInput & { readonly conversation: { readonly id: string } } = {
+        type: 'message',
+        id: activityId,
+        conversation: { id: conversationId },
+        ...mentionParts(mentions),
+        attachments: [{ contentType: ADAPTIVE_CARD, content: card }],
+      };
       await call(share.serviceUrl, signal, (api) =>
-        api.conversations.activities(encodeURIComponent(conversationId)).update(encodeURIComponent(activityId), {
-          type: 'message',
-          id: activityId,
-          conversation: { id: conversationId },
-          ...mentionParts(mentions),
-          attachments: [{ contentType: ADAPTIVE_CARD, content: card }],
-        } as never),
+        api.conversations.updateActivity(encodeURIComponent(conversationId), encodeURIComponent(activityId), activity),
       );
     },
   };

@@ -106,7 +106,7 @@ export function createTeamsSdkHost(config: Pick<Config, 'auth' | 'allowedTenants
   return {
     name: 'teams-sdk',
     port: createTeamsSdkChannelPort(app),
-    personal: (directory, render) => createTeamsSdkPersonalPort(app, auth.enabled ? auth.appId : '', directory, render, logger),
+    personal: (directory, render) => createTeamsSdkPersonalPort(app, directory, render, logger),
     bind(table: InteractionTable): Bot {
       bindTable(app, table, logger);
       return {

@@ -16,7 +16,6 @@ const timeout = () => AbortSignal.timeout(10_000);
  */
 export function createTeamsSdkPersonalPort(
   app: App,
-  botAppId: string,
   directory: PersonalChatDirectory,
   render: (m: PersonalMessage) => AdaptiveCardJson,
   logger: Logger,
@@ -26,7 +25,7 @@ export function createTeamsSdkPersonalPort(
     const ref = await directory.get(to);
     if (ref) {
       await connectorSignal.run(timeout(), () =>
-        app.api.clone({ serviceUrl: ref.serviceUrl }).conversations.activities(encodeURIComponent(ref.conversationId)).create(activity),
+        app.api.clone({ serviceUrl: ref.serviceUrl }).conversations.createActivity(encodeURIComponent(ref.conversationId), activity),
       );
       return true;
     }
@@ -34,9 +33,8 @@ export function createTeamsSdkPersonalPort(
     if (!viaRef) return false;
     try {
       await connectorSignal.run(timeout(), () =>
+        // A 1:1 chat, as the SDK itself opens one: the member and the tenant say which (it no longer takes isGroup or bot).
         app.api.clone({ serviceUrl: viaRef.serviceUrl }).conversations.create({
-          isGroup: false,
-          bot: { id: botAppId || viaRef.botId },
           members: [{ id: to.aadObjectId, role: 'user' }],
           tenantId: to.tenantId,
           channelData: { tenant: { id: to.tenantId } },

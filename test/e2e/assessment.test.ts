@@ -27,19 +27,14 @@ describe('the guided assessment in the Agents Playground', () => {
     problems.push(...shot.problems.map((p) => `${name}: ${p}`));
   };
 
-  /** Picks an option in a compact choice set (the Playground renders it as a combobox). */
-  const choose = async (card: Locator, label: string, option: string) => {
-    await card.getByRole('combobox', { name: label, exact: true }).click();
-    await chat.page.getByRole('option', { name: option, exact: true }).click();
-  };
   const chosen = (card: Locator, label: string) => card.getByRole('combobox', { name: label, exact: true }).inputValue();
 
   /** Fills a C card the way a person would: type in each box, pick the two judgements. */
   const answer = async (card: Locator, n: number, risk: string, resilience: string) => {
     await card.getByLabel('Strengths and protective factors').fill(`Strength ${n}`);
     await card.getByLabel('Vulnerabilities and risks').fill(`Vulnerability ${n}`);
-    await choose(card, 'Risk of harm', risk);
-    await choose(card, 'Resilience', resilience);
+    await chat.choose(card, 'Risk of harm', risk);
+    await chat.choose(card, 'Resilience', resilience);
     await card.getByLabel("The young person's own view").fill(`Their view ${n}`);
     await card.getByLabel('Next steps').fill(`Next ${n}`);
   };
@@ -55,7 +50,7 @@ describe('the guided assessment in the Agents Playground', () => {
 
     const setup = await chat.card('About this assessment');
     await setup.getByLabel('Case reference').fill('CR-31415');
-    await choose(setup, "Young person's age", '14 to 15');
+    await chat.choose(setup, "Young person's age", '14 to 15');
     await setup.getByText('Young person', { exact: true }).click();
     await shoot(setup, 'setup');
     await chat.press(setup, 'Save & next');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatDriver, MANAGER, PRACTITIONER, RESULTS_DIR, launchBrowser, startPlayground, startStack, type Stack } from '../helpers/e2e.js';
+import { ChatDriver, MANAGER, PRACTITIONER, RESULTS_DIR, completeAssessment, launchBrowser, startPlayground, startStack, type Stack } from '../helpers/e2e.js';
 
 // Issue 4 as people meet it: a practitioner completes an assessment and shares it with their team; a manager,
 // signed in to their own Teams client (a second Playground for the same tenant and team), sees the post in the
@@ -43,55 +43,30 @@ describe('sharing to the team channel in the Agents Playground', () => {
     problems.push(...shot.problems.map((p) => `${name}: ${p}`));
   };
 
-  const choose = async (chat: ChatDriver, card: Locator, label: string, option: string) => {
-    await card.getByRole('combobox', { name: label, exact: true }).click();
-    await chat.page.getByRole('option', { name: option, exact: true }).click();
-  };
-
   /** Ticks a supervisor among the team members the share card lists (the Playground has no typeahead people picker). */
   const pickSupervisor = async (card: Locator, name: string) => {
     await card.locator(`xpath=.//*[normalize-space(text())="${name}"]/ancestor::*[.//input[@type="checkbox"]][1]//input[@type="checkbox"]`).first().check();
   };
 
-  const answer = async (card: Locator, n: number, risk: string, resilience: string) => {
-    await card.getByLabel('Strengths and protective factors').fill(`Strength ${n}`);
-    await card.getByLabel('Vulnerabilities and risks').fill(`Vulnerability ${n}`);
-    await choose(practitioner, card, 'Risk of harm', risk);
-    await choose(practitioner, card, 'Resilience', resilience);
-    await card.getByLabel("The young person's own view").fill(`Their view ${n}`);
-  };
-
   it('when a completed assessment is shared naming the manager from the team members listed, then the channel post @mentions her and carries nothing the practitioner typed', async () => {
     const p = practitioner;
-    await p.say('start');
-    await p.press(await p.card('New 10 Cs assessment: before you start'), 'I understand, continue');
-    const setup = await p.card('About this assessment');
-    await setup.getByLabel('Case reference').fill('CR-27182');
-    await choose(p, setup, "Young person's age", '11 to 13');
-    await setup.getByText('Young person', { exact: true }).click();
-    await p.press(setup, 'Save & next');
-    const ratings: [string, string][] = [
-      ['High', 'Low'],
-      ['Medium', 'Some'],
-      ['Medium', 'Some'],
-      ['High', 'Low'],
-      ['High', 'Some'],
-      ['High', 'Low'],
-      ['Medium', 'Low'],
-      ['Medium', 'Low'],
-      ['None evident', 'Strong'],
-    ];
-    for (const [i, [risk, resilience]] of ratings.entries()) {
-      const card = await p.card(`C ${i + 1} of 10`);
-      await answer(card, i + 1, risk, resilience);
-      await p.press(card, 'Save & next');
-    }
-    const c10 = await p.card('C 10 of 10');
-    await c10.getByText("Young person's own mental health", { exact: true }).click();
-    await c10.getByLabel('Your analysis: how do the risks combine?').fill('The breach of confidentiality feeds the contact and conduct risks.');
-    await p.press(c10, 'Save & review');
-    await p.press(await p.card('Review your assessment'), 'Complete');
-    const done = await p.card('Assessment complete');
+    const done = await completeAssessment(p, {
+      caseRef: 'CR-27182',
+      ageBand: '11 to 13',
+      ratings: [
+        ['High', 'Low'],
+        ['Medium', 'Some'],
+        ['Medium', 'Some'],
+        ['High', 'Low'],
+        ['High', 'Some'],
+        ['High', 'Low'],
+        ['Medium', 'Low'],
+        ['Medium', 'Low'],
+        ['None evident', 'Strong'],
+      ],
+      offlineFactor: "Young person's own mental health",
+      analysis: 'The breach of confidentiality feeds the contact and conduct risks.',
+    });
 
     await p.press(done, 'Summary and map');
     const summary = await p.card('Risk and resilience map');

@@ -27,10 +27,6 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     const shot = await chat.shoot(card, name);
     problems.push(...shot.problems.map((p) => `${name}: ${p}`));
   };
-  const choose = async (card: Locator, label: string, option: string) => {
-    await card.getByRole('combobox', { name: label, exact: true }).click();
-    await chat.page.getByRole('option', { name: option, exact: true }).click();
-  };
 
   const CASE_REF = 'CR-27182';
   const YOUNG = {
@@ -58,7 +54,7 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
 
     const setup = await chat.card('About this assessment');
     await setup.getByLabel('Case reference').fill(CASE_REF);
-    await choose(setup, "Young person's age", '11 to 13');
+    await chat.choose(setup, "Young person's age", '11 to 13');
     await setup.getByText('Young person', { exact: true }).click();
     await setup.getByText('Parent or carer', { exact: true }).click();
     await chat.press(setup, 'Save & next');
@@ -67,8 +63,8 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     let card = await chat.card('C 1 of 10');
     await card.getByLabel('Strengths and protective factors').fill(PRACTITIONER_TEXT.strengths);
     await card.getByLabel('Vulnerabilities and risks').fill(PRACTITIONER_TEXT.vulnerabilities);
-    await choose(card, 'Risk of harm', 'Medium');
-    await choose(card, 'Resilience', 'Strong');
+    await chat.choose(card, 'Risk of harm', 'Medium');
+    await chat.choose(card, 'Resilience', 'Strong');
     await card.getByLabel('Next steps: what will be done').fill(PRACTITIONER_TEXT.next);
     await chat.press(card, 'Together view');
 
@@ -82,7 +78,7 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     await together.getByLabel('What you say, in your own words').fill(YOUNG.c1);
     await together.getByLabel('What your parent or carer says').fill(PARENT.c1);
     await shoot(together, 'together-c1');
-    await choose(together, 'Talk about another topic', 'Friends and support');
+    await chat.choose(together, 'Talk about another topic', 'Friends and support');
     await chat.press(together, 'Save & go to topic');
 
     // Together view, C2, straight from C1: empty boxes of its own.
@@ -112,8 +108,8 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
 
     card = await chat.card('C 2 of 10');
     await card.getByLabel('Strengths and protective factors').fill('Has a trusted friend');
-    await choose(card, 'Risk of harm', 'Low');
-    await choose(card, 'Resilience', 'Strong');
+    await chat.choose(card, 'Risk of harm', 'Low');
+    await chat.choose(card, 'Resilience', 'Strong');
     await chat.press(card, 'Save & next');
     for (let n = 3; n <= 9; n++) await chat.press(await chat.card(`C ${n} of 10`), 'Skip for now');
     await chat.press(await chat.card('C 10 of 10'), 'Save & review');

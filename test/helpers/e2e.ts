@@ -7,6 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { freePort, startAzurite, type AzuriteHandle } from './azurite.js';
+import { buildDependencies, type Dependencies } from '../../src/compose.js';
+import { loadConfig } from '../../src/config.js';
+import { registerCycleJobs } from '../../src/cycle-jobs.js';
+import { JobRunner } from '../../src/jobs/job-runner.js';
+import { createLogger } from '../../src/log.js';
+import { createServer, listen, type RunningServer } from '../../src/server.js';
+import { TableLeaseStore } from '../../src/storage/lease-store.js';
 
 const require = createRequire(import.meta.url);
 
@@ -65,8 +72,8 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the bot with tsx, auth disabled on loopback, against `azurite`, with its own table prefix and key. */
-export async function startBotProcess(azurite: AzuriteHandle, logName: string): Promise<BotProcess> {
+/** What a local run of the bot is given (auth disabled on loopback, its own table prefix and key), and its log file. */
+async function botSetting(azurite: AzuriteHandle, logName: string) {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -82,7 +89,12 @@ export async function startBotProcess(azurite: AzuriteHandle, logName: string): 
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const log = createWriteStream(path.join(RESULTS_DIR, `${logName}.log`), { flags: 'w' });
-  const url = `http://127.0.0.1:${port}`;
+  return { env, port, url: `http://127.0.0.1:${port}`, log };
+}
+
+/** Starts the bot with tsx, auth disabled on loopback, against `azurite`, with its own table prefix and key. */
+export async function startBotProcess(azurite: AzuriteHandle, logName: string): Promise<BotProcess> {
+  const { env, url, log } = await botSetting(azurite, logName);
   let child: ChildProcess;
   const start = async () => {
     child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'src/index.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -100,6 +112,52 @@ export async function startBotProcess(azurite: AzuriteHandle, logName: string): 
     },
     async stop() {
       await stopChild(child, 'SIGTERM');
+      log.end();
+    },
+  };
+}
+
+/** The bot in this process on a clock the test moves, so a review date three months away can come in seconds. */
+export interface ClockedBot extends BotProcess {
+  readonly deps: Dependencies;
+}
+
+/**
+ * Builds the bot as src/index.ts does (the same composition root, server and case-over-time jobs), but in
+ * the test's process with `clock` as the time its services and job runner read, the jobs checked every
+ * half second. Nothing in production can move the clock: the seam is buildDependencies's test option.
+ */
+export async function startClockedBot(azurite: AzuriteHandle, logName: string, clock: () => Date): Promise<ClockedBot> {
+  const { env, port, url, log } = await botSetting(azurite, logName);
+  const config = loadConfig(env);
+  let deps!: Dependencies;
+  let running!: RunningServer;
+  let jobs!: JobRunner;
+  const start = async () => {
+    const logger = createLogger(config.logLevel, log);
+    deps = await buildDependencies(config, logger, { now: clock });
+    running = await listen(createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes }), config.host, port);
+    jobs = new JobRunner({ store: new TableLeaseStore(deps.tables), holder: `e2e:${process.pid}`, logger, leaseMs: config.jobs.leaseMs, now: () => clock().getTime() });
+    registerCycleJobs(jobs, { reminders: deps.reminders, handOvers: deps.handOvers, personal: deps.personal, config: config.cycle }, logger, config.jobs);
+    jobs.start(500);
+  };
+  const stop = async () => {
+    await jobs.stop();
+    await running.close();
+  };
+  await start();
+  return {
+    url,
+    endpoint: `${url}/api/messages`,
+    get deps() {
+      return deps;
+    },
+    async restart() {
+      await stop();
+      await start();
+    },
+    async stop() {
+      await stop();
       log.end();
     },
   };
@@ -135,9 +193,17 @@ export const OUTSIDER: PlaygroundUser = {
   givenName: 'Isaiah',
   surname: 'Langer',
 };
-/** The Playground insists on at least five other users; these colleagues fill the team. */
+/** A fellow practitioner a case can be handed over to. */
+export const COLLEAGUE: PlaygroundUser = {
+  id: 'user-id-colleague-1',
+  name: 'Adele Vance',
+  aadObjectId: '9d3c5c4b-4f40-4091-8dae-3f4a5b6c7d84',
+  givenName: 'Adele',
+  surname: 'Vance',
+};
+/** The Playground insists on at least five other users; these colleagues fill the team (`me` is left out of them). */
 const COLLEAGUES: readonly PlaygroundUser[] = [
-  { id: 'user-id-colleague-1', name: 'Adele Vance', aadObjectId: '9d3c5c4b-4f40-4091-8dae-3f4a5b6c7d84', givenName: 'Adele', surname: 'Vance' },
+  COLLEAGUE,
   { id: 'user-id-colleague-2', name: 'Patti Fernandez', aadObjectId: 'ae4d6d5c-5051-41a2-9ebf-4a5b6c7d8e95', givenName: 'Patti', surname: 'Fernandez' },
   { id: 'user-id-colleague-3', name: 'Lynne Robbins', aadObjectId: 'bf5e7e6d-6162-42b3-afc0-5b6c7d8e9fa6', givenName: 'Lynne', surname: 'Robbins' },
   { id: 'user-id-colleague-4', name: 'Diego Siciliani', aadObjectId: 'c06f8f7e-7273-43c4-b0d1-6c7d8e9fa0b7', givenName: 'Diego', surname: 'Siciliani' },
@@ -171,7 +237,7 @@ bot:
 currentUser:
   ${userYaml(me, '  ')}
 users:
-${[...others, ...COLLEAGUES].map((u) => `  - ${userYaml(u, '    ')}`).join('\n')}
+${[...others, ...COLLEAGUES.filter((u) => u.id !== me.id)].map((u) => `  - ${userYaml(u, '    ')}`).join('\n')}
 personalChat:
   id: personal-chat-${me.id}
 groupChat:
@@ -372,6 +438,12 @@ export class ChatDriver {
     return card;
   }
 
+  /** Picks an option in a compact choice set (the Playground renders it as a combobox). */
+  async choose(card: Locator, label: string, option: string): Promise<void> {
+    await card.getByRole('combobox', { name: label, exact: true }).click();
+    await this.page.getByRole('option', { name: option, exact: true }).click();
+  }
+
   /** Presses a card button by its title. */
   async press(card: Locator, title: string | RegExp): Promise<void> {
     await this.page.bringToFront();
@@ -392,21 +464,63 @@ export class ChatDriver {
   }
 }
 
+/** A whole assessment as a practitioner fills it in: the case, then each C's judgements, then C10. */
+export interface AssessmentPlan {
+  readonly caseRef: string;
+  readonly ageBand: string;
+  /** Risk of harm and resilience for C1 to C9, in order. */
+  readonly ratings: readonly (readonly [risk: string, resilience: string])[];
+  /** An offline factor ticked on C10, and the analysis of how the risks combine. */
+  readonly offlineFactor: string;
+  readonly analysis: string;
+}
+
+/**
+ * From "start" to "Assessment complete" through the cards: C n gets "Strength n", "Vulnerability n" and
+ * "Their view n" typed with its two judgements. Returns the completed card.
+ */
+export async function completeAssessment(chat: ChatDriver, plan: AssessmentPlan): Promise<Locator> {
+  await chat.say('start');
+  await chat.press(await chat.card('New 10 Cs assessment: before you start'), 'I understand, continue');
+  const setup = await chat.card('About this assessment');
+  await setup.getByLabel('Case reference').fill(plan.caseRef);
+  await chat.choose(setup, "Young person's age", plan.ageBand);
+  await setup.getByText('Young person', { exact: true }).click();
+  await chat.press(setup, 'Save & next');
+  for (const [i, [risk, resilience]] of plan.ratings.entries()) {
+    const card = await chat.card(`C ${i + 1} of 10`);
+    await card.getByLabel('Strengths and protective factors').fill(`Strength ${i + 1}`);
+    await card.getByLabel('Vulnerabilities and risks').fill(`Vulnerability ${i + 1}`);
+    await chat.choose(card, 'Risk of harm', risk);
+    await chat.choose(card, 'Resilience', resilience);
+    await card.getByLabel("The young person's own view").fill(`Their view ${i + 1}`);
+    await chat.press(card, 'Save & next');
+  }
+  const c10 = await chat.card('C 10 of 10');
+  await c10.getByText(plan.offlineFactor, { exact: true }).click();
+  await c10.getByLabel('Your analysis: how do the risks combine?').fill(plan.analysis);
+  await chat.press(c10, 'Save & review');
+  await chat.press(await chat.card('Review your assessment'), 'Complete');
+  return chat.card('Assessment complete');
+}
+
 /** Azurite, the bot and one Playground per user, torn down in reverse order. */
-export interface Stack {
+export interface Stack<B extends BotProcess = BotProcess> {
   readonly azurite: AzuriteHandle;
-  readonly bot: BotProcess;
+  readonly bot: B;
   readonly playgrounds: Map<string, Playground>;
   stop(): Promise<void>;
 }
 
-/** Starts Azurite and the bot; Playgrounds are added by the test as it needs them. */
-export async function startStack(name: string): Promise<Stack> {
+/** Starts Azurite and the bot (its own process, or in this one on `clock`); Playgrounds are added by the test as it needs them. */
+export async function startStack(name: string): Promise<Stack<BotProcess>>;
+export async function startStack(name: string, clock: () => Date): Promise<Stack<ClockedBot>>;
+export async function startStack(name: string, clock?: () => Date): Promise<Stack<BotProcess>> {
   const azurite = await startAzurite();
   const playgrounds = new Map<string, Playground>();
   let bot: BotProcess;
   try {
-    bot = await startBotProcess(azurite, `${name}-bot`);
+    bot = clock ? await startClockedBot(azurite, `${name}-bot`, clock) : await startBotProcess(azurite, `${name}-bot`);
   } catch (error) {
     await azurite.stop();
     throw error;

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, instantOf, nextWorkingTime } from '../../src/tencs/cycle/working-time.js';
+import {
+  COLLEAGUE,
+  ChatDriver,
+  MANAGER,
+  PRACTITIONER,
+  RESULTS_DIR,
+  completeAssessment,
+  launchBrowser,
+  startPlayground,
+  startStack,
+  type ClockedBot,
+  type Stack,
+} from '../helpers/e2e.js';
+
+// Issue 16 as a new practitioner meets it in the Agents Playground: complete an assessment; three months
+// on (the clock moved) the review reminder arrives in their personal chat; they reassess from it with two
+// changes, see the comparison name both, and hand the case to a colleague signed in to her own Teams
+// client (a second Playground against the same bot), who accepts and finds it in her list.
+//
+// The bot runs in this process on a clock the test moves (startClockedBot); its reminder job ticks every
+// half second on that clock, as index.ts runs it every JOB_TICK_MS. The Playground has no people picker,
+// so the hand-over card's typed fallback is used: the colleague's Microsoft Entra object id. The
+// Playground keeps the 1:1 chat a bot creates for someone else but posts nothing in it, and a second
+// Playground is a separate client, so the colleague opens tencs once first (as the card asks), which
+// gives tencs her personal chat to send the offer to.
+describe('the case over time in the Agents Playground', () => {
+  const DAY = 86_400_000;
+  let offset = 0;
+  const clock = () => new Date(Date.now() + offset);
+  let stack: Stack<ClockedBot>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let practitioner: ChatDriver;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack('case-over-time', clock);
+    stack.playgrounds.set('practitioner', await startPlayground(stack.bot.endpoint, PRACTITIONER, [MANAGER], 'case-over-time-playground-practitioner'));
+    browser = await launchBrowser();
+    practitioner = new ChatDriver(await browser.context.newPage(), 'case-over-time-practitioner');
+    await practitioner.open((stack.playgrounds.get('practitioner') as { url: string }).url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  const shoot = async (chat: ChatDriver, card: Locator, name: string) => {
+    const shot = await chat.shoot(card, name);
+    problems.push(...shot.problems.map((p) => `${name}: ${p}`));
+  };
+
+  /** Moves the clock to `at`, then waits until the reminder job has run on it (one more "job.completed" in the bot's log). */
+  const moveClockTo = async (at: Date) => {
+    const log = path.join(RESULTS_DIR, 'case-over-time-bot.log');
+    const runs = () => readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"event":"job.completed"') && l.includes('"job":"reminders"')).length;
+    const before = runs();
+    offset = at.getTime() - Date.now();
+    await expect.poll(runs, { timeout: 30_000 }).toBeGreaterThan(before);
+  };
+
+  const CASE_REF = 'CR-16180';
+
+  it('when a practitioner completes, is reminded on the review date, reassesses with two changes, compares and hands the case over, then the colleague who accepts owns it and the practitioner no longer sees it', async () => {
+    const p = practitioner;
+    // 1. The first assessment. C1: risk high; C4: resilience low.
+    const done = await completeAssessment(p, {
+      caseRef: CASE_REF,
+      ageBand: '14 to 15',
+      ratings: [
+        ['High', 'Low'],
+        ['Medium', 'Some'],
+        ['Low', 'Some'],
+        ['Medium', 'Low'],
+        ['Low', 'Strong'],
+        ['Medium', 'Some'],
+        ['Low', 'Some'],
+        ['None evident', 'Strong'],
+        ['Low', 'Strong'],
+      ],
+      offlineFactor: 'Domestic abuse',
+      analysis: 'Contact and conduct risks add to each other.',
+    });
+    await shoot(p, done, 'completed');
+    const reviewOn = await done.getByLabel('Review date').inputValue();
+    expect(reviewOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const firstDay = clock().toISOString().slice(0, 10);
+    expect(reviewOn > addDays(firstDay, 80)).toBe(true);
+    // A first assessment has nothing to compare with.
+    await expect(done.getByRole('button', { name: 'Compare over time' }).count()).resolves.toBe(0);
+
+    // 2. The day before the review date the reminder job runs and sends nothing; on the day, the reminder comes.
+    const reviewMorning = nextWorkingTime(instantOf(reviewOn, 10 * 60, 'Europe/London'));
+    await moveClockTo(new Date(reviewMorning.getTime() - DAY));
+    await expect(p.page.getByText('Review date reached').count()).resolves.toBe(0);
+    await moveClockTo(reviewMorning);
+    const reminder = await p.card('Review date reached');
+    await shoot(p, reminder, 'reminder');
+    const reminderText = await reminder.innerText();
+    expect(reminderText).toContain(`The review date for case ${CASE_REF} was`);
+    expect(reminderText).toContain('reassess to see what has changed since');
+    for (const title of ['Reassess', 'Snooze to next working day', 'Snooze for a week', 'Turn off reminders'])
+      await expect(reminder.getByRole('button', { name: title, exact: true }).isVisible(), title).resolves.toBe(true);
+
+    // 3. Reassess from the reminder: every C opens with the last answers, marked until confirmed. Two changes.
+    await p.press(reminder, 'Reassess');
+    await p.press(await p.card(/before you start/), 'I understand, continue');
+    const setup = await p.card('About this assessment');
+    await expect(setup.getByLabel('Case reference').inputValue()).resolves.toBe(CASE_REF);
+    await p.press(setup, 'Save & next');
+    for (let n = 1; n <= 9; n++) {
+      const card = await p.card(`C ${n} of 10`);
+      const text = await card.innerText();
+      expect(text, `C${n}`).toMatch(/From the assessment of \d{1,2} [A-Z][a-z]+ \d{4}: confirm or change/);
+      await expect(card.getByLabel('Strengths and protective factors').inputValue()).resolves.toBe(`Strength ${n}`);
+      if (n === 1) await p.choose(card, 'Risk of harm', 'Low');
+      if (n === 4) await p.choose(card, 'Resilience', 'Strong');
+      if (n === 1) await shoot(p, card, 'reassess-c1');
+      await p.press(card, 'Save & next');
+    }
+    await p.press(await p.card('C 10 of 10'), 'Save & review');
+    await p.press(await p.card('Review your assessment'), 'Complete');
+    const second = await p.card('Assessment complete');
+
+    // 4. The comparison names the two changes in words, and only those.
+    await p.press(second, 'Compare over time');
+    const compare = await p.card('The case over time');
+    await shoot(p, compare, 'compare');
+    const compared = await compare.innerText();
+    expect(compared).toMatch(/The 2 most recent assessments, oldest first: /);
+    expect(compared).toMatch(/C1 [^\n]+\n[\s\S]*?Since the last assessment: risk lower; resilience the same/);
+    expect(compared).toMatch(/C4 [^\n]+\n[\s\S]*?Since the last assessment: risk the same; resilience higher/);
+    expect(compared.match(/\b(higher|lower)\b/g)).toHaveLength(2);
+
+    // 5. The colleague opens tencs in her own Teams client first, so tencs has her personal chat.
+    stack.playgrounds.set('colleague', await startPlayground(stack.bot.endpoint, COLLEAGUE, [PRACTITIONER, MANAGER], 'case-over-time-playground-colleague'));
+    const colleague = new ChatDriver(await browser.context.newPage(), 'case-over-time-colleague');
+    await colleague.open((stack.playgrounds.get('colleague') as { url: string }).url);
+    await colleague.card('tencs: the 10 Cs online risk and resilience assessment');
+
+    // 6. Hand over (the comparison took the completed card's place, so typed): no names appear in the
+    // Playground's picker, so the practitioner types the colleague's object id in the box beneath it.
+    await p.say(`hand over ${CASE_REF}`);
+    const choose = await p.card('Hand over a case to a colleague');
+    await shoot(p, choose, 'hand-over-choose');
+    expect(await choose.innerText()).toContain(`${CASE_REF}`);
+    await choose.getByLabel(/Microsoft Entra object id/).fill(COLLEAGUE.aadObjectId);
+    await p.press(choose, 'Offer to colleague');
+    const sent = await p.card('Hand-over offered');
+    await shoot(p, sent, 'hand-over-sent');
+    expect(await sent.innerText()).toContain(CASE_REF);
+
+    // 7. The offer is in the colleague's personal chat; she accepts and finds the case in her list.
+    const offer = await colleague.card('A colleague is handing an assessment to you');
+    await shoot(colleague, offer, 'hand-over-offer');
+    expect(await offer.innerText()).toContain(CASE_REF);
+    await colleague.press(offer, 'Accept');
+    const accepted = await colleague.card('The case is yours now');
+    expect(await accepted.innerText()).toContain(`The 2 assessments of case ${CASE_REF} moved to you`);
+    await colleague.say('my assessments');
+    const hers = await colleague.card('Your assessments');
+    await shoot(colleague, hers, 'colleague-list');
+    expect((await hers.innerText()).split(CASE_REF)).toHaveLength(3);
+
+    // 8. The practitioner no longer sees it.
+    await p.say('my assessments');
+    const mine = await p.card(/Your assessments/);
+    const mineText = await mine.innerText();
+    expect(mineText).not.toContain(CASE_REF);
+    expect(mineText).toContain('You have no assessments yet');
+    expect(problems).toEqual([]);
+  });
+});

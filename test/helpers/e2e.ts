@@ -137,7 +137,13 @@ export async function startClockedBot(azurite: AzuriteHandle, logName: string, c
     const logger = createLogger(config.logLevel, log);
     deps = await buildDependencies(config, logger, { now: clock });
     running = await listen(createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes }), config.host, port);
-    jobs = new JobRunner({ store: new TableLeaseStore(deps.tables), holder: `e2e:${process.pid}`, logger, leaseMs: config.jobs.leaseMs, now: () => clock().getTime() });
+    jobs = new JobRunner({
+      store: new TableLeaseStore(deps.tables),
+      holder: `e2e:${process.pid}`,
+      logger,
+      leaseMs: config.jobs.leaseMs,
+      now: () => clock().getTime(),
+    });
     registerCycleJobs(jobs, { reminders: deps.reminders, handOvers: deps.handOvers, personal: deps.personal, config: config.cycle }, logger, config.jobs);
     jobs.start(500);
   };
@@ -403,6 +409,15 @@ export class ChatDriver {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Types a message and returns the card that comes back (the first new card after it). */
+  async ask(text: string): Promise<Locator> {
+    const before = await this.cards().count();
+    await this.say(text);
+    const reply = this.cards().nth(before);
+    await reply.waitFor();
+    return reply;
+  }
+
   /** Starts a new post in the open channel that @mentions the bot, as Teams requires for a bot to hear it. */
   async post(text: string, botName = 'tencs'): Promise<void> {
     await this.page.bringToFront();
@@ -513,9 +528,9 @@ export interface Stack<B extends BotProcess = BotProcess> {
 }
 
 /** Starts Azurite and the bot (its own process, or in this one on `clock`); Playgrounds are added by the test as it needs them. */
-export async function startStack(name: string): Promise<Stack<BotProcess>>;
+export async function startStack(name: string): Promise<Stack>;
 export async function startStack(name: string, clock: () => Date): Promise<Stack<ClockedBot>>;
-export async function startStack(name: string, clock?: () => Date): Promise<Stack<BotProcess>> {
+export async function startStack(name: string, clock?: () => Date): Promise<Stack> {
   const azurite = await startAzurite();
   const playgrounds = new Map<string, Playground>();
   let bot: BotProcess;

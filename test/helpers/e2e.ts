@@ -137,6 +137,7 @@ export async function startClockedBot(azurite: AzuriteHandle, logName: string, c
     const logger = createLogger(config.logLevel, log);
     deps = await buildDependencies(config, logger, { now: clock });
     running = await listen(createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes }), config.host, port);
+    logger.info({ event: 'server.listening', url: running.url, auth: 'off', host: config.botHost, clock: 'test' }, 'tencs listening (in the test process)');
     jobs = new JobRunner({
       store: new TableLeaseStore(deps.tables),
       holder: `e2e:${process.pid}`,

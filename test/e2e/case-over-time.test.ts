@@ -1,21 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, instantOf, nextWorkingTime } from '../../src/tencs/cycle/working-time.js';
-import {
-  COLLEAGUE,
-  ChatDriver,
-  MANAGER,
-  PRACTITIONER,
-  RESULTS_DIR,
-  completeAssessment,
-  launchBrowser,
-  startPlayground,
-  startStack,
-  type ClockedBot,
-  type Stack,
-} from '../helpers/e2e.js';
+import { COLLEAGUE, ChatDriver, MANAGER, PRACTITIONER, RESULTS_DIR, completeAssessment, startStack, type ClockedBot, type Stack } from '../helpers/e2e.js';
 
 // Issue 16 as a new practitioner meets it in the Agents Playground: complete an assessment; three months
 // on (the clock moved) the review reminder arrives in their personal chat; they reassess from it with two
@@ -33,27 +20,16 @@ describe('the case over time in the Agents Playground', () => {
   let offset = 0;
   const clock = () => new Date(Date.now() + offset);
   let stack: Stack<ClockedBot>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let practitioner: ChatDriver;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack('case-over-time', clock);
-    stack.playgrounds.set('practitioner', await startPlayground(stack.bot.endpoint, PRACTITIONER, [MANAGER], 'case-over-time-playground-practitioner'));
-    browser = await launchBrowser();
-    practitioner = new ChatDriver(await browser.context.newPage(), 'case-over-time-practitioner');
-    await practitioner.open((stack.playgrounds.get('practitioner') as { url: string }).url);
+    practitioner = await stack.open('practitioner', PRACTITIONER, [MANAGER]);
   });
 
   afterAll(async () => {
-    await browser?.close();
     await stack?.stop();
   });
-
-  const shoot = async (chat: ChatDriver, card: Locator, name: string) => {
-    const shot = await chat.shoot(card, name);
-    problems.push(...shot.problems.map((p) => `${name}: ${p}`));
-  };
 
   /** Moves the clock to `at`, then waits until the reminder job has run on it (one more "job.completed" in the bot's log). */
   const moveClockTo = async (at: Date) => {
@@ -90,7 +66,7 @@ describe('the case over time in the Agents Playground', () => {
       offlineFactor: 'Domestic abuse',
       analysis: 'Contact and conduct risks add to each other.',
     });
-    await shoot(p, done, 'completed');
+    await p.shoot(done, 'completed');
     // The review date as the card says it, e.g. "Review date: 3 March 2027." (the default, about three months on).
     const said = /Review date: (\d{1,2}) ([A-Z][a-z]+) (\d{4})\./.exec(await done.innerText());
     expect(said).not.toBeNull();
@@ -108,7 +84,7 @@ describe('the case over time in the Agents Playground', () => {
     await expect(p.page.getByText('Review date reached').count()).resolves.toBe(0);
     await moveClockTo(reviewMorning);
     const reminder = await p.card('Review date reached');
-    await shoot(p, reminder, 'reminder');
+    await p.shoot(reminder, 'reminder');
     const reminderText = await reminder.innerText();
     expect(reminderText).toContain(`The review date for case ${CASE_REF} was`);
     expect(reminderText).toContain('reassess to see what has changed since');
@@ -128,7 +104,7 @@ describe('the case over time in the Agents Playground', () => {
       await expect(card.getByLabel('Strengths and protective factors').inputValue()).resolves.toBe(`Strength ${n}`);
       if (n === 1) await p.choose(card, 'Risk of harm', 'Low');
       if (n === 4) await p.choose(card, 'Resilience', 'Strong');
-      if (n === 1) await shoot(p, card, 'reassess-c1');
+      if (n === 1) await p.shoot(card, 'reassess-c1');
       await p.press(card, 'Save & next');
     }
     await p.press(await p.card('C 10 of 10'), 'Save & review');
@@ -138,7 +114,7 @@ describe('the case over time in the Agents Playground', () => {
     // 4. The comparison names the two changes in words, and only those.
     await p.press(second, 'Compare over time');
     const compare = await p.card('The case over time');
-    await shoot(p, compare, 'compare');
+    await p.shoot(compare, 'compare');
     const compared = await compare.innerText();
     expect(compared).toMatch(/The 2 most recent assessments, oldest first: /);
     expect(compared).toMatch(/C1 [^\n]+\n[\s\S]*?Since the last assessment: risk lower; resilience the same/);
@@ -146,9 +122,7 @@ describe('the case over time in the Agents Playground', () => {
     expect(compared.match(/\b(higher|lower)\b/g)).toHaveLength(2);
 
     // 5. The colleague opens tencs in her own Teams client first, so tencs has her personal chat.
-    stack.playgrounds.set('colleague', await startPlayground(stack.bot.endpoint, COLLEAGUE, [PRACTITIONER, MANAGER], 'case-over-time-playground-colleague'));
-    const colleague = new ChatDriver(await browser.context.newPage(), 'case-over-time-colleague');
-    await colleague.open((stack.playgrounds.get('colleague') as { url: string }).url);
+    const colleague = await stack.open('colleague', COLLEAGUE, [PRACTITIONER, MANAGER]);
     await colleague.card('tencs: the 10 Cs online risk and resilience assessment');
 
     // 6. Hand over (the comparison took the completed card's place, so typed). The Playground shows the people
@@ -157,7 +131,7 @@ describe('the case over time in the Agents Playground', () => {
     // kindly, and the practitioner types the id in the box beneath the picker.
     await p.say(`hand over ${CASE_REF}`);
     let choose = await p.card('Hand over a case to a colleague');
-    await shoot(p, choose, 'hand-over-choose');
+    await p.shoot(choose, 'hand-over-choose');
     expect(await choose.innerText()).toContain(`${CASE_REF}: 2 assessments`);
     await choose.getByRole('combobox', { name: 'People Picker' }).click();
     await p.page.keyboard.type('Adele');
@@ -173,18 +147,18 @@ describe('the case over time in the Agents Playground', () => {
     await choose.getByLabel(/Microsoft Entra object id/).fill(COLLEAGUE.aadObjectId);
     await p.press(choose, 'Offer to colleague');
     const sent = await p.card('Hand-over offered');
-    await shoot(p, sent, 'hand-over-sent');
+    await p.shoot(sent, 'hand-over-sent');
     expect(await sent.innerText()).toContain(CASE_REF);
 
     // 7. The offer is in the colleague's personal chat; she accepts and finds the case in her list.
     const offer = await colleague.card('A colleague is handing an assessment to you');
-    await shoot(colleague, offer, 'hand-over-offer');
+    await colleague.shoot(offer, 'hand-over-offer');
     expect(await offer.innerText()).toContain(CASE_REF);
     await colleague.press(offer, 'Accept');
     const accepted = await colleague.card('The case is yours now');
     expect(await accepted.innerText()).toContain(`The 2 assessments of case ${CASE_REF} moved to you`);
     const hers = await colleague.ask('my assessments');
-    await shoot(colleague, hers, 'colleague-list');
+    await colleague.shoot(hers, 'colleague-list');
     expect(await hers.innerText()).toContain('Your assessments');
     expect((await hers.innerText()).split(CASE_REF)).toHaveLength(3);
 
@@ -197,6 +171,6 @@ describe('the case over time in the Agents Playground', () => {
     // Her acceptance closed the offer: the practitioner's "Take back" on it changes nothing.
     await p.press(sent, 'Take back');
     expect(await (await p.card('Nothing was changed')).innerText()).toContain('This hand-over was already accepted.');
-    expect(problems).toEqual([]);
+    expect([...p.problems, ...colleague.problems]).toEqual([]);
   });
 });

@@ -2,28 +2,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatDriver, MANAGER, PRACTITIONER, RESULTS_DIR, completeAssessment, launchBrowser, startPlayground, startStack, type Stack } from '../helpers/e2e.js';
+import { ChatDriver, MANAGER, PRACTITIONER, RESULTS_DIR, completeAssessment, startStack, type Stack } from '../helpers/e2e.js';
 
 // Issue 4 as people meet it: a practitioner completes an assessment and shares it with their team; a manager,
 // signed in to their own Teams client (a second Playground for the same tenant and team), sees the post in the
 // team channel, acknowledges it and adds a supervision note, and the card updates in place.
 describe('sharing to the team channel in the Agents Playground', () => {
   let stack: Stack;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let practitioner: ChatDriver;
   let manager: ChatDriver;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack('share');
-    stack.playgrounds.set('practitioner', await startPlayground(stack.bot.endpoint, PRACTITIONER, [MANAGER], 'share-playground-practitioner'));
-    browser = await launchBrowser();
-    practitioner = new ChatDriver(await browser.context.newPage(), 'share-practitioner');
-    await practitioner.open((stack.playgrounds.get('practitioner') as { url: string }).url);
+    practitioner = await stack.open('practitioner', PRACTITIONER, [MANAGER]);
     // The manager's client installs tencs in the same team last, so posts to the team reach the manager's client.
-    stack.playgrounds.set('manager', await startPlayground(stack.bot.endpoint, MANAGER, [PRACTITIONER], 'share-playground-manager'));
-    manager = new ChatDriver(await browser.context.newPage(), 'share-manager');
-    await manager.open((stack.playgrounds.get('manager') as { url: string }).url);
+    manager = await stack.open('manager', MANAGER, [PRACTITIONER]);
     // Teams tells a bot it is in a team when the team's channel is first opened; the bot remembers the team then.
     await manager.openConversation('Supervision');
     const deadline = Date.now() + 60_000;
@@ -34,14 +27,8 @@ describe('sharing to the team channel in the Agents Playground', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
     await stack?.stop();
   });
-
-  const shoot = async (chat: ChatDriver, card: Locator, name: string) => {
-    const shot = await chat.shoot(card, name);
-    problems.push(...shot.problems.map((p) => `${name}: ${p}`));
-  };
 
   /** Ticks a supervisor among the team members the share card lists (the Playground has no typeahead people picker). */
   const pickSupervisor = async (card: Locator, name: string) => {
@@ -70,18 +57,18 @@ describe('sharing to the team channel in the Agents Playground', () => {
 
     await p.press(done, 'Summary and map');
     const summary = await p.card('Risk and resilience map');
-    await shoot(p, summary, 'summary-preview');
+    await p.shoot(summary, 'summary-preview');
     expect(await summary.innerText()).toMatch(/Risk of harm[\s\S]*Resilience[\s\S]*High[\s\S]*Low/);
 
     await p.press(summary, 'Share with my team');
     const chooseTeam = await p.card('Share with my team');
-    await shoot(p, chooseTeam, 'share-choose');
+    await p.shoot(chooseTeam, 'share-choose');
     await chooseTeam.getByText('Safeguarding Team', { exact: true }).click();
     // The Playground has no typeahead people picker: the team's members are offered as plain choices too.
     await pickSupervisor(chooseTeam, 'Megan Bowen');
     await p.press(chooseTeam, 'Post to the team');
     const result = await p.card('Shared with your team');
-    await shoot(p, result, 'share-result');
+    await p.shoot(result, 'share-result');
 
     const m = manager;
     await m.openConversation('Supervision');
@@ -97,6 +84,6 @@ describe('sharing to the team channel in the Agents Playground', () => {
     // "User specific view is not supported yet"), so the short card and its "Show the summary" button, which
     // the bot tests drive through the loopback connector (test/bot/share-need-to-know.test.ts), cannot be
     // pressed here; in Teams the card shows under this message.
-    expect(problems).toEqual([]);
+    expect([...practitioner.problems, ...manager.problems]).toEqual([]);
   });
 });

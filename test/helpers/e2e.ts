@@ -292,6 +292,8 @@ export async function cardProblems(card: Locator): Promise<string[]> {
 /** Drives one Playground page the way a person would: type, read the latest card, fill it, press its buttons. */
 export class ChatDriver {
   private shots = 0;
+  /** What the readability check found on every card shot so far, each as "name: problem". */
+  readonly problems: string[] = [];
 
   constructor(
     readonly page: Page,
@@ -379,7 +381,7 @@ export class ChatDriver {
     await card.getByRole('button', { name: title }).first().click();
   }
 
-  /** Saves a screenshot of `card` under test-results/e2e and returns its path and what looks wrong with it. */
+  /** Saves a screenshot of `card` under test-results/e2e and returns its path and what looks wrong with it (also kept in `problems`). */
   async shoot(card: Locator, name: string): Promise<{ file: string; problems: string[] }> {
     this.shots += 1;
     const file = path.join(RESULTS_DIR, `${this.shotPrefix}-${String(this.shots).padStart(2, '0')}-${name}.png`);
@@ -389,7 +391,9 @@ export class ChatDriver {
     if (viewport && height + 600 > viewport.height) await this.page.setViewportSize({ width: viewport.width, height: Math.ceil(height + 800) });
     await card.scrollIntoViewIfNeeded();
     await card.screenshot({ path: file });
-    return { file, problems: await cardProblems(card) };
+    const problems = await cardProblems(card);
+    this.problems.push(...problems.map((p) => `${name}: ${p}`));
+    return { file, problems };
   }
 }
 
@@ -438,10 +442,15 @@ export interface Stack<B extends BotProcess = BotProcess> {
   readonly azurite: AzuriteHandle;
   readonly bot: B;
   readonly playgrounds: Map<string, Playground>;
+  /**
+   * Starts a Playground signed in as `me` (`others` first among its mock users), opens it in a new page
+   * of the stack's headless chromium, and returns the page's driver. Logs and shots are named by `key`.
+   */
+  open(key: string, me: PlaygroundUser, others: readonly PlaygroundUser[]): Promise<ChatDriver>;
   stop(): Promise<void>;
 }
 
-/** Starts Azurite and the bot (its own process, or in this one on `clock`); Playgrounds are added by the test as it needs them. */
+/** Starts Azurite and the bot (its own process, or in this one on `clock`); Playgrounds are opened by the test as it needs them. */
 export async function startStack(name: string): Promise<Stack>;
 export async function startStack(name: string, clock: () => Date): Promise<Stack<ClockedBot>>;
 export async function startStack(name: string, clock?: () => Date): Promise<Stack> {
@@ -454,11 +463,21 @@ export async function startStack(name: string, clock?: () => Date): Promise<Stac
     await azurite.stop();
     throw error;
   }
+  let browser: Promise<Awaited<ReturnType<typeof launchBrowser>>> | undefined;
   return {
     azurite,
     bot,
     playgrounds,
+    async open(key, me, others) {
+      const playground = await startPlayground(bot.endpoint, me, others, `${name}-playground-${key}`);
+      playgrounds.set(key, playground);
+      browser ??= launchBrowser();
+      const chat = new ChatDriver(await (await browser).context.newPage(), `${name}-${key}`);
+      await chat.open(playground.url);
+      return chat;
+    },
     async stop() {
+      if (browser) await (await browser).close();
       for (const p of playgrounds.values()) await p.stop();
       await bot.stop();
       await azurite.stop();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, instantOf, nextWorkingTime } from '../../src/tencs/cycle/working-time.js';
-import { COLLEAGUE, ChatDriver, MANAGER, PRACTITIONER, RESULTS_DIR, completeAssessment, startStack, type ClockedBot, type Stack } from '../helpers/e2e.js';
+import { COLLEAGUE, ChatDriver, MANAGER, PRACTITIONER, RESULTS_DIR, completeAssessment, startStack, type Stack } from '../helpers/e2e.js';
 
 // Issue 16 as a new practitioner meets it in the Agents Playground: complete an assessment; three months
 // on (the clock moved) the review reminder arrives in their personal chat; they reassess from it with two
@@ -19,7 +19,7 @@ describe('the case over time in the Agents Playground', () => {
   const DAY = 86_400_000;
   let offset = 0;
   const clock = () => new Date(Date.now() + offset);
-  let stack: Stack<ClockedBot>;
+  let stack: Stack;
   let practitioner: ChatDriver;
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { freePort, startAzurite, type AzuriteHandle } from './azurite.js';
 import { playgroundConfig, type PlaygroundUser } from '../../scripts/playground-config.js';
-import { buildDependencies, type Dependencies } from '../../src/compose.js';
+import { buildDependencies } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { registerCycleJobs } from '../../src/cycle-jobs.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
@@ -118,25 +118,20 @@ export async function startBotProcess(azurite: AzuriteHandle, logName: string): 
   };
 }
 
-/** The bot in this process on a clock the test moves, so a review date three months away can come in seconds. */
-export interface ClockedBot extends BotProcess {
-  readonly deps: Dependencies;
-}
-
 /**
- * Builds the bot as src/index.ts does (the same composition root, server and case-over-time jobs), but in
- * the test's process with `clock` as the time its services and job runner read, the jobs checked every
- * half second. Nothing in production can move the clock: the seam is buildDependencies's test option.
+ * The bot on a clock the test moves, so a review date three months away comes in seconds. Built as
+ * src/index.ts builds it (the same composition root, server and case-over-time jobs), but in the test's
+ * process with `clock` as the time its services and job runner read, the jobs checked every half second.
+ * Nothing in production can move the clock: the seam is buildDependencies's test option.
  */
-export async function startClockedBot(azurite: AzuriteHandle, logName: string, clock: () => Date): Promise<ClockedBot> {
+export async function startClockedBot(azurite: AzuriteHandle, logName: string, clock: () => Date): Promise<BotProcess> {
   const { env, port, url, log } = await botSetting(azurite, logName);
   const config = loadConfig(env);
-  let deps!: Dependencies;
   let running!: RunningServer;
   let jobs!: JobRunner;
   const start = async () => {
     const logger = createLogger(config.logLevel, log);
-    deps = await buildDependencies(config, logger, { now: clock });
+    const deps = await buildDependencies(config, logger, { now: clock });
     running = await listen(createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes }), config.host, port);
     logger.info({ event: 'server.listening', url: running.url, auth: 'off', host: config.botHost, clock: 'test' }, 'tencs listening (in the test process)');
     jobs = new JobRunner({
@@ -157,9 +152,6 @@ export async function startClockedBot(azurite: AzuriteHandle, logName: string, c
   return {
     url,
     endpoint: `${url}/api/messages`,
-    get deps() {
-      return deps;
-    },
     async restart() {
       await stop();
       await start();
@@ -438,9 +430,9 @@ export async function completeAssessment(chat: ChatDriver, plan: AssessmentPlan)
 }
 
 /** Azurite, the bot and one Playground per user, torn down in reverse order. */
-export interface Stack<B extends BotProcess = BotProcess> {
+export interface Stack {
   readonly azurite: AzuriteHandle;
-  readonly bot: B;
+  readonly bot: BotProcess;
   readonly playgrounds: Map<string, Playground>;
   /**
    * Starts a Playground signed in as `me` (`others` first among its mock users), opens it in a new page
@@ -451,8 +443,6 @@ export interface Stack<B extends BotProcess = BotProcess> {
 }
 
 /** Starts Azurite and the bot (its own process, or in this one on `clock`); Playgrounds are opened by the test as it needs them. */
-export async function startStack(name: string): Promise<Stack>;
-export async function startStack(name: string, clock: () => Date): Promise<Stack<ClockedBot>>;
 export async function startStack(name: string, clock?: () => Date): Promise<Stack> {
   const azurite = await startAzurite();
   const playgrounds = new Map<string, Playground>();

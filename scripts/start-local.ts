@@ -3,10 +3,11 @@
  * Ctrl-C stops all three; Azurite gets SIGINT so it flushes its data to disk first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { COLLEAGUE, MANAGER, PRACTITIONER, playgroundConfig, type PlaygroundUser } from './playground-config.js';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,13 +103,29 @@ run(
 await waitFor(`http://${HOST}:${PORT}/healthz`, 'The bot');
 
 const playgroundCli = path.join(path.dirname(require.resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
-run(
-  'Agents Playground',
-  [playgroundCli, '-e', `http://${HOST}:${PORT}/api/messages`, '-c', 'msteams', '-p', PLAYGROUND_PORT, '--disable-telemetry'],
-  { TEAMSAPPTESTER_BROWSER: 'none', TEAMSFX_TELEMETRY_DISABLED: 'true' },
-  'SIGTERM',
-);
-await waitFor(`http://127.0.0.1:${PLAYGROUND_PORT}/`, 'The Agents Playground');
+/** One Playground on `port`; with `me`, signed in as that user of tencs's mock tenant (else the Playground's own default). */
+const playground = async (name: string, port: string, me?: { user: PlaygroundUser; others: readonly PlaygroundUser[] }) => {
+  const env: NodeJS.ProcessEnv = { TEAMSAPPTESTER_BROWSER: 'none', TEAMSFX_TELEMETRY_DISABLED: 'true' };
+  if (me) {
+    const dir = path.join(root, '.localdata', 'playground', name);
+    mkdirSync(dir, { recursive: true });
+    env.M365_AGENTS_PLAYGROUND_CONFIG_PATH = path.join(dir, '.m365agentsplayground.yml');
+    writeFileSync(env.M365_AGENTS_PLAYGROUND_CONFIG_PATH, playgroundConfig(me.user, me.others));
+  }
+  run(name, [playgroundCli, '-e', `http://${HOST}:${PORT}/api/messages`, '-c', 'msteams', '-p', port, '--disable-telemetry'], env, 'SIGTERM');
+  await waitFor(`http://127.0.0.1:${port}/`, name);
+};
+// A second Playground, signed in as a colleague in the same mock tenant, to try the hand-over of a case.
+const COLLEAGUE_PORT = process.env.PLAYGROUND_COLLEAGUE_PORT;
+if (COLLEAGUE_PORT) {
+  await playground('Agents Playground', PLAYGROUND_PORT, { user: PRACTITIONER, others: [MANAGER] });
+  await playground('Agents Playground (colleague)', COLLEAGUE_PORT, { user: COLLEAGUE, others: [PRACTITIONER, MANAGER] });
+} else {
+  await playground('Agents Playground', PLAYGROUND_PORT);
+}
+const colleagueLine = COLLEAGUE_PORT
+  ? `  A colleague's Agents Playground (${COLLEAGUE.name}, Entra object id ${COLLEAGUE.aadObjectId}): http://localhost:${COLLEAGUE_PORT}\n`
+  : '';
 process.stdout.write(
-  `\n  tencs is running.\n  Open the Agents Playground: http://localhost:${PLAYGROUND_PORT}\n  Bot endpoint: http://${HOST}:${PORT}/api/messages (auth OFF, local only)\n  Table Storage: Azurite on 127.0.0.1:${TABLE_PORT}, data in ${path.relative(root, dataDir) || dataDir}\n  Press Ctrl-C to stop all three.\n\n`,
+  `\n  tencs is running.\n  Open the Agents Playground: http://localhost:${PLAYGROUND_PORT}\n${colleagueLine}  Bot endpoint: http://${HOST}:${PORT}/api/messages (auth OFF, local only)\n  Table Storage: Azurite on 127.0.0.1:${TABLE_PORT}, data in ${path.relative(root, dataDir) || dataDir}\n  Press Ctrl-C to stop them all.\n\n`,
 );

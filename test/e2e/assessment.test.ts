@@ -1,45 +1,29 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatDriver, MANAGER, PRACTITIONER, launchBrowser, startPlayground, startStack, type Stack } from '../helpers/e2e.js';
+import { ChatDriver, MANAGER, PRACTITIONER, startStack, type Stack } from '../helpers/e2e.js';
 
 // The guided assessment as a new practitioner meets it in the Agents Playground, including a restart of the bot.
 describe('the guided assessment in the Agents Playground', () => {
   let stack: Stack;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let chat: ChatDriver;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack('assessment');
-    stack.playgrounds.set('practitioner', await startPlayground(stack.bot.endpoint, PRACTITIONER, [MANAGER], 'assessment-playground'));
-    browser = await launchBrowser();
-    chat = new ChatDriver(await browser.context.newPage(), 'assessment');
-    await chat.open((stack.playgrounds.get('practitioner') as { url: string }).url);
+    chat = await stack.open('practitioner', PRACTITIONER, [MANAGER]);
   });
 
   afterAll(async () => {
-    await browser?.close();
     await stack?.stop();
   });
 
-  const shoot = async (card: Locator, name: string) => {
-    const shot = await chat.shoot(card, name);
-    problems.push(...shot.problems.map((p) => `${name}: ${p}`));
-  };
-
-  /** Picks an option in a compact choice set (the Playground renders it as a combobox). */
-  const choose = async (card: Locator, label: string, option: string) => {
-    await card.getByRole('combobox', { name: label, exact: true }).click();
-    await chat.page.getByRole('option', { name: option, exact: true }).click();
-  };
   const chosen = (card: Locator, label: string) => card.getByRole('combobox', { name: label, exact: true }).inputValue();
 
   /** Fills a C card the way a person would: type in each box, pick the two judgements. */
   const answer = async (card: Locator, n: number, risk: string, resilience: string) => {
     await card.getByLabel('Strengths and protective factors').fill(`Strength ${n}`);
     await card.getByLabel('Vulnerabilities and risks').fill(`Vulnerability ${n}`);
-    await choose(card, 'Risk of harm', risk);
-    await choose(card, 'Resilience', resilience);
+    await chat.choose(card, 'Risk of harm', risk);
+    await chat.choose(card, 'Resilience', resilience);
     await card.getByLabel("The young person's own view").fill(`Their view ${n}`);
     await card.getByLabel('Next steps').fill(`Next ${n}`);
   };
@@ -49,15 +33,15 @@ describe('the guided assessment in the Agents Playground', () => {
   it('when a practitioner starts, goes through all ten Cs with back, skip and finish later, the bot restarts, and they resume, review, edit and complete, then nothing is lost and the cards stay in place', async () => {
     await chat.say('start');
     const cautions = await chat.card('New 10 Cs assessment: before you start');
-    await shoot(cautions, 'cautions');
+    await chat.shoot(cautions, 'cautions');
     const cardsInChat = await chat.cards().count();
     await chat.press(cautions, 'I understand, continue');
 
     const setup = await chat.card('About this assessment');
     await setup.getByLabel('Case reference').fill('CR-31415');
-    await choose(setup, "Young person's age", '14 to 15');
+    await chat.choose(setup, "Young person's age", '14 to 15');
     await setup.getByText('Young person', { exact: true }).click();
-    await shoot(setup, 'setup');
+    await chat.shoot(setup, 'setup');
     await chat.press(setup, 'Save & next');
 
     let card = await onC(1);
@@ -65,7 +49,7 @@ describe('the guided assessment in the Agents Playground', () => {
     await chat.press(card, 'Show the guide for this C');
     await expect(card.getByText('Questions to explore with the young person and family').isVisible()).resolves.toBe(true);
     await answer(card, 1, 'Low', 'Some');
-    await shoot(card, 'c1');
+    await chat.shoot(card, 'c1');
     await chat.press(card, 'Save & next');
 
     card = await onC(2);
@@ -83,7 +67,7 @@ describe('the guided assessment in the Agents Playground', () => {
     card = await onC(4);
     await answer(card, 4, 'High', 'Low');
     await chat.press(card, 'Save & finish later');
-    await shoot(await chat.card('Saved for later'), 'saved');
+    await chat.shoot(await chat.card('Saved for later'), 'saved');
 
     // As Ctrl-C and npm start again would: a new bot process against the same Azurite.
     await stack.bot.restart();
@@ -111,11 +95,11 @@ describe('the guided assessment in the Agents Playground', () => {
     ).resolves.toBe(true);
     await card.getByText('Domestic abuse', { exact: true }).click();
     await card.getByLabel('Your analysis: how do the risks combine?').fill('Contact and content risks add to each other');
-    await shoot(card, 'c10');
+    await chat.shoot(card, 'c10');
     await chat.press(card, 'Save & review');
 
     let review = await chat.card('Review your assessment');
-    await shoot(review, 'review');
+    await chat.shoot(review, 'review');
     const text = await review.innerText();
     for (const n of [1, 2, 4, 5, 6, 7, 8, 9]) expect(text).toContain(`Strength ${n}`);
     expect(text).toMatch(/Skipped for now/);
@@ -129,13 +113,13 @@ describe('the guided assessment in the Agents Playground', () => {
     expect(await review.innerText()).toContain('Strength 2, edited');
     await chat.press(review, 'Complete');
     const done = await chat.card('Assessment complete');
-    await shoot(done, 'completed');
+    await chat.shoot(done, 'completed');
     expect(await chat.cards().count()).toBe(afterResume);
 
     await chat.say('my assessments');
     const list = await chat.card('Your assessments');
-    await shoot(list, 'list');
+    await chat.shoot(list, 'list');
     expect(await list.innerText()).toContain('CR-31415');
-    expect(problems).toEqual([]);
+    expect(chat.problems).toEqual([]);
   });
 });

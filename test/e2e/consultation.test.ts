@@ -1,27 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatDriver, MANAGER, cardProblems, PRACTITIONER, launchBrowser, startPlayground, startStack, type Stack } from '../helpers/e2e.js';
+import { ChatDriver, MANAGER, cardProblems, PRACTITIONER, startStack, type Stack } from '../helpers/e2e.js';
 
 // The walking skeleton and quick consultation as a person sees them in the Agents Playground.
 describe('consultation in the Agents Playground', () => {
   let stack: Stack;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let chat: ChatDriver;
 
   beforeAll(async () => {
     stack = await startStack('consultation');
-    stack.playgrounds.set('practitioner', await startPlayground(stack.bot.endpoint, PRACTITIONER, [MANAGER], 'consultation-playground'));
-    browser = await launchBrowser();
-    chat = new ChatDriver(await browser.context.newPage(), 'consultation');
-    await chat.open((stack.playgrounds.get('practitioner') as { url: string }).url);
+    chat = await stack.open('practitioner', PRACTITIONER, [MANAGER]);
   });
 
   afterAll(async () => {
-    await browser?.close();
     await stack?.stop();
   });
 
   it('when a card has text cut off or wider than the card, then the readability check reports both', async () => {
-    const page = await browser.context.newPage();
+    const page = await chat.page.context().newPage();
     await page.setContent(`<div class="ac-adaptiveCard" style="width:200px;padding:8px">
       <div class="ac-textBlock" style="overflow:hidden;white-space:nowrap;text-overflow:ellipsis">A heading far too long to fit on one line of this card</div>
       <div class="ac-textBlock" style="width:400px">Wider than the card</div></div>`);

@@ -1,36 +1,20 @@
-import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatDriver, MANAGER, PRACTITIONER, launchBrowser, startPlayground, startStack, type Stack } from '../helpers/e2e.js';
+import { ChatDriver, MANAGER, PRACTITIONER, startStack, type Stack } from '../helpers/e2e.js';
 
 // Issue 17 as a practitioner meets it in the Agents Playground: two Cs done together with a 12-year-old and a
 // parent on a shared screen, back to the practitioner's card, review, complete, case record, My online world.
 describe('doing the 10 Cs together in the Agents Playground', () => {
   let stack: Stack;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let chat: ChatDriver;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack('together');
-    stack.playgrounds.set('practitioner', await startPlayground(stack.bot.endpoint, PRACTITIONER, [MANAGER], 'together-playground'));
-    browser = await launchBrowser();
-    chat = new ChatDriver(await browser.context.newPage(), 'together');
-    await chat.open((stack.playgrounds.get('practitioner') as { url: string }).url);
+    chat = await stack.open('practitioner', PRACTITIONER, [MANAGER]);
   });
 
   afterAll(async () => {
-    await browser?.close();
     await stack?.stop();
   });
-
-  const shoot = async (card: Locator, name: string) => {
-    const shot = await chat.shoot(card, name);
-    problems.push(...shot.problems.map((p) => `${name}: ${p}`));
-  };
-  const choose = async (card: Locator, label: string, option: string) => {
-    await card.getByRole('combobox', { name: label, exact: true }).click();
-    await chat.page.getByRole('option', { name: option, exact: true }).click();
-  };
 
   const CASE_REF = 'CR-27182';
   const YOUNG = {
@@ -58,7 +42,7 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
 
     const setup = await chat.card('About this assessment');
     await setup.getByLabel('Case reference').fill(CASE_REF);
-    await choose(setup, "Young person's age", '11 to 13');
+    await chat.choose(setup, "Young person's age", '11 to 13');
     await setup.getByText('Young person', { exact: true }).click();
     await setup.getByText('Parent or carer', { exact: true }).click();
     await chat.press(setup, 'Save & next');
@@ -67,8 +51,8 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     let card = await chat.card('C 1 of 10');
     await card.getByLabel('Strengths and protective factors').fill(PRACTITIONER_TEXT.strengths);
     await card.getByLabel('Vulnerabilities and risks').fill(PRACTITIONER_TEXT.vulnerabilities);
-    await choose(card, 'Risk of harm', 'Medium');
-    await choose(card, 'Resilience', 'Strong');
+    await chat.choose(card, 'Risk of harm', 'Medium');
+    await chat.choose(card, 'Resilience', 'Strong');
     await card.getByLabel('Next steps: what will be done').fill(PRACTITIONER_TEXT.next);
     await chat.press(card, 'Together view');
 
@@ -81,8 +65,8 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     expectNothingPrivate(text);
     await together.getByLabel('What you say, in your own words').fill(YOUNG.c1);
     await together.getByLabel('What your parent or carer says').fill(PARENT.c1);
-    await shoot(together, 'together-c1');
-    await choose(together, 'Talk about another topic', 'Friends and support');
+    await chat.shoot(together, 'together-c1');
+    await chat.choose(together, 'Talk about another topic', 'Friends and support');
     await chat.press(together, 'Save & go to topic');
 
     // Together view, C2, straight from C1: empty boxes of its own.
@@ -93,7 +77,7 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     await expect(together.getByLabel('What you say, in your own words').inputValue()).resolves.toBe('');
     await together.getByLabel('What you say, in your own words').fill(YOUNG.c2);
     await together.getByLabel('What your parent or carer says').fill(PARENT.c2);
-    await shoot(together, 'together-c2');
+    await chat.shoot(together, 'together-c2');
     await chat.press(together, 'Save & back to my card');
 
     // Back on the practitioner's card for C2: the words are in its own boxes.
@@ -112,8 +96,8 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
 
     card = await chat.card('C 2 of 10');
     await card.getByLabel('Strengths and protective factors').fill('Has a trusted friend');
-    await choose(card, 'Risk of harm', 'Low');
-    await choose(card, 'Resilience', 'Strong');
+    await chat.choose(card, 'Risk of harm', 'Low');
+    await chat.choose(card, 'Resilience', 'Strong');
     await chat.press(card, 'Save & next');
     for (let n = 3; n <= 9; n++) await chat.press(await chat.card(`C ${n} of 10`), 'Skip for now');
     await chat.press(await chat.card('C 10 of 10'), 'Save & review');
@@ -130,7 +114,7 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     await chat.press(review, 'Complete');
 
     const done = await chat.card('Assessment complete');
-    await shoot(done, 'completed');
+    await chat.shoot(done, 'completed');
     await chat.press(done, 'Copy for case record');
     const record = chat.page.getByText("The young person's and family's views").last();
     await record.waitFor();
@@ -141,14 +125,14 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     // My online world: the practitioner chooses, the young person sees only what was chosen.
     await chat.press(await chat.card('Assessment complete'), 'My online world');
     const pick = await chat.card('Choose what goes on My online world');
-    await shoot(pick, 'world-choose');
+    await chat.shoot(pick, 'world-choose');
     await pick.getByRole('checkbox', { name: /Strengths, Friends and support/ }).check();
     await pick.getByRole('checkbox', { name: /Young person's own view, Sharing and privacy/ }).check();
     await pick.getByRole('checkbox', { name: /Young person's own view, Friends and support/ }).check();
     await pick.getByRole('checkbox', { name: /Next steps, Sharing and privacy/ }).check();
     await chat.press(pick, 'Show My online world');
     const world = await chat.card(/^My online world$/);
-    await shoot(world, 'my-online-world');
+    await chat.shoot(world, 'my-online-world');
     const worldText = await world.innerText();
     expect(worldText).toContain('Things I am good at');
     expect(worldText).toContain('Has a trusted friend');
@@ -161,14 +145,14 @@ describe('doing the 10 Cs together in the Agents Playground', () => {
     // From consult, with no assessment: a 16-year-old's words for contact, then an under-8's.
     await chat.say('consult contact for a 16-year-old');
     let words = await chat.card('The people you talk to');
-    await shoot(words, 'consult-contact-16-17');
+    await chat.shoot(words, 'consult-contact-16-17');
     expect(await words.innerText()).toContain('Did you feel free to say no?');
     await chat.press(words, 'Under 8');
     words = await chat.card('People I talk to');
-    await shoot(words, 'consult-contact-under-8');
+    await chat.shoot(words, 'consult-contact-under-8');
     const under8 = await words.innerText();
     expect(under8).toContain('Has anyone asked you to keep a secret from your grown-ups?');
     expect(under8).toContain('A grown-up can read these out loud');
-    expect(problems).toEqual([]);
+    expect(chat.problems).toEqual([]);
   });
 });

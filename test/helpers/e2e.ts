@@ -7,6 +7,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { freePort, startAzurite, type AzuriteHandle } from './azurite.js';
+import { playgroundConfig, type PlaygroundUser } from '../../scripts/playground-config.js';
+import { buildDependencies } from '../../src/compose.js';
+import { loadConfig } from '../../src/config.js';
+import { registerCycleJobs } from '../../src/cycle-jobs.js';
+import { JobRunner } from '../../src/jobs/job-runner.js';
+import { createLogger } from '../../src/log.js';
+import { createServer, listen, type RunningServer } from '../../src/server.js';
+import { TableLeaseStore } from '../../src/storage/lease-store.js';
 
 const require = createRequire(import.meta.url);
 
@@ -65,8 +73,8 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the bot with tsx, auth disabled on loopback, against `azurite`, with its own table prefix and key. */
-export async function startBotProcess(azurite: AzuriteHandle, logName: string): Promise<BotProcess> {
+/** What a local run of the bot is given (auth disabled on loopback, its own table prefix and key), and its log file. */
+async function botSetting(azurite: AzuriteHandle, logName: string) {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -82,7 +90,12 @@ export async function startBotProcess(azurite: AzuriteHandle, logName: string): 
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const log = createWriteStream(path.join(RESULTS_DIR, `${logName}.log`), { flags: 'w' });
-  const url = `http://127.0.0.1:${port}`;
+  return { env, port, url: `http://127.0.0.1:${port}`, log };
+}
+
+/** Starts the bot with tsx, auth disabled on loopback, against `azurite`, with its own table prefix and key. */
+export async function startBotProcess(azurite: AzuriteHandle, logName: string): Promise<BotProcess> {
+  const { env, url, log } = await botSetting(azurite, logName);
   let child: ChildProcess;
   const start = async () => {
     child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'src/index.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -105,87 +118,52 @@ export async function startBotProcess(azurite: AzuriteHandle, logName: string): 
   };
 }
 
-/** A Teams user in the Playground's mock tenant. */
-export interface PlaygroundUser {
-  readonly id: string;
-  readonly name: string;
-  readonly aadObjectId: string;
-  readonly givenName: string;
-  readonly surname: string;
-}
-
-export const PRACTITIONER: PlaygroundUser = {
-  id: 'user-id-practitioner',
-  name: 'Alex Wilber',
-  aadObjectId: '6a0f2f1e-1c1d-4d6e-9a7b-0c1d2e3f4a51',
-  givenName: 'Alex',
-  surname: 'Wilber',
-};
-export const MANAGER: PlaygroundUser = {
-  id: 'user-id-manager',
-  name: 'Megan Bowen',
-  aadObjectId: '7b1a3a2f-2d2e-4e7f-8b8c-1d2e3f4a5b62',
-  givenName: 'Megan',
-  surname: 'Bowen',
-};
-export const OUTSIDER: PlaygroundUser = {
-  id: 'user-id-outsider',
-  name: 'Isaiah Langer',
-  aadObjectId: '8c2b4b3a-3e3f-4f80-9c9d-2e3f4a5b6c73',
-  givenName: 'Isaiah',
-  surname: 'Langer',
-};
-/** The Playground insists on at least five other users; these colleagues fill the team. */
-const COLLEAGUES: readonly PlaygroundUser[] = [
-  { id: 'user-id-colleague-1', name: 'Adele Vance', aadObjectId: '9d3c5c4b-4f40-4091-8dae-3f4a5b6c7d84', givenName: 'Adele', surname: 'Vance' },
-  { id: 'user-id-colleague-2', name: 'Patti Fernandez', aadObjectId: 'ae4d6d5c-5051-41a2-9ebf-4a5b6c7d8e95', givenName: 'Patti', surname: 'Fernandez' },
-  { id: 'user-id-colleague-3', name: 'Lynne Robbins', aadObjectId: 'bf5e7e6d-6162-42b3-afc0-5b6c7d8e9fa6', givenName: 'Lynne', surname: 'Robbins' },
-  { id: 'user-id-colleague-4', name: 'Diego Siciliani', aadObjectId: 'c06f8f7e-7273-43c4-b0d1-6c7d8e9fa0b7', givenName: 'Diego', surname: 'Siciliani' },
-];
-
-function userYaml(u: PlaygroundUser, indent: string): string {
-  const upn = `${u.givenName.toLowerCase()}@example.org`;
-  return [
-    `id: ${u.id}`,
-    `name: ${u.name}`,
-    `userPrincipleName: ${upn}`,
-    `aadObjectId: ${u.aadObjectId}`,
-    `givenName: ${u.givenName}`,
-    `surname: ${u.surname}`,
-    `email: ${upn}`,
-  ]
-    .map((line, i) => (i === 0 ? line : `${indent}${line}`))
-    .join('\n');
-}
-
 /**
- * The Playground's mock tenant as `me` sees it: one tenant, one team ("Safeguarding Team") whose members are the
- * practitioner and the manager, so two Playgrounds with different current users share the same team and channel.
+ * The bot on a clock the test moves, so a review date three months away comes in seconds. Built as
+ * src/index.ts builds it (the same composition root, server and case-over-time jobs), but in the test's
+ * process with `clock` as the time its services and job runner read, the jobs checked every half second.
+ * Nothing in production can move the clock: the seam is buildDependencies's test option.
  */
-export function playgroundConfig(me: PlaygroundUser, others: readonly PlaygroundUser[]): string {
-  return `version: "0.1.1"
-tenantId: 00000000-0000-4000-8000-000000000001
-bot:
-  id: 00000000-0000-4000-8000-000000000011
-  name: tencs
-currentUser:
-  ${userYaml(me, '  ')}
-users:
-${[...others, ...COLLEAGUES].map((u) => `  - ${userYaml(u, '    ')}`).join('\n')}
-personalChat:
-  id: personal-chat-${me.id}
-groupChat:
-  id: group-chat-id
-  name: Group Chat
-team:
-  id: "19:e2esafeguardingteam@thread.tacv2"
-  name: Safeguarding Team
-  aadGroupId: 00000000-0000-4000-8000-000000000031
-  channels:
-    - id: channel-supervision-id
-      name: Supervision
-`;
+export async function startClockedBot(azurite: AzuriteHandle, logName: string, clock: () => Date): Promise<BotProcess> {
+  const { env, port, url, log } = await botSetting(azurite, logName);
+  const config = loadConfig(env);
+  let running!: RunningServer;
+  let jobs!: JobRunner;
+  const start = async () => {
+    const logger = createLogger(config.logLevel, log);
+    const deps = await buildDependencies(config, logger, { now: clock });
+    running = await listen(createServer({ bot: deps.bot, storageHealthy: deps.storageHealthy, logger, maxBodyBytes: config.maxBodyBytes }), config.host, port);
+    logger.info({ event: 'server.listening', url: running.url, auth: 'off', host: config.botHost, clock: 'test' }, 'tencs listening (in the test process)');
+    jobs = new JobRunner({
+      store: new TableLeaseStore(deps.tables),
+      holder: `e2e:${process.pid}`,
+      logger,
+      leaseMs: config.jobs.leaseMs,
+      now: () => clock().getTime(),
+    });
+    registerCycleJobs(jobs, { reminders: deps.reminders, handOvers: deps.handOvers, personal: deps.personal, config: config.cycle }, logger, config.jobs);
+    jobs.start(500);
+  };
+  const stop = async () => {
+    await jobs.stop();
+    await running.close();
+  };
+  await start();
+  return {
+    url,
+    endpoint: `${url}/api/messages`,
+    async restart() {
+      await stop();
+      await start();
+    },
+    async stop() {
+      await stop();
+      log.end();
+    },
+  };
 }
+
+export { COLLEAGUE, MANAGER, OUTSIDER, PRACTITIONER, playgroundConfig, type PlaygroundUser } from '../../scripts/playground-config.js';
 
 /** A running Microsoft 365 Agents Playground pointed at the bot. */
 export interface Playground {
@@ -306,6 +284,8 @@ export async function cardProblems(card: Locator): Promise<string[]> {
 /** Drives one Playground page the way a person would: type, read the latest card, fill it, press its buttons. */
 export class ChatDriver {
   private shots = 0;
+  /** What the readability check found on every card shot so far, each as "name: problem". */
+  readonly problems: string[] = [];
 
   constructor(
     readonly page: Page,
@@ -335,6 +315,15 @@ export class ChatDriver {
     await this.composer().click();
     await this.page.keyboard.type(text);
     await this.page.keyboard.press('Enter');
+  }
+
+  /** Types a message and returns the card that comes back (the first new card after it). */
+  async ask(text: string): Promise<Locator> {
+    const before = await this.cards().count();
+    await this.say(text);
+    const reply = this.cards().nth(before);
+    await reply.waitFor();
+    return reply;
   }
 
   /** Starts a new post in the open channel that @mentions the bot, as Teams requires for a bot to hear it. */
@@ -372,13 +361,19 @@ export class ChatDriver {
     return card;
   }
 
+  /** Picks an option in a compact choice set (the Playground renders it as a combobox). */
+  async choose(card: Locator, label: string, option: string): Promise<void> {
+    await card.getByRole('combobox', { name: label, exact: true }).click();
+    await this.page.getByRole('option', { name: option, exact: true }).click();
+  }
+
   /** Presses a card button by its title. */
   async press(card: Locator, title: string | RegExp): Promise<void> {
     await this.page.bringToFront();
     await card.getByRole('button', { name: title }).first().click();
   }
 
-  /** Saves a screenshot of `card` under test-results/e2e and returns its path and what looks wrong with it. */
+  /** Saves a screenshot of `card` under test-results/e2e and returns its path and what looks wrong with it (also kept in `problems`). */
   async shoot(card: Locator, name: string): Promise<{ file: string; problems: string[] }> {
     this.shots += 1;
     const file = path.join(RESULTS_DIR, `${this.shotPrefix}-${String(this.shots).padStart(2, '0')}-${name}.png`);
@@ -388,8 +383,50 @@ export class ChatDriver {
     if (viewport && height + 600 > viewport.height) await this.page.setViewportSize({ width: viewport.width, height: Math.ceil(height + 800) });
     await card.scrollIntoViewIfNeeded();
     await card.screenshot({ path: file });
-    return { file, problems: await cardProblems(card) };
+    const problems = await cardProblems(card);
+    this.problems.push(...problems.map((p) => `${name}: ${p}`));
+    return { file, problems };
   }
+}
+
+/** A whole assessment as a practitioner fills it in: the case, then each C's judgements, then C10. */
+export interface AssessmentPlan {
+  readonly caseRef: string;
+  readonly ageBand: string;
+  /** Risk of harm and resilience for C1 to C9, in order. */
+  readonly ratings: readonly (readonly [risk: string, resilience: string])[];
+  /** An offline factor ticked on C10, and the analysis of how the risks combine. */
+  readonly offlineFactor: string;
+  readonly analysis: string;
+}
+
+/**
+ * From "start" to "Assessment complete" through the cards: C n gets "Strength n", "Vulnerability n" and
+ * "Their view n" typed with its two judgements. Returns the completed card.
+ */
+export async function completeAssessment(chat: ChatDriver, plan: AssessmentPlan): Promise<Locator> {
+  await chat.say('start');
+  await chat.press(await chat.card('New 10 Cs assessment: before you start'), 'I understand, continue');
+  const setup = await chat.card('About this assessment');
+  await setup.getByLabel('Case reference').fill(plan.caseRef);
+  await chat.choose(setup, "Young person's age", plan.ageBand);
+  await setup.getByText('Young person', { exact: true }).click();
+  await chat.press(setup, 'Save & next');
+  for (const [i, [risk, resilience]] of plan.ratings.entries()) {
+    const card = await chat.card(`C ${i + 1} of 10`);
+    await card.getByLabel('Strengths and protective factors').fill(`Strength ${i + 1}`);
+    await card.getByLabel('Vulnerabilities and risks').fill(`Vulnerability ${i + 1}`);
+    await chat.choose(card, 'Risk of harm', risk);
+    await chat.choose(card, 'Resilience', resilience);
+    await card.getByLabel("The young person's own view").fill(`Their view ${i + 1}`);
+    await chat.press(card, 'Save & next');
+  }
+  const c10 = await chat.card('C 10 of 10');
+  await c10.getByText(plan.offlineFactor, { exact: true }).click();
+  await c10.getByLabel('Your analysis: how do the risks combine?').fill(plan.analysis);
+  await chat.press(c10, 'Save & review');
+  await chat.press(await chat.card('Review your assessment'), 'Complete');
+  return chat.card('Assessment complete');
 }
 
 /** Azurite, the bot and one Playground per user, torn down in reverse order. */
@@ -397,25 +434,40 @@ export interface Stack {
   readonly azurite: AzuriteHandle;
   readonly bot: BotProcess;
   readonly playgrounds: Map<string, Playground>;
+  /**
+   * Starts a Playground signed in as `me` (`others` first among its mock users), opens it in a new page
+   * of the stack's headless chromium, and returns the page's driver. Logs and shots are named by `key`.
+   */
+  open(key: string, me: PlaygroundUser, others: readonly PlaygroundUser[]): Promise<ChatDriver>;
   stop(): Promise<void>;
 }
 
-/** Starts Azurite and the bot; Playgrounds are added by the test as it needs them. */
-export async function startStack(name: string): Promise<Stack> {
+/** Starts Azurite and the bot (its own process, or in this one on `clock`); Playgrounds are opened by the test as it needs them. */
+export async function startStack(name: string, clock?: () => Date): Promise<Stack> {
   const azurite = await startAzurite();
   const playgrounds = new Map<string, Playground>();
   let bot: BotProcess;
   try {
-    bot = await startBotProcess(azurite, `${name}-bot`);
+    bot = clock ? await startClockedBot(azurite, `${name}-bot`, clock) : await startBotProcess(azurite, `${name}-bot`);
   } catch (error) {
     await azurite.stop();
     throw error;
   }
+  let browser: Promise<Awaited<ReturnType<typeof launchBrowser>>> | undefined;
   return {
     azurite,
     bot,
     playgrounds,
+    async open(key, me, others) {
+      const playground = await startPlayground(bot.endpoint, me, others, `${name}-playground-${key}`);
+      playgrounds.set(key, playground);
+      browser ??= launchBrowser();
+      const chat = new ChatDriver(await (await browser).context.newPage(), `${name}-${key}`);
+      await chat.open(playground.url);
+      return chat;
+    },
     async stop() {
+      if (browser) await (await browser).close();
       for (const p of playgrounds.values()) await p.stop();
       await bot.stop();
       await azurite.stop();

@@ -346,7 +346,11 @@ describe('hand-over when the bot process is killed (SIGKILL) at each storage wri
             if (Date.now() > deadline) throw new Error(`hand-over ${id} not finished by the recovery job:\n${recovering.output.join('\n')}`);
             await new Promise((r) => setTimeout(r, 100));
           }
-          expect(recovering.output.some((l) => l.includes('"event":"hand-over.recovered"'))).toBe(true);
+          // The job logs after its last write, so the line may reach us a little after the record says done.
+          const recovered = () => recovering.output.some((l) => l.includes('"event":"hand-over.recovered"'));
+          const logDeadline = Date.now() + 10_000;
+          while (!recovered() && Date.now() < logDeadline) await new Promise((r) => setTimeout(r, 100));
+          expect(recovered(), recovering.output.join('\n')).toBe(true);
         } finally {
           await recovering.kill('SIGKILL');
         }

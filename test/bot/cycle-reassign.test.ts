@@ -19,6 +19,7 @@ import {
 } from '../helpers/bot-harness.js';
 import { executeActions, press } from '../helpers/card-driver.js';
 import { channelExecute, newTeam, teamUpdate, type TestTeam } from '../helpers/channel.js';
+import { activityIn, isChannelPost } from '../helpers/connector.js';
 import { SEXTORTION_14 } from '../fixtures/summary-cases.js';
 
 // Issue 16: "A team manager may also reassign assessments shared to their team when the owner has left."
@@ -85,8 +86,8 @@ describe('a named supervisor reassigns a departed practitioner’s shared assess
   it('when the practitioner is still in the team, then the supervisor is told they can hand it over themselves, and nothing is offered', async () => {
     const { a } = await shared('CR-9101');
     // The card in the channel (the same for everyone, so a manager on a phone sees it) says how to reassign.
-    const post = bot.connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations').at(-1)!;
-    const channelCard = (post.body.activity as { attachments: { content: Card }[] }).attachments[0]!.content;
+    const post = bot.connector.calls.filter(isChannelPost).at(-1)!;
+    const channelCard = (activityIn(post) as { attachments: { content: Card }[] }).attachments[0]!.content;
     expect(cardText(channelCard)).toContain('reassign CR-9101');
     const before = offersTo(colleague).length;
     expect(textOf(await bot.send(message(bot, manager, 'reassign CR-9101')))).toContain('The practitioner is still in the team');

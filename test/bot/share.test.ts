@@ -89,15 +89,11 @@ describe('sharing a completed assessment to a team channel', () => {
     const { assessment, result, thread } = await shareNew();
     expect(cardText(cardOf(result))).toMatch(/Shared with your team/);
     const post = posts(bot.connector.calls)[0]!;
-    if (process.env.BOT_HOST === 'teams-sdk') {
-      // The Teams SDK host sends the card to the channel itself, which starts a thread (creating a conversation would need the deprecated isGroup).
-      expect(post.path).toBe(`/v3/conversations/${encodeURIComponent(team.channelId)}/activities`);
-      expect(post.body.replyToId).toBeUndefined();
-    } else {
-      expect((post.body.channelData as { channel: { id: string } }).channel.id).toBe(team.channelId);
-      expect(post.body.tenantId).toBe(practitioner.tenantId);
-      expect(post.body.isGroup).toBe(true);
-    }
+    // Both hosts create the thread as Teams documents it: a conversation in the channel, isGroup, our tenant.
+    expect(post.path).toBe('/v3/conversations');
+    expect((post.body.channelData as { channel: { id: string } }).channel.id).toBe(team.channelId);
+    expect(post.body.tenantId).toBe(practitioner.tenantId);
+    expect(post.body.isGroup).toBe(true);
     const card = cardIn(post.body);
     const text = cardText(card);
     expect(text).toContain(assessment.setup!.caseRef);

@@ -1,4 +1,4 @@
-import type { IMessageActivityInput, Resource } from '@microsoft/teams.api';
+import type { ConversationResource, CreateConversationParams, IMessageActivityInput } from '@microsoft/teams.api';
 import type { App } from '@microsoft/teams.apps';
 import { ConnectorError } from '../../tencs/connector-retry.js';
 import type { ChannelPort } from '../../tencs/share-service.js';
@@ -82,14 +82,23 @@ export function createTeamsSdkChannelPort(app: App): ChannelPort {
     }),
 
     async post(team, card, signal, mentions = []) {
-      // A new thread in the channel, as the Teams SDK starts one (its app.send to a channel): the activity goes to
-      // the channel's own conversation, and Teams names the thread after it, `${channel};messageid=${id}`.
-      // (Creating a conversation for it needs isGroup and bot, which teams.api 2.1.0 deprecates.)
-      const activity: IMessageActivityInput = { type: 'message', ...mentionParts(mentions), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] };
-      const sent: Partial<Resource> = await call(team.serviceUrl, signal, (api) =>
-        api.conversations.createActivity(encodeURIComponent(team.channelId), activity),
-      );
-      return postedThread({ id: sent.id ? `${team.channelId};messageid=${sent.id}` : undefined, activityId: sent.id });
+      // A new thread in the channel, created as Teams documents it ("create a conversation in a channel":
+      // isGroup, the bot, the channel in channelData), answered with the thread id and the activity id.
+      // teams.api 2.1.0 marks isGroup and bot deprecated, but its other way (posting to the channel's own
+      // conversation) is answered by the Agents Playground without an id when an activity has both text (the
+      // @mentions) and a card, so the thread could not be found again; the Playground creates a thread only
+      // for isGroup. Kept until the SDK or the Playground offers a supported call that says where the post went.
+      const params: CreateConversationParams = {
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above: the Playground and Teams' documented call
+        isGroup: true,
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
+        bot: { id: team.botId },
+        tenantId: team.tenantId,
+        channelData: { channel: { id: team.channelId }, tenant: { id: team.tenantId } },
+        activity: { type: 'message', ...mentionParts(mentions), attachments: [{ contentType: ADAPTIVE_CARD, content: card }] },
+      };
+      const created: Partial<ConversationResource> = await call(team.serviceUrl, signal, (api) => api.conversations.create(params));
+      return postedThread(created);
     },
 
     async update(share: Share, card, signal, mentions = []) {

@@ -38,7 +38,8 @@ const MAX_LIST_PAGES = 5;
 export { ASSESSMENT_ID_PATTERN, assessmentIdFor };
 export type { AssessmentMeta, StoredAssessment };
 
-const META_COLUMNS = ['RowKey', 'status', 'step', 'rev', 'caseRef', 'createdAt', 'updatedAt', 'completedAt'];
+// `handOver`: the hand-over marker while a row moves (src/storage/hand-over-store.ts), so the listing itself says which rows may be hidden.
+const META_COLUMNS = ['RowKey', 'status', 'step', 'rev', 'caseRef', 'createdAt', 'updatedAt', 'completedAt', 'handOver'];
 
 const C_TEXT = ['strengths', 'vulnerabilities', 'youngPersonView', 'parentView', 'nextSteps'] as const;
 const COMPOSITE_TEXT = ['offlineOther', 'analysis', 'impact'] as const;
@@ -55,6 +56,7 @@ const MetaEntitySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   completedAt: z.string().optional(),
+  handOver: z.string().optional(),
 });
 
 const jsonText = z.string().transform((s, ctx) => {
@@ -83,6 +85,7 @@ function toMeta(entity: Record<string, unknown>): AssessmentMeta {
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
     completedAt: m.completedAt,
+    ...(m.handOver ? { handOver: m.handOver } : {}),
   };
 }
 

@@ -534,27 +534,18 @@ export class HandOverStore {
     return true;
   }
 
-  /**
-   * "My assessments" without what the asker does not own: one extra query of the asker's partition for
-   * marked rows (almost always none), each checked against its hand-over record.
-   */
+  /** "My assessments" without what the asker does not own: each marked row checked against its hand-over record. */
   async visible(asker: Owner, metas: readonly AssessmentMeta[]): Promise<AssessmentMeta[]> {
-    const pk = ownerKey(asker);
-    const hidden = new Set<string>();
-    try {
-      for await (const e of this.rows.listEntities({
-        queryOptions: { filter: odata`PartitionKey eq ${pk} and handOver gt ''`, select: ['RowKey', HAND_OVER_MARKER] },
-      })) {
-        const marker = typeof e[HAND_OVER_MARKER] === 'string' ? e[HAND_OVER_MARKER] : undefined;
-        const m = parseMarker(marker);
-        const state = m ? (await this.get(m.id))?.record.state : undefined;
-        if (rowAccess(marker, state) === 'not-owned') hidden.add(String(e.rowKey));
-      }
-    } catch (error) {
-      // 404: no assessment table yet, so nothing is marked.
-      if (statusOf(error) !== 404) throw error;
+    // The listing carries each row's marker, so "my assessments" stays one partition query; only a row
+    // that is moving costs a point read of its hand-over record (a few, and only during a hand-over).
+    const states = new Map<string, HandOverState | undefined>();
+    const out: AssessmentMeta[] = [];
+    for (const m of metas) {
+      const marker = parseMarker(m.handOver);
+      if (marker && !states.has(marker.id)) states.set(marker.id, (await this.get(marker.id))?.record.state);
+      if (rowAccess(m.handOver, marker ? states.get(marker.id) : undefined) !== 'not-owned') out.push(m);
     }
-    return metas.filter((m) => !hidden.has(m.id));
+    return out;
   }
 
   /**

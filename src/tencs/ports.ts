@@ -25,6 +25,8 @@ export interface AssessmentMeta {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly completedAt: string | undefined;
+  /** The hand-over marker while the row is moving ("<hand-over id>|out" or "|in"); absent otherwise. */
+  readonly handOver?: string;
 }
 
 /** Where assessments live, one partition per owner: 404 is undefined, a lost race is a ConflictError. */

@@ -78,6 +78,34 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
     }
   };
 
+  /**
+   * An offer card pressed (a hand-over or a reassignment): the colleague must be an Entra object id (the
+   * picker's, or the typed fallback; nothing else is accepted), the offer id comes from the activity (Teams
+   * sending it again is the same offer), and a colleague tencs cannot reach is told about the same way.
+   */
+  const offering = (
+    f: OwnedFacts,
+    d: z.infer<typeof OfferData>,
+    what: string,
+    offer: (colleague: string, offerId: string) => Promise<Reply | 'unreachable'>,
+  ): Promise<Reply> =>
+    refusable(f, async () => {
+      const colleague = objectIdOf(d.colleague?.trim() ? d.colleague : (d.colleagueId ?? ''));
+      if (!colleague)
+        return notice(
+          f,
+          'Choose a colleague',
+          'Choose your colleague in the list, or type their Microsoft Entra object id (a code like 00000000-0000-0000-0000-000000000000).',
+        );
+      const r = await offer(colleague, offerIdOf(f.activityId ?? `${f.who.aadObjectId}:${f.at.toISOString()}`));
+      if (r !== 'unreachable') return r;
+      return notice(
+        f,
+        'Your colleague has not opened tencs yet',
+        `I could not reach your colleague in Teams, so nothing has changed. Please ask them to open a chat with tencs once (search for it in Teams), then offer ${what} again.`,
+      );
+    });
+
   const typedCase = (command: 'reassess' | 'compare' | 'hand-over' | 'reassign', run: (f: OwnedFacts, caseRef: string) => Promise<Reply>): Entry =>
     owned({
       trigger: { kind: 'command', command },
@@ -144,22 +172,10 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
       where: 'personal',
       schema: OfferData,
       run: (f, d) =>
-        refusable(f, async () => {
-          const colleague = objectIdOf(d.colleague?.trim() ? d.colleague : (d.colleagueId ?? ''));
-          if (!colleague)
-            return notice(
-              f,
-              'Choose a colleague',
-              'Choose your colleague in the list, or type their Microsoft Entra object id (a code like 00000000-0000-0000-0000-000000000000).',
-            );
+        offering(f, d, 'the case', async (colleague, offerId) => {
           // Checked again from the signed sender and Teams: the card that asked may be old, or not theirs.
-          const r = await reassigning.reassign(f.who, d.caseRef, colleague, offerIdOf(f.activityId ?? `${f.who.aadObjectId}:${f.at.toISOString()}`));
-          if (r.kind === 'unreachable')
-            return notice(
-              f,
-              'Your colleague has not opened tencs yet',
-              'I could not reach your colleague in Teams, so nothing has changed. Please ask them to open a chat with tencs once (search for it in Teams), then offer the case again.',
-            );
+          const r = await reassigning.reassign(f.who, d.caseRef, colleague, offerId);
+          if (r.kind === 'unreachable') return 'unreachable';
           if (r.kind === 'colleague-not-in-team')
             return notice(
               f,
@@ -228,24 +244,10 @@ export function cycleEntries(cycle: CycleService, assessments: AssessmentService
       where: 'personal',
       schema: OfferData,
       run: (f, d) =>
-        refusable(f, async () => {
-          // The picker gives an Entra object id; the typed fallback must be one too. Nothing else is accepted.
-          const colleague = objectIdOf(d.colleague?.trim() ? d.colleague : (d.colleagueId ?? ''));
-          if (!colleague)
-            return notice(
-              f,
-              'Choose a colleague',
-              'Choose your colleague in the list, or type their Microsoft Entra object id (a code like 00000000-0000-0000-0000-000000000000).',
-            );
-          const r = await cycle.handOver(f.who, d.caseRef, colleague, offerIdOf(f.activityId ?? `${f.who.aadObjectId}:${f.at.toISOString()}`));
+        offering(f, d, 'the hand-over', async (colleague, offerId) => {
+          const r = await cycle.handOver(f.who, d.caseRef, colleague, offerId);
           if (r.kind === 'none') return notice(f, 'Nothing to hand over', `You have no assessment of case ${d.caseRef}.`);
-          if (r.kind === 'unreachable') {
-            return notice(
-              f,
-              'Your colleague has not opened tencs yet',
-              'I could not reach your colleague in Teams, so nothing has changed. Please ask them to open a chat with tencs once (search for it in Teams), then offer the hand-over again.',
-            );
-          }
+          if (r.kind === 'unreachable') return 'unreachable';
           return card(handOverSentCard(r.record));
         }),
     }),
